@@ -1,0 +1,79 @@
+"""File reading with errors that name the file and what is wrong (``read_*`` = files)."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from chipwar.errors import DataError
+
+M = TypeVar("M", bound=BaseModel)
+
+DATA_DIR = Path(str(resources.files("chipwar") / "data"))
+
+
+def read_structured(path: str | Path) -> Any:
+    """Read a YAML or JSON file (chosen by suffix; YAML otherwise) into Python objects."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DataError(f"{path}: file not found") from None
+    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as exc:
+        raise DataError(f"{path}: cannot read ({exc.__class__.__name__}: {exc})") from None
+    try:
+        if path.suffix.lower() == ".json":
+            return json.loads(text)
+        return yaml.safe_load(text)
+    except (yaml.YAMLError, json.JSONDecodeError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        if isinstance(exc, json.JSONDecodeError):
+            where = f" line {exc.lineno}, column {exc.colno}"
+        raise DataError(
+            f"{path}:{where} not valid {path.suffix.lstrip('.') or 'YAML'}: {first}"
+        ) from None
+
+
+def format_validation_error(exc: ValidationError, where: str) -> str:
+    """One line per problem: ``where: field.path: message (got VALUE)``."""
+    lines = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"]) or "(root)"
+        got = err.get("input")
+        got_text = "" if isinstance(got, dict | list) else f" (got {got!r})"
+        lines.append(f"{where}: {loc}: {err['msg']}{got_text}")
+    return "\n".join(lines)
+
+
+def parse_rows(model: type[M], rows: Any, where: str, key: str = "id") -> list[M]:
+    """Validate a list of mappings into ``model`` rows; collect every problem, then raise once."""
+    if not isinstance(rows, list):
+        raise DataError(f"{where}: expected a list of rows, got {type(rows).__name__}")
+    out: list[M] = []
+    problems: list[str] = []
+    seen: set[str] = set()
+    for i, row in enumerate(rows):
+        label = f"{where}[{i}]"
+        if isinstance(row, dict) and key in row:
+            label = f"{where}[{row[key]}]"
+        try:
+            item = model.model_validate(row)
+        except ValidationError as exc:
+            problems.append(format_validation_error(exc, label))
+            continue
+        ident = getattr(item, key, None)
+        if ident is not None:
+            if ident in seen:
+                problems.append(f"{label}: duplicate {key} {ident!r}")
+            seen.add(str(ident))
+        out.append(item)
+    if problems:
+        raise DataError("\n".join(problems))
+    return out

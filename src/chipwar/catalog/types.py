@@ -1,0 +1,55 @@
+"""Shared field types for reference data."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+SLUG = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
+
+
+def _slug(value: str) -> str:
+    if not SLUG.match(value):
+        raise ValueError("must be a lowercase slug such as 'nvidia-h100-sxm'")
+    return value
+
+
+def _country(value: str) -> str:
+    if not re.fullmatch(r"[A-Z]{2}", value):
+        raise ValueError("must be an ISO-3166 alpha-2 code such as 'CN' or 'US'")
+    return value
+
+
+Slug = Annotated[str, AfterValidator(_slug)]
+Country = Annotated[str, AfterValidator(_country)]
+SourceIds = Annotated[list[str], Field(min_length=1)]
+
+
+class Strict(BaseModel):
+    """Base for data rows: unknown fields are errors, so typos do not pass silently."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Range(Strict):
+    """An uncertain value: ``low <= base <= high``, with its source ids and an optional note."""
+
+    low: float
+    base: float
+    high: float
+    source: SourceIds
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Range:
+        if not self.low <= self.base <= self.high:
+            raise ValueError(
+                f"low <= base <= high is required, got {self.low}, {self.base}, {self.high}"
+            )
+        return self
+
+    @classmethod
+    def exact(cls, value: float, source: list[str], note: str = "") -> Range:
+        return cls(low=value, base=value, high=value, source=source, note=note)

@@ -1,0 +1,1 @@
+"""The ``chipwar`` command line (Typer + Rich). One module per command group."""

@@ -1,0 +1,132 @@
+"""Shared output for every command: a Rich table on a terminal, or JSON/CSV on stdout.
+
+JSON goes to stdout and messages to stderr, so ``chipwar ... --format json | jq`` works.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import math
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from enum import Enum
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+stdout = Console(soft_wrap=False)
+stderr = Console(stderr=True)
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def to_jsonable(value: Any) -> Any:
+    """Convert NumPy/pandas/dates/NaN into plain JSON values (NaN -> null)."""
+    if isinstance(value, Mapping):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return [to_jsonable(v) for v in value.tolist()]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dt.date | dt.datetime | pd.Timestamp):
+        return value.isoformat()[:10] if isinstance(value, dt.date) else str(value)
+    if value is pd.NaT or (value is not None and not isinstance(value, str | bool | int | float)):
+        try:
+            if pd.isna(value):
+                return None
+        except (TypeError, ValueError):
+            pass
+        return str(value)
+    return value
+
+
+def rows_of(data: pd.DataFrame | Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    if isinstance(data, pd.DataFrame):
+        return [to_jsonable(r) for r in data.to_dict(orient="records")]
+    return [to_jsonable(dict(r)) for r in data]
+
+
+def fmt_cell(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return "—"
+        a = abs(value)
+        if a == 0:
+            return "0"
+        if a >= 1e6 or a < 1e-3:
+            return f"{value:.3g}"
+        if a >= 100:
+            return f"{value:,.0f}"
+        if a >= 1:
+            return f"{value:,.3g}" if a < 10 else f"{value:,.1f}"
+        return f"{value:.3f}"
+    if isinstance(value, list):
+        return "; ".join(fmt_cell(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def emit(
+    data: pd.DataFrame | Sequence[Mapping[str, Any]] | Mapping[str, Any],
+    fmt: Format,
+    *,
+    columns: Iterable[str] | None = None,
+    title: str | None = None,
+) -> None:
+    """Print rows (or one object) as a Rich table, JSON or CSV."""
+    if isinstance(data, Mapping):
+        if fmt is Format.json:
+            _write(json.dumps(to_jsonable(data), ensure_ascii=False, indent=2))
+            return
+        data = [data]
+    rows = rows_of(data)
+    if fmt is Format.json:
+        _write(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    cols = list(columns) if columns is not None else (list(rows[0]) if rows else [])
+    if fmt is Format.csv:
+        writer = csv.DictWriter(sys.stdout, fieldnames=cols, extrasaction="ignore")
+        writer.writeheader()
+        for r in rows:
+            writer.writerow({k: _csv_cell(r.get(k)) for k in cols})
+        return
+    table = Table(title=title, header_style="bold", show_lines=False)
+    for c in cols:
+        table.add_column(c, overflow="fold")
+    for r in rows:
+        table.add_row(*(fmt_cell(r.get(c)) for c in cols))
+    stdout.print(table)
+
+
+def _csv_cell(value: Any) -> Any:
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def _write(text: str) -> None:
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+def progress_enabled() -> bool:
+    """Progress bars only on an interactive terminal (quiet when piped)."""
+    return sys.stderr.isatty()
