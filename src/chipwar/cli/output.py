@@ -9,6 +9,7 @@ import csv
 import datetime as dt
 import json
 import math
+import os
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from enum import Enum
@@ -19,8 +20,15 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-stdout = Console(soft_wrap=False)
-stderr = Console(stderr=True)
+def _console(stderr: bool = False) -> Console:
+    """A console that is wide enough for tables when output is piped (Rich defaults to 80)."""
+    probe = Console(stderr=stderr)
+    width = None if probe.is_terminal else int(os.environ.get("COLUMNS", "200"))
+    return Console(stderr=stderr, width=width)
+
+
+stdout = _console()
+stderr = _console(stderr=True)
 
 
 class Format(str, Enum):
