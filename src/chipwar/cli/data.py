@@ -8,7 +8,7 @@ import typer
 
 from chipwar.catalog import load_accelerators, load_sites, load_sources
 from chipwar.catalog.validate import validate_all
-from chipwar.cli.output import Format, emit, stderr, stdout
+from chipwar.cli.output import Format, emit, fmt_cell, stderr, stdout
 from chipwar.errors import DataError, UnknownIdError
 
 data_app = typer.Typer(help="Reference data: accelerators, sites, sources.", no_args_is_help=True)
@@ -47,7 +47,7 @@ def _summary(table: Table, row: dict[str, object]) -> dict[str, object]:
     for key in ("price_usd", "pue"):
         v = out.get(key)
         if isinstance(v, dict):
-            out[key] = f"{v['low']:,.4g}–{v['base']:,.4g}–{v['high']:,.4g}"
+            out[key] = "–".join(fmt_cell(float(v[q])) for q in ("low", "base", "high"))
     tflops = out.get("dense_tflops")
     if isinstance(tflops, dict):
         out["dense_tflops"] = ", ".join(f"{k} {v:g}" for k, v in tflops.items())

@@ -20,6 +20,7 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
+
 def _console(stderr: bool = False) -> Console:
     """A console that is wide enough for tables when output is piped (Rich defaults to 80)."""
     probe = Console(stderr=stderr)
