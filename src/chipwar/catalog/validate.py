@@ -56,6 +56,7 @@ CHECKERS: dict[str, str] = {
     "accelerators": "chipwar.catalog.validate:check_accelerators",
     "sites": "chipwar.catalog.validate:check_sites",
     "fx": "chipwar.catalog.validate:check_fx",
+    "models": "chipwar.compute.models:check_data",
 }
 """Table name -> checker. Other parts of the model add their tables here."""
 
