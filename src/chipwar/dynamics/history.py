@@ -69,7 +69,7 @@ def _row_problems(frame: pd.DataFrame) -> list[str]:
     seen: set[tuple[str, int]] = set()
     for row in frame.to_dict(orient="records"):
         where = f"history/{row['file']} line {row['line']}"
-        if not isinstance(row["series"], str) or not SERIES_RE.match(row.series):
+        if not isinstance(row["series"], str) or not SERIES_RE.match(row["series"]):
             problems.append(f"{where}: series {row['series']!r} must look like 'name:variant'")
         try:
             year = int(row["year"])
