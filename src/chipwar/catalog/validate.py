@@ -56,7 +56,9 @@ CHECKERS: dict[str, str] = {
     "accelerators": "chipwar.catalog.validate:check_accelerators",
     "sites": "chipwar.catalog.validate:check_sites",
     "fx": "chipwar.catalog.validate:check_fx",
+    "history": "chipwar.dynamics.history:check_data",
     "models": "chipwar.compute.models:check_data",
+    "tco-assumptions": "chipwar.compute.assumptions:check_data",
 }
 """Table name -> checker. Other parts of the model add their tables here."""
 

@@ -1,0 +1,207 @@
+"""Sourced default assumptions of the TCO engine (``data/tco_assumptions.yaml``).
+
+Every value is a :class:`~chipwar.catalog.types.Range` with source ids; a scenario file or a
+``--set NAME=VALUE`` flag replaces any of them (:func:`with_overrides`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError, model_validator
+
+from chipwar.catalog.io import DATA_DIR, format_validation_error, read_structured
+from chipwar.catalog.sources import Source, check_source_ids
+from chipwar.catalog.types import Range, Strict
+from chipwar.errors import DataError, InputError
+
+ASSUMPTIONS_FILE = DATA_DIR / "tco_assumptions.yaml"
+
+BOUNDS: dict[str, tuple[float, float | None, bool]] = {
+    # name: (lower bound, upper bound or None, lower bound exclusive?)
+    "life_years": (0.0, None, True),
+    "cost_of_capital": (0.0, None, False),
+    "facility_life_years": (0.0, None, True),
+    "average_load": (0.0, 1.0, True),
+    "other_opex_fraction": (0.0, None, False),
+    "host_power_overhead": (0.0, None, False),
+    "server_capex_overhead": (0.0, None, False),
+    "utilization": (0.0, 1.0, True),
+    "facility_capex_usd_per_kw": (0.0, None, False),
+    "price_usd_per_kwh": (0.0, None, False),
+    "pue": (1.0, None, False),
+}
+"""Allowed interval of each assumption (checked on every Range, low to high)."""
+
+
+def _check_bounds(name: str, rng: Range) -> None:
+    lo, hi, open_lo = BOUNDS[name]
+    bad_lo = rng.low <= lo if open_lo else rng.low < lo
+    bad_hi = hi is not None and rng.high > hi
+    if bad_lo or bad_hi:
+        bracket = "(" if open_lo else "["
+        allowed = f"{bracket}{lo:g}, {'inf)' if hi is None else f'{hi:g}]'}"
+        value = rng.low if bad_lo else rng.high
+        raise InputError(name, value, f"a value in {allowed}")
+
+
+class TcoAssumptions(Strict):
+    """Assumptions of the TCO model; each a low/base/high Range with sources.
+
+    ``utilization`` and ``facility_capex_usd_per_kw`` are lookup tables: utilization by chip id,
+    then vendor (lower-case), then ``default``; facility capex by site country, then ``default``
+    (used only when a site has no ``facility_capex_usd_per_kw`` of its own).
+    ``price_usd_per_kwh`` and ``pue``, when set, replace every site's value (a what-if).
+    """
+
+    life_years: Range
+    cost_of_capital: Range
+    facility_life_years: Range
+    average_load: Range
+    other_opex_fraction: Range
+    host_power_overhead: Range
+    server_capex_overhead: Range
+    utilization: dict[str, Range]
+    facility_capex_usd_per_kw: dict[str, Range]
+    price_usd_per_kwh: Range | None = None
+    pue: Range | None = None
+
+    @model_validator(mode="after")
+    def _valid(self) -> TcoAssumptions:
+        for table in ("utilization", "facility_capex_usd_per_kw"):
+            if "default" not in getattr(self, table):
+                raise ValueError(f"{table} needs a 'default' entry")
+        for name, rng in self.ranges():
+            _check_bounds(name.split(".")[0], rng)
+        return self
+
+    def ranges(self) -> list[tuple[str, Range]]:
+        """Every Range as (dotted name, Range), e.g. ``("utilization.huawei", Range)``."""
+        out: list[tuple[str, Range]] = []
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, Range):
+                out.append((name, value))
+            elif isinstance(value, dict):
+                out += [(f"{name}.{k}", v) for k, v in value.items()]
+        return out
+
+    def utilization_for(self, chip_id: str, vendor: str) -> Range:
+        """Utilization Range for a chip: by chip id, then vendor (lower-case), then default."""
+        table = self.utilization
+        return table.get(chip_id) or table.get(vendor.lower()) or table["default"]
+
+    def facility_capex_for(self, country: str) -> Range:
+        """Facility capex per kW IT for a site country, else the default [USD/kW]."""
+        table = self.facility_capex_usd_per_kw
+        return table.get(country) or table["default"]
+
+
+def parse_assumptions(raw: Any, where: str) -> TcoAssumptions:
+    """Validate a mapping into TcoAssumptions; errors name ``where`` and the field."""
+    if not isinstance(raw, dict):
+        raise DataError(f"{where}: expected a mapping of assumption name -> range")
+    try:
+        return TcoAssumptions.model_validate(raw)
+    except ValidationError as exc:
+        raise DataError(format_validation_error(exc, where)) from None
+    except InputError as exc:
+        raise DataError(f"{where}: {exc}") from None
+
+
+def read_assumptions(path: str | Path) -> TcoAssumptions:
+    """Read an assumptions file (YAML or JSON)."""
+    return parse_assumptions(read_structured(path), Path(path).name)
+
+
+@cache
+def _default() -> TcoAssumptions:
+    return read_assumptions(ASSUMPTIONS_FILE)
+
+
+def load_assumptions(path: str | Path | None = None) -> TcoAssumptions:
+    """The shipped (sourced) defaults, or a user file."""
+    return _default() if path is None else read_assumptions(path)
+
+
+def as_range(value: Any, field: str, source: str = "user-override") -> Range:
+    """A number (-> exact Range citing ``source``) or a low/base/high mapping -> Range."""
+    if isinstance(value, Range):
+        return value
+    if isinstance(value, bool) or value is None:
+        raise InputError(field, value, "a number or a {low, base, high} mapping")
+    if isinstance(value, int | float):
+        return Range.exact(float(value), [source])
+    if isinstance(value, str):
+        try:
+            return Range.exact(float(value), [source])
+        except ValueError:
+            raise InputError(field, value, "a number") from None
+    if isinstance(value, dict):
+        data = {"source": [source], **value}
+        if "base" in data:
+            data.setdefault("low", data["base"])
+            data.setdefault("high", data["base"])
+        try:
+            return Range.model_validate(data)
+        except ValidationError as exc:
+            raise InputError(field, value, _first_msg(exc)) from None
+    raise InputError(field, value, "a number or a {low, base, high} mapping")
+
+
+def _first_msg(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    loc = ".".join(str(p) for p in err["loc"])
+    return f"{loc}: {err['msg']}" if loc else str(err["msg"])
+
+
+def with_overrides(
+    base: TcoAssumptions, overrides: Mapping[str, Any], source: str = "user-override"
+) -> TcoAssumptions:
+    """Replace assumptions by name. Keys: a field (``cost_of_capital``) or a table entry
+    (``utilization.huawei``, ``facility_capex_usd_per_kw.CN``); values: a number or a Range
+    mapping. Unknown names raise InputError naming them; bounds are checked."""
+    data: dict[str, Any] = {name: getattr(base, name) for name in type(base).model_fields}
+    fields = list(type(base).model_fields)
+    for key, value in overrides.items():
+        name, _, entry = key.partition(".")
+        if name not in fields:
+            raise InputError("assumption", key, f"one of {', '.join(fields)}")
+        if name in ("utilization", "facility_capex_usd_per_kw"):
+            if isinstance(value, dict) and not entry and not {"low", "base", "high"} & set(value):
+                table = dict(data[name])
+                for k, v in value.items():
+                    table[str(k)] = as_range(v, f"{name}.{k}", source)
+                data[name] = table
+                continue
+            table = dict(data[name])
+            table[entry or "default"] = as_range(value, key, source)
+            data[name] = table
+        elif entry:
+            raise InputError("assumption", key, f"{name} has no entries; use {name}=VALUE")
+        else:
+            data[name] = as_range(value, key, source)
+    for name, value in data.items():
+        entries = value.items() if isinstance(value, dict) else [("", value)]
+        for _, rng in entries:
+            if isinstance(rng, Range):
+                _check_bounds(name, rng)
+    try:
+        return TcoAssumptions.model_validate(data)
+    except ValidationError as exc:
+        raise InputError("assumption", dict(overrides), _first_msg(exc)) from None
+
+
+def check_data(sources: dict[str, Source]) -> list[str]:
+    """Checker for ``chipwar data validate``: the file loads and every source id resolves."""
+    try:
+        assumptions = read_assumptions(ASSUMPTIONS_FILE)
+    except DataError as exc:
+        return str(exc).splitlines()
+    problems: list[str] = []
+    for name, rng in assumptions.ranges():
+        problems += check_source_ids(rng.source, f"tco_assumptions.yaml[{name}]", sources)
+    return problems

@@ -1,0 +1,441 @@
+"""Total cost of ownership of usable compute, per accelerator-hour and per usable PFLOP-hour.
+
+The engine is pure and vectorised: :func:`tco_arrays` evaluates the equations over NumPy arrays
+that broadcast to ``(chips, sites, samples)``; :func:`tco_frame` evaluates the base case of every
+chip × site and returns a DataFrame (the contract other parts rely on).
+
+Per accelerator-hour (``H`` = 8760 h/yr)::
+
+    capex  = (system_capex_usd × CRF(r, life) + facility_capex_usd_per_kw × it_power_kw
+              × CRF(r, facility_life)) / H
+    power  = it_power_kw × average_load × pue × price_usd_per_kwh × (1 − subsidy)
+    other  = other_opex_fraction × (system_capex_usd + facility_capex_usd_per_kw × it_power_kw) / H
+    usable_pflops = dense_tflops[precision] / 1000 × utilization
+    usd_per_pflop_hour = (capex + power + other) / usable_pflops
+
+Sources of the default assumptions: ``data/tco_assumptions.yaml`` (ids in ``sources/tco.yaml``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from chipwar.catalog.accelerators import PRECISIONS, Accelerator, get_accelerator
+from chipwar.catalog.sites import Site, Subsidy, get_site
+from chipwar.catalog.types import Range
+from chipwar.compute.assumptions import TcoAssumptions, load_assumptions
+from chipwar.errors import InputError, NotApplicableError
+
+HOURS_PER_YEAR = 8760.0
+
+ArrayLike = npt.ArrayLike
+Array = npt.NDArray[np.float64]
+
+OUTPUT_COLUMNS: tuple[str, ...] = (
+    "usd_per_accelerator_hour",
+    "capex_usd_per_hour",
+    "power_usd_per_hour",
+    "other_usd_per_hour",
+    "electricity_share",
+    "it_power_kw",
+    "facility_power_kw",
+    "kwh_per_accelerator_hour",
+    "price_usd_per_kwh",
+    "subsidy",
+    "usable_pflops",
+    "usd_per_pflop_hour",
+    "kwh_per_pflop_hour",
+    "kgco2_per_pflop_hour",
+)
+
+
+def capital_recovery_factor(rate: ArrayLike, life_years: ArrayLike) -> Array:
+    """Capital-recovery factor: the annuity that repays 1 USD over ``n`` years at rate ``r``.
+
+    CRF = r (1+r)^n / ((1+r)^n − 1); r = 0 → 1/n; n = inf → r.  [1/yr] (PyPSA ``annuity``)
+
+    >>> round(float(capital_recovery_factor(0.09, 5)), 4)
+    0.2571
+    >>> float(capital_recovery_factor(0.0, 4))
+    0.25
+    >>> capital_recovery_factor([0.0, 0.1], [10, 10]).round(4).tolist()
+    [0.1, 0.1627]
+    """
+    r = np.asarray(rate, dtype=float)
+    n = np.asarray(life_years, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        growth = (1.0 + r) ** n
+        annuity = r * growth / (growth - 1.0)
+        annuity = np.where(np.isinf(n), r, annuity)
+        out: Array = np.where(r == 0.0, 1.0 / n, annuity)
+    return out
+
+
+def tco_arrays(
+    *,
+    system_capex_usd: ArrayLike,
+    facility_capex_usd_per_kw: ArrayLike,
+    it_power_kw: ArrayLike,
+    average_load: ArrayLike,
+    pue: ArrayLike,
+    price_usd_per_kwh: ArrayLike,
+    subsidy: ArrayLike,
+    cost_of_capital: ArrayLike,
+    life_years: ArrayLike,
+    facility_life_years: ArrayLike,
+    other_opex_fraction: ArrayLike,
+    dense_tflops: ArrayLike,
+    utilization: ArrayLike,
+    gco2_per_kwh: ArrayLike,
+) -> dict[str, Array]:
+    """Evaluate the TCO equations (module docstring) on broadcastable arrays.
+
+    Units: capex [USD per accelerator], facility capex [USD/kW IT], power [kW], price
+    [USD/kWh], subsidy [fraction of the power bill waived], rate [1/yr], lives [yr],
+    dense_tflops [TFLOPS], utilization [fraction of dense peak], carbon [gCO2/kWh].
+    Returns arrays named as in :data:`OUTPUT_COLUMNS` (per accelerator-hour, per PFLOP-hour).
+    """
+    capex = np.asarray(system_capex_usd, dtype=float)
+    it_kw = np.asarray(it_power_kw, dtype=float)
+    price = np.asarray(price_usd_per_kwh, dtype=float)
+    sub = np.asarray(subsidy, dtype=float)
+    facility_capex = np.asarray(facility_capex_usd_per_kw, dtype=float) * it_kw
+    crf_it = capital_recovery_factor(cost_of_capital, life_years)
+    crf_facility = capital_recovery_factor(cost_of_capital, facility_life_years)
+    capex_h = (capex * crf_it + facility_capex * crf_facility) / HOURS_PER_YEAR
+    facility_kw = it_kw * np.asarray(pue, dtype=float)
+    kwh_h = facility_kw * np.asarray(average_load, dtype=float)
+    power_h = kwh_h * price * (1.0 - sub)
+    other_h = np.asarray(other_opex_fraction, dtype=float) * (capex + facility_capex)
+    other_h = other_h / HOURS_PER_YEAR
+    total = capex_h + power_h + other_h
+    usable = np.asarray(dense_tflops, dtype=float) / 1000.0 * np.asarray(utilization, dtype=float)
+    out = {
+        "usd_per_accelerator_hour": total,
+        "capex_usd_per_hour": capex_h,
+        "power_usd_per_hour": power_h,
+        "other_usd_per_hour": other_h,
+        "electricity_share": power_h / total,
+        "it_power_kw": it_kw,
+        "facility_power_kw": facility_kw,
+        "kwh_per_accelerator_hour": kwh_h,
+        "price_usd_per_kwh": price,
+        "subsidy": sub,
+        "usable_pflops": usable,
+        "usd_per_pflop_hour": total / usable,
+        "kwh_per_pflop_hour": kwh_h / usable,
+        "kgco2_per_pflop_hour": kwh_h * np.asarray(gco2_per_kwh, dtype=float) / 1000.0 / usable,
+    }
+    shape = np.broadcast_shapes(*(np.shape(v) for v in out.values()))
+    return {k: np.broadcast_to(v, shape) for k, v in out.items()}
+
+
+# --- batch preparation: catalog objects -> low/base/high arrays -------------------------------
+
+FACTORS: tuple[str, ...] = (
+    "chip_capex_usd",
+    "chip_power_kw",
+    "utilization",
+    "server_capex_overhead",
+    "host_power_overhead",
+    "life_years",
+    "cost_of_capital",
+    "facility_life_years",
+    "average_load",
+    "other_opex_fraction",
+    "price_usd_per_kwh",
+    "pue",
+    "gco2_per_kwh",
+    "facility_capex_usd_per_kw",
+    "subsidy",
+)
+"""Uncertain inputs, in sampling order. ``chip_*`` and ``utilization`` have shape (C, 1); site
+inputs (1, S); global assumptions (1, 1); ``subsidy`` is a table (K,) indexed per chip × site."""
+
+
+@dataclass(frozen=True)
+class Triple:
+    """low/base/high arrays of one uncertain input (same shape)."""
+
+    low: Array
+    base: Array
+    high: Array
+
+
+@dataclass(frozen=True)
+class TcoBatch:
+    """Everything the engine needs for chips × sites, as arrays (built by :func:`prepare`)."""
+
+    chips: tuple[Accelerator, ...]
+    sites: tuple[Site, ...]
+    precision: str
+    factors: dict[str, Triple]
+    dense_tflops: Array  # (C, 1)
+    has_system_capex: npt.NDArray[np.bool_]  # (C, 1)
+    has_system_power: npt.NDArray[np.bool_]  # (C, 1)
+    subsidy_index: npt.NDArray[np.intp]  # (C, S) into factors["subsidy"]
+    subsidy_ids: tuple[tuple[str | None, ...], ...]  # (C, S)
+    chip_price_base: Array  # (C, 1): price_usd.base or NaN
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return len(self.chips), len(self.sites)
+
+
+def _triple(ranges: Sequence[Range], shape: tuple[int, ...], scale: float = 1.0) -> Triple:
+    def arr(q: str) -> Array:
+        return np.array([getattr(r, q) * scale for r in ranges], dtype=float).reshape(shape)
+
+    return Triple(arr("low"), arr("base"), arr("high"))
+
+
+def _resolve_chip(chip: str | Accelerator) -> Accelerator:
+    return chip if isinstance(chip, Accelerator) else get_accelerator(chip)
+
+
+def _resolve_site(site: str | Site) -> Site:
+    return site if isinstance(site, Site) else get_site(site)
+
+
+def _chip_capex(chip: Accelerator) -> Range:
+    if chip.system_capex_usd is not None:
+        return chip.system_capex_usd
+    if chip.price_usd is not None:
+        return chip.price_usd
+    raise NotApplicableError(
+        f"chip {chip.id!r} has neither price_usd nor system_capex_usd, so its cost is unknown; "
+        "give one in a scenario file"
+    )
+
+
+def _chip_power(chip: Accelerator) -> Range:
+    if chip.system_power_w is not None:
+        return chip.system_power_w
+    if chip.tdp_w is not None:
+        return Range.exact(chip.tdp_w, list(chip.source))
+    raise NotApplicableError(
+        f"chip {chip.id!r} has neither tdp_w nor system_power_w, so its power is unknown; "
+        "give one in a scenario file"
+    )
+
+
+def _best_subsidy(site: Site, chip: Accelerator, date: dt.date) -> Subsidy | None:
+    """The active subsidy at ``site`` with the largest base discount that ``chip`` is eligible
+    for (subsidies are not stacked)."""
+    usable = [s for s in site.subsidies if s.active_on(date) and s.eligible(chip.designer_country)]
+    return max(usable, key=lambda s: s.power_discount_fraction.base, default=None)
+
+
+def prepare(
+    chips: Sequence[str | Accelerator],
+    sites: Sequence[str | Site],
+    *,
+    precision: str = "bf16",
+    utilization: float | None = None,
+    subsidy: Literal["auto"] | float = "auto",
+    date: dt.date | None = None,
+    assumptions: TcoAssumptions | None = None,
+) -> TcoBatch:
+    """Resolve ids, check inputs and arrange every uncertain input as low/base/high arrays."""
+    if precision not in PRECISIONS:
+        raise InputError("precision", precision, f"one of {', '.join(PRECISIONS)}")
+    if utilization is not None and not (0.0 < float(utilization) <= 1.0):
+        raise InputError("utilization", utilization, "a fraction in (0, 1]")
+    if not (subsidy == "auto" or (isinstance(subsidy, int | float) and 0.0 <= subsidy <= 1.0)):
+        raise InputError("subsidy", subsidy, "'auto' or a fraction in [0, 1]")
+    if not chips:
+        raise InputError("chip", [], "at least one accelerator id")
+    if not sites:
+        raise InputError("site", [], "at least one site id")
+    a = load_assumptions() if assumptions is None else assumptions
+    day = dt.date.today() if date is None else date
+    accs = tuple(_resolve_chip(c) for c in chips)
+    locs = tuple(_resolve_site(s) for s in sites)
+    n_chips, n_sites = len(accs), len(locs)
+
+    for acc in accs:
+        if precision not in acc.dense_tflops:
+            have = ", ".join(acc.dense_tflops) or "none"
+            raise NotApplicableError(
+                f"chip {acc.id!r} has no dense {precision} throughput (it has: {have})"
+            )
+        for name in ("price_usd", "system_capex_usd", "system_power_w"):
+            rng = getattr(acc, name)
+            if rng is not None and rng.low < 0:
+                raise InputError(f"{acc.id}.{name}", rng.low, "a value >= 0")
+    for loc in locs:
+        price = loc.electricity.price_per_kwh
+        if price.low < 0:
+            raise InputError(f"{loc.id}.electricity.price_per_kwh", price.low, "a price >= 0")
+
+    chip_shape, site_shape = (n_chips, 1), (1, n_sites)
+    util = (
+        [Range.exact(float(utilization), ["user-override"])] * n_chips
+        if utilization is not None
+        else [a.utilization_for(c.id, c.vendor) for c in accs]
+    )
+    prices = [
+        a.price_usd_per_kwh if a.price_usd_per_kwh else s.electricity.price_usd_per_kwh
+        for s in locs
+    ]
+    pues = [a.pue if a.pue else s.pue for s in locs]
+    facility = [s.facility_capex_usd_per_kw or a.facility_capex_for(s.country) for s in locs]
+    factors: dict[str, Triple] = {
+        "chip_capex_usd": _triple([_chip_capex(c) for c in accs], chip_shape),
+        "chip_power_kw": _triple([_chip_power(c) for c in accs], chip_shape, 1e-3),
+        "utilization": _triple(util, chip_shape),
+        "price_usd_per_kwh": _triple(prices, site_shape),
+        "pue": _triple(pues, site_shape),
+        "gco2_per_kwh": _triple([s.carbon.gco2_per_kwh for s in locs], site_shape),
+        "facility_capex_usd_per_kw": _triple(facility, site_shape),
+    }
+    for name in (
+        "server_capex_overhead", "host_power_overhead", "life_years", "cost_of_capital",
+        "facility_life_years", "average_load", "other_opex_fraction",
+    ):  # fmt: skip
+        factors[name] = _triple([getattr(a, name)], (1, 1))
+
+    # Subsidy table: entry 0 = none; then one entry per distinct (site, subsidy) in use.
+    table: list[Range] = [Range.exact(0.0, ["user-override"])]
+    index = np.zeros((n_chips, n_sites), dtype=np.intp)
+    ids: list[list[str | None]] = [[None] * n_sites for _ in range(n_chips)]
+    if subsidy == "auto":
+        slot: dict[tuple[int, str], int] = {}
+        for j, loc in enumerate(locs):
+            for i, acc in enumerate(accs):
+                best = _best_subsidy(loc, acc, day)
+                if best is None:
+                    continue
+                key = (j, best.id)
+                if key not in slot:
+                    slot[key] = len(table)
+                    table.append(best.power_discount_fraction)
+                index[i, j] = slot[key]
+                ids[i][j] = best.id
+    else:
+        table.append(Range.exact(float(subsidy), ["user-override"]))
+        index[:] = 1 if subsidy > 0 else 0
+        ids = [["user-override" if subsidy > 0 else None] * n_sites for _ in range(n_chips)]
+    factors["subsidy"] = _triple(table, (len(table),))
+
+    return TcoBatch(
+        chips=accs,
+        sites=locs,
+        precision=precision,
+        factors=factors,
+        dense_tflops=np.array([c.dense_tflops[precision] for c in accs], dtype=float).reshape(
+            chip_shape
+        ),
+        has_system_capex=np.array([c.system_capex_usd is not None for c in accs]).reshape(
+            chip_shape
+        ),
+        has_system_power=np.array([c.system_power_w is not None for c in accs]).reshape(chip_shape),
+        subsidy_index=index,
+        subsidy_ids=tuple(tuple(row) for row in ids),
+        chip_price_base=np.array(
+            [c.price_usd.base if c.price_usd else np.nan for c in accs], dtype=float
+        ).reshape(chip_shape),
+    )
+
+
+def base_values(batch: TcoBatch, which: str = "base") -> dict[str, Array]:
+    """Every factor at ``low``, ``base`` or ``high``, with a trailing sample axis of length 1."""
+    return {k: getattr(t, which)[..., None] for k, t in batch.factors.items()}
+
+
+def engine_inputs(batch: TcoBatch, values: Mapping[str, Array]) -> dict[str, Array]:
+    """Turn factor values (each of factor shape + (N,)) into :func:`tco_arrays` keywords of
+    shape broadcastable to (C, S, N): all-in capex and power, subsidy gathered per chip × site.
+
+    system_capex = chip_capex × (1 + server_capex_overhead) unless the chip has system_capex_usd;
+    it_power_kw = chip_power_kw × (1 + host_power_overhead) unless it has system_power_w.
+    """
+    capex_mult = np.where(
+        batch.has_system_capex[..., None], 1.0, 1.0 + values["server_capex_overhead"]
+    )
+    power_mult = np.where(
+        batch.has_system_power[..., None], 1.0, 1.0 + values["host_power_overhead"]
+    )
+    return {
+        "system_capex_usd": values["chip_capex_usd"] * capex_mult,
+        "it_power_kw": values["chip_power_kw"] * power_mult,
+        "facility_capex_usd_per_kw": values["facility_capex_usd_per_kw"],
+        "average_load": values["average_load"],
+        "pue": values["pue"],
+        "price_usd_per_kwh": values["price_usd_per_kwh"],
+        "subsidy": values["subsidy"][batch.subsidy_index],
+        "cost_of_capital": values["cost_of_capital"],
+        "life_years": values["life_years"],
+        "facility_life_years": values["facility_life_years"],
+        "other_opex_fraction": values["other_opex_fraction"],
+        "dense_tflops": batch.dense_tflops[..., None],
+        "utilization": values["utilization"],
+        "gco2_per_kwh": values["gco2_per_kwh"],
+    }
+
+
+def evaluate(batch: TcoBatch, values: Mapping[str, Array]) -> dict[str, Array]:
+    """Outputs of shape (C, S, N) for the given factor values."""
+    return tco_arrays(**engine_inputs(batch, values))
+
+
+def frame_from(batch: TcoBatch, out: Mapping[str, Array], sample: int = 0) -> pd.DataFrame:
+    """One row per chip × site from outputs of shape (C, S, N), taking sample ``sample``."""
+    n_chips, n_sites = batch.shape
+    values = base_values(batch)
+    inputs = engine_inputs(batch, values)
+    rows: list[dict[str, object]] = []
+    for i, chip in enumerate(batch.chips):
+        for j, site in enumerate(batch.sites):
+            row: dict[str, object] = {
+                "chip": chip.id,
+                "site": site.id,
+                "precision": batch.precision,
+                "designer_country": chip.designer_country,
+                "subsidy_id": batch.subsidy_ids[i][j],
+            }
+            for col in OUTPUT_COLUMNS:
+                row[col] = float(out[col][i, j, sample])
+            for col in ("system_capex_usd", "utilization", "pue", "gco2_per_kwh"):
+                arr = np.broadcast_to(inputs[col], (n_chips, n_sites, 1))
+                row[col] = float(arr[i, j, 0])
+            row["dense_tflops"] = float(batch.dense_tflops[i, 0])
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def tco_frame(
+    chips: Sequence[str | Accelerator],
+    sites: Sequence[str | Site],
+    *,
+    precision: str = "bf16",
+    utilization: float | None = None,
+    subsidy: Literal["auto"] | float = "auto",
+    date: dt.date | None = None,
+    assumptions: TcoAssumptions | None = None,
+) -> pd.DataFrame:
+    """Base-case TCO of every chip × site: one row each (columns: see :data:`OUTPUT_COLUMNS`,
+    plus chip, site, precision, designer_country, subsidy_id, system_capex_usd, utilization,
+    pue, gco2_per_kwh, dense_tflops).
+
+    ``subsidy="auto"`` applies, per chip × site, the active site subsidy with the largest base
+    discount that the chip is eligible for on ``date`` (today if None); a number applies that
+    fraction to every chip × site (a what-if; 0 = no subsidy).
+    """
+    batch = prepare(
+        chips,
+        sites,
+        precision=precision,
+        utilization=utilization,
+        subsidy=subsidy,
+        date=date,
+        assumptions=assumptions,
+    )
+    return frame_from(batch, evaluate(batch, base_values(batch)))
