@@ -17,10 +17,37 @@ def test_every_table_validates_and_every_source_resolves() -> None:
 
 def test_tpp_is_max_of_dense_tops_times_bits() -> None:
     h100 = load_accelerators()["nvidia-h100-sxm"]
-    # FP8 1978.9 dense TFLOPS x 8 bits; BIS publishes 15,832 for H100 (swkelly-chipdata).
-    assert h100.tpp == pytest.approx(1978.9 * 8)
-    assert h100.tpp == pytest.approx(15832, rel=1e-3)
+    # FP8 1,979 dense TFLOPS (datasheet 3,958 with sparsity, halved) x 8 bits.
+    assert h100.tpp == pytest.approx(1979 * 8)
     assert h100.performance_density == pytest.approx(h100.tpp / 814)
+
+
+# Published BIS-method TPP figures, each with where it was printed.
+PUBLISHED_TPP = {
+    # s-w-kelly/chip-export-controls chipData.js (swkelly-chipdata)
+    "nvidia-a100-sxm": 4992,
+    "nvidia-a800": 4992,
+    "nvidia-h100-sxm": 15832,
+    "nvidia-h800": 15832,
+    "nvidia-h200": 15832,
+    "nvidia-h100-pcie": 12104,  # tracker's H800 PCIe row, identical compute
+    "nvidia-h20": 2368,  # also SemiAnalysis via whatpsu.com (whatpsu-semianalysis-tpp)
+    "amd-mi300x": 20919,
+    "amd-mi250x": 6128,
+    "nvidia-b200": 36000,
+    # hardwaresfera.com / meterpreter.org (hardwaresfera-2023-4090-tpp)
+    "nvidia-rtx-4090": 5286,
+    # tomshw.it (tomshw-it-2023-4090d-tpp)
+    "nvidia-rtx-4090d": 4707,
+    # Tom's Hardware H20/L20/L2 table, as used in shared/reference/chips_rules.md
+    # (tomshw-2023-h20-l20-l2): L20 1,912
+    "nvidia-l20": 1912,
+}
+
+
+@pytest.mark.parametrize(("chip", "published"), sorted(PUBLISHED_TPP.items()))
+def test_tpp_reproduces_published_figure(chip: str, published: float) -> None:
+    assert load_accelerators()[chip].tpp == pytest.approx(published, rel=1e-3)
 
 
 def test_sources_have_titles() -> None:
