@@ -1,0 +1,802 @@
+"""Workload model: inference roofline, training estimator and cluster sizing.
+
+Pure array functions first (every argument broadcasts, units in the names), then thin frame
+builders that look chips, sites and models up and join the compute engine's
+:func:`chipwar.compute.tco.tco_frame` for cost and energy per accelerator-hour.
+
+Equations (sources in ``data/sources/workloads.yaml``):
+
+* weights [B] = N · b_w; KV cache per token [B] = 2·L·n_kv·d_head·b_kv (GQA) or
+  L·(r_kv + d_rope)·b_kv (MLA, ``deepseek-2024-v3-report``).
+* chips to hold a replica = ceil((weights + KV/token · batch · context) / (memory · f_usable)).
+* forward FLOPs per token = 2·N_active + 2·L·H·(d_qk + d_v)·c (``palm-2022-mfu``), c = context
+  attended (prefill: L_ctx/2 on average, decode: L_ctx).
+* prefill tokens/s per chip = min(peak·η_c / FLOPs(c/2), batch·context·BW·η_bw / bytes_weights).
+* decode tokens/s per chip = min(batch·BW·η_bw / bytes read per step, peak·η_c / FLOPs(c));
+  bytes read per step = (N − N_routed + N_routed·(1 − (1 − k/E)^batch))·b_w + KV/token·batch·c.
+* training FLOPs = 6·N_active·D (``kaplan-2020-scaling-laws``), optionally + 6·L·H·(d_qk+d_v)·T·D;
+  chip-hours = FLOPs / (peak · MFU · 3600).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from chipwar.catalog.accelerators import Accelerator, get_accelerator
+from chipwar.catalog.sites import Site, get_site
+from chipwar.compute.models import (
+    ModelSpec,
+    WorkloadAssumptions,
+    get_model,
+    load_workload_assumptions,
+    model_arrays,
+)
+from chipwar.errors import InputError, NotApplicableError
+
+BYTES_PER_VALUE: dict[str, float] = {
+    "fp32": 4.0, "tf32": 4.0, "bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "int8": 1.0, "fp4": 0.5,
+}  # fmt: skip
+INFERENCE_PRECISIONS: tuple[str, ...] = ("bf16", "fp16", "fp8", "int8", "fp4")
+DEFAULT_CONTEXT_TOKENS = 4096
+"""Context held per sequence when none is given [tokens] (a modelling default, clipped to the
+model's maximum)."""
+HOURS_PER_YEAR = 8760.0
+FloatArray = np.ndarray
+
+
+# --------------------------------------------------------------------------------------------
+# Pure array functions
+# --------------------------------------------------------------------------------------------
+
+
+def kv_bytes_for(precision: str) -> float:
+    """KV-cache bytes per value: the weight precision, never below 1 byte
+    (``assumption-workload-kv-precision``)."""
+    return max(BYTES_PER_VALUE[precision], 1.0)
+
+
+def weights_bytes(params: Any, bytes_per_param: Any) -> FloatArray:
+    """Weight memory [B] = N [count] · b_w [B/param]."""
+    return np.asarray(params, dtype=float) * np.asarray(bytes_per_param, dtype=float)
+
+
+def kv_bytes_per_token(kv_values_per_token: Any, kv_bytes_per_value: Any) -> FloatArray:
+    """KV cache per token [B] = cached values per token · bytes per value.
+
+    GQA: values = 2·L·n_kv·d_head; MLA: values = L·(kv_lora_rank + qk_rope_head_dim)."""
+    return np.asarray(kv_values_per_token, dtype=float) * np.asarray(
+        kv_bytes_per_value, dtype=float
+    )
+
+
+def chips_to_hold(
+    weights_b: Any,
+    kv_b_per_token: Any,
+    batch: Any,
+    context_tokens: Any,
+    memory_gb: Any,
+    usable_memory_fraction: Any,
+) -> FloatArray:
+    """Accelerators needed to hold one replica [count]:
+    ceil((weights + KV/token · batch · context) / (memory_gb·1e9 · f_usable))."""
+    need = np.asarray(weights_b, dtype=float) + np.asarray(kv_b_per_token, dtype=float) * (
+        np.asarray(batch, dtype=float) * np.asarray(context_tokens, dtype=float)
+    )
+    capacity = np.asarray(memory_gb, dtype=float) * 1e9 * np.asarray(usable_memory_fraction)
+    return np.ceil(need / capacity)
+
+
+def experts_touched_fraction(batch: Any, experts: Any, experts_per_token: Any) -> FloatArray:
+    """Expected share of routed experts read in one decode step: 1 − (1 − k/E)^batch
+    (uniform routing; 1 for a dense model where E = k = 1)."""
+    e = np.asarray(experts, dtype=float)
+    k = np.asarray(experts_per_token, dtype=float)
+    return 1.0 - (1.0 - k / e) ** np.asarray(batch, dtype=float)
+
+
+def decode_bytes_per_step(
+    params: Any,
+    routed_params: Any,
+    experts: Any,
+    experts_per_token: Any,
+    bytes_per_param: Any,
+    kv_b_per_token: Any,
+    batch: Any,
+    context_tokens: Any,
+) -> FloatArray:
+    """Bytes read from memory per decode step of a replica [B]:
+    (N − N_routed + N_routed·touched)·b_w + KV/token · batch · context."""
+    routed = np.asarray(routed_params, dtype=float)
+    touched = experts_touched_fraction(batch, experts, experts_per_token)
+    weights_read = (np.asarray(params, dtype=float) - routed + routed * touched) * np.asarray(
+        bytes_per_param, dtype=float
+    )
+    return weights_read + np.asarray(kv_b_per_token, dtype=float) * np.asarray(
+        batch, dtype=float
+    ) * np.asarray(context_tokens, dtype=float)
+
+
+def attention_flops_per_token(
+    layers: Any, attention_heads: Any, qk_head_dim: Any, v_head_dim: Any, attended_tokens: Any
+) -> FloatArray:
+    """Attention score and value FLOPs per token [FLOP] = 2·L·H·(d_qk + d_v)·c (palm-2022-mfu)."""
+    return (
+        2.0
+        * np.asarray(layers, dtype=float)
+        * np.asarray(attention_heads, dtype=float)
+        * (np.asarray(qk_head_dim, dtype=float) + np.asarray(v_head_dim, dtype=float))
+        * np.asarray(attended_tokens, dtype=float)
+    )
+
+
+def forward_flops_per_token(
+    active_params: Any,
+    layers: Any,
+    attention_heads: Any,
+    qk_head_dim: Any,
+    v_head_dim: Any,
+    attended_tokens: Any,
+) -> FloatArray:
+    """Forward FLOPs per token [FLOP] = 2·N_active + 2·L·H·(d_qk + d_v)·c."""
+    return 2.0 * np.asarray(active_params, dtype=float) + attention_flops_per_token(
+        layers, attention_heads, qk_head_dim, v_head_dim, attended_tokens
+    )
+
+
+def inference_roofline(
+    *,
+    params: Any,
+    active_params: Any,
+    routed_params: Any,
+    experts: Any,
+    experts_per_token: Any,
+    layers: Any,
+    attention_heads: Any,
+    qk_head_dim: Any,
+    v_head_dim: Any,
+    kv_values_per_token: Any,
+    peak_tflops: Any,
+    memory_gb: Any,
+    memory_bandwidth_tbps: Any,
+    bytes_per_param: Any,
+    kv_bytes_per_value: Any,
+    batch: Any,
+    context_tokens: Any,
+    compute_efficiency: Any,
+    bandwidth_efficiency: Any,
+    usable_memory_fraction: Any,
+) -> dict[str, FloatArray]:
+    """Roofline estimate for every broadcast combination of model, chip and setting.
+
+    Returns arrays: ``weights_gb``, ``kv_cache_gb`` (batch × context), ``chips_to_hold_model``,
+    ``prefill_tokens_per_s_per_chip``, ``decode_tokens_per_s_per_chip`` (output tokens),
+    ``decode_memory_bound_tokens_per_s_per_chip``, ``decode_compute_bound_tokens_per_s_per_chip``,
+    ``decode_memory_bound`` (bool) and ``decode_ms_per_token`` (inter-token latency).
+    Per-chip rates divide a replica's rate by the chips it spans: batch·BW/bytes_per_step.
+    """
+    w = weights_bytes(params, bytes_per_param)
+    kv_tok = kv_bytes_per_token(kv_values_per_token, kv_bytes_per_value)
+    batch_f = np.asarray(batch, dtype=float)
+    ctx = np.asarray(context_tokens, dtype=float)
+    n_hold = chips_to_hold(w, kv_tok, batch_f, ctx, memory_gb, usable_memory_fraction)
+    flops_s = np.asarray(peak_tflops, dtype=float) * 1e12 * np.asarray(compute_efficiency)
+    bw = np.asarray(memory_bandwidth_tbps, dtype=float) * 1e12 * np.asarray(bandwidth_efficiency)
+
+    prefill_compute = flops_s / forward_flops_per_token(
+        active_params, layers, attention_heads, qk_head_dim, v_head_dim, ctx / 2.0
+    )
+    prefill_memory = batch_f * ctx * bw / w
+    prefill = np.minimum(prefill_compute, prefill_memory)
+
+    step_bytes = decode_bytes_per_step(
+        params, routed_params, experts, experts_per_token, bytes_per_param, kv_tok, batch_f, ctx
+    )
+    decode_memory = batch_f * bw / step_bytes
+    decode_compute = flops_s / forward_flops_per_token(
+        active_params, layers, attention_heads, qk_head_dim, v_head_dim, ctx
+    )
+    decode = np.minimum(decode_memory, decode_compute)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ms_per_token = 1e3 * batch_f / (decode * n_hold)
+    return {
+        "weights_gb": w / 1e9,
+        "kv_cache_gb": kv_tok * batch_f * ctx / 1e9,
+        "chips_to_hold_model": n_hold,
+        "prefill_tokens_per_s_per_chip": prefill,
+        "decode_tokens_per_s_per_chip": decode,
+        "decode_memory_bound_tokens_per_s_per_chip": decode_memory,
+        "decode_compute_bound_tokens_per_s_per_chip": decode_compute,
+        "decode_memory_bound": decode_memory <= decode_compute,
+        "decode_ms_per_token": ms_per_token,
+    }
+
+
+def served_output_tokens_per_s(
+    prefill_tokens_per_s: Any, decode_tokens_per_s: Any, input_tokens: Any, output_tokens: Any
+) -> FloatArray:
+    """Output tokens/s when each request's prefill and decode run back to back on the same chips:
+    L_out / (L_in / prefill + L_out / decode) [tokens/s]."""
+    lin = np.asarray(input_tokens, dtype=float)
+    lout = np.asarray(output_tokens, dtype=float)
+    return lout / (lin / np.asarray(prefill_tokens_per_s) + lout / np.asarray(decode_tokens_per_s))
+
+
+def per_million_tokens(per_accelerator_hour: Any, tokens_per_s_per_chip: Any) -> FloatArray:
+    """Cost or energy per million tokens = per-accelerator-hour value / (tokens/s · 3600) · 1e6."""
+    return (
+        np.asarray(per_accelerator_hour, dtype=float)
+        / (np.asarray(tokens_per_s_per_chip, dtype=float) * 3600.0)
+        * 1e6
+    )
+
+
+def power_bill_per_mtok(
+    kwh_per_mtok: Any, price_usd_per_kwh: Any, subsidy: Any = 0.0
+) -> FloatArray:
+    """Electricity bill per million tokens [USD/Mtok] = kWh/Mtok · price · (1 − subsidy)."""
+    return (
+        np.asarray(kwh_per_mtok, dtype=float)
+        * np.asarray(price_usd_per_kwh, dtype=float)
+        * (1.0 - np.asarray(subsidy, dtype=float))
+    )
+
+
+def equalising_subsidy(
+    kwh_per_mtok: Any,
+    price_usd_per_kwh: Any,
+    reference_kwh_per_mtok: Any,
+    reference_price_usd_per_kwh: Any,
+    reference_subsidy: Any = 0.0,
+) -> FloatArray:
+    """Power-bill discount s that makes a chip's electricity bill per token equal a reference's:
+    s = 1 − (E_ref · p_ref · (1 − s_ref)) / (E · p). s ≤ 0: no subsidy needed."""
+    ref = power_bill_per_mtok(
+        reference_kwh_per_mtok, reference_price_usd_per_kwh, reference_subsidy
+    )
+    return 1.0 - ref / power_bill_per_mtok(kwh_per_mtok, price_usd_per_kwh)
+
+
+def training_flops(
+    active_params: Any,
+    tokens: Any,
+    *,
+    layers: Any = 0.0,
+    attention_heads: Any = 0.0,
+    qk_head_dim: Any = 0.0,
+    v_head_dim: Any = 0.0,
+    seq_len: Any = 0.0,
+) -> FloatArray:
+    """Training FLOPs = 6·N_active·D (kaplan-2020-scaling-laws) + 6·L·H·(d_qk+d_v)·T·D
+    (attention, palm-2022-mfu; zero unless the attention arguments are given)."""
+    d = np.asarray(tokens, dtype=float)
+    dense = 6.0 * np.asarray(active_params, dtype=float) * d
+    attn = 3.0 * attention_flops_per_token(
+        layers, attention_heads, qk_head_dim, v_head_dim, seq_len
+    )
+    return dense + attn * d
+
+
+def training_chip_hours(total_flops: Any, peak_tflops: Any, mfu: Any) -> FloatArray:
+    """Accelerator-hours = FLOPs / (peak_tflops·1e12 · MFU · 3600)."""
+    return np.asarray(total_flops, dtype=float) / (
+        np.asarray(peak_tflops, dtype=float) * 1e12 * np.asarray(mfu, dtype=float) * 3600.0
+    )
+
+
+def chips_for_training(total_flops: Any, peak_tflops: Any, mfu: Any, days: Any) -> FloatArray:
+    """Accelerators to finish in ``days`` = ceil(chip-hours / (24 · days))."""
+    return np.ceil(training_chip_hours(total_flops, peak_tflops, mfu) / (24.0 * np.asarray(days)))
+
+
+def chips_for_throughput(
+    target_tokens_per_s: Any, decode_tokens_per_s_per_chip: Any, chips_per_replica: Any
+) -> FloatArray:
+    """Accelerators to serve a token rate: whole replicas of ``chips_per_replica`` chips,
+    replicas = ceil(target / (per-chip rate · chips_per_replica))."""
+    n = np.asarray(chips_per_replica, dtype=float)
+    replicas = np.ceil(
+        np.asarray(target_tokens_per_s, dtype=float)
+        / (np.asarray(decode_tokens_per_s_per_chip, dtype=float) * n)
+    )
+    return replicas * n
+
+
+# --------------------------------------------------------------------------------------------
+# Frame builders (catalog look-ups + compute engine join)
+# --------------------------------------------------------------------------------------------
+
+
+def _as_list(value: Any) -> list[Any]:
+    if isinstance(value, str | ModelSpec | Accelerator | Site) or not isinstance(value, Sequence):
+        return [value]
+    return list(value)
+
+
+def resolve_chips(chips: Sequence[str | Accelerator] | str | Accelerator) -> list[Accelerator]:
+    out = [c if isinstance(c, Accelerator) else get_accelerator(c) for c in _as_list(chips)]
+    if not out:
+        raise InputError("chip", [], "at least one accelerator id")
+    return out
+
+
+def resolve_sites(sites: Sequence[str | Site] | str | Site) -> list[Site]:
+    out = [s if isinstance(s, Site) else get_site(s) for s in _as_list(sites)]
+    if not out:
+        raise InputError("site", [], "at least one site id")
+    return out
+
+
+def check_precision(precision: str, allowed: Sequence[str] = INFERENCE_PRECISIONS) -> str:
+    if precision not in allowed:
+        raise InputError("precision", precision, f"one of {', '.join(allowed)}")
+    return precision
+
+
+def chip_peak_tflops(chip: Accelerator, precision: str) -> float:
+    """Dense peak at a precision [TFLOPS or TOPS for int8]; NotApplicableError if not listed."""
+    value = chip.dense_tflops.get(precision)
+    if value is None:
+        listed = ", ".join(sorted(chip.dense_tflops)) or "none"
+        raise NotApplicableError(
+            f"chip {chip.id!r} has no dense {precision} throughput, so it cannot run {precision}; "
+            f"it lists: {listed}"
+        )
+    return float(value)
+
+
+def _chip_memory(chip: Accelerator) -> tuple[float, float]:
+    if chip.memory_gb is None or chip.memory_bandwidth_tbps is None:
+        missing = "memory_gb" if chip.memory_gb is None else "memory_bandwidth_tbps"
+        raise NotApplicableError(
+            f"chip {chip.id!r} has no {missing} in the catalog; the roofline needs it "
+            "(pass a --spec file with the value)"
+        )
+    return float(chip.memory_gb), float(chip.memory_bandwidth_tbps)
+
+
+def _positive(field: str, values: Sequence[float], integer: bool = False) -> list[float]:
+    out = []
+    for v in values:
+        if (
+            not isinstance(v, int | float | np.integer | np.floating)
+            or not math.isfinite(v)
+            or v <= 0
+        ):
+            raise InputError(field, v, "a number > 0")
+        if integer and float(v) != int(v):
+            raise InputError(field, v, "a whole number > 0")
+        out.append(float(v))
+    if not out:
+        raise InputError(field, [], "at least one value > 0")
+    return out
+
+
+def _assumption(value: float | None, default: float, field: str) -> float:
+    if value is None:
+        return default
+    if not (0 < value <= 1):
+        raise InputError(field, value, "a fraction in (0, 1]")
+    return float(value)
+
+
+def _tco_costs(
+    chips: list[Accelerator],
+    sites: list[Site],
+    precision: str,
+    *,
+    subsidy: Literal["auto"] | float,
+    date: dt.date | None,
+    utilization: float | None,
+) -> pd.DataFrame:
+    """Per chip × site cost/energy per accelerator-hour from the compute engine."""
+    from chipwar.compute.tco import tco_frame  # the compute engine (CONTRACTS.md)
+
+    frame = tco_frame(
+        chips, sites, precision=precision, utilization=utilization, subsidy=subsidy, date=date
+    )
+    return frame.set_index(["chip", "site"])
+
+
+def _gather(
+    costs: pd.DataFrame, chip_ids: np.ndarray, site_ids: np.ndarray, col: str
+) -> FloatArray:
+    idx = pd.MultiIndex.from_arrays([chip_ids, site_ids])
+    return costs[col].reindex(idx).to_numpy(dtype=float)
+
+
+def infer_frame(
+    models: Sequence[str | ModelSpec] | str | ModelSpec,
+    chips: Sequence[str | Accelerator] | str | Accelerator,
+    sites: Sequence[str | Site] | str | Site | None = None,
+    *,
+    precision: Sequence[str] | str = "bf16",
+    batch: Sequence[float] | float = 1,
+    context: Sequence[float] | float | None = None,
+    chips_per_replica: int | None = None,
+    compute_efficiency: float | None = None,
+    bandwidth_efficiency: float | None = None,
+    usable_memory_fraction: float | None = None,
+    subsidy: Literal["auto"] | float = "auto",
+    date: dt.date | None = None,
+    utilization: float | None = None,
+    assumptions: WorkloadAssumptions | None = None,
+) -> pd.DataFrame:
+    """Inference estimate for every model × chip × site × precision × batch × context (one call).
+
+    Columns: model, chip, site, precision, batch, context, chips_to_hold_model,
+    prefill_tokens_per_s_per_chip, decode_tokens_per_s_per_chip (output tokens), decode_bound,
+    decode_ms_per_token, weights_gb, kv_cache_gb, and with sites: usd_per_mtok, kwh_per_mtok (per
+    million output tokens), usd_per_mtok_prefill, kwh_per_mtok_prefill.
+    ``chips_per_replica``: the chips available to one replica; a model that needs more raises.
+    Without sites the cost columns are omitted (no compute-engine call).
+    """
+    a = assumptions or load_workload_assumptions()
+    eta_c = _assumption(compute_efficiency, a.compute_efficiency.base, "compute_efficiency")
+    eta_bw = _assumption(bandwidth_efficiency, a.bandwidth_efficiency.base, "bandwidth_efficiency")
+    f_mem = _assumption(
+        usable_memory_fraction, a.usable_memory_fraction.base, "usable_memory_fraction"
+    )
+    model_list = [get_model(m) for m in _as_list(models)]
+    if not model_list:
+        raise InputError("model", [], "at least one model id")
+    chip_list = resolve_chips(chips)
+    site_list = resolve_sites(sites) if sites is not None else []
+    precisions = [check_precision(p) for p in _as_list(precision)]
+    batches = _positive("batch", _as_list(batch), integer=True)
+    if chips_per_replica is not None:
+        _positive("chips", [chips_per_replica], integer=True)
+
+    ma = model_arrays(model_list)
+    if context is None:
+        ctx_grid = np.minimum(ma.max_context, DEFAULT_CONTEXT_TOKENS)[:, None]  # per model
+    else:
+        ctxs = _positive("context", _as_list(context), integer=True)
+        for m in model_list:
+            too_long = [c for c in ctxs if c > m.max_context]
+            if too_long:
+                raise InputError("context", int(too_long[0]), f"<= {m.max_context} for {m.id}")
+        ctx_grid = np.broadcast_to(np.asarray(ctxs), (len(model_list), len(ctxs)))
+
+    # chip × precision tables (raise for a precision a chip lacks)
+    peak = np.empty((len(chip_list), len(precisions)))
+    mem = np.empty(len(chip_list))
+    bw = np.empty(len(chip_list))
+    for i, c in enumerate(chip_list):
+        mem[i], bw[i] = _chip_memory(c)
+        for j, p in enumerate(precisions):
+            peak[i, j] = chip_peak_tflops(c, p)
+
+    n_ctx = ctx_grid.shape[1]
+    n_sites = max(len(site_list), 1)
+    shape = (len(model_list), len(chip_list), n_sites, len(precisions), len(batches), n_ctx)
+    im, ic, isite, ip, ib, ix = (g.ravel() for g in np.indices(shape))
+    prec_arr = np.asarray(precisions)
+    bpp = np.asarray([BYTES_PER_VALUE[p] for p in precisions])[ip]
+    kvb = np.asarray([kv_bytes_for(p) for p in precisions])[ip]
+    batch_arr = np.asarray(batches)[ib]
+    ctx_arr = ctx_grid[im, ix]
+
+    r = inference_roofline(
+        params=ma.params[im],
+        active_params=ma.active_params[im],
+        routed_params=ma.routed_params[im],
+        experts=ma.experts[im],
+        experts_per_token=ma.experts_per_token[im],
+        layers=ma.layers[im],
+        attention_heads=ma.attention_heads[im],
+        qk_head_dim=ma.qk_head_dim[im],
+        v_head_dim=ma.v_head_dim[im],
+        kv_values_per_token=ma.kv_values_per_token[im],
+        peak_tflops=peak[ic, ip],
+        memory_gb=mem[ic],
+        memory_bandwidth_tbps=bw[ic],
+        bytes_per_param=bpp,
+        kv_bytes_per_value=kvb,
+        batch=batch_arr,
+        context_tokens=ctx_arr,
+        compute_efficiency=eta_c,
+        bandwidth_efficiency=eta_bw,
+        usable_memory_fraction=f_mem,
+    )
+    if chips_per_replica is not None:
+        too_big = r["chips_to_hold_model"] > chips_per_replica
+        if too_big.any():
+            k = int(np.argmax(too_big))
+            raise NotApplicableError(
+                f"model {ma.ids[im[k]]!r} at {prec_arr[ip[k]]} with batch {int(batch_arr[k])} "
+                f"and context {int(ctx_arr[k])} needs {int(r['chips_to_hold_model'][k])} "
+                f"x {chip_list[ic[k]].id} to hold weights and KV cache; chips given: "
+                f"{chips_per_replica}"
+            )
+    chip_ids = np.asarray([c.id for c in chip_list])
+    frame = pd.DataFrame(
+        {
+            "model": np.asarray(ma.ids)[im],
+            "chip": chip_ids[ic],
+            "site": np.asarray([s.id for s in site_list])[isite] if site_list else None,
+            "precision": prec_arr[ip],
+            "batch": batch_arr.astype(int),
+            "context": ctx_arr.astype(int),
+            "chips_to_hold_model": r["chips_to_hold_model"].astype(int),
+            "prefill_tokens_per_s_per_chip": r["prefill_tokens_per_s_per_chip"],
+            "decode_tokens_per_s_per_chip": r["decode_tokens_per_s_per_chip"],
+            "decode_bound": np.where(r["decode_memory_bound"], "memory", "compute"),
+            "decode_ms_per_token": r["decode_ms_per_token"],
+            "weights_gb": r["weights_gb"],
+            "kv_cache_gb": r["kv_cache_gb"],
+        }
+    )
+    if not site_list:
+        return frame.drop(columns="site")
+    site_ids = np.asarray([s.id for s in site_list])
+    usd_h = np.empty(im.size)
+    kwh_h = np.empty(im.size)
+    price = np.empty(im.size)
+    for j, p in enumerate(precisions):
+        costs = _tco_costs(
+            chip_list, site_list, p, subsidy=subsidy, date=date, utilization=utilization
+        )
+        sel = ip == j
+        usd_h[sel] = _gather(
+            costs, chip_ids[ic[sel]], site_ids[isite[sel]], "usd_per_accelerator_hour"
+        )
+        kwh_h[sel] = _gather(
+            costs, chip_ids[ic[sel]], site_ids[isite[sel]], "kwh_per_accelerator_hour"
+        )
+        price[sel] = _gather(costs, chip_ids[ic[sel]], site_ids[isite[sel]], "price_usd_per_kwh")
+    decode = r["decode_tokens_per_s_per_chip"]
+    prefill = r["prefill_tokens_per_s_per_chip"]
+    frame["usd_per_accelerator_hour"] = usd_h
+    frame["kwh_per_accelerator_hour"] = kwh_h
+    frame["price_usd_per_kwh"] = price
+    frame["usd_per_mtok"] = per_million_tokens(usd_h, decode)
+    frame["kwh_per_mtok"] = per_million_tokens(kwh_h, decode)
+    frame["usd_per_mtok_prefill"] = per_million_tokens(usd_h, prefill)
+    frame["kwh_per_mtok_prefill"] = per_million_tokens(kwh_h, prefill)
+    return frame
+
+
+def train_frame(
+    model: str | ModelSpec,
+    tokens: float,
+    chips: Sequence[str | Accelerator] | str | Accelerator,
+    sites: Sequence[str | Site] | str | Site,
+    *,
+    chip_count: int,
+    mfu: float | None = None,
+    precision: str = "bf16",
+    total_flops: float | None = None,
+    attention: bool = False,
+    seq_len: int | None = None,
+    subsidy: Literal["auto"] | float = "auto",
+    date: dt.date | None = None,
+    assumptions: WorkloadAssumptions | None = None,
+) -> pd.DataFrame:
+    """Training run estimate per chip × site: total_flops, chip_hours, energy_mwh, usd, days.
+
+    FLOPs = ``total_flops`` if given, else 6·N_active·D (+ attention when ``attention``);
+    chip-hours = FLOPs / (peak · MFU · 3600); energy = chip-hours · facility kWh per
+    accelerator-hour (compute engine, site PUE); usd = chip-hours · USD per accelerator-hour;
+    days = chip-hours / (K · 24)."""
+    a = assumptions or load_workload_assumptions()
+    m = get_model(model)
+    (d,) = _positive("tokens", [tokens])
+    (k,) = _positive("chips", [chip_count], integer=True)
+    eff_mfu = _assumption(mfu, a.training_mfu.base, "mfu")
+    check_precision(precision, ("fp32", "tf32", "bf16", "fp16", "fp8", "int8", "fp4"))
+    chip_list = resolve_chips(chips)
+    site_list = resolve_sites(sites)
+    if total_flops is not None:
+        (flops,) = _positive("total_flops", [total_flops])
+    else:
+        t = float(seq_len or m.pretrain_seq_len or DEFAULT_CONTEXT_TOKENS)
+        if attention:
+            flops = float(
+                training_flops(
+                    m.active_params,
+                    d,
+                    layers=m.layers,
+                    attention_heads=m.attention_heads,
+                    qk_head_dim=m.head_dim,
+                    v_head_dim=m.v_head_dim or m.head_dim,
+                    seq_len=t,
+                )
+            )
+        else:
+            flops = float(training_flops(m.active_params, d))
+    peak = np.asarray([chip_peak_tflops(c, precision) for c in chip_list])
+    hours = training_chip_hours(flops, peak, eff_mfu)  # per chip
+    costs = _tco_costs(
+        chip_list, site_list, precision, subsidy=subsidy, date=date, utilization=None
+    )
+    ic, isite = (g.ravel() for g in np.indices((len(chip_list), len(site_list))))
+    chip_ids = np.asarray([c.id for c in chip_list])[ic]
+    site_ids = np.asarray([s.id for s in site_list])[isite]
+    usd_h = _gather(costs, chip_ids, site_ids, "usd_per_accelerator_hour")
+    kwh_h = _gather(costs, chip_ids, site_ids, "kwh_per_accelerator_hour")
+    h = hours[ic]
+    return pd.DataFrame(
+        {
+            "model": m.id,
+            "chip": chip_ids,
+            "site": site_ids,
+            "precision": precision,
+            "tokens": d,
+            "total_flops": flops,
+            "mfu": eff_mfu,
+            "chips": int(k),
+            "chip_hours": h,
+            "energy_mwh": h * kwh_h / 1e3,
+            "usd": h * usd_h,
+            "days": h / (k * 24.0),
+        }
+    )
+
+
+_INFER_KEYS = ("tokens_per_s", "model", "batch", "context", "precision")
+_TRAIN_KEYS = ("train", "tokens", "days", "mfu", "precision", "total_flops")
+
+
+def parse_target(text: str) -> dict[str, Any]:
+    """Parse ``tokens_per_s=1e6[,model=ID,batch=B,context=L,precision=P]`` or
+    ``train=MODEL,tokens=D,days=T[,mfu=M,precision=P,total_flops=F]`` into a dict."""
+    if not isinstance(text, str) or not text.strip():
+        raise InputError("target", text, "'tokens_per_s=1e6' or 'train=MODEL,tokens=D,days=T'")
+    parts: dict[str, str] = {}
+    for item in text.split(","):
+        if "=" not in item:
+            raise InputError("target", item.strip(), "key=value pairs separated by commas")
+        key, value = (s.strip() for s in item.split("=", 1))
+        if not re.fullmatch(r"[a-z_]+", key) or not value:
+            raise InputError("target", item.strip(), "key=value with a lowercase key and a value")
+        parts[key] = value
+    kind = "train" if "train" in parts else "tokens_per_s" if "tokens_per_s" in parts else None
+    if kind is None:
+        raise InputError("target", text, "a target with 'tokens_per_s=' or 'train='")
+    allowed = _TRAIN_KEYS if kind == "train" else _INFER_KEYS
+    for key in parts:
+        if key not in allowed:
+            raise InputError(f"target key {key!r}", text, f"keys among {', '.join(allowed)}")
+    out: dict[str, Any] = {"kind": "train" if kind == "train" else "serve"}
+    for key, value in parts.items():
+        if key in ("model", "train", "precision"):
+            out["model" if key == "train" else key] = value
+            continue
+        try:
+            num = float(value)
+        except ValueError:
+            raise InputError(f"target key {key!r}", value, "a number such as 1e6") from None
+        if not math.isfinite(num) or num <= 0:
+            raise InputError(f"target key {key!r}", value, "a number > 0")
+        out[key] = num
+    if out["kind"] == "train":
+        for key in ("tokens", "days"):
+            if key not in out and not (key == "tokens" and "total_flops" in out):
+                raise InputError("target", text, f"a training target with {key}=…")
+    return out
+
+
+def size_frame(
+    target: str | Mapping[str, Any],
+    chips: Sequence[str | Accelerator] | str | Accelerator,
+    sites: Sequence[str | Site] | str | Site,
+    *,
+    model: str | ModelSpec | None = None,
+    subsidy: Literal["auto"] | float = "auto",
+    date: dt.date | None = None,
+    assumptions: WorkloadAssumptions | None = None,
+) -> pd.DataFrame:
+    """Cluster sizing per chip × site, side by side: chips, facility MW, capex, yearly opex.
+
+    Serving target: chips = whole replicas to reach tokens_per_s (decode, output tokens).
+    Training target: chips = ceil(chip-hours / (24·days)).
+    it_capex_usd = chips · system capex per accelerator (compute engine: system_capex_usd, else the
+    chip price); capex_usd_per_year = chips · capex_usd_per_hour · 8760 (annualised IT + facility
+    capex); opex_usd_per_year = chips · (power + other) USD/h · 8760."""
+    t = parse_target(target) if isinstance(target, str) else dict(target)
+    a = assumptions or load_workload_assumptions()
+    chip_list = resolve_chips(chips)
+    site_list = resolve_sites(sites)
+    precision = str(t.get("precision", "bf16"))
+    model_id = t.get("model") or model
+    if model_id is None:
+        raise InputError("model", None, "a model id (--model or model= in the target)")
+    m = get_model(model_id)
+    ic, isite = (g.ravel() for g in np.indices((len(chip_list), len(site_list))))
+    chip_ids = np.asarray([c.id for c in chip_list])[ic]
+    site_ids = np.asarray([s.id for s in site_list])[isite]
+    if t["kind"] == "serve":
+        est = infer_frame(
+            m,
+            chip_list,
+            None,
+            precision=precision,
+            batch=t.get("batch", 64),
+            context=t.get("context"),
+            assumptions=a,
+        )
+        per_chip = est["decode_tokens_per_s_per_chip"].to_numpy()
+        hold = est["chips_to_hold_model"].to_numpy()
+        n = chips_for_throughput(t["tokens_per_s"], per_chip[ic], hold[ic])
+        label = f"serve {m.id} at {t['tokens_per_s']:g} output tokens/s"
+    else:
+        mfu = _assumption(t.get("mfu"), a.training_mfu.base, "mfu")
+        flops = t.get("total_flops") or float(training_flops(m.active_params, t["tokens"]))
+        peak = np.asarray([chip_peak_tflops(c, precision) for c in chip_list])
+        n = chips_for_training(flops, peak[ic], mfu, t["days"])
+        label = f"train {m.id} in {t['days']:g} days"
+    costs = _tco_costs(
+        chip_list, site_list, precision, subsidy=subsidy, date=date, utilization=None
+    )
+    fac_kw = _gather(costs, chip_ids, site_ids, "facility_power_kw")
+    capex_h = _gather(costs, chip_ids, site_ids, "capex_usd_per_hour")
+    opex_h = _gather(costs, chip_ids, site_ids, "power_usd_per_hour") + _gather(
+        costs, chip_ids, site_ids, "other_usd_per_hour"
+    )
+    unit_capex = _gather(costs, chip_ids, site_ids, "system_capex_usd")
+    return pd.DataFrame(
+        {
+            "target": label,
+            "model": m.id,
+            "chip": chip_ids,
+            "site": site_ids,
+            "precision": precision,
+            "chips": n.astype(int),
+            "facility_mw": n * fac_kw / 1e3,
+            "it_capex_usd": n * unit_capex,
+            "capex_usd_per_year": n * capex_h * HOURS_PER_YEAR,
+            "opex_usd_per_year": n * opex_h * HOURS_PER_YEAR,
+        }
+    )
+
+
+def energy_gap_frame(
+    model: str | ModelSpec,
+    chips: Sequence[str | Accelerator],
+    reference: str | Accelerator,
+    site: str | Site,
+    *,
+    precision: Mapping[str, str] | str = "bf16",
+    batch: float = 64,
+    context: float | None = None,
+    reference_subsidy: float = 0.0,
+    date: dt.date | None = None,
+) -> pd.DataFrame:
+    """The FT claim: electricity per million output tokens of each chip vs a reference chip at the
+    same site, the ratio, and the power-bill discount that equalises the bills
+    (:func:`equalising_subsidy`). Bills are computed before subsidy; the reference may be given a
+    subsidy of its own. ``precision``: one for all, or chip id -> precision."""
+    ref_chip = resolve_chips([reference])[0]
+    chip_list = [*resolve_chips(chips), ref_chip]
+    s = resolve_sites([site])[0]
+    rows = []
+    for c in chip_list:
+        p = precision if isinstance(precision, str) else precision.get(c.id, "bf16")
+        f = infer_frame(
+            model, c, s, precision=p, batch=batch, context=context, subsidy=0.0, date=date
+        )
+        rows.append(f.iloc[0])
+    out = pd.DataFrame(rows).reset_index(drop=True)
+    price = out["price_usd_per_kwh"]
+    out["power_usd_per_mtok"] = power_bill_per_mtok(out["kwh_per_mtok"], price)
+    ref = out.iloc[-1]
+    out["kwh_ratio_vs_reference"] = out["kwh_per_mtok"] / ref["kwh_per_mtok"]
+    out["equalising_subsidy"] = equalising_subsidy(
+        out["kwh_per_mtok"], price, ref["kwh_per_mtok"], ref["price_usd_per_kwh"], reference_subsidy
+    )
+    out["reference"] = ref_chip.id
+    return out[
+        [
+            "model", "chip", "reference", "site", "precision", "batch", "context",
+            "decode_tokens_per_s_per_chip", "kwh_per_accelerator_hour", "kwh_per_mtok",
+            "kwh_ratio_vs_reference", "price_usd_per_kwh", "power_usd_per_mtok",
+            "equalising_subsidy",
+        ]
+    ]  # fmt: skip
