@@ -2,8 +2,92 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import typer
+
+from chipwar.cli.output import Format, emit
+from chipwar.errors import InputError
+
+SCREEN_COLUMNS = [
+    "query", "entity_id", "name", "score", "reason", "listed", "lists", "affiliate",
+    "aggregate_listed_ownership", "paths",
+]  # fmt: skip
+
+
+def _data(ownership: Path | None, parties: Path | None) -> tuple[Any, Any]:
+    from chipwar.controls.ownership import read_ownership
+    from chipwar.controls.parties import read_parties
+
+    graph = read_ownership(ownership) if ownership is not None else None
+    plist = read_parties(parties) if parties is not None else None
+    return graph, plist
+
+
+def screen_cmd(
+    names: list[str] = typer.Argument(None, metavar="NAME...", help="Company names to screen."),
+    file: Path | None = typer.Option(None, "--file", help="CSV of names to screen (a name column)."),
+    date: str | None = typer.Option(None, "--date", help="As-of date (ISO); default today."),
+    threshold: float | None = typer.Option(
+        None, "--threshold", help="Ownership threshold 0-1 (default: the rule's 0.5)."
+    ),
+    min_score: float = typer.Option(0.8, "--min-score", help="Minimum name-match score 0-1."),
+    limit: int = typer.Option(3, "--limit", help="Candidates per name."),
+    ownership: Path | None = typer.Option(None, "--ownership", help="Ownership CSV/YAML to use."),
+    parties: Path | None = typer.Option(
+        None, "--parties", help="Parties CSV (id,name,list,listed_from,listed_to[,aliases]) or CSL."
+    ),
+    format: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
+) -> None:
+    """Screen company names against restricted parties and their ≥50 % affiliates."""
+    from chipwar.controls.parties import read_queries_csv, screen
+
+    queries = list(names or [])
+    if file is not None:
+        queries += read_queries_csv(file)
+    if not queries:
+        raise InputError("NAME", "", "at least one name, or --file with a name column")
+    if limit < 1:
+        raise InputError("--limit", limit, "an integer of at least 1")
+    graph, plist = _data(ownership, parties)
+    rows = screen(
+        queries, date, threshold=threshold, min_score=min_score, limit=limit,
+        parties=plist, graph=graph,
+    )  # fmt: skip
+    emit(rows, format, columns=SCREEN_COLUMNS if format is not Format.json else None)
+
+
+def ownership_cmd(
+    entity: str = typer.Option(..., "--entity", help="Entity id, e.g. nexperia-bv."),
+    date: str | None = typer.Option(None, "--date", help="As-of date (ISO); default today."),
+    threshold: float | None = typer.Option(None, "--threshold", help="Threshold 0-1."),
+    ownership: Path | None = typer.Option(None, "--ownership", help="Ownership CSV/YAML to use."),
+    parties: Path | None = typer.Option(None, "--parties", help="Parties CSV or CSL export."),
+    format: Format = typer.Option(Format.table, "--format", "-f", help="table or json."),
+) -> None:
+    """Who owns an entity, through which paths, and its listed / affiliate status on a date."""
+    from chipwar.controls.ownership import assess
+
+    graph, plist = _data(ownership, parties)
+    row = assess([entity], date, threshold=threshold, graph=graph, parties=plist)[0]
+    if format is Format.json:
+        emit(row, format)
+        return
+    fields = [
+        "entity_id", "name", "date", "listed", "lists", "affiliate",
+        "aggregate_listed_ownership", "rule_status", "paths", "owners", "reasons",
+    ]  # fmt: skip
+    cells = []
+    for k in fields:
+        v = row[k]
+        if k == "owners":
+            v = [f"{o['owner']} ({o['share']:.0%})" for o in v]
+        cells.append({"field": k, "value": v})
+    emit(cells, format, title=row["entity_id"])
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
+    app.command("screen")(screen_cmd)
+    app.command("ownership")(ownership_cmd)
