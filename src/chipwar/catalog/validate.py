@@ -56,6 +56,7 @@ CHECKERS: dict[str, str] = {
     "accelerators": "chipwar.catalog.validate:check_accelerators",
     "sites": "chipwar.catalog.validate:check_sites",
     "fx": "chipwar.catalog.validate:check_fx",
+    "screening": "chipwar.controls.parties:check_data",
     "history": "chipwar.dynamics.history:check_data",
     "models": "chipwar.compute.models:check_data",
     "tco-assumptions": "chipwar.compute.assumptions:check_data",
