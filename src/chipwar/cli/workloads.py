@@ -1,9 +1,237 @@
-"""CLI commands for the workloads part of the model."""
+"""``chipwar infer | train | size | energy-gap | models``: tokens, training runs and clusters."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Literal
+
 import typer
+
+from chipwar.catalog.accelerators import Accelerator, load_accelerators, read_accelerators
+from chipwar.cli.output import Format, emit
+from chipwar.compute import workload as wl
+from chipwar.compute.models import ModelSpec, load_models, read_models
+from chipwar.errors import InputError, UnknownIdError
+
+INFER_COLUMNS = [
+    "model", "chip", "site", "precision", "batch", "context", "chips_to_hold_model",
+    "prefill_tokens_per_s_per_chip", "decode_tokens_per_s_per_chip", "decode_bound",
+    "usd_per_mtok", "kwh_per_mtok",
+]  # fmt: skip
+TRAIN_COLUMNS = [
+    "model", "chip", "site", "precision", "total_flops", "mfu", "chips", "chip_hours",
+    "energy_mwh", "usd", "days",
+]  # fmt: skip
+SIZE_COLUMNS = [
+    "chip", "site", "precision", "chips", "facility_mw", "it_capex_usd", "capex_usd_per_year",
+    "opex_usd_per_year",
+]  # fmt: skip
+GAP_COLUMNS = [
+    "chip", "reference", "site", "precision", "decode_tokens_per_s_per_chip", "kwh_per_mtok",
+    "kwh_ratio_vs_reference", "power_usd_per_mtok", "equalising_subsidy",
+]  # fmt: skip
+MODEL_COLUMNS = [
+    "id", "architecture", "params", "active_params", "layers", "hidden_size", "attention_heads",
+    "kv_heads", "attention", "kv_values_per_token", "vocab_size", "max_context",
+]  # fmt: skip
+
+FORMAT_OPT = typer.Option(Format.table, "--format", "-f", help="table, json or csv.")
+SPEC_OPT = typer.Option(
+    None, "--spec", help="YAML/JSON accelerator file: chips not in the catalog (or overrides)."
+)
+MODEL_SPEC_OPT = typer.Option(
+    None, "--model-spec", help="YAML/JSON model file: models not in the catalog."
+)
+SUBSIDY_OPT = typer.Option(
+    "auto", "--subsidy", help="'auto' (site subsidies the chip is eligible for) or a 0-1 fraction."
+)
+
+
+def _split(values: list[str] | None) -> list[str]:
+    """Accept repeated flags and comma-separated lists: --chip a --chip b,c."""
+    out: list[str] = []
+    for v in values or []:
+        out += [p.strip() for p in v.split(",") if p.strip()]
+    return out
+
+
+def _numbers(field: str, values: list[str] | None) -> list[float]:
+    out = []
+    for v in _split(values):
+        try:
+            out.append(float(v))
+        except ValueError:
+            raise InputError(field, v, "a number") from None
+    return out
+
+
+def _chips(ids: list[str] | None, spec: Path | None) -> list[Accelerator]:
+    extra = {a.id: a for a in read_accelerators(spec)} if spec else {}
+    names = _split(ids) or list(extra)
+    if not names:
+        raise InputError("--chip", None, "at least one accelerator id (or a --spec file)")
+    catalog = {**load_accelerators(), **extra}
+    try:
+        return [catalog[n] for n in names]
+    except KeyError as exc:
+        raise UnknownIdError("chip", str(exc.args[0]), sorted(catalog)) from None
+
+
+def _models(ids: list[str] | None, spec: Path | None) -> list[ModelSpec]:
+    extra = {m.id: m for m in read_models(spec)} if spec else {}
+    names = _split(ids) or list(extra)
+    if not names:
+        raise InputError("--model", None, "at least one model id (see `chipwar models`)")
+    catalog = {**load_models(), **extra}
+    try:
+        return [catalog[n] for n in names]
+    except KeyError as exc:
+        raise UnknownIdError("model", str(exc.args[0]), sorted(catalog)) from None
+
+
+def _sites(ids: list[str] | None) -> list[str]:
+    names = _split(ids)
+    if not names:
+        raise InputError("--site", None, "at least one site id (see `chipwar data list sites`)")
+    return names
+
+
+def _subsidy(text: str) -> Literal["auto"] | float:
+    if text == "auto":
+        return "auto"
+    try:
+        value = float(text)
+    except ValueError:
+        raise InputError("--subsidy", text, "'auto' or a fraction in [0, 1]") from None
+    if not 0 <= value <= 1:
+        raise InputError("--subsidy", text, "'auto' or a fraction in [0, 1]")
+    return value
+
+
+def infer(
+    model: list[str] = typer.Option(None, "--model", "-m", help="Model id(s)."),
+    chip: list[str] = typer.Option(None, "--chip", "-c", help="Accelerator id(s)."),
+    site: list[str] = typer.Option(None, "--site", "-s", help="Site id(s)."),
+    precision: list[str] = typer.Option(
+        ["bf16"], "--precision", "-p", help="bf16 fp16 fp8 int8 fp4"
+    ),
+    batch: list[str] = typer.Option(["1"], "--batch", "-b", help="Sequences decoded together."),
+    context: list[str] = typer.Option(
+        None, "--context", "-l", help="Tokens held per sequence (default 4096, capped at max)."
+    ),
+    chips: int | None = typer.Option(
+        None, "--chips", help="Chips per replica; error if the model does not fit in them."
+    ),
+    subsidy: str = SUBSIDY_OPT,
+    spec: Path | None = SPEC_OPT,
+    model_spec: Path | None = MODEL_SPEC_OPT,
+    format: Format = FORMAT_OPT,
+) -> None:
+    """Inference roofline: tokens/s per chip, chips to hold the model, USD and kWh per Mtok."""
+    frame = wl.infer_frame(
+        _models(model, model_spec),
+        _chips(chip, spec),
+        _sites(site),
+        precision=_split(precision),
+        batch=_numbers("--batch", batch),
+        context=_numbers("--context", context) or None,
+        chips_per_replica=chips,
+        subsidy=_subsidy(subsidy),
+    )
+    emit(frame, format, columns=INFER_COLUMNS if format is not Format.json else None)
+
+
+def train(
+    model: str = typer.Option(..., "--model", "-m", help="Model id."),
+    tokens: float = typer.Option(..., "--tokens", "-d", help="Training tokens, e.g. 14.8e12."),
+    chip: list[str] = typer.Option(None, "--chip", "-c", help="Accelerator id(s)."),
+    chips: int = typer.Option(..., "--chips", "-k", help="Cluster size K (accelerators)."),
+    site: list[str] = typer.Option(None, "--site", "-s", help="Site id(s)."),
+    mfu: float | None = typer.Option(None, "--mfu", help="Model-FLOPs utilisation (default 0.40)."),
+    precision: str = typer.Option("bf16", "--precision", "-p", help="Peak used for MFU."),
+    flops: float | None = typer.Option(None, "--flops", help="Total training FLOPs if known."),
+    attention: bool = typer.Option(
+        False, "--attention", help="Add attention FLOPs 6·L·H·(d_qk+d_v)·T·D to 6·N·D."
+    ),
+    subsidy: str = SUBSIDY_OPT,
+    spec: Path | None = SPEC_OPT,
+    model_spec: Path | None = MODEL_SPEC_OPT,
+    format: Format = FORMAT_OPT,
+) -> None:
+    """Training run: total FLOPs, chip-hours, energy (MWh), cost (USD), days on K chips."""
+    frame = wl.train_frame(
+        _models([model], model_spec)[0],
+        tokens,
+        _chips(chip, spec),
+        _sites(site),
+        chip_count=chips,
+        mfu=mfu,
+        precision=precision,
+        total_flops=flops,
+        attention=attention,
+        subsidy=_subsidy(subsidy),
+    )
+    emit(frame, format, columns=TRAIN_COLUMNS if format is not Format.json else None)
+
+
+def size(
+    target: str = typer.Option(
+        ...,
+        "--target",
+        "-t",
+        help="'tokens_per_s=1e6[,model=ID,batch=B,context=L,precision=P]' or "
+        "'train=MODEL,tokens=D,days=T[,mfu=M,precision=P]'.",
+    ),
+    chip: list[str] = typer.Option(None, "--chip", "-c", help="Accelerator id(s)."),
+    site: list[str] = typer.Option(None, "--site", "-s", help="Site id(s)."),
+    model: str | None = typer.Option(
+        None, "--model", "-m", help="Model for a tokens_per_s target."
+    ),
+    subsidy: str = SUBSIDY_OPT,
+    spec: Path | None = SPEC_OPT,
+    format: Format = FORMAT_OPT,
+) -> None:
+    """Cluster sizing: chips, facility MW, capex and yearly opex per chip × site."""
+    frame = wl.size_frame(
+        target, _chips(chip, spec), _sites(site), model=model, subsidy=_subsidy(subsidy)
+    )
+    title = str(frame["target"].iloc[0]) if len(frame) else None
+    emit(frame, format, columns=SIZE_COLUMNS if format is not Format.json else None, title=title)
+
+
+def energy_gap(
+    model: str = typer.Option("deepseek-v3", "--model", "-m", help="Model id."),
+    chip: list[str] = typer.Option(
+        ["huawei-ascend-910b", "huawei-ascend-910c"], "--chip", "-c", help="Chips to compare."
+    ),
+    reference: str = typer.Option("nvidia-h20", "--reference", "-r", help="Reference chip."),
+    site: str = typer.Option(..., "--site", "-s", help="The one site all chips run at."),
+    precision: str = typer.Option("bf16", "--precision", "-p"),
+    batch: int = typer.Option(64, "--batch", "-b"),
+    context: int | None = typer.Option(None, "--context", "-l"),
+    format: Format = FORMAT_OPT,
+) -> None:
+    """The FT claim: electricity per million tokens vs a reference chip at one site, and the
+    power-bill subsidy that makes the bills equal."""
+    frame = wl.energy_gap_frame(
+        model, _split(chip), reference, site, precision=precision, batch=batch, context=context
+    )
+    emit(frame, format, columns=GAP_COLUMNS if format is not Format.json else None, title=model)
+
+
+def models(format: Format = FORMAT_OPT) -> None:
+    """List the reference models."""
+    rows = [
+        {**m.model_dump(), "kv_values_per_token": m.kv_values_per_token}
+        for m in load_models().values()
+    ]
+    emit(rows, format, columns=MODEL_COLUMNS if format is not Format.json else None)
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
+    app.command("infer")(infer)
+    app.command("train")(train)
+    app.command("size")(size)
+    app.command("energy-gap")(energy_gap)
+    app.command("models")(models)
