@@ -57,6 +57,7 @@ CHECKERS: dict[str, str] = {
     "sites": "chipwar.catalog.validate:check_sites",
     "fx": "chipwar.catalog.validate:check_fx",
     "screening": "chipwar.controls.parties:check_data",
+    "rules": "chipwar.controls.rules:check_data",
     "history": "chipwar.dynamics.history:check_data",
     "models": "chipwar.compute.models:check_data",
     "tco-assumptions": "chipwar.compute.assumptions:check_data",

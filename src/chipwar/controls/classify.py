@@ -1,0 +1,571 @@
+"""Classify accelerators under the export-control rule version in force on a date.
+
+Vectorised over chips: each paragraph test (``metric op threshold``, thresholds from
+``data/rules/*.yaml`` only) is evaluated on whole NumPy columns with three-valued logic
+(1 = true, 0 = false, NaN = unknown because a spec lacks the field), so the whole catalog or
+10^6 synthetic specs are classified in one call. Sources: bis-2022-10-07-ifr, bis-2023-acs-ifr,
+bis-2024-12-02-ifr, bis-2025-ai-diffusion-ifr, nvidia-2025-04-15-8k.
+
+* ECCN = the first paragraph (in the rule's order) whose tests all hold; "not 3A090" if none.
+* licence required = OR over the requirements in force for the destination of
+  (chip's ECCN in requirement.eccn) or (any of requirement.any_of holds).
+* TPP = max over precisions of dense TOPS × bit length; performance density = TPP / die area
+  [TPP/mm²]; bandwidths in [GB/s].
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from chipwar.catalog.accelerators import Accelerator, get_accelerator
+from chipwar.controls.rules import (
+    METRIC_FIELDS,
+    METRIC_LABEL,
+    METRICS,
+    SYMBOL,
+    Condition,
+    Paragraph,
+    Requirement,
+    ResolvedVersion,
+    RuleBook,
+    load_rules,
+)
+from chipwar.errors import InputError
+
+COLUMNS = [
+    "chip", "date", "destination", "rule_version", "eccn", "tpp", "performance_density",
+    "license_required", "license_exception", "license_policy", "reasons",
+]  # fmt: skip
+GB_PER_TB = 1000.0
+UNDETERMINED = "undetermined"
+
+
+def parse_date(value: dt.date | str | None) -> dt.date:
+    """An ISO date (``YYYY-MM-DD``) or a date; None means today."""
+    if value is None:
+        return dt.date.today()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise InputError("date", value, "an ISO date YYYY-MM-DD") from None
+
+
+def spec_frame(chips: Sequence[Accelerator]) -> pd.DataFrame:
+    """The engine's input columns for accelerators: metrics in rule units, plus ``datacenter``."""
+    rows = []
+    for a in chips:
+        mem = a.memory_bandwidth_tbps * GB_PER_TB if a.memory_bandwidth_tbps is not None else None
+        io = a.interconnect_gbps
+        rows.append(
+            {
+                "chip": a.id,
+                "tpp": a.tpp,
+                "performance_density": a.performance_density,
+                "interconnect_gbps": io,
+                "memory_bandwidth_gbps": mem,
+                "datacenter": a.datacenter,
+            }
+        )
+    frame = pd.DataFrame(rows, columns=["chip", *METRICS[:-1], "datacenter"])
+    return frame
+
+
+def _metric_arrays(specs: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Float columns for every metric (NaN = unknown); ``dram_plus_io_gbps`` is derived."""
+    n = len(specs)
+    out: dict[str, np.ndarray] = {}
+    for m in METRICS[:-1]:
+        if m in specs:
+            out[m] = pd.to_numeric(specs[m], errors="coerce").to_numpy(dtype=float)
+        else:
+            out[m] = np.full(n, np.nan)
+    out["dram_plus_io_gbps"] = out["memory_bandwidth_gbps"] + out["interconnect_gbps"]
+    return out
+
+
+def _condition(values: np.ndarray, c: Condition) -> np.ndarray:
+    """1.0 where ``value op threshold`` holds, 0.0 where it fails, NaN where value is unknown."""
+    if c.op == ">=":
+        hit = values >= c.value
+    elif c.op == ">":
+        hit = values > c.value
+    elif c.op == "<":
+        hit = values < c.value
+    else:
+        hit = values <= c.value
+    return np.where(np.isnan(values), np.nan, hit.astype(float))
+
+
+def _all(states: list[np.ndarray], n: int) -> np.ndarray:
+    """Kleene AND: 0 if any is 0, 1 if all are 1, else NaN."""
+    if not states:
+        return np.ones(n)
+    s = np.vstack(states)
+    any_false = (s == 0).any(axis=0)
+    all_true = (s == 1).all(axis=0)
+    return np.where(any_false, 0.0, np.where(all_true, 1.0, np.nan))
+
+
+def _any(states: list[np.ndarray], n: int) -> np.ndarray:
+    """Kleene OR: 1 if any is 1, 0 if all are 0, else NaN."""
+    if not states:
+        return np.zeros(n)
+    s = np.vstack(states)
+    any_true = (s == 1).any(axis=0)
+    all_false = (s == 0).all(axis=0)
+    return np.where(any_true, 1.0, np.where(all_false, 0.0, np.nan))
+
+
+def _in_scope(scope: str, datacenter: np.ndarray) -> np.ndarray:
+    if scope == "datacenter":
+        return datacenter
+    if scope == "non-datacenter":
+        return ~datacenter
+    return np.ones(len(datacenter), dtype=bool)
+
+
+def active_requirements(
+    version: ResolvedVersion, book: RuleBook, destination: str, date: dt.date
+) -> list[Requirement]:
+    """Requirements of ``version`` that cover ``destination`` on ``date``."""
+    return [
+        r
+        for r in version.requirements
+        if book.matches(r.destinations, destination)
+        and (r.valid_from is None or r.valid_from <= date)
+        and (r.valid_until is None or date <= r.valid_until)
+    ]
+
+
+@dataclass
+class Decision:
+    """Arrays from one vectorised evaluation (n chips)."""
+
+    version: ResolvedVersion
+    destination: str
+    date: dt.date
+    metrics: dict[str, np.ndarray]
+    datacenter: np.ndarray
+    paragraph_state: np.ndarray  # (P, n) Kleene states
+    eccn_index: np.ndarray  # paragraph index; -1 none matched; -2 undetermined
+    requirements: list[Requirement]
+    trigger: np.ndarray  # (R, n) Kleene states
+    license_required: np.ndarray  # Kleene state
+    exception: list[str | None]  # per requirement index later combined per row
+    exception_code: np.ndarray  # (R, n) int: index into exception_names, -1 none
+    exception_names: list[str]
+
+
+def decide(
+    specs: pd.DataFrame,
+    destination: str,
+    date: dt.date,
+    version: ResolvedVersion,
+    book: RuleBook,
+) -> Decision:
+    """Vectorised core: classify every row of ``specs`` under ``version`` for one destination."""
+    n = len(specs)
+    metrics = _metric_arrays(specs)
+    datacenter = (
+        specs["datacenter"].fillna(True).to_numpy(dtype=bool)
+        if "datacenter" in specs
+        else np.ones(n, dtype=bool)
+    )
+    par_states = []
+    for p in version.paragraphs:
+        state = _all([_condition(metrics[c.metric], c) for c in p.all_of], n)
+        state = np.where(_in_scope(p.scope, datacenter), state, 0.0)
+        if p.item != "logic-ic":
+            state = np.zeros(n)
+        par_states.append(state)
+    ps = np.vstack(par_states)  # (P, n)
+    nonzero = ps != 0  # True for 1 or NaN
+    first = np.argmax(nonzero, axis=0)
+    has_any = nonzero.any(axis=0)
+    first_state = ps[first, np.arange(n)]
+    eccn_index = np.where(~has_any, -1, np.where(first_state == 1, first, -2))
+
+    eccn_of = [p.eccn for p in version.paragraphs]
+    reqs = active_requirements(version, book, destination, date)
+    names: list[str] = []
+    triggers, exc_codes = [], []
+    for r in reqs:
+        # The chip's ECCN is in r.eccn: known when the ECCN is known; when it is undetermined,
+        # still known-true if every paragraph's ECCN is in the set and one paragraph holds.
+        if r.eccn:
+            in_set = np.array([e in r.eccn for e in eccn_of] + [False])
+            by_class = in_set[np.where(eccn_index >= 0, eccn_index, len(eccn_of))].astype(float)
+            by_class = np.where(eccn_index == -2, np.nan, by_class)
+            if in_set[:-1].all():
+                by_class = np.where(eccn_index == -2, _any(list(ps), n), by_class)
+        else:
+            by_class = np.zeros(n)
+        crit = _any([_condition(metrics[c.metric], c) for c in r.any_of], n)
+        trig = _any([by_class, crit], n)
+        triggers.append(trig)
+        code = np.full(n, -1)
+        for ex in reversed(r.exceptions):
+            if ex.name not in names:
+                names.append(ex.name)
+            ok = np.isin(eccn_index, [i for i, e in enumerate(eccn_of) if e in ex.eccn])
+            ok &= _in_scope(ex.scope, datacenter)
+            code = np.where(ok, names.index(ex.name), code)
+        exc_codes.append(code)
+    trigger = np.vstack(triggers) if triggers else np.zeros((0, n))
+    required = _any(list(trigger), n) if triggers else np.zeros(n)
+    return Decision(
+        version=version,
+        destination=destination,
+        date=date,
+        metrics=metrics,
+        datacenter=datacenter,
+        paragraph_state=ps,
+        eccn_index=eccn_index,
+        requirements=reqs,
+        trigger=trigger,
+        license_required=required,
+        exception=[],
+        exception_code=np.vstack(exc_codes) if exc_codes else np.zeros((0, n), dtype=int),
+        exception_names=names,
+    )
+
+
+def _exception_per_row(d: Decision) -> list[str | None]:
+    """A licence exception applies only if every triggered requirement offers one."""
+    n = len(d.eccn_index)
+    if not d.requirements:
+        return [None] * n
+    triggered = d.trigger == 1
+    offered = d.exception_code >= 0
+    ok = (~triggered | offered).all(axis=0) & triggered.any(axis=0)
+    out: list[str | None] = []
+    for j in range(n):
+        if not ok[j]:
+            out.append(None)
+            continue
+        names = {d.exception_names[c] for c in d.exception_code[triggered[:, j], j] if c >= 0}
+        out.append("/".join(sorted(names)) if names else None)
+    return out
+
+
+def _family(version: ResolvedVersion) -> str:
+    heads = {p.eccn.split(".")[0] for p in version.paragraphs}
+    return heads.pop() if len(heads) == 1 else "controlled"
+
+
+def _num(v: float, threshold: float | None = None) -> str:
+    """Format a value so that it never prints equal to a threshold it differs from."""
+    d = 0 if abs(v) >= 100 else 2
+    if threshold is not None:
+        while d < 8 and v != threshold and round(v, d) == round(threshold, d):
+            d += 1
+    return f"{v:,.{d}f}"
+
+
+def _thr(v: float) -> str:
+    return format(v, ",.10g")
+
+
+def _cond_text(c: Condition, value: float, holds: bool) -> str:
+    sym = SYMBOL[c.op] if holds else {">=": "<", ">": "≤", "<": "≥", "<=": ">"}[c.op]
+    return f"{METRIC_LABEL[c.metric]} {_num(value, c.value)} {sym} {_thr(c.value)}"
+
+
+def _paragraph_reasons(d: Decision, j: int) -> list[str]:
+    """One line per paragraph test that decided the ECCN for row ``j``."""
+    lines: list[str] = []
+    idx = int(d.eccn_index[j])
+    last = idx if idx >= 0 else len(d.version.paragraphs) - 1
+    for i, p in enumerate(d.version.paragraphs[: last + 1]):
+        state = d.paragraph_state[i, j]
+        if not _in_scope(p.scope, d.datacenter[j : j + 1])[0]:
+            what = "data centers" if p.scope == "datacenter" else "non-data-center ICs"
+            lines.append(f"{p.id}: applies only to ICs designed or marketed for {what}")
+            continue
+        if state == 1:
+            for c in p.all_of:
+                lines.append(f"{p.id}: {_cond_text(c, d.metrics[c.metric][j], True)}")
+            continue
+        failed = False
+        for c in p.all_of:
+            v = d.metrics[c.metric][j]
+            if np.isnan(v):
+                need = f"needed for {METRIC_LABEL[c.metric]}"
+                lines.append(f"{p.id}: {METRIC_FIELDS[c.metric]} unknown ({need})")
+                failed = True
+                break
+            s = _condition(np.array([v]), c)[0]
+            if s == 0:
+                lines.append(f"{p.id}: {_cond_text(c, v, False)}")
+                failed = True
+                break
+        if not failed:  # pragma: no cover - state 0 always has a failing test
+            lines.append(f"{p.id}: not met")
+    lines += list(d.version.not_applicable)
+    return lines
+
+
+def _requirement_reasons(d: Decision, j: int, eccn: str) -> list[str]:
+    lines: list[str] = []
+    dest = d.destination
+    covered = False
+    for k, r in enumerate(d.requirements):
+        state = d.trigger[k, j]
+        if r.eccn and eccn in r.eccn:
+            covered = True
+            ex_code = int(d.exception_code[k, j])
+            ex = (
+                f"; licence exception {d.exception_names[ex_code]} available"
+                if ex_code >= 0
+                else ""
+            )
+            lines.append(f"{r.id}: {eccn} to {dest} needs a licence ({r.policy}){ex} [{r.cite}]")
+            continue
+        if r.any_of:
+            hits, misses = [], []
+            for c in r.any_of:
+                v = d.metrics[c.metric][j]
+                if np.isnan(v):
+                    misses.append(f"{METRIC_FIELDS[c.metric]} unknown")
+                elif _condition(np.array([v]), c)[0] == 1:
+                    hits.append(_cond_text(c, v, True))
+                else:
+                    misses.append(_cond_text(c, v, False))
+            if state == 1:
+                covered = True
+                lines.append(
+                    f"{r.id}: {hits[0]} -> licence needed to {dest} ({r.policy}) [{r.cite}]"
+                )
+            else:
+                lines += [f"{r.id}: {m}" for m in misses]
+    if not covered and not np.isnan(d.license_required[j]):
+        what = f"an item {eccn}" if eccn.startswith("not ") else eccn
+        lines.append(f"{d.version.id}: no licence requirement to {dest} for {what}")
+    return lines
+
+
+def classify_frame(
+    specs: pd.DataFrame,
+    destination: str,
+    date: dt.date | str | None = None,
+    *,
+    version: str | None = None,
+    reasons: bool = True,
+    missing: Literal["raise", "flag"] = "raise",
+    book: RuleBook | None = None,
+) -> pd.DataFrame:
+    """Classify rows of specs (columns ``tpp``, ``performance_density`` [TPP/mm²],
+    ``interconnect_gbps``, ``memory_bandwidth_gbps`` [GB/s], ``datacenter``, optional ``chip``).
+
+    ``missing="raise"`` raises InputError naming the first chip whose outcome needs a missing
+    field; ``"flag"`` returns ``eccn = "undetermined"`` and ``license_required = None`` instead.
+    """
+    book = book or load_rules()
+    day = parse_date(date)
+    dest = book.destination(destination)
+    ver = book.version(version) if version else book.in_force(day)
+    d = decide(specs, dest, day, ver, book)
+    n = len(specs)
+    chips = specs["chip"].astype(str).to_numpy() if "chip" in specs else np.arange(n).astype(str)
+    undetermined = (d.eccn_index == -2) | np.isnan(d.license_required)
+    if missing == "raise" and undetermined.any():
+        j = int(np.argmax(undetermined))
+        field, needed = _missing_field(d, j)
+        raise InputError(
+            f"{chips[j]}.{field}",
+            None,
+            f"a value: {ver.id} {needed} needs {METRIC_LABEL.get(_metric_of(field), field)}",
+        )
+    eccn_names = [p.eccn for p in ver.paragraphs]
+    family = _family(ver)
+    eccn = np.array([*eccn_names, f"not {family}", UNDETERMINED], dtype=object)[
+        np.where(
+            d.eccn_index == -1,
+            len(eccn_names),
+            np.where(d.eccn_index == -2, len(eccn_names) + 1, d.eccn_index),
+        )
+    ]
+    required = d.license_required
+    out = pd.DataFrame(
+        {
+            "chip": chips,
+            "date": day,
+            "destination": dest,
+            "rule_version": ver.id,
+            "eccn": eccn,
+            "tpp": d.metrics["tpp"],
+            "performance_density": d.metrics["performance_density"],
+            "license_required": np.where(np.isnan(required), None, required == 1),
+        }
+    )
+    if not reasons:
+        return out
+    out["license_exception"] = pd.Series(_exception_per_row(d), dtype=object)
+    policies = []
+    for j in range(n):
+        ks = [k for k in range(len(d.requirements)) if d.trigger[k, j] == 1]
+        policies.append("; ".join(dict.fromkeys(d.requirements[k].policy for k in ks)) or None)
+    out["license_policy"] = pd.Series(policies, dtype=object)
+    out["reasons"] = [
+        _paragraph_reasons(d, j) + _requirement_reasons(d, j, str(eccn[j])) for j in range(n)
+    ]
+    return out[COLUMNS]
+
+
+def _metric_of(field: str) -> str:
+    for m, f in METRIC_FIELDS.items():
+        if f == field:
+            return m
+    return field
+
+
+def _missing_field(d: Decision, j: int) -> tuple[str, str]:
+    """The first unknown field that an undetermined test of row ``j`` needs."""
+    for i, p in enumerate(d.version.paragraphs):
+        if np.isnan(d.paragraph_state[i, j]):
+            for c in p.all_of:
+                if np.isnan(d.metrics[c.metric][j]):
+                    return METRIC_FIELDS[c.metric].split(" and ")[0], p.id
+    for k, r in enumerate(d.requirements):
+        if np.isnan(d.trigger[k, j]):
+            for c in r.any_of:
+                if np.isnan(d.metrics[c.metric][j]):
+                    return METRIC_FIELDS[c.metric].split(" and ")[0], r.id
+    return "spec", "a test"  # pragma: no cover
+
+
+def _resolve_chips(chips: Sequence[str | Accelerator]) -> list[Accelerator]:
+    return [c if isinstance(c, Accelerator) else get_accelerator(c) for c in chips]
+
+
+def classify(
+    chips: Sequence[str | Accelerator],
+    destination: str,
+    date: dt.date | str,
+    *,
+    version: str | None = None,
+    missing: Literal["raise", "flag"] = "raise",
+) -> pd.DataFrame:
+    """Classify catalog ids or Accelerator specs for a destination (ISO-3166 alpha-2) on a date.
+
+    One row per chip: ``chip, date, destination, rule_version, eccn, tpp, performance_density,
+    license_required, license_exception, license_policy, reasons``. A chip can be bought in the
+    destination on that date iff ``license_required`` is False (licences assumed not granted).
+    """
+    accs = _resolve_chips(chips)
+    return classify_frame(spec_frame(accs), destination, date, version=version, missing=missing)
+
+
+def _status(row: pd.Series) -> str:
+    if row["license_required"] is None:
+        return UNDETERMINED
+    if not row["license_required"]:
+        return "no licence required"
+    ex = row["license_exception"]
+    return f"licence required ({ex} available)" if ex else "licence required"
+
+
+def change_dates(book: RuleBook | None = None) -> list[dt.date]:
+    """Every date on which some chip rule outcome can change: versions and dated requirements."""
+    book = book or load_rules()
+    dates: set[dt.date] = set()
+    for i, v in enumerate(book.versions):
+        dates.add(v.effective)
+        end = book.versions[i + 1].effective if i + 1 < len(book.versions) else None
+        for r in v.requirements:
+            for day in (
+                r.valid_from,
+                r.valid_until + dt.timedelta(days=1) if r.valid_until else None,
+            ):
+                if day and day > v.effective and (end is None or day < end):
+                    dates.add(day)
+    return sorted(dates)
+
+
+def timeline(chip: str | Accelerator, destination: str = "CN") -> list[dict[str, object]]:
+    """Dates on which the chip's status for the destination changed, with the reasons.
+
+    Each entry: ``date, status, rule_version, eccn, license_required, license_exception,
+    license_policy, reasons``. The first entry is the status under the first rule version.
+    """
+    book = load_rules()
+    acc = _resolve_chips([chip])[0]
+    specs = spec_frame([acc])
+    out: list[dict[str, object]] = []
+    prev: tuple[object, ...] | None = None
+    for day in change_dates(book):
+        row = classify_frame(specs, destination, day, book=book).iloc[0]
+        key = (
+            row["eccn"],
+            row["license_required"],
+            row["license_exception"],
+            row["license_policy"],
+        )
+        if key != prev:
+            out.append(
+                {
+                    "date": day,
+                    "status": _status(row),
+                    "rule_version": row["rule_version"],
+                    "eccn": row["eccn"],
+                    "license_required": row["license_required"],
+                    "license_exception": row["license_exception"],
+                    "license_policy": row["license_policy"],
+                    "reasons": row["reasons"],
+                }
+            )
+            prev = key
+    return out
+
+
+def classify_reference(
+    spec: dict[str, float | bool | None],
+    destination: str,
+    date: dt.date,
+    version: ResolvedVersion,
+    book: RuleBook,
+) -> tuple[str, bool]:
+    """Straightforward per-row reference (no NumPy) for tests and the benchmark.
+
+    Returns (eccn, license_required); every field the version needs must be present.
+    """
+    mem = spec.get("memory_bandwidth_gbps")
+    io = spec.get("interconnect_gbps")
+    values: dict[str, float | None] = {m: spec.get(m) for m in METRICS[:-1]}
+    values["dram_plus_io_gbps"] = None if mem is None or io is None else float(mem) + float(io)
+    dc = bool(spec.get("datacenter", True))
+
+    def holds(c: Condition) -> bool:
+        v = values[c.metric]
+        if v is None:
+            raise InputError(c.metric, None, "a number")
+        return {
+            ">=": v >= c.value,
+            ">": v > c.value,
+            "<": v < c.value,
+            "<=": v <= c.value,
+        }[c.op]
+
+    def scoped(p: Paragraph) -> bool:
+        return p.scope == "any" or (p.scope == "datacenter") == dc
+
+    eccn = None
+    for p in version.paragraphs:
+        if p.item == "logic-ic" and scoped(p) and all(holds(c) for c in p.all_of):
+            eccn = p.eccn
+            break
+    required = False
+    for r in active_requirements(version, book, destination, date):
+        if (eccn is not None and eccn in r.eccn) or any(holds(c) for c in r.any_of):
+            required = True
+    return (eccn or f"not {_family(version)}", required)

@@ -1,0 +1,399 @@
+"""Export-control rule sets kept as dated data: loader, schema and data checker.
+
+Each file in ``data/rules/`` is one version of a chip rule (``kind: chip``), one content regime
+(``kind: content``: de minimis, rare earths) or the destination table (``kind: country-groups``).
+A chip version may ``extends:`` an earlier one and add or remove licence requirements, so each
+file states only what that instrument changed. Thresholds live only here, never in engine code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, ValidationError
+
+from chipwar.catalog.io import DATA_DIR, format_validation_error, read_structured
+from chipwar.catalog.sources import Source, check_source_ids
+from chipwar.catalog.types import Slug, SourceIds, Strict
+from chipwar.errors import DataError, InputError, UnknownIdError
+
+RULES_DIR = DATA_DIR / "rules"
+
+Metric = Literal[
+    "tpp", "performance_density", "interconnect_gbps", "memory_bandwidth_gbps", "dram_plus_io_gbps"
+]  # fmt: skip
+METRICS: tuple[str, ...] = (
+    "tpp", "performance_density", "interconnect_gbps", "memory_bandwidth_gbps", "dram_plus_io_gbps"
+)  # fmt: skip
+METRIC_LABEL: dict[str, str] = {
+    "tpp": "TPP",
+    "performance_density": "performance density",
+    "interconnect_gbps": "I/O bandwidth [GB/s]",
+    "memory_bandwidth_gbps": "memory bandwidth [GB/s]",
+    "dram_plus_io_gbps": "memory + I/O bandwidth [GB/s]",
+}
+METRIC_FIELDS: dict[str, str] = {
+    "tpp": "dense_tflops",
+    "performance_density": "die_area_mm2",
+    "interconnect_gbps": "interconnect_gbps",
+    "memory_bandwidth_gbps": "memory_bandwidth_tbps",
+    "dram_plus_io_gbps": "memory_bandwidth_tbps and interconnect_gbps",
+}
+"""Accelerator-schema field(s) each metric is computed from (named in missing-field errors)."""
+
+Op = Literal[">=", ">", "<", "<="]
+NEGATION: dict[str, str] = {">=": "<", ">": "≤", "<": "≥", "<=": ">"}
+SYMBOL: dict[str, str] = {">=": "≥", ">": ">", "<": "<", "<=": "≤"}
+Scope = Literal["any", "datacenter", "non-datacenter"]
+
+
+class Condition(Strict):
+    """``metric op value``, e.g. ``tpp >= 4800``."""
+
+    metric: Metric
+    op: Op
+    value: float
+
+
+class Paragraph(Strict):
+    """One classification paragraph (e.g. 3A090.a.2): all conditions must hold."""
+
+    id: str
+    eccn: str
+    scope: Scope = "any"
+    item: Literal["logic-ic", "memory-ic"] = "logic-ic"
+    all_of: list[Condition] = Field(min_length=1)
+    cite: str = ""
+    note: str = ""
+
+
+class LicenseException(Strict):
+    """A licence exception or notification that a requirement allows for some items."""
+
+    name: str
+    eccn: list[str] = []
+    scope: Scope = "any"
+    note: str = ""
+
+
+class Requirement(Strict):
+    """A licence requirement: items of one of ``eccn`` (or meeting ``any_of``) to destinations.
+
+    Destinations are ISO codes or ``group:NAME`` from the country-groups table.
+    """
+
+    id: str
+    eccn: list[str] = []
+    any_of: list[Condition] = []
+    destinations: list[str] = Field(min_length=1)
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+    policy: str
+    exceptions: list[LicenseException] = []
+    cite: str = ""
+    source: SourceIds
+    note: str = ""
+
+
+class ChipRuleVersion(Strict):
+    """One dated version of the advanced-computing chip rules."""
+
+    id: Slug
+    kind: Literal["chip"]
+    jurisdiction: str
+    title: str
+    instrument: Literal["rule", "letter", "announcement", "licensing"]
+    citation: str
+    announced: dt.date | None = None
+    published: dt.date | None = None
+    effective: dt.date
+    compliance: dt.date | None = None
+    extends: str | None = None
+    summary: str
+    paragraphs: list[Paragraph] | None = None
+    not_applicable: list[str] = []
+    requirements: list[Requirement] | None = None
+    add_requirements: list[Requirement] = []
+    remove_requirements: list[str] = []
+    source: SourceIds
+    notes: str = ""
+
+
+class ContentThreshold(Strict):
+    """A share threshold for one set of destinations within a content regime."""
+
+    id: str
+    destinations: list[str] = Field(min_length=1)
+    threshold: float = Field(ge=0, le=1)
+    counts: Literal["controlled-us-origin", "all-us-origin", "cn-rare-earth"]
+    comparison: Literal[">", ">="]
+    cite: str = ""
+    source: SourceIds
+    note: str = ""
+
+
+class ContentPeriod(Strict):
+    """A period during which a regime is in force, suspended or not yet applicable."""
+
+    start: dt.date
+    status: Literal["in-force", "suspended", "not-yet-applicable"]
+    instrument: str
+    source: SourceIds
+    note: str = ""
+
+
+class ContentRegime(Strict):
+    """A rule over a product's bill of materials (US de minimis, China's rare-earth rule)."""
+
+    id: Slug
+    kind: Literal["content"]
+    jurisdiction: str
+    title: str
+    citation: str
+    summary: str
+    periods: list[ContentPeriod] = Field(min_length=1)
+    thresholds: list[ContentThreshold] = Field(min_length=1)
+    zero_de_minimis_eccns: list[str] = []
+    source: SourceIds
+    notes: str = ""
+
+
+class CountryGroup(Strict):
+    members: list[str]
+    source: SourceIds
+    note: str = ""
+
+
+class CountryGroups(Strict):
+    """The destinations the model knows and the groups the rules name."""
+
+    id: Slug
+    kind: Literal["country-groups"]
+    countries: dict[str, str]
+    aliases: dict[str, str] = {}
+    groups: dict[str, CountryGroup]
+    source: SourceIds
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class ResolvedVersion:
+    """A chip rule version with ``extends`` applied: its full paragraphs and requirements."""
+
+    meta: ChipRuleVersion
+    paragraphs: tuple[Paragraph, ...]
+    requirements: tuple[Requirement, ...]
+    not_applicable: tuple[str, ...]
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+    @property
+    def effective(self) -> dt.date:
+        return self.meta.effective
+
+
+@dataclass(frozen=True)
+class RuleBook:
+    """Everything in ``data/rules``: chip versions in effective-date order, regimes, groups."""
+
+    versions: tuple[ResolvedVersion, ...]
+    regimes: dict[str, ContentRegime]
+    groups: CountryGroups
+
+    def version(self, version_id: str) -> ResolvedVersion:
+        for v in self.versions:
+            if v.id == version_id:
+                return v
+        raise UnknownIdError("rule version", version_id, [v.id for v in self.versions])
+
+    def in_force(self, date: dt.date) -> ResolvedVersion:
+        """The latest chip rule version whose effective date is on or before ``date``."""
+        current = [v for v in self.versions if v.effective <= date]
+        if not current:
+            first = self.versions[0]
+            raise InputError(
+                "date",
+                date.isoformat(),
+                f"a date on or after {first.effective.isoformat()} "
+                f"(the first rule version, {first.id})",
+            )
+        return current[-1]
+
+    def destination(self, code: str) -> str:
+        """Normalise an ISO code (aliases such as HK -> CN); unknown codes list what is allowed."""
+        code = code.strip().upper()
+        code = self.groups.aliases.get(code, code)
+        if code not in self.groups.countries:
+            allowed = sorted({*self.groups.countries, *self.groups.aliases})
+            raise InputError("destination", code, "one of " + ", ".join(allowed))
+        return code
+
+    def members(self, spec: str) -> frozenset[str]:
+        """Expand ``group:NAME`` (recursively) or return the single code."""
+        if spec == "*":
+            return frozenset(self.groups.countries)
+        if not spec.startswith("group:"):
+            return frozenset({spec})
+        name = spec.removeprefix("group:")
+        if name not in self.groups.groups:
+            raise DataError(f"rules: unknown country group {name!r}")
+        out: set[str] = set()
+        for m in self.groups.groups[name].members:
+            out |= self.members(m)
+        return frozenset(out)
+
+    def matches(self, destinations: list[str], code: str) -> bool:
+        return any(code in self.members(d) for d in destinations)
+
+    def groups_of(self, code: str) -> list[str]:
+        return [g for g in self.groups.groups if code in self.members(f"group:{g}")]
+
+
+def _parse(model: type[Strict], raw: object, where: str) -> Strict:
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        raise DataError(format_validation_error(exc, where)) from None
+
+
+def read_rules(directory: str | Path | None = None) -> RuleBook:
+    """Read and validate every rule file; resolve ``extends`` chains."""
+    directory = RULES_DIR if directory is None else Path(directory)
+    chips: dict[str, ChipRuleVersion] = {}
+    regimes: dict[str, ContentRegime] = {}
+    groups: CountryGroups | None = None
+    problems: list[str] = []
+    for path in sorted(directory.glob("*.yaml")):
+        raw = read_structured(path)
+        kind = raw.get("kind") if isinstance(raw, dict) else None
+        kinds: dict[str, type[Strict]] = {
+            "chip": ChipRuleVersion,
+            "content": ContentRegime,
+            "country-groups": CountryGroups,
+        }
+        model = kinds.get(str(kind))
+        if model is None:
+            problems.append(f"{path.name}: kind: {kind!r}; expected chip, content, country-groups")
+            continue
+        try:
+            item = _parse(model, raw, path.name)
+        except DataError as exc:
+            problems.append(str(exc))
+            continue
+        if isinstance(item, ChipRuleVersion):
+            if path.stem != item.id:
+                problems.append(f"{path.name}: id {item.id!r} does not match the file name")
+            chips[item.id] = item
+        elif isinstance(item, ContentRegime):
+            regimes[item.id] = item
+        elif isinstance(item, CountryGroups):
+            groups = item
+    if groups is None:
+        problems.append(f"{directory}: no country-groups file")
+    if problems:
+        raise DataError("\n".join(problems))
+    assert groups is not None
+    resolved = [_resolve(chips, vid, ()) for vid in chips]
+    resolved.sort(key=lambda v: (v.effective, v.id))
+    if not resolved:
+        raise DataError(f"{directory}: no chip rule versions")
+    return RuleBook(tuple(resolved), regimes, groups)
+
+
+def _resolve(chips: dict[str, ChipRuleVersion], vid: str, seen: tuple[str, ...]) -> ResolvedVersion:
+    v = chips[vid]
+    if vid in seen:
+        raise DataError(f"rules: extends cycle {' -> '.join((*seen, vid))}")
+    if v.extends is None:
+        base_par: tuple[Paragraph, ...] = ()
+        base_req: tuple[Requirement, ...] = ()
+        base_na: tuple[str, ...] = ()
+    else:
+        if v.extends not in chips:
+            raise DataError(f"{vid}: extends unknown version {v.extends!r}")
+        if chips[v.extends].effective > v.effective:
+            raise DataError(f"{vid}: extends {v.extends}, which takes effect later")
+        parent = _resolve(chips, v.extends, (*seen, vid))
+        base_par, base_req, base_na = (
+            parent.paragraphs,
+            parent.requirements,
+            parent.not_applicable,
+        )
+    paragraphs = tuple(v.paragraphs) if v.paragraphs is not None else base_par
+    reqs = list(v.requirements) if v.requirements is not None else list(base_req)
+    unknown = [r for r in v.remove_requirements if r not in {q.id for q in reqs}]
+    if unknown:
+        raise DataError(f"{vid}: remove_requirements names unknown requirement(s) {unknown}")
+    reqs = [r for r in reqs if r.id not in v.remove_requirements] + list(v.add_requirements)
+    if not paragraphs:
+        raise DataError(f"{vid}: no paragraphs (give them or extend a version that has them)")
+    ids = [r.id for r in reqs]
+    if len(ids) != len(set(ids)):
+        raise DataError(f"{vid}: duplicate requirement ids {ids}")
+    na = tuple(v.not_applicable) if v.not_applicable else base_na
+    return ResolvedVersion(v, paragraphs, tuple(reqs), na)
+
+
+@cache
+def load_rules() -> RuleBook:
+    """The shipped rule book (cached)."""
+    return read_rules()
+
+
+def check_data(sources: dict[str, Source]) -> list[str]:
+    """Checker for ``chipwar data validate``: rules load, groups resolve, sources resolve."""
+    try:
+        book = read_rules()
+    except DataError as exc:
+        return str(exc).splitlines()
+    problems: list[str] = []
+    problems += check_source_ids(book.groups.source, "rules[country-groups]", sources)
+    known = set(book.groups.countries)
+    for name, g in book.groups.groups.items():
+        where = f"rules[country-groups].{name}"
+        problems += check_source_ids(g.source, where, sources)
+        for m in g.members:
+            if not m.startswith("group:") and m not in known:
+                problems.append(f"{where}: member {m!r} is not in countries")
+    for alias, target in book.groups.aliases.items():
+        if target not in known:
+            problems.append(f"rules[country-groups]: alias {alias} -> unknown {target}")
+
+    def dest_problems(dests: list[str], where: str) -> list[str]:
+        out = []
+        for d in dests:
+            try:
+                book.members(d)
+            except DataError as exc:
+                out.append(f"{where}: {exc}")
+            if d != "*" and not d.startswith("group:") and d not in known:
+                out.append(f"{where}: destination {d!r} is not in countries")
+        return out
+
+    for v in book.versions:
+        problems += check_source_ids(v.meta.source, f"rules[{v.id}]", sources)
+        eccns = {p.eccn for p in v.paragraphs}
+        for r in v.requirements:
+            where = f"rules[{v.id}].{r.id}"
+            problems += check_source_ids(r.source, where, sources)
+            problems += dest_problems(r.destinations, where)
+            bad = [e for e in r.eccn if e not in eccns]
+            if bad:
+                problems.append(f"{where}: eccn {bad} not defined by any paragraph")
+            if not r.eccn and not r.any_of:
+                problems.append(f"{where}: needs eccn or any_of")
+    for regime in book.regimes.values():
+        problems += check_source_ids(regime.source, f"rules[{regime.id}]", sources)
+        for p in regime.periods:
+            problems += check_source_ids(p.source, f"rules[{regime.id}].periods", sources)
+        for t in regime.thresholds:
+            where = f"rules[{regime.id}].{t.id}"
+            problems += check_source_ids(t.source, where, sources)
+            problems += dest_problems(t.destinations, where)
+    return problems
