@@ -1,9 +1,170 @@
-"""CLI commands for the supply part of the model."""
+"""``chipwar supply``: run a supply-network disruption scenario, rank critical nodes, validate."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
 import typer
+
+from chipwar.cli.output import Format, emit, progress_enabled, stderr
+from chipwar.errors import InputError
+
+supply_app = typer.Typer(
+    help="Supply-chain disruption: when lines stop, how much output is lost, what to qualify.",
+    no_args_is_help=True,
+)
+
+FILE_HELP = "Scenario file (YAML/JSON) or a built-in name such as nexperia-2025."
+
+
+@contextlib.contextmanager
+def _progress(label: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A Rich progress bar on a terminal; nothing when piped."""
+    if not progress_enabled():
+        yield None
+        return
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(
+        TextColumn(label), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+        TimeRemainingColumn(), console=stderr, transient=True,
+    ) as bar:  # fmt: skip
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def _load(file: str) -> Any:
+    from chipwar.supply import build, read_scenario
+
+    return build(read_scenario(file))
+
+
+@supply_app.command("run")
+def run_cmd(
+    file: str = typer.Argument(..., help=FILE_HELP),
+    samples: int = typer.Option(1, "--samples", "-n", help="Monte Carlo replications (1: base)."),
+    seed: int = typer.Option(0, "--seed", help="Random seed (same seed, same numbers)."),
+    days: int | None = typer.Option(None, "--days", help="Days to simulate (default: scenario)."),
+    format: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
+) -> None:
+    """Simulate the scenario: per plant first stoppage, lost units and recovery; per part price."""
+    from chipwar.supply import run, summarize
+
+    if samples < 1:
+        raise InputError("--samples", samples, "an integer >= 1")
+    if days is not None and days < 1:
+        raise InputError("--days", days, "an integer >= 1")
+    net = _load(file)
+    with _progress("simulating days") as bar:
+        res, _ = run(net, samples, seed, days, bar)
+    summary = summarize(net, res, samples, seed)
+    if format is Format.json:
+        emit(summary, format)
+        return
+    cols = [
+        "id", "country", "plan_per_day", "first_stop_date", "lost_units",
+        "lost_days_of_output", "recovery_date",
+    ]  # fmt: skip
+    rows = [dict(p) for p in summary["plants"]]
+    if samples > 1:
+        cols += ["stop_probability", "lost_p5", "lost_p95"]
+        for r in rows:
+            pct = r["percentiles"]["lost_units"]
+            r["lost_p5"], r["lost_p95"] = pct["p5"], pct["p95"]
+    title = (
+        f"{summary['scenario']}: {summary['days']} days from {summary['start_date']}, "
+        f"{samples} sample(s); total lost {summary['total_lost_units']:,.0f} units"
+    )
+    emit(rows, format, columns=cols, title=title)
+    if format is Format.table and summary["parts"]:
+        emit(
+            summary["parts"], format, title="parts under scarcity",
+            columns=["id", "peak_price_multiplier", "peak_price_date",
+                     "max_shortage_units_per_day", "days_short"],
+        )  # fmt: skip
+
+
+@supply_app.command("critical")
+def critical_cmd(
+    file: str = typer.Argument(..., help=FILE_HELP),
+    days: int | None = typer.Option(None, "--days", help="Days to simulate (default: scenario)."),
+    outage_days: int | None = typer.Option(
+        None, "--outage-days", help="How long each node/country is lost (default: whole horizon)."
+    ),
+    top: int = typer.Option(20, "--top", help="Rows to show (0: all)."),
+    format: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
+) -> None:
+    """Rank single nodes and single countries by the plant output their loss costs."""
+    from chipwar.supply import criticality
+
+    if days is not None and days < 1:
+        raise InputError("--days", days, "an integer >= 1")
+    if outage_days is not None and outage_days < 1:
+        raise InputError("--outage-days", outage_days, "an integer >= 1")
+    net = _load(file)
+    with _progress("removing nodes") as bar:
+        rows = criticality(net, days, outage_days=outage_days, progress=bar)
+    if top > 0:
+        rows = rows[:top]
+    cols = [
+        "rank",
+        "kind",
+        "id",
+        "nodes",
+        "lost_units",
+        "share_of_plan",
+        "first_stop_day",
+        "plants_hit",
+    ]
+    emit(rows, format, columns=cols, title=f"{net.scenario_id}: criticality ({net.days} days)")
+
+
+@supply_app.command("validate")
+def validate_cmd(
+    file: str = typer.Argument(..., help=FILE_HELP),
+    format: Format = typer.Option(Format.table, "--format", "-f", help="table or json."),
+) -> None:
+    """Check a scenario (schema, unknown nodes, BOM cycles, shares, shock dates); exit 2 if bad."""
+    net = _load(file)
+    info = {
+        "scenario": net.scenario_id,
+        "valid": True,
+        "nodes": net.n_nodes,
+        "edges": net.n_edges,
+        "parts": len(net.part_ids),
+        "plants": len(net.plant_nodes),
+        "alternates": len(net.alternates),
+        "shocks": len(net.shocks),
+        "start_date": net.start_date.isoformat(),
+        "days": net.days,
+    }
+    emit(info, format)
+
+
+@supply_app.command("schema")
+def schema_cmd(
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file."),
+) -> None:
+    """Print (or write) the JSON Schema of the scenario format."""
+    import json
+
+    from chipwar.supply.scenario import json_schema
+
+    text = json.dumps(json_schema(), indent=2)
+    if output is None:
+        typer.echo(text)
+    else:
+        output.write_text(text + "\n", encoding="utf-8")
+        stderr.print(f"wrote {output}")
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
+    app.add_typer(supply_app, name="supply")

@@ -1,0 +1,410 @@
+"""The daily supply-network simulation, vectorised over edges (scipy.sparse) and replications.
+
+Every array has the replications as its last axis (R columns). One day, for every node i, input
+slot k = (node, part) and edge e = (supplier -> slot), in this order:
+
+1. arrivals:   inv_k += ring[t mod H]_k   (shipments whose lead time ends today)
+2. production: y_i = min(cap_i · m_i,t, want_i, min_k inv_k / bom_k)   (Leontief: one missing
+   input stops the line), want_i = plan_i for plants, max(0, fg*_i + O_i,t-1 - fg_i) otherwise
+   (make to order with a finished-goods buffer fg*; O_i,t-1 = orders received yesterday, before
+   any shock blocks them, so a banned supplier keeps producing into stock up to fg* + O);
+   inv_k -= y_i · bom_k; fg_i += y_i
+3. orders:     need_k = max(0, S_k - inv_k - pipe_k) (order-up-to the baseline position S_k);
+   o_e = share_e · need_k · m_e,t   (m_e,t: 1 - fraction of the shocks blocking edge e today)
+4. allocation: pro rata within each priority level, highest first:
+   φ_i = min(1, fg_i / Σ_e∈out(i) o_e);  ship_e = o_e · φ_src(e);  fg_i -= Σ ship_e
+5. transit:    ring[(t + L_e) mod H]_k += ship_e;  pipe_k += Σ_e∈k ship_e
+6. alternates: a qualified alternate ships min(gap_k, cap_a · ramp_a(t)) where gap_k is the
+   part of need_k no regular supplier filled; ramp_a(t) = clip((t - t0_a - qual_a) / ramp_a, 0, 1)
+7. price:      wanted_k = min(need_k, use_k) (today's flow need, capped at the baseline use),
+   got_k = min(filled_k, wanted_k); shortage_p = Σ_k∈p (wanted_k - got_k) [units/day];
+   P_p / P0 = min(cap, (Σ got / Σ wanted)^(-1/ε))   (constant-elasticity inverse demand;
+   ε = 1 by default — see docs/supply.md and source ``supply-assumption-price-elasticity``)
+
+No unit is created except by production from inputs (sources with no BOM are unconstrained) and by
+alternates; inventories are clipped at zero only against floating-point round-off.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+from scipy import sparse
+
+from chipwar.supply.network import FloatArray, IntArray, Network, base_value, sample_value
+
+BoolArray = npt.NDArray[np.bool_]
+
+
+@dataclass
+class Draws:
+    """Per-replication inputs (last axis R)."""
+
+    inv0: FloatArray  # [K, R] input stock at the start [units]
+    fg0: FloatArray  # [N, R] finished goods at the start [units]
+    shock_end: IntArray  # [S, R] first day without the shock
+    shock_fraction: FloatArray  # [S, R]
+    alt_capacity: FloatArray  # [A, R] units/day
+    alt_ready: FloatArray  # [A, R] day qualification ends (inf = never)
+    alt_ramp: FloatArray  # [A, R] days
+
+    @property
+    def replications(self) -> int:
+        return int(self.inv0.shape[1]) if self.inv0.ndim == 2 else int(self.fg0.shape[1])
+
+
+def draw(
+    net: Network, replications: int = 1, seed: int | None = None, *, sample: bool | None = None
+) -> Draws:
+    """Sample the uncertain inputs (triangular on each spread); base values when not sampling.
+
+    ``sample`` defaults to ``replications > 1``. Same seed -> same draws.
+    """
+    r = replications
+    do_sample = r > 1 if sample is None else sample
+    rng = np.random.default_rng(seed) if do_sample else None
+    k, n = net.n_slots, net.n_nodes
+    inv0 = np.zeros((k, r))
+    for j in range(k):
+        units = net.slot_inv_units[j]
+        if units is not None:
+            inv0[j] = units
+        else:
+            inv0[j] = sample_value(net.slot_inv_days[j], rng, r, 0.0) * net.slot_use[j]
+    fg0 = np.zeros((n, r))
+    for i in range(n):
+        fg0[i] = sample_value(net.node_finished_days[i], rng, r, 0.0) * net.rate[i]
+    fg0[net.plant_nodes] = 0.0
+    s = len(net.shocks)
+    shock_end = np.zeros((s, r), dtype=np.int64)
+    shock_fraction = np.zeros((s, r))
+    for j, sh in enumerate(net.shocks):
+        if sh.duration is None:
+            shock_end[j] = np.iinfo(np.int64).max // 4
+        else:
+            dur = sample_value(sh.duration, rng, r, 0.0)
+            shock_end[j] = sh.start_day + np.rint(dur).astype(np.int64)
+        shock_fraction[j] = np.clip(sample_value(sh.fraction, rng, r, 1.0), 0.0, 1.0)
+    a = len(net.alternates)
+    alt_capacity = np.zeros((a, r))
+    alt_ready = np.full((a, r), np.inf)
+    alt_ramp = np.zeros((a, r))
+    for j, alt in enumerate(net.alternates):
+        alt_capacity[j] = sample_value(alt.capacity_per_day, rng, r, 0.0)
+        if alt.trigger_day is not None:
+            alt_ready[j] = alt.trigger_day + sample_value(alt.qualification_days, rng, r, 0.0)
+        alt_ramp[j] = sample_value(alt.ramp_days, rng, r, 0.0)
+    return Draws(inv0, fg0, shock_end, shock_fraction, alt_capacity, alt_ready, alt_ramp)
+
+
+@dataclass
+class Outage:
+    """Criticality mode: in column r, nodes with ``nodes[:, r]`` True are down on [start, end)."""
+
+    nodes: BoolArray  # [N, R]
+    start_day: int = 0
+    end_day: int = 10**9
+
+
+@dataclass
+class SimResult:
+    """One batch of replications. Plant arrays are indexed like ``net.plant_nodes``."""
+
+    days: int
+    plant_lost: FloatArray  # [P, R] units short of plan over the horizon
+    plant_output_total: FloatArray  # [P, R]
+    plant_first_stop: IntArray  # [P, R] first day output < (1 - threshold) × plan; -1 = never
+    plant_last_short: IntArray  # [P, R] last such day; -1 = never
+    plant_output_mean: FloatArray  # [T, P] mean over replications
+    plant_output: FloatArray | None  # [T, P, R] when keep_daily
+    part_price: FloatArray  # [T, parts, R] price multiplier
+    part_shortage: FloatArray  # [T, parts, R] ordered - filled [units/day]
+    produced: FloatArray  # [parts, R] cumulative production
+    consumed: FloatArray  # [parts, R] cumulative consumption as input
+    alternate_in: FloatArray  # [parts, R] cumulative alternate supply
+    stock_start: FloatArray  # [parts, R] fg + inventory + in transit at the start
+    stock_end: FloatArray  # [parts, R]
+    min_inventory: float  # smallest inventory value seen (>= 0)
+    final_inv: FloatArray = field(repr=False, default_factory=lambda: np.zeros(0))
+
+    @property
+    def plant_recovery(self) -> IntArray:
+        """Day output is back to plan after the last cut day; -1 = never cut; T = not in horizon."""
+        rec = self.plant_last_short + 1
+        return np.where(self.plant_last_short < 0, -1, rec)
+
+
+@dataclass
+class _Compiled:
+    """Sparse operators built once per network."""
+
+    q: sparse.csr_matrix  # [E, K] share_e at (e, slot_e): o = q @ need
+    levels: list[tuple[int, int, sparse.csr_matrix]]  # (a, b, S_out[N, b-a]) per priority
+    groups: list[tuple[int, int, int, IntArray, sparse.csr_matrix]]  # (a, b, lead, slots, M)
+    receipts: sparse.csr_matrix  # [K, E] 1 at (slot_e, e)
+    slot_to_part: sparse.csr_matrix  # [parts, K]
+    node_to_part: sparse.csr_matrix  # [parts, N]
+    starts: IntArray  # reduceat starts over slots for nodes with inputs
+    nodes_with_inputs: IntArray
+    horizon: int  # ring length H
+
+
+def _compile(net: Network) -> _Compiled:
+    e, k, n = net.n_edges, net.n_slots, net.n_nodes
+    ar = np.arange(e)
+    q = sparse.csr_matrix((net.edge_share, (ar, net.edge_slot)), shape=(e, k))
+    levels = []
+    prio = net.edge_priority
+    a = 0
+    while a < e:
+        b = a
+        while b < e and prio[b] == prio[a]:
+            b += 1
+        s_out = sparse.csr_matrix(
+            (np.ones(b - a), (net.edge_src[a:b], np.arange(b - a))), shape=(n, b - a)
+        )
+        levels.append((a, b, s_out))
+        a = b
+    groups = []
+    a = 0
+    lead = net.edge_lead
+    while a < e:
+        b = a
+        while b < e and lead[b] == lead[a] and prio[b] == prio[a]:
+            b += 1
+        slots, inv = np.unique(net.edge_slot[a:b], return_inverse=True)
+        m = sparse.csr_matrix(
+            (np.ones(b - a), (inv.ravel(), np.arange(b - a))), shape=(len(slots), b - a)
+        )
+        groups.append((a, b, int(lead[a]), slots.astype(np.int64), m))
+        a = b
+    receipts = sparse.csr_matrix((np.ones(e), (net.edge_slot, ar)), shape=(k, e))
+    n_parts = len(net.part_ids)
+    slot_to_part = sparse.csr_matrix(
+        (np.ones(k), (net.slot_part, np.arange(k))), shape=(n_parts, k)
+    )
+    node_to_part = sparse.csr_matrix(
+        (np.ones(n), (net.node_part, np.arange(n))), shape=(n_parts, n)
+    )
+    nodes_with_inputs, starts = np.unique(net.slot_node, return_index=True)
+    max_lead = max([int(lead.max()) if e else 0] + [alt.lead_time_days for alt in net.alternates])
+    return _Compiled(
+        q, levels, groups, receipts, slot_to_part, node_to_part,
+        starts.astype(np.int64), nodes_with_inputs.astype(np.int64), max_lead + 1,
+    )  # fmt: skip
+
+
+def simulate(
+    net: Network,
+    draws: Draws | None = None,
+    days: int | None = None,
+    *,
+    keep_daily: bool = False,
+    outage: Outage | None = None,
+    progress: object | None = None,
+) -> SimResult:
+    """Run the daily model for ``days`` (default: the scenario's) over every replication.
+
+    ``progress``: an optional callable ``f(done_days, total_days)`` (interfaces pass a bar).
+    """
+    if draws is None:
+        draws = draw(net)
+    t_end = net.days if days is None else days
+    r = draws.replications
+    c = _compile(net)
+    n, k, e = net.n_nodes, net.n_slots, net.n_edges
+    n_parts = len(net.part_ids)
+    h = c.horizon
+    plants = net.plant_nodes
+    is_plant = np.zeros(n, dtype=bool)
+    is_plant[plants] = True
+    rate = net.rate[:, None]
+    cap = net.capacity[:, None]
+    bom = net.slot_bom[:, None]
+    use = net.slot_use[:, None]
+    slot_node = net.slot_node
+    demand = net.demand[:, None]
+    threshold = 1.0 - net.stop_threshold
+
+    inv = draws.inv0.copy()
+    fg = draws.fg0.copy()
+    fg_target = draws.fg0.copy()
+    ring = np.zeros((h, k, r))
+    flow = net.edge_share * net.slot_use[net.edge_slot]  # baseline shipment per edge per day
+    for a, b, lead, slots, mat in c.groups:
+        f = (mat @ flow[a:b])[:, None]
+        for d in range(lead):
+            ring[d % h, slots] += f
+    pipe = ring.sum(axis=0)
+    target_pos = inv + pipe  # order-up-to level S_k
+
+    def stock_by_part() -> FloatArray:
+        fg_np = np.where(is_plant[:, None], 0.0, fg)
+        return c.node_to_part @ fg_np + c.slot_to_part @ (inv + ring.sum(axis=0))
+
+    stock_start = stock_by_part()
+    produced = np.zeros((n_parts, r))
+    consumed = np.zeros((n_parts, r))
+    alt_in = np.zeros((n_parts, r))
+    p = len(plants)
+    lost = np.zeros((p, r))
+    out_total = np.zeros((p, r))
+    first_stop = np.full((p, r), -1, dtype=np.int64)
+    last_short = np.full((p, r), -1, dtype=np.int64)
+    out_mean = np.zeros((t_end, p))
+    out_daily = np.zeros((t_end, p, r)) if keep_daily else None
+    price = np.ones((t_end, n_parts, r))
+    shortage = np.zeros((t_end, n_parts, r))
+    min_inv = float(inv.min()) if inv.size else 0.0
+    ship = np.zeros((e, r))
+    inv_exp = -1.0 / net.price_elasticity
+    orders_prev = np.repeat(rate, r, axis=1)
+    s_out_all = sparse.csr_matrix((np.ones(e), (net.edge_src, np.arange(e))), shape=(n, e))
+    down_src = None
+
+    for t in range(t_end):
+        # 1 arrivals
+        slot_h = t % h
+        arrived = ring[slot_h]
+        inv += arrived
+        pipe -= arrived
+        np.maximum(pipe, 0.0, out=pipe)
+        ring[slot_h] = 0.0
+
+        # shocks active today
+        prod_mult = None
+        edge_cuts: list[tuple[IntArray, FloatArray]] = []
+        for j, sh in enumerate(net.shocks):
+            if t < sh.start_day:
+                continue
+            active = t < draws.shock_end[j]
+            if not active.any():
+                continue
+            m = 1.0 - draws.shock_fraction[j] * active
+            if sh.kind in ("shutdown", "capacity_cut") and len(sh.nodes):
+                if prod_mult is None:
+                    prod_mult = np.ones((n, r))
+                prod_mult[sh.nodes] *= m
+            if len(sh.edges):
+                edge_cuts.append((sh.edges, m))
+        if outage is not None and outage.start_day <= t < outage.end_day:
+            up = (~outage.nodes).astype(np.float64)
+            prod_mult = up if prod_mult is None else prod_mult * up
+            down_src = up[net.edge_src]
+        else:
+            down_src = None
+
+        # 2 production (Leontief)
+        cap_t = cap if prod_mult is None else cap * prod_mult
+        want = np.maximum(fg_target + orders_prev - fg, 0.0)
+        want[plants] = demand
+        y = np.minimum(cap_t, want)
+        if k:
+            ratio = inv / bom
+            lim = np.minimum.reduceat(ratio, c.starts, axis=0)
+            y[c.nodes_with_inputs] = np.minimum(y[c.nodes_with_inputs], lim)
+            used = y[slot_node] * bom
+            inv -= used
+            np.maximum(inv, 0.0, out=inv)
+            consumed += c.slot_to_part @ used
+        produced += c.node_to_part @ y
+        fg += np.where(is_plant[:, None], 0.0, y)
+        y_pl = y[plants]
+        lost += demand - y_pl
+        out_total += y_pl
+        short = y_pl < demand * threshold
+        first_stop = np.where((first_stop < 0) & short, t, first_stop)
+        last_short = np.where(short, t, last_short)
+        out_mean[t] = y_pl.mean(axis=1)
+        if out_daily is not None:
+            out_daily[t] = y_pl
+
+        # 3 orders
+        need = np.maximum(target_pos - inv - pipe, 0.0) if k else np.zeros((0, r))
+        if e:
+            o = c.q @ need
+            orders_prev = s_out_all @ o
+            for idx, m in edge_cuts:
+                o[idx] *= m
+            if down_src is not None:
+                o *= down_src
+            # 4 allocation, pro rata per priority level
+            for a, b, s_out in c.levels:
+                tot = s_out @ o[a:b]
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    phi = np.where(tot > 0, np.minimum(1.0, fg / tot), 0.0)
+                np.multiply(o[a:b], phi[net.edge_src[a:b]], out=ship[a:b])
+                fg -= tot * phi
+                np.maximum(fg, 0.0, out=fg)
+            # 5 transit
+            for a, b, lead, slots, mat in c.groups:
+                ring[(t + lead) % h, slots] += mat @ ship[a:b]
+            rec = c.receipts @ ship
+            pipe += rec
+        else:
+            rec = np.zeros((k, r))
+        # 6 alternates
+        gap = np.maximum(need - rec, 0.0)
+        for j, alt in enumerate(net.alternates):
+            ready = draws.alt_ready[j]
+            ramp = draws.alt_ramp[j]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                frac = np.where(ramp > 0, np.clip((t - ready) / ramp, 0.0, 1.0), (t >= ready) * 1.0)
+            avail = draws.alt_capacity[j] * frac
+            x = np.minimum(gap[alt.slot], avail)
+            if not x.any():
+                continue
+            gap[alt.slot] -= x
+            ring[(t + alt.lead_time_days) % h, alt.slot] += x
+            pipe[alt.slot] += x
+            alt_in[net.slot_part[alt.slot]] += x
+        # 7 shortage and price per part
+        if k:
+            wanted = np.minimum(need, use)  # today's flow need, capped at the baseline flow
+            got = np.minimum(need - gap, wanted)
+            ordered = c.slot_to_part @ wanted
+            unfilled = c.slot_to_part @ (wanted - got)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                filled_frac = np.where(ordered > 0, 1.0 - unfilled / ordered, 1.0)
+                price[t] = np.minimum(
+                    net.price_cap, np.power(np.maximum(filled_frac, 1e-12), inv_exp)
+                )
+            shortage[t] = unfilled
+            if inv.size:
+                min_inv = min(min_inv, float(inv.min()))
+        if progress is not None:
+            progress(t + 1, t_end)  # type: ignore[operator]
+
+    return SimResult(
+        days=t_end,
+        plant_lost=lost,
+        plant_output_total=out_total,
+        plant_first_stop=first_stop,
+        plant_last_short=last_short,
+        plant_output_mean=out_mean,
+        plant_output=out_daily,
+        part_price=price,
+        part_shortage=shortage,
+        produced=produced,
+        consumed=consumed,
+        alternate_in=alt_in,
+        stock_start=stock_start,
+        stock_end=stock_by_part(),
+        min_inventory=min_inv,
+        final_inv=inv,
+    )
+
+
+def baseline_draws(net: Network, replications: int = 1) -> Draws:
+    """Base values in every column (criticality runs every column with the same inputs)."""
+    d = draw(net, 1, sample=False)
+    rep = lambda x: np.repeat(x, replications, axis=1)  # noqa: E731
+    return Draws(
+        rep(d.inv0), rep(d.fg0), rep(d.shock_end), rep(d.shock_fraction),
+        rep(d.alt_capacity), rep(d.alt_ready), rep(d.alt_ramp),
+    )  # fmt: skip
+
+
+__all__ = ["Draws", "Outage", "SimResult", "base_value", "baseline_draws", "draw", "simulate"]

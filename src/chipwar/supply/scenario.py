@@ -1,0 +1,290 @@
+"""The supply-network scenario format: pydantic models, loading, and the JSON Schema export.
+
+A scenario is a YAML/JSON file: nodes (what each makes, its bill of materials, capacity and
+inventory), supply edges (share, lead time), alternate suppliers (qualification and ramp-up),
+demand (build plans at plants), shocks (export ban, delivery stop, shutdown, ownership freeze,
+capacity cut) and the price response. Uncertain numbers are ``{low, base, high}`` spreads that
+the Monte Carlo samples (triangular distribution).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from chipwar.catalog.io import DATA_DIR, format_validation_error, read_structured
+from chipwar.catalog.types import Country, Slug
+from chipwar.errors import ScenarioError
+
+BUILTIN_DIR = DATA_DIR / "scenarios"
+"""Scenarios shipped inside the package; ``chipwar supply run nexperia-2025`` finds them here."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Spread(_Model):
+    """An uncertain number: sampled as triangular(low, base, high); ``base`` when not sampled."""
+
+    low: float = Field(ge=0)
+    base: float = Field(ge=0)
+    high: float = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Spread:
+        if not self.low <= self.base <= self.high:
+            raise ValueError(
+                f"low <= base <= high is required, got {self.low}, {self.base}, {self.high}"
+            )
+        return self
+
+
+Value = Annotated[float, Field(ge=0)] | Spread
+"""A plain non-negative number or a ``{low, base, high}`` spread."""
+
+NodeKind = Literal["fab", "assembly_test", "distributor", "tier2", "tier1", "plant", "other"]
+
+
+class Node(_Model):
+    """One site or aggregate of sites that makes one part."""
+
+    id: Slug
+    name: str = ""
+    kind: NodeKind
+    country: Country
+    owner: str | None = Field(None, description="Parent company id (direct owner).")
+    entity: str | None = Field(None, description="Entity id in the controls ownership data.")
+    part: Slug = Field(description="The part this node makes (a plant makes its product).")
+    capacity_per_day: float | None = Field(
+        None, ge=0, description="Output capacity [units/day]; empty: baseline × (1 + headroom)."
+    )
+    bom: dict[Slug, Annotated[float, Field(gt=0)]] = Field(
+        default_factory=dict, description="Input part -> units consumed per output unit."
+    )
+    inventory_days: Value | None = Field(
+        None, description="Input stock at the start [days of baseline use]; default: defaults."
+    )
+    inventory_units: dict[Slug, Annotated[float, Field(ge=0)]] = Field(
+        default_factory=dict, description="Input stock at the start [units], per part (overrides)."
+    )
+    finished_days: Value | None = Field(
+        None, description="Finished-goods stock at the start [days of baseline output]."
+    )
+    source: list[str] = Field(default_factory=list)
+    note: str = ""
+
+
+class Edge(_Model):
+    """Supplier -> customer for one part: the customer's share of its need and the lead time."""
+
+    supplier: Slug
+    customer: Slug
+    part: Slug | None = Field(None, description="Default: the part the supplier makes.")
+    share: float = Field(gt=0, le=1)
+    lead_time_days: int = Field(ge=1, le=365)
+    priority: int = Field(0, description="Higher is served first under scarcity.")
+    source: list[str] = Field(default_factory=list)
+    note: str = ""
+
+
+class Alternate(_Model):
+    """A second source that fills a customer's unmet need once qualified and ramped up."""
+
+    id: Slug
+    customer: Slug
+    part: Slug
+    capacity_per_day: Value
+    qualification_days: Value
+    ramp_days: Value = 0.0
+    lead_time_days: int = Field(7, ge=1, le=365)
+    trigger: str = Field(
+        "first_shock",
+        description="'first_shock', a shock id (its start), or an ISO date when qualifying starts.",
+    )
+    source: list[str] = Field(default_factory=list)
+    note: str = ""
+
+
+class Demand(_Model):
+    """A plant's build plan [units/day]."""
+
+    plant: Slug
+    units_per_day: float = Field(gt=0)
+    source: list[str] = Field(default_factory=list)
+    note: str = ""
+
+
+class Selector(_Model):
+    """Which nodes: the union of ids, countries, kinds and everything owned by the owners."""
+
+    nodes: list[Slug] = Field(default_factory=list)
+    countries: list[Country] = Field(default_factory=list)
+    kinds: list[NodeKind] = Field(default_factory=list)
+    owned_by: list[str] = Field(
+        default_factory=list,
+        description="Owner ids; matches nodes whose owner is listed or whose entity is "
+        ">= min_share owned (chipwar.controls.ownership.owned_by).",
+    )
+    min_share: float = Field(0.5, gt=0, le=1)
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Selector:
+        if not (self.nodes or self.countries or self.kinds or self.owned_by):
+            raise ValueError("a selector needs at least one of nodes, countries, kinds, owned_by")
+        return self
+
+
+ShockKind = Literal["export_ban", "delivery_stop", "shutdown", "ownership_freeze", "capacity_cut"]
+
+
+class Shock(_Model):
+    """A dated disruption. ``fraction`` of the flow or capacity is lost while it lasts.
+
+    * export_ban: shipments from ``target`` to nodes in other countries (or to ``to``) stop.
+    * delivery_stop: shipments from ``target`` to ``to`` stop (e.g. a supplier halts a customer).
+    * shutdown: ``target`` nodes neither produce nor ship.
+    * ownership_freeze: shipments between the ``target`` group and outside it stop.
+    * capacity_cut: ``target`` nodes' production capacity falls by ``fraction``.
+    """
+
+    id: Slug
+    kind: ShockKind
+    target: Selector
+    to: Selector | None = None
+    start: dt.date
+    end: dt.date | None = Field(None, description="First day without the shock; empty: open.")
+    duration_days: Value | None = Field(None, description="Alternative to end (may be a spread).")
+    fraction: Value = 1.0
+    source: list[str] = Field(default_factory=list)
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _check(self) -> Shock:
+        if self.end is not None and self.duration_days is not None:
+            raise ValueError("give end or duration_days, not both")
+        if self.end is not None and self.end <= self.start:
+            raise ValueError(f"end {self.end} must be after start {self.start}")
+        frac = self.fraction.high if isinstance(self.fraction, Spread) else self.fraction
+        if frac > 1:
+            raise ValueError(f"fraction must be within 0..1, got {frac}")
+        if self.kind == "delivery_stop" and self.to is None:
+            raise ValueError("a delivery_stop needs 'to' (whose deliveries stop)")
+        return self
+
+
+class Market(_Model):
+    """Price response under scarcity: P/P0 = min(cap, (filled/ordered)^(-1/elasticity))."""
+
+    price_elasticity: float = Field(1.0, gt=0)
+    price_cap: float = Field(10.0, ge=1)
+    source: list[str] = Field(default_factory=list)
+
+
+class Defaults(_Model):
+    """Values used where a node leaves them empty (each a documented modelling assumption)."""
+
+    capacity_headroom: float = Field(0.15, ge=0)
+    inventory_days: Value = 0.0
+    finished_days: Value = 0.0
+    stop_threshold: float = Field(
+        0.01, gt=0, lt=1, description="A plant day counts as cut when output < (1 - this) × plan."
+    )
+    source: list[str] = Field(default_factory=list)
+
+
+class Scenario(_Model):
+    """A whole supply network with its shocks."""
+
+    id: Slug
+    title: str = ""
+    description: str = ""
+    units_note: str = Field("", description="What one unit of each part means.")
+    start_date: dt.date
+    days: int = Field(ge=1, le=3650)
+    defaults: Defaults = Field(default_factory=lambda: Defaults.model_validate({}))
+    market: Market = Field(default_factory=lambda: Market.model_validate({}))
+    nodes: list[Node] = Field(min_length=1)
+    edges: list[Edge] = Field(default_factory=list)
+    alternates: list[Alternate] = Field(default_factory=list)
+    demand: list[Demand] = Field(min_length=1)
+    shocks: list[Shock] = Field(default_factory=list)
+    reported: list[dict[str, Any]] = Field(
+        default_factory=list, description="Observed events to compare with (free-form, sourced)."
+    )
+    source: list[str] = Field(default_factory=list)
+
+    def end_date(self) -> dt.date:
+        return self.start_date + dt.timedelta(days=self.days)
+
+
+def parse_scenario(raw: Any, where: str = "scenario") -> Scenario:
+    """Validate a mapping into a Scenario; every problem on its own line naming the field."""
+    if not isinstance(raw, dict):
+        raise ScenarioError(f"{where}: expected a mapping at the top level")
+    try:
+        return Scenario.model_validate(raw)
+    except ValidationError as exc:
+        raise ScenarioError(_label_items(format_validation_error(exc, where), raw)) from None
+
+
+def _label_items(text: str, raw: dict[str, Any]) -> str:
+    """Replace ``nodes.3.`` by ``nodes[hamburg].`` so messages name the item, not its index."""
+    keys = {"nodes": "id", "alternates": "id", "shocks": "id", "demand": "plant"}
+    for coll, key in keys.items():
+        items = raw.get(coll)
+        if isinstance(items, list):
+            for i, item in enumerate(items):
+                if isinstance(item, dict) and key in item:
+                    text = text.replace(f" {coll}.{i}.", f" {coll}[{item[key]}].")
+                    text = text.replace(f" {coll}.{i}:", f" {coll}[{item[key]}]:")
+    edges = raw.get("edges")
+    if isinstance(edges, list):
+        for i, e in enumerate(edges):
+            if isinstance(e, dict):
+                label = f"{e.get('supplier')}->{e.get('customer')}"
+                text = text.replace(f" edges.{i}.", f" edges[{label}].")
+                text = text.replace(f" edges.{i}:", f" edges[{label}]:")
+    return text
+
+
+def builtin_scenarios() -> list[str]:
+    """Names of the scenarios shipped with the package."""
+    return sorted(p.stem for p in BUILTIN_DIR.glob("*.yaml"))
+
+
+def resolve_path(name_or_path: str | Path) -> Path:
+    """A file path, or the name of a built-in scenario (e.g. ``nexperia-2025``)."""
+    path = Path(name_or_path)
+    if path.exists():
+        return path
+    builtin = BUILTIN_DIR / f"{name_or_path}.yaml"
+    if builtin.exists():
+        return builtin
+    known = builtin_scenarios()
+    raise ScenarioError(
+        f"scenario {str(name_or_path)!r}: no such file and not a built-in scenario "
+        f"(built-in: {', '.join(known) or 'none'})"
+    )
+
+
+def read_scenario(name_or_path: str | Path) -> Scenario:
+    """Read and validate a scenario file (YAML or JSON) or a built-in scenario by name."""
+    path = resolve_path(name_or_path)
+    return parse_scenario(read_structured(path), where=path.name)
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of the scenario format (published as docs/supply-scenario.schema.json)."""
+    schema = Scenario.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "chipwar supply scenario"
+    return schema
+
+
+def write_json_schema(path: str | Path) -> None:
+    Path(path).write_text(json.dumps(json_schema(), indent=2) + "\n", encoding="utf-8")
