@@ -1,9 +1,159 @@
-"""CLI commands for the controls part of the model."""
+"""CLI commands for the controls part: ``classify``, ``rules list|show``, ``content``."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import typer
+
+from chipwar.catalog import load_accelerators
+from chipwar.catalog.accelerators import Accelerator, read_accelerators
+from chipwar.cli.output import Format, emit, stdout
+from chipwar.controls.classify import classify, parse_date, timeline
+from chipwar.controls.content import content_shares, read_bom
+from chipwar.controls.rules import load_rules
+from chipwar.errors import InputError
+
+rules_app = typer.Typer(
+    help="Export-control rule versions kept as dated data.", no_args_is_help=True
+)
+
+CLASSIFY_COLUMNS = [
+    "chip", "date", "destination", "rule_version", "eccn", "tpp", "performance_density",
+    "license_required", "license_exception", "reasons",
+]  # fmt: skip
+TIMELINE_COLUMNS = ["date", "status", "rule_version", "eccn", "license_policy", "reasons"]
+CONTENT_COLUMNS = ["regime", "date", "destination", "status", "share", "threshold", "applies",
+                   "reasons"]  # fmt: skip
+
+
+def classify_command(
+    chip: list[str] = typer.Option(None, "--chip", "-c", help="Catalog id (repeatable)."),
+    spec: Path = typer.Option(None, "--spec", help="Accelerator spec file (YAML/JSON)."),
+    all_: bool = typer.Option(False, "--all", help="Every chip in the catalog."),
+    date: str = typer.Option(None, "--date", help="YYYY-MM-DD (default: today)."),
+    destination: str = typer.Option("CN", "--destination", "-d", help="ISO-3166 alpha-2."),
+    show_timeline: bool = typer.Option(False, "--timeline", help="Dates the status changed."),
+    format: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
+) -> None:
+    """Is this chip controlled for this destination on this date, and why?"""
+    chips: list[str | Accelerator] = list(chip or [])
+    if spec is not None:
+        chips += read_accelerators(spec)
+    if all_:
+        chips += list(load_accelerators())
+    if not chips:
+        raise InputError("chip", None, "--chip ID, --spec FILE or --all")
+    if show_timeline:
+        if len(chips) != 1:
+            raise InputError("chip", len(chips), "exactly one chip with --timeline")
+        events = timeline(chips[0], destination)
+        cols = TIMELINE_COLUMNS if format is not Format.json else None
+        emit(events, format, columns=cols, title=f"{_name(chips[0])} → {destination.upper()}")
+        return
+    frame = classify(chips, destination, parse_date(date), missing="flag" if all_ else "raise")
+    emit(frame, format, columns=CLASSIFY_COLUMNS if format is not Format.json else None)
+
+
+def _name(chip: str | Accelerator) -> str:
+    return chip.id if isinstance(chip, Accelerator) else chip
+
+
+@rules_app.command("list")
+def rules_list(format: Format = typer.Option(Format.table, "--format", "-f")) -> None:
+    """Every rule version (chip rules in effective-date order) and content regime."""
+    book = load_rules()
+    rows: list[dict[str, Any]] = [
+        {
+            "id": v.id,
+            "kind": "chip",
+            "jurisdiction": v.meta.jurisdiction,
+            "instrument": v.meta.instrument,
+            "effective": v.effective,
+            "citation": v.meta.citation,
+        }
+        for v in book.versions
+    ]
+    rows += [
+        {
+            "id": r.id,
+            "kind": "content",
+            "jurisdiction": r.jurisdiction,
+            "instrument": "regime",
+            "effective": r.periods[0].start,
+            "citation": r.citation,
+        }
+        for r in book.regimes.values()
+    ]
+    emit(rows, format)
+
+
+@rules_app.command("show")
+def rules_show(
+    version: str = typer.Argument(..., metavar="VERSION", help="A rule version or regime id."),
+    format: Format = typer.Option(Format.table, "--format", "-f"),
+) -> None:
+    """Show one rule version in full: dates, paragraphs, requirements, sources."""
+    book = load_rules()
+    if version in book.regimes:
+        data: dict[str, Any] = book.regimes[version].model_dump()
+    else:
+        v = book.version(version)
+        data = v.meta.model_dump(exclude={"paragraphs", "requirements", "add_requirements"})
+        data["paragraphs"] = [p.model_dump() for p in v.paragraphs]
+        data["requirements"] = [r.model_dump() for r in v.requirements]
+    if format is Format.json:
+        emit(data, format)
+        return
+    for key in ("paragraphs", "requirements", "thresholds", "periods"):
+        if key in data:
+            data[key] = [_one_line(x) for x in data[key]]
+    emit([{"field": k, "value": v} for k, v in data.items()], format, title=version)
+
+
+def _one_line(item: dict[str, Any]) -> str:
+    def cond(c: dict[str, Any]) -> str:
+        return f"{c['metric']} {c['op']} {c['value']:g}"
+
+    if "all_of" in item:
+        return f"{item['id']} ({item['eccn']}, {item['scope']}): " + " and ".join(
+            cond(c) for c in item["all_of"]
+        )
+    if "policy" in item:
+        what = ", ".join(item["eccn"]) or " or ".join(cond(c) for c in item["any_of"])
+        ex = ", ".join(sorted({e["name"] for e in item["exceptions"]}))
+        dates = f" from {item['valid_from']}" if item.get("valid_from") else ""
+        return (
+            f"{item['id']}: {what} to {', '.join(item['destinations'])}{dates}: {item['policy']}"
+            + (f" (exceptions: {ex})" if ex else "")
+        )
+    if "threshold" in item:
+        dests = ", ".join(item["destinations"])
+        return f"{item['id']}: {dests}: share {item['comparison']} {item['threshold']:g}"
+    return f"{item.get('start')}: {item.get('status')} ({item.get('instrument')})"
+
+
+def content_command(
+    bom: Path = typer.Option(..., "--bom", help="Bill of materials (CSV or YAML)."),
+    date: str = typer.Option(None, "--date", help="YYYY-MM-DD (default: today)."),
+    destination: str = typer.Option("CN", "--destination", "-d", help="ISO-3166 alpha-2."),
+    product_value: float = typer.Option(
+        None, "--product-value", help="Product value [USD] (default: sum of part values)."
+    ),
+    format: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
+) -> None:
+    """Controlled-content shares of a product: US de minimis and China's rare-earth rule."""
+    parts, file_value = read_bom(bom)
+    value = product_value if product_value is not None else file_value
+    frame = content_shares(parts, destination, parse_date(date), product_value_usd=value)
+    emit(frame, format, columns=CONTENT_COLUMNS if format is not Format.json else None)
+    if format is Format.table:
+        stdout.print(f"product value {frame['product_value_usd'].iloc[0]:,.2f} USD")
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
+    app.command("classify")(classify_command)
+    app.command("content")(content_command)
+    app.add_typer(rules_app, name="rules")
