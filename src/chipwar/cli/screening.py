@@ -27,7 +27,9 @@ def _data(ownership: Path | None, parties: Path | None) -> tuple[Any, Any]:
 
 def screen_cmd(
     names: list[str] = typer.Argument(None, metavar="NAME...", help="Company names to screen."),
-    file: Path | None = typer.Option(None, "--file", help="CSV of names to screen (a name column)."),
+    file: Path | None = typer.Option(
+        None, "--file", help="CSV of names to screen (a name column)."
+    ),
     date: str | None = typer.Option(None, "--date", help="As-of date (ISO); default today."),
     threshold: float | None = typer.Option(
         None, "--threshold", help="Ownership threshold 0-1 (default: the rule's 0.5)."

@@ -47,13 +47,14 @@ _LATIN_FORMS = [
     "oy", "ab", "as", "group",
 ]  # fmt: skip
 # Generic words that never make a candidate on their own (blocking only; they still score).
-_GENERIC = frozenset(
+_GENERIC_WORDS = (
     "technology technologies tech* tech international inte* industry indu* industrial "
     "information info* intelligent intel* electronics elec* electronic science scie* "
     "development deve* equipment equi* semiconductor semi* manufacturing manu* the and of "
     "china chin* beijing beij* shanghai shan* shenzhen shen* 科技 技术 电子 信息 半导 导体 "
-    "北京 上海 深圳 中国 国际 智能 集成 电路".split()
+    "北京 上海 深圳 中国 国际 智能 集成 电路"
 )
+_GENERIC = frozenset(_GENERIC_WORDS.split())
 _LATIN_FORM_RE = re.compile(
     r"\b(?:" + "|".join(re.escape(f) for f in sorted(_LATIN_FORMS, key=len, reverse=True)) + r")\b"
 )
@@ -160,7 +161,7 @@ class NameIndex:
 
     @classmethod
     def build(cls, entries: Sequence[tuple[str, str, Sequence[str]]]) -> NameIndex:
-        """``entries``: (id, name, aliases). Names and aliases that normalise to empty are skipped."""
+        """``entries``: (id, name, aliases); names that normalise to empty are skipped."""
         index = cls(ids=[e[0] for e in entries])
         seen: set[tuple[str, int]] = set()
         for i, (_, name, aliases) in enumerate(entries):

@@ -32,6 +32,7 @@ from pydantic import Field, ValidationError
 
 from chipwar.catalog.io import DATA_DIR, format_validation_error, read_structured
 from chipwar.catalog.types import Slug, SourceIds, Strict
+from chipwar.controls.names import normalize
 from chipwar.errors import DataError, InputError, UnknownIdError
 
 if TYPE_CHECKING:
@@ -150,7 +151,7 @@ class OwnershipGraph:
 
 def _edge_arrays(
     edges: Sequence[tuple[int, int, float, dt.date | None, dt.date | None]],
-) -> tuple[np.ndarray, ...]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     owner = np.fromiter((e[0] for e in edges), dtype=np.int64, count=len(edges))
     owned = np.fromiter((e[1] for e in edges), dtype=np.int64, count=len(edges))
     share = np.fromiter((e[2] for e in edges), dtype=np.float64, count=len(edges))
@@ -216,9 +217,7 @@ def read_ownership_yaml(
         if ed.valid_from and ed.valid_to and ed.valid_to < ed.valid_from:
             problems.append(f"{where}: edges[{i}]: valid_to is before valid_from")
         if ed.owner in index and ed.owned in index:
-            edges.append(
-                (index[ed.owner], index[ed.owned], ed.share, ed.valid_from, ed.valid_to)
-            )
+            edges.append((index[ed.owner], index[ed.owned], ed.share, ed.valid_from, ed.valid_to))
             sources.append(list(ed.source))
     if problems:
         raise DataError("\n".join(problems))
@@ -505,20 +504,36 @@ def owned_by(
 
 
 def listed_mask(
-    g: OwnershipGraph, parties: Sequence[Party], date: dt.date, rule: AffiliatesRule
+    g: OwnershipGraph,
+    parties: Sequence[Party],
+    date: dt.date,
+    rule: AffiliatesRule,
+    link_by_name: bool = True,
 ) -> tuple[np.ndarray, dict[int, list[Party]]]:
-    """Which graph entities are listed on ``date`` (by id) and on which entries; only lists the
+    """Which graph entities are listed on ``date`` and on which entries: by id, else (when
+    ``link_by_name``) by a normalised name equal to a party's name or alias. Only lists the
     affiliates rule covers seed the aggregate."""
     seeds = np.zeros(g.n, dtype=bool)
     entries: dict[int, list[Party]] = {}
+    by_name: dict[str, list[Party]] = {}
     for p in parties:
         if not p.active_on(date):
             continue
         i = g.index.get(p.id)
-        if i is None:
-            continue
-        entries.setdefault(i, []).append(p)
-        if rule.covers(p.list):
+        if i is not None:
+            entries.setdefault(i, []).append(p)
+        if link_by_name:
+            for label in (p.name, *p.aliases):
+                by_name.setdefault(normalize(label), []).append(p)
+    if by_name:
+        for i, name in enumerate(g.names):
+            if i in entries or g.ids[i] in {p.id for p in parties}:
+                continue
+            hits = by_name.get(normalize(name))
+            if hits:
+                entries[i] = list({p.id: p for p in hits}.values())
+    for i, ps in entries.items():
+        if any(rule.covers(p.list) for p in ps):
             seeds[i] = True
     return seeds, entries
 
@@ -547,7 +562,7 @@ def assess(
     g = g.with_entities((p.id, p.name, p.all_aliases) for p in parties)
     targets = [g.idx(e) for e in entity_ids]
     m = g.matrix(day)
-    seeds, entries = listed_mask(g, parties, day, rule)
+    seeds, entries = listed_mask(g, parties, day, rule, link_by_name=g.n <= 200_000)
     a = aggregate(m, seeds, ids=g.ids)
     status, why = rule.status_on(day)
     out: list[dict[str, Any]] = []
@@ -576,8 +591,7 @@ def assess(
                 )
             else:
                 reasons.append(
-                    f"not an affiliate: {agg:.1%} owned by listed parties ≥ {thr:.0%}, but "
-                    f"{why}"
+                    f"not an affiliate: {agg:.1%} owned by listed parties ≥ {thr:.0%}, but {why}"
                 )
         elif not listed:
             reasons.append(f"{agg:.1%} owned by listed parties < {thr:.0%}")

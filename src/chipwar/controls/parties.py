@@ -210,7 +210,9 @@ def csl_list_name(source: str) -> str:
     return source.split(" - ")[0].strip() or source
 
 
-def _parties_from_csl_rows(reader: csv.DictReader[str], header: list[str], name: str) -> list[Party]:
+def _parties_from_csl_rows(
+    reader: csv.DictReader[str], header: list[str], name: str
+) -> list[Party]:
     missing = [c for c in ("_id", "source", "name", "start_date", "alt_names") if c not in header]
     if missing:
         raise DataError(
@@ -409,4 +411,3 @@ def read_queries_csv(path: str | Path) -> list[str]:
     if problems:
         raise DataError("\n".join(problems[:50]) + _more(problems))
     return out
-
