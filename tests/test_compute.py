@@ -87,13 +87,18 @@ SIMPLE = {
 }
 
 
-@pytest.fixture
-def catalog(tmp_path: Path) -> tuple[dict[str, Accelerator], dict[str, Site]]:
+def make_catalog(tmp_path: Path) -> tuple[dict[str, Accelerator], dict[str, Site]]:
+    """The fixture chips and sites, read from files like a user's."""
     (tmp_path / "acc.yaml").write_text(CHIPS_YAML)
     (tmp_path / "sites.yaml").write_text(SITES_YAML)
     chips = {a.id: a for a in read_accelerators(tmp_path / "acc.yaml")}
     sites = {s.id: s for s in read_sites(tmp_path / "sites.yaml")}
     return chips, sites
+
+
+@pytest.fixture
+def catalog(tmp_path: Path) -> tuple[dict[str, Accelerator], dict[str, Site]]:
+    return make_catalog(tmp_path)
 
 
 @pytest.fixture

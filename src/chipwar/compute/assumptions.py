@@ -90,9 +90,16 @@ class TcoAssumptions(Strict):
         return out
 
     def utilization_for(self, chip_id: str, vendor: str) -> Range:
-        """Utilization Range for a chip: by chip id, then vendor (lower-case), then default."""
+        """Utilization Range for a chip: by chip id, then vendor (lower-case, whole or first
+        word: "Huawei (HiSilicon)" -> "huawei"), then the longest key that prefixes the id as
+        a family ("huawei-ascend" for "huawei-ascend-910c"), then ``default``."""
         table = self.utilization
-        return table.get(chip_id) or table.get(vendor.lower()) or table["default"]
+        words = vendor.lower().split()
+        for key in (chip_id, vendor.lower(), words[0] if words else ""):
+            if key in table:
+                return table[key]
+        family = [k for k in table if chip_id.startswith(f"{k}-")]
+        return table[max(family, key=len)] if family else table["default"]
 
     def facility_capex_for(self, country: str) -> Range:
         """Facility capex per kW IT for a site country, else the default [USD/kW]."""

@@ -1,0 +1,128 @@
+"""Scenario files (YAML or JSON): override assumptions and add or change catalog entries.
+
+```yaml
+name: cheap state capital
+description: China-style policy lending and a dearer 910C
+assumptions:                 # any TcoAssumptions field; a number or {low, base, high}
+  cost_of_capital: 0.04
+  utilization.huawei: {low: 0.3, base: 0.4, high: 0.5}
+accelerators:                # full rows in the catalog schema, or partial rows for an existing
+  - id: huawei-ascend-910c   # id: the given fields replace the catalog's
+    system_capex_usd: {low: 30000, base: 35000, high: 40000, source: [my-quote]}
+sites:
+  - id: cn-ningxia
+    pue: {low: 1.1, base: 1.15, high: 1.2, source: [my-estimate]}
+```
+
+Every problem is reported as a :class:`~chipwar.errors.ScenarioError` naming the file, the
+section, the row and the field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from chipwar.catalog.accelerators import Accelerator, load_accelerators
+from chipwar.catalog.io import parse_rows, read_structured
+from chipwar.catalog.sites import Site, load_sites
+from chipwar.compute.assumptions import TcoAssumptions, load_assumptions, with_overrides
+from chipwar.errors import ChipwarError, InputError, ScenarioError
+
+SECTIONS = ("name", "description", "assumptions", "accelerators", "sites")
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario: assumptions with overrides applied, and extra/changed entries."""
+
+    name: str = ""
+    description: str = ""
+    assumptions: TcoAssumptions = field(default_factory=load_assumptions)
+    overrides: dict[str, Any] = field(default_factory=dict)
+    accelerators: dict[str, Accelerator] = field(default_factory=dict)
+    sites: dict[str, Site] = field(default_factory=dict)
+
+    def chip(self, chip_id: str) -> Accelerator | str:
+        """The scenario's accelerator with this id, else the id (resolved in the catalog)."""
+        return self.accelerators.get(chip_id, chip_id)
+
+    def site(self, site_id: str) -> Site | str:
+        return self.sites.get(site_id, site_id)
+
+
+def _rows(
+    model: type[M],
+    raw: Any,
+    where: str,
+    catalog: Mapping[str, BaseModel],
+    dump: Callable[[BaseModel], dict[str, Any]],
+) -> list[M]:
+    if not isinstance(raw, list):
+        raise ScenarioError(f"{where}: expected a list of rows, got {type(raw).__name__}")
+    merged: list[Any] = []
+    for row in raw:
+        if isinstance(row, dict) and row.get("id") in catalog:
+            merged.append({**dump(catalog[row["id"]]), **row})
+        else:
+            merged.append(row)
+    try:
+        return parse_rows(model, merged, where)
+    except ChipwarError as exc:
+        raise ScenarioError(str(exc)) from None
+
+
+def parse_scenario(raw: Any, where: str) -> Scenario:
+    """Validate a parsed scenario mapping (see module docstring)."""
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise ScenarioError(f"{where}: expected a mapping with keys {', '.join(SECTIONS)}")
+    unknown = sorted(set(raw) - set(SECTIONS))
+    if unknown:
+        raise ScenarioError(
+            f"{where}: unknown field(s) {', '.join(map(repr, unknown))}; "
+            f"allowed: {', '.join(SECTIONS)}"
+        )
+    for key in ("name", "description"):
+        if not isinstance(raw.get(key, ""), str):
+            raise ScenarioError(f"{where}: {key}: expected text, got {raw[key]!r}")
+    overrides = raw.get("assumptions") or {}
+    if not isinstance(overrides, dict):
+        raise ScenarioError(f"{where}: assumptions: expected a mapping of name -> value")
+    try:
+        assumptions = with_overrides(load_assumptions(), overrides, source=f"scenario:{where}")
+    except InputError as exc:
+        raise ScenarioError(f"{where}: assumptions: {exc}") from None
+
+    def dump(model: BaseModel) -> dict[str, Any]:
+        return model.model_dump(exclude_defaults=False)
+
+    chips = _rows(
+        Accelerator, raw.get("accelerators", []), f"{where}: accelerators",
+        load_accelerators(), dump,
+    )  # fmt: skip
+    sites = _rows(Site, raw.get("sites", []), f"{where}: sites", load_sites(), dump)
+    return Scenario(
+        name=raw.get("name", ""),
+        description=raw.get("description", ""),
+        assumptions=assumptions,
+        overrides=dict(overrides),
+        accelerators={c.id: c for c in chips},
+        sites={s.id: s for s in sites},
+    )
+
+
+def read_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file (YAML, or JSON by suffix)."""
+    try:
+        raw = read_structured(path)
+    except ChipwarError as exc:
+        raise ScenarioError(str(exc)) from None
+    return parse_scenario(raw, Path(path).name)

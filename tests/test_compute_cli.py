@@ -1,0 +1,139 @@
+"""End-to-end tests of `chipwar tco / breakeven / sensitivity / compare` via the cli fixture."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from test_compute import CHIPS_YAML, SITES_YAML
+
+
+@pytest.fixture
+def scenario(tmp_path: Path) -> Path:
+    """A scenario defining the fixture chips and sites (not in the catalog)."""
+    path = tmp_path / "scenario.yaml"
+    data = {
+        "name": "fixture",
+        "assumptions": {"cost_of_capital": 0.0, "life_years": 5, "facility_life_years": 10,
+                        "average_load": 0.5, "other_opex_fraction": 0.02,
+                        "utilization": {"default": 0.4}},
+        "accelerators": yaml.safe_load(CHIPS_YAML),
+        "sites": yaml.safe_load(SITES_YAML),
+    }  # fmt: skip
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+def _args(scenario: Path, *extra: str) -> list[str]:
+    return ["--scenario", str(scenario), "--date", "2026-01-01", *extra]
+
+
+def test_tco_json_rows(cli, scenario: Path) -> None:  # type: ignore[no-untyped-def]
+    r = cli("tco", "-c", "test-cn", "-c", "test-us", "-s", "test-west",
+            *_args(scenario, "--format", "json"))  # fmt: skip
+    assert r.code == 0, r.err
+    rows = r.json()
+    assert [row["chip"] for row in rows] == ["test-cn", "test-us"]
+    cn = rows[0]
+    for key in ("site", "precision", "usd_per_accelerator_hour", "usd_per_pflop_hour",
+                "capex_usd_per_hour", "power_usd_per_hour", "electricity_share",
+                "kwh_per_pflop_hour", "kgco2_per_pflop_hour", "subsidy"):  # fmt: skip
+        assert key in cn
+    assert cn["usd_per_pflop_hour"] == pytest.approx(1.25 / 0.4)  # hand-worked, 50 % subsidy
+    assert rows[1]["subsidy"] == 0.0
+
+
+def test_tco_table_and_csv(cli, scenario: Path) -> None:  # type: ignore[no-untyped-def]
+    r = cli("tco", "-c", "test-cn", "-s", "test-west", *_args(scenario, "--subsidy", "0"))
+    assert r.code == 0 and "test-cn" in r.out and "3.2" in r.out
+    c = cli("tco", "-c", "test-cn", "-s", "test-west", *_args(scenario, "-f", "csv"))
+    assert c.code == 0 and c.out.splitlines()[0].startswith("chip,site,subsidy")
+
+
+def test_tco_set_override(cli, scenario: Path) -> None:  # type: ignore[no-untyped-def]
+    extra = ("--subsidy", "0", "--set", "utilization=0.8", "-f", "json")
+    r = cli("tco", "-c", "test-cn", "-s", "test-west", *_args(scenario, *extra))
+    assert r.code == 0, r.err
+    assert r.json()[0]["usd_per_pflop_hour"] == pytest.approx(1.6)
+
+
+def test_tco_samples_reproducible(cli, scenario: Path) -> None:  # type: ignore[no-untyped-def]
+    argv = ("tco", "-c", "test-cn", "-c", "test-us", "-s", "test-west",
+            *_args(scenario, "-n", "500", "--seed", "7", "-f", "json"))  # fmt: skip
+    a, b = cli(*argv), cli(*argv)
+    assert a.code == 0, a.err
+    assert a.out == b.out
+    rows = a.json()
+    assert rows[0]["usd_per_pflop_hour_p5"] <= rows[0]["usd_per_pflop_hour_p95"]
+    assert rows[0]["p_cheapest"] + rows[1]["p_cheapest"] == pytest.approx(1.0)
+    assert "cheaper than" in a.err
+
+
+def test_breakeven_and_sensitivity(cli, scenario: Path) -> None:  # type: ignore[no-untyped-def]
+    r = cli("breakeven", "-c", "test-us", "--vs", "test-cn", "-s", "test-west",
+            "--param", "chip-price", *_args(scenario, "-f", "json"))  # fmt: skip
+    assert r.code == 0, r.err
+    assert r.json()["value"] > 0
+    t = cli("breakeven", "-c", "test-cn", "--vs", "test-us", "-s", "test-west",
+            "--param", "electricity-price", *_args(scenario))  # fmt: skip
+    assert t.code == 0 and "no electricity price" in t.out
+    s = cli("sensitivity", "-c", "test-cn", "-s", "test-west", *_args(scenario, "-f", "json"))
+    assert s.code == 0 and s.json()[0]["factor"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (("tco", "-c", "no-such-chip", "-s", "test-west"), "no-such-chip"),
+        (("tco", "-c", "test-cn", "-s", "no-such-site"), "no-such-site"),
+        (("tco", "-c", "test-cn", "-s", "test-west", "-u", "1.5"), "utilization"),
+        (("tco", "-c", "test-cn", "-s", "test-west", "-u", "0"), "utilization"),
+        (("tco", "-c", "test-cn", "-s", "test-west", "--subsidy", "2"), "subsidy"),
+        (("tco", "-c", "test-cn", "-s", "test-west", "--set", "price_usd_per_kwh=-0.1"),
+         "price_usd_per_kwh"),
+        (("tco", "-c", "test-cn", "-s", "test-west", "--set", "nonsense=1"), "nonsense"),
+        (("tco", "-c", "test-cn", "-s", "test-west", "--date", "yesterday"), "date"),
+        (("tco", "-c", "test-us", "-s", "test-west", "-p", "fp8"), "fp8"),
+        (("breakeven", "-c", "test-cn", "--vs", "test-cn", "-s", "test-west", "--param",
+          "subsidy"), "vs"),
+    ],
+)  # fmt: skip
+def test_bad_input_exit_2(cli, scenario: Path, argv: tuple[str, ...], needle: str) -> None:  # type: ignore[no-untyped-def]
+    r = cli(*argv, "--scenario", str(scenario))
+    assert r.code == 2
+    assert needle in r.err
+    assert "Traceback" not in r.err + r.out
+
+
+def test_negative_price_in_scenario_site(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    sites = yaml.safe_load(SITES_YAML)
+    sites[0]["electricity"]["price_per_kwh"] = {"low": -0.1, "base": 0.1, "high": 0.1,
+                                                "source": ["x"]}  # fmt: skip
+    path = tmp_path / "neg.json"
+    path.write_text(
+        json.dumps({"accelerators": yaml.safe_load(CHIPS_YAML), "sites": sites}, default=str)
+    )
+    r = cli("tco", "-c", "test-cn", "-s", "test-west", "--scenario", str(path))
+    assert r.code == 2 and "price_per_kwh" in r.err and "Traceback" not in r.err
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("assumptions: [1, 2\n", "line"),  # not valid YAML
+        ("assumptions:\n  life_years: -3\n", "life_years"),
+        ("acelerators: []\n", "acelerators"),
+        ("accelerators:\n  - id: new-chip\n    name: x\n", "new-chip"),
+    ],
+)
+def test_malformed_scenario(cli, tmp_path: Path, text: str, needle: str) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "bad.yaml"
+    path.write_text(text)
+    r = cli("tco", "-c", "nvidia-h100-sxm", "-s", "us-virginia", "--scenario", str(path))
+    assert r.code == 2
+    assert needle in r.err and "Traceback" not in r.err
+    missing = cli("tco", "-c", "x", "-s", "y", "--scenario", str(tmp_path / "nope.yaml"))
+    assert missing.code == 2 and "not found" in missing.err
