@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from chipwar.catalog import load_accelerators, load_sources
+from chipwar.catalog import load_accelerators, load_sites, load_sources
 from chipwar.catalog.accelerators import read_accelerators
+from chipwar.catalog.fx import load_fx, usd_per_unit
 from chipwar.catalog.validate import validate_all
-from chipwar.errors import DataError
+from chipwar.errors import DataError, InputError
 
 
 def test_every_table_validates_and_every_source_resolves() -> None:
@@ -84,3 +87,59 @@ def test_cli_unknown_id_is_a_clear_error(cli) -> None:  # type: ignore[no-untype
     assert res.code == 2
     assert "unknown id 'no-such-chip'" in res.err
     assert "Traceback" not in res.err
+
+
+# --- sites and FX ---------------------------------------------------------------------------
+
+REQUIRED_SITES = {
+    "cn-guizhou", "cn-inner-mongolia", "cn-ningxia", "cn-gansu", "cn-beijing", "cn-shanghai",
+    "cn-guangdong", "us-virginia", "us-texas", "us-oregon",
+}  # fmt: skip
+
+
+def test_required_sites_and_two_outside_china_and_us() -> None:
+    sites = load_sites()
+    assert set(sites) >= REQUIRED_SITES
+    assert len({s.id for s in sites.values() if s.country not in {"CN", "US"}}) >= 2
+
+
+def test_chinese_prices_are_in_cny_and_convert_with_the_dated_fx() -> None:
+    s = load_sites()["cn-inner-mongolia"]
+    assert s.electricity.currency == "CNY"
+    # 0.45 CNY at the 2024 Fed average of 7.1957 CNY per USD (fred-annual-fx).
+    assert s.electricity.price_usd_per_kwh.base == pytest.approx(0.45 / 7.1957, rel=1e-5)
+
+
+def test_ft_subsidy_covers_only_domestic_chips_in_the_three_named_provinces() -> None:
+    # FT, 3-4 Nov 2025 (ft-2025-11-04-subsidies): Gansu, Guizhou, Inner Mongolia, up to 50 %.
+    sites = load_sites()
+    named = {"cn-gansu", "cn-guizhou", "cn-inner-mongolia"}
+    for sid, site in sites.items():
+        subs = [x for x in site.subsidies if x.id == "ft-2025-domestic-chip-power-discount"]
+        assert bool(subs) == (sid in named), sid
+        for sub in subs:
+            assert sub.power_discount_fraction.high == 0.5
+            assert sub.eligible("CN") and not sub.eligible("US")
+            assert sub.active_on(dt.date(2026, 1, 1)) and not sub.active_on(dt.date(2025, 1, 1))
+    assert sites["cn-ningxia"].subsidies == []
+
+
+def test_fx_covers_every_site_currency_for_2020_to_2025() -> None:
+    have = {(r.currency, r.year) for r in load_fx()}
+    for site in load_sites().values():
+        cur = site.electricity.currency
+        if cur != "USD":
+            assert all((cur, y) in have for y in range(2020, 2026)), cur
+    # Fed G.5A (fed-g5a-2024): 2023 average 7.0809 CNY per USD, 1.0817 USD per EUR.
+    assert usd_per_unit("CNY", 2023) == pytest.approx(1 / 7.0809, rel=1e-5)
+    assert usd_per_unit("EUR", 2023) == pytest.approx(1.0817)
+
+
+def test_unknown_currency_names_the_field() -> None:
+    with pytest.raises(InputError) as err:
+        usd_per_unit("XYZ", 2024)
+    assert "currency" in str(err.value) and "XYZ" in str(err.value)
+
+
+def test_no_placeholder_sources_remain() -> None:
+    assert not [sid for sid in load_sources() if "placeholder" in sid]
