@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from chipwar.catalog import load_accelerators, load_sites, load_sources
-from chipwar.catalog.accelerators import read_accelerators
+from chipwar.catalog.accelerators import Accelerator, read_accelerators
 from chipwar.catalog.fx import load_fx, usd_per_unit
 from chipwar.catalog.validate import validate_all
 from chipwar.errors import DataError, InputError
@@ -143,3 +143,37 @@ def test_unknown_currency_names_the_field() -> None:
 
 def test_no_placeholder_sources_remain() -> None:
     assert not [sid for sid in load_sources() if "placeholder" in sid]
+
+
+def test_unverified_lists_name_real_fields() -> None:
+    fields = set(Accelerator.model_fields)
+    for chip in load_accelerators().values():
+        for entry in chip.unverified:
+            field, _, precision = entry.partition(".")
+            assert field in fields, (chip.id, entry)
+            if precision:
+                assert field == "dense_tflops" and precision in chip.dense_tflops, (chip.id, entry)
+
+
+def test_catalog_rules_from_the_issue() -> None:
+    chips = load_accelerators()
+    # No native FP8 on Ampere, CDNA2 or Ascend 910B/910C: no fp8 key (and so no FP8 TPP).
+    for cid in ("nvidia-a100-sxm", "nvidia-a800", "amd-mi250x", "huawei-ascend-910b",
+                "huawei-ascend-910c"):  # fmt: skip
+        assert "fp8" not in chips[cid].dense_tflops, cid
+    assert not chips["nvidia-rtx-4090"].datacenter and not chips["nvidia-rtx-4090d"].datacenter
+    # NVLink cut to 400 GB/s is what made A800/H800 legal under the Oct-2022 rule.
+    assert chips["nvidia-a800"].interconnect_gbps == chips["nvidia-h800"].interconnect_gbps == 400
+    assert chips["nvidia-a100-sxm"].interconnect_gbps == 600
+    assert chips["nvidia-h100-sxm"].interconnect_gbps == 900
+    # CloudMatrix 384: 559 kW all-in / 384 chips (semianalysis-2025-cm384).
+    cm = chips["huawei-ascend-910c"]
+    assert cm.system_power_w is not None and cm.system_power_w.base == pytest.approx(
+        559e3 / 384, abs=1
+    )
+    assert cm.system_capex_usd is not None and cm.system_capex_usd.base == pytest.approx(
+        8.2e6 / 384, abs=1
+    )
+    assert {
+        c.designer_country for c in chips.values() if c.vendor.startswith(("Huawei", "Cambricon"))
+    } == {"CN"}
