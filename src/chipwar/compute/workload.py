@@ -398,17 +398,42 @@ def _tco_costs(
     """Per chip × site cost/energy per accelerator-hour from the compute engine."""
     from chipwar.compute.tco import tco_frame  # the compute engine (CONTRACTS.md)
 
-    frame = tco_frame(
+    return tco_frame(
         chips, sites, precision=precision, utilization=utilization, subsidy=subsidy, date=date
     )
-    return frame.set_index(["chip", "site"])
+
+
+def _cost_matrix(
+    costs: pd.DataFrame, chip_ids: Sequence[str], site_ids: Sequence[str], col: str
+) -> FloatArray:
+    """A tco_frame column as a (chips, sites) array, matched on the chip and site ids."""
+    n_c, n_s = len(chip_ids), len(site_ids)
+    expected_chip = np.repeat(np.asarray(chip_ids, dtype=object), n_s)
+    expected_site = np.tile(np.asarray(site_ids, dtype=object), n_c)
+    if (
+        len(costs) == n_c * n_s
+        and (costs["chip"].to_numpy(dtype=object) == expected_chip).all()
+        and (costs["site"].to_numpy(dtype=object) == expected_site).all()
+    ):
+        return costs[col].to_numpy(dtype=float).reshape(n_c, n_s)
+    lookup = costs.drop_duplicates(["chip", "site"]).set_index(["chip", "site"])[col]
+    idx = pd.MultiIndex.from_arrays([expected_chip, expected_site])
+    return lookup.reindex(idx).to_numpy(dtype=float).reshape(n_c, n_s)
 
 
 def _gather(
-    costs: pd.DataFrame, chip_ids: np.ndarray, site_ids: np.ndarray, col: str
+    costs: pd.DataFrame, chip_list: list[Accelerator], site_list: list[Site], col: str
 ) -> FloatArray:
-    idx = pd.MultiIndex.from_arrays([chip_ids, site_ids])
-    return costs[col].reindex(idx).to_numpy(dtype=float)
+    """A tco_frame column flattened chip-major (the order of np.indices((chips, sites)))."""
+    ids_c, ids_s = [c.id for c in chip_list], [s.id for s in site_list]
+    return _cost_matrix(costs, ids_c, ids_s, col).ravel()
+
+
+def _categorical(labels: Sequence[str], codes: np.ndarray) -> Any:
+    """String column built from integer codes (fast for 10^5+ rows); duplicates allowed."""
+    uniq = list(dict.fromkeys(labels))
+    pos = np.asarray([uniq.index(x) for x in labels], dtype=np.int64)
+    return pd.Categorical.from_codes(pos[codes], categories=pd.Index(uniq))
 
 
 def infer_frame(
@@ -515,19 +540,22 @@ def infer_frame(
                 f"x {chip_list[ic[k]].id} to hold weights and KV cache; chips given: "
                 f"{chips_per_replica}"
             )
-    chip_ids = np.asarray([c.id for c in chip_list])
+    chip_ids = [c.id for c in chip_list]
+    site_ids = [s.id for s in site_list]
     frame = pd.DataFrame(
         {
-            "model": np.asarray(ma.ids)[im],
-            "chip": chip_ids[ic],
-            "site": np.asarray([s.id for s in site_list])[isite] if site_list else None,
-            "precision": prec_arr[ip],
+            "model": _categorical(ma.ids, im),
+            "chip": _categorical(chip_ids, ic),
+            "site": _categorical(site_ids, isite) if site_list else None,
+            "precision": _categorical(precisions, ip),
             "batch": batch_arr.astype(int),
             "context": ctx_arr.astype(int),
             "chips_to_hold_model": r["chips_to_hold_model"].astype(int),
             "prefill_tokens_per_s_per_chip": r["prefill_tokens_per_s_per_chip"],
             "decode_tokens_per_s_per_chip": r["decode_tokens_per_s_per_chip"],
-            "decode_bound": np.where(r["decode_memory_bound"], "memory", "compute"),
+            "decode_bound": _categorical(
+                ["compute", "memory"], r["decode_memory_bound"].astype(np.int64)
+            ),
             "decode_ms_per_token": r["decode_ms_per_token"],
             "weights_gb": r["weights_gb"],
             "kv_cache_gb": r["kv_cache_gb"],
@@ -535,22 +563,15 @@ def infer_frame(
     )
     if not site_list:
         return frame.drop(columns="site")
-    site_ids = np.asarray([s.id for s in site_list])
-    usd_h = np.empty(im.size)
-    kwh_h = np.empty(im.size)
-    price = np.empty(im.size)
+    cols = ("usd_per_accelerator_hour", "kwh_per_accelerator_hour", "price_usd_per_kwh")
+    tables = {c: np.empty((len(precisions), len(chip_list), len(site_list))) for c in cols}
     for j, p in enumerate(precisions):
         costs = _tco_costs(
             chip_list, site_list, p, subsidy=subsidy, date=date, utilization=utilization
         )
-        sel = ip == j
-        usd_h[sel] = _gather(
-            costs, chip_ids[ic[sel]], site_ids[isite[sel]], "usd_per_accelerator_hour"
-        )
-        kwh_h[sel] = _gather(
-            costs, chip_ids[ic[sel]], site_ids[isite[sel]], "kwh_per_accelerator_hour"
-        )
-        price[sel] = _gather(costs, chip_ids[ic[sel]], site_ids[isite[sel]], "price_usd_per_kwh")
+        for col in cols:
+            tables[col][j] = _cost_matrix(costs, chip_ids, site_ids, col)
+    usd_h, kwh_h, price = (tables[col][ip, ic, isite] for col in cols)
     decode = r["decode_tokens_per_s_per_chip"]
     prefill = r["prefill_tokens_per_s_per_chip"]
     frame["usd_per_accelerator_hour"] = usd_h
@@ -619,8 +640,8 @@ def train_frame(
     ic, isite = (g.ravel() for g in np.indices((len(chip_list), len(site_list))))
     chip_ids = np.asarray([c.id for c in chip_list])[ic]
     site_ids = np.asarray([s.id for s in site_list])[isite]
-    usd_h = _gather(costs, chip_ids, site_ids, "usd_per_accelerator_hour")
-    kwh_h = _gather(costs, chip_ids, site_ids, "kwh_per_accelerator_hour")
+    usd_h = _gather(costs, chip_list, site_list, "usd_per_accelerator_hour")
+    kwh_h = _gather(costs, chip_list, site_list, "kwh_per_accelerator_hour")
     h = hours[ic]
     return pd.DataFrame(
         {
@@ -735,12 +756,12 @@ def size_frame(
     costs = _tco_costs(
         chip_list, site_list, precision, subsidy=subsidy, date=date, utilization=None
     )
-    fac_kw = _gather(costs, chip_ids, site_ids, "facility_power_kw")
-    capex_h = _gather(costs, chip_ids, site_ids, "capex_usd_per_hour")
-    opex_h = _gather(costs, chip_ids, site_ids, "power_usd_per_hour") + _gather(
-        costs, chip_ids, site_ids, "other_usd_per_hour"
+    fac_kw = _gather(costs, chip_list, site_list, "facility_power_kw")
+    capex_h = _gather(costs, chip_list, site_list, "capex_usd_per_hour")
+    opex_h = _gather(costs, chip_list, site_list, "power_usd_per_hour") + _gather(
+        costs, chip_list, site_list, "other_usd_per_hour"
     )
-    unit_capex = _gather(costs, chip_ids, site_ids, "system_capex_usd")
+    unit_capex = _gather(costs, chip_list, site_list, "system_capex_usd")
     return pd.DataFrame(
         {
             "target": label,
