@@ -1,9 +1,80 @@
-"""CLI commands for the report part of the model."""
+"""``chipwar claims`` (seed-article claims, checked) and ``chipwar report`` (one HTML file)."""
 
 from __future__ import annotations
 
+import time
+from enum import Enum
+from pathlib import Path
+
 import typer
+
+from chipwar.cli.output import Format, emit, stderr, stdout
+
+CLAIM_COLUMNS = ["id", "verdict", "claimed", "modelled", "reason", "flip"]
+
+
+class Lang(str, Enum):
+    en = "en"
+    zh_hant = "zh-Hant"
+    zh_hans = "zh-Hans"
+
+
+def claims(
+    format: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
+    claim_id: list[str] = typer.Option(None, "--id", help="Only these claim ids (repeatable)."),
+    flip: bool = typer.Option(
+        True, "--flip/--no-flip", help="Search how far each claim's input must move to flip."
+    ),
+) -> None:
+    """Check every quantitative claim in the seed articles against the models and data."""
+    from chipwar.claims import evaluate_all, load_claims, summary
+    from chipwar.errors import UnknownIdError
+
+    ledger = load_claims()
+    if claim_id:
+        known = [c.id for c in ledger]
+        for cid in claim_id:
+            if cid not in known:
+                raise UnknownIdError("claim", cid, known)
+        ledger = [c for c in ledger if c.id in claim_id]
+    results = evaluate_all(ledger, with_flip=flip)
+    rows = [r.as_dict() for r in results]
+    if format is Format.table:
+        for r in rows:
+            r["modelled"] = _short(r["modelled"], r["unit"])
+        emit(rows, format, columns=CLAIM_COLUMNS, title="Claims in the seed articles")
+        counts = ", ".join(f"{n} {v}" for v, n in summary(results).items() if n)
+        stderr.print(f"{len(rows)} claims: {counts}")
+    else:
+        emit(rows, format)
+
+
+def _short(value: float | None, unit: str) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.3g} {unit}"
+
+
+def report(
+    output: Path = typer.Option(Path("report.html"), "-o", "--output", help="HTML file to write."),
+    lang: Lang = typer.Option(Lang.en, "--lang", help="en, zh-Hant or zh-Hans."),
+    xlsx: Path | None = typer.Option(None, "--xlsx", help="Also write the tables to this .xlsx."),
+) -> None:
+    """Build the self-contained HTML report (charts embedded; opens offline)."""
+    from chipwar.report import build_report
+
+    t0 = time.perf_counter()
+    result = build_report(output, lang=lang.value, xlsx=xlsx)
+    dt = time.perf_counter() - t0
+    stdout.print(f"[bold]chipwar report[/] ({lang.value}) built in {dt:.1f} s")
+    for line in result.summary_lines():
+        stdout.print(f"  {line}", highlight=False)
+    stdout.print(f"open: {result.path.resolve().as_uri()}", highlight=False, soft_wrap=True)
+    if result.xlsx is not None:
+        stdout.print(f"tables: {result.xlsx.resolve()}", highlight=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
+    app.command("claims")(claims)
+    app.command("report")(report)

@@ -1,0 +1,256 @@
+"""Glue between evaluators and engines whose API is richer than one contract function.
+
+Each function returns a :class:`Modelled` or raises :class:`EngineMissing` / :class:`DataMissing`
+(verdict "not checkable"). Keeping the engine-specific calls here leaves the evaluators small.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+
+from chipwar.claims.evaluators import DataMissing, EngineMissing, _accelerator, fallback, require
+from chipwar.claims.verdict import Modelled
+
+DEFAULT_MODEL = "deepseek-v3"
+"""Workload used for per-token claims: the FT's energy-gap figure is about current LLM serving."""
+
+
+# ------------------------------------------------------------------ workloads
+
+
+def _scaled_chip(chip_id: str, knob: str, value: float) -> Any:
+    chip = _accelerator(chip_id)
+    if value == 1.0:
+        return chip
+    if knob == "chip_bandwidth":
+        return chip.model_copy(update={"memory_bandwidth_tbps": chip.memory_bandwidth_tbps * value})
+    if knob == "chip_power":
+        upd: dict[str, Any] = {"tdp_w": (chip.tdp_w or 0) * value or None}
+        if getattr(chip, "system_power_w", None) is not None:
+            r = chip.system_power_w
+            upd["system_power_w"] = r.model_copy(
+                update={"low": r.low * value, "base": r.base * value, "high": r.high * value}
+            )
+        return chip.model_copy(update=upd)
+    if knob == "chip_price":
+        upd = {}
+        for name in ("price_usd", "system_capex_usd"):
+            r = getattr(chip, name, None)
+            if r is not None:
+                upd[name] = r.model_copy(
+                    update={"low": r.low * value, "base": r.base * value, "high": r.high * value}
+                )
+        return chip.model_copy(update=upd)
+    return chip
+
+
+def workload_ratio(params: dict[str, Any], knob: str, value: float) -> Modelled:
+    """metric(chip) / metric(reference) from ``infer_frame`` (same model, site, batch)."""
+    infer_frame = require("chipwar.compute.workload", "infer_frame")
+    metric = str(params["metric"])
+    chips = [_scaled_chip(str(c), knob, value) for c in [params["chip"], *params.get("also", [])]]
+    ref = _accelerator(str(params["reference"]))
+    model = str(params.get("model", DEFAULT_MODEL))
+    site = params.get("site", "cn-inner-mongolia")
+    kwargs: dict[str, Any] = {"batch": params.get("batch", 64)}
+    col = "decode_tokens_per_s_per_chip" if metric == "tokens_per_s" else metric
+    needs_site = col in ("usd_per_mtok", "kwh_per_mtok")
+    rows = []
+    for c in (*chips, ref):
+        prec = str(params.get("precision", "fp8" if "fp8" in c.dense_tflops else "bf16"))
+        f = infer_frame(model, c, site if needs_site else None, precision=prec, **kwargs)
+        rows.append(f.iloc[0])
+    b = float(rows[-1][col])
+    ratios = [float(r[col]) / b for r in rows[:-1]]
+    shown = [
+        {k: r.get(k) for k in ("chip", "site", "precision", "batch", col) if k in r} for r in rows
+    ]
+    return Modelled(
+        value=ratios[0],
+        low=min(ratios) if len(ratios) > 1 else None,
+        high=max(ratios) if len(ratios) > 1 else None,
+        sources=sorted({s for c in (*chips, ref) for s in c.source}),
+        basis=f"infer_frame({model}).{col}: {chips[0].id} / {ref.id}",
+        rows=shown,
+        assumptions=[f"model {model}, batch {kwargs['batch']}, shipped workload assumptions"],
+    )
+
+
+# ------------------------------------------------------------------ supply
+
+
+def _supply_scenario(params: dict[str, Any]) -> Any:
+    read = require("chipwar.supply.scenario", "read_scenario")
+    try:
+        return read(str(params.get("scenario", "nexperia-2025")))
+    except Exception as exc:  # a scenario that has not landed yet is "data missing"
+        raise DataMissing(f"supply scenario {params.get('scenario')!r}: {exc}") from None
+
+
+def _scale_value(v: Any, k: float) -> Any:
+    if v is None:
+        return None
+    if isinstance(v, int | float):
+        return v * k
+    return v.model_copy(update={"low": v.low * k, "base": v.base * k, "high": v.high * k})
+
+
+def supply_weeks_to_shortage(params: dict[str, Any], knob: str, value: float) -> Modelled:
+    """Weeks from the first shock to the first plant stop in the scenario's base-value run."""
+    results = require("chipwar.supply.results")
+    scn = _supply_scenario(params)
+    k = value if knob == "inventory" else 1.0
+    if k != 1.0:
+        nodes = [
+            n.model_copy(
+                update={
+                    "inventory_days": _scale_value(n.inventory_days, k),
+                    "finished_days": _scale_value(n.finished_days, k),
+                    "inventory_units": {p: u * k for p, u in n.inventory_units.items()},
+                }
+            )
+            for n in scn.nodes
+        ]
+        d = scn.defaults
+        defaults = d.model_copy(
+            update={
+                "inventory_days": _scale_value(d.inventory_days, k),
+                "finished_days": _scale_value(d.finished_days, k),
+            }
+        )
+        scn = scn.model_copy(update={"nodes": nodes, "defaults": defaults})
+    net = results.build(scn)
+    res, _ = results.run(net, samples=1, seed=0)
+    summary = results.summarize(net, res, 1, 0)
+    stops = [p["first_stop_day"] for p in summary["plants"] if p["first_stop_day"] is not None]
+    if not scn.shocks:
+        raise DataMissing("the scenario has no shocks")
+    shock_day = min((s.start - scn.start_date).days for s in scn.shocks)
+    weeks = (min(stops) - shock_day) / 7.0 if stops else float(scn.days - shock_day) / 7.0
+    rows = [
+        {k2: p.get(k2) for k2 in ("id", "country", "first_stop_date", "lost_units")}
+        for p in summary["plants"]
+    ]
+    return Modelled(
+        value=weeks,
+        sources=list(scn.source),
+        basis=f"{scn.id}: first plant stop after the first shock ({scn.shocks[0].start})",
+        rows=rows,
+        assumptions=["base values of the scenario (no sampling)"]
+        + ([] if stops else ["no plant stopped within the horizon: value is the horizon"]),
+    )
+
+
+def supply_qualification_months(params: dict[str, Any], knob: str, value: float) -> Modelled:
+    """Median qualification + ramp time of the scenario's alternate sources [months]."""
+    k = value if knob == "qualification" else 1.0
+    try:
+        scn = _supply_scenario(params)
+    except (EngineMissing, DataMissing) as exc:
+        return fallback(params, k, str(exc))
+    if not scn.alternates:
+        return fallback(params, k, f"{scn.id} has no alternate sources")
+
+    def days(v: Any, bound: str) -> float:
+        return float(v) if isinstance(v, int | float) else float(getattr(v, bound))
+
+    per = {
+        b: [
+            (days(a.qualification_days, b) + days(a.ramp_days, b)) / 30.44 * k
+            for a in scn.alternates
+        ]
+        for b in ("low", "base", "high")
+    }
+    rows = [
+        {
+            "alternate": a.id,
+            "part": a.part,
+            "qualification_days": days(a.qualification_days, "base"),
+            "ramp_days": days(a.ramp_days, "base"),
+        }
+        for a in scn.alternates
+    ]
+    return Modelled(
+        value=float(np.median(per["base"])),
+        low=float(np.median(per["low"])),
+        high=float(np.median(per["high"])),
+        sources=sorted({s for a in scn.alternates for s in a.source}),
+        basis=f"{scn.id}: median (qualification + ramp) of {len(rows)} alternates",
+        rows=rows,
+    )
+
+
+def supply_backend_share(params: dict[str, Any], knob: str, value: float) -> Modelled:
+    """Share of back-end (assembly_test) capacity at ``site`` in the scenario."""
+    k = value if knob == "share" else 1.0
+    try:
+        scn = _supply_scenario(params)
+    except (EngineMissing, DataMissing) as exc:
+        return fallback(params, k, str(exc))
+    backend = [n for n in scn.nodes if n.kind == "assembly_test"]
+    site = str(params.get("site", "dongguan"))
+    cap = {n.id: n.capacity_per_day for n in backend}
+    if not backend or any(v is None for v in cap.values()):
+        return fallback(params, k, f"{scn.id}: back-end capacities not given")
+    total = sum(v for v in cap.values() if v is not None)
+    mine = sum(v for i, v in cap.items() if v is not None and site in i)
+    if total <= 0 or mine == 0:
+        return fallback(params, k, f"{scn.id}: no back-end node matching {site!r}")
+    return Modelled(
+        value=mine / total * k,
+        sources=sorted({s for n in backend for s in n.source}),
+        basis=f"{scn.id}: capacity of back-end nodes matching {site!r} / all back-end capacity",
+        rows=[{"node": i, "capacity_per_day": v} for i, v in cap.items()],
+    )
+
+
+# ------------------------------------------------------------------ dynamics
+
+
+def _dynamics_run(params: dict[str, Any], knob: str, value: float) -> tuple[Any, np.ndarray]:
+    """Run the dynamics scenario; returns (outputs, years). Raises EngineMissing until the
+    dynamics engine exposes a runner."""
+    dyn = require("chipwar.dynamics")
+    runner = getattr(dyn, "run_scenario", None)
+    if runner is None:
+        raise EngineMissing("engine missing: chipwar.dynamics.run_scenario")
+    out = runner(
+        str(params.get("scenario", "baseline")), growth_scale=value if knob == "growth" else 1.0
+    )
+    return out, np.asarray(out.years)
+
+
+def dynamics_value(params: dict[str, Any], knob: str, value: float) -> Modelled:
+    """Median and 5-95 % band of a dynamics variable in a year."""
+    out, years = _dynamics_run(params, knob, value)
+    var = str(params.get("variable", "self_sufficiency"))
+    t = int(np.searchsorted(years, int(params["year"])))
+    samples = np.asarray(getattr(out, var))[:, t]
+    return Modelled(
+        value=float(np.median(samples)),
+        low=float(np.percentile(samples, 5)),
+        high=float(np.percentile(samples, 95)),
+        basis=f"dynamics {params.get('scenario')}: {var} in {params['year']} (median, 5-95 %)",
+    )
+
+
+def dynamics_probability(params: dict[str, Any], knob: str, value: float) -> Modelled:
+    """P(variable >= threshold) in a year over the scenario's samples."""
+    out, years = _dynamics_run(params, knob, value)
+    var = str(params.get("variable", "self_sufficiency"))
+    t = int(np.searchsorted(years, int(params["year"])))
+    samples = np.asarray(getattr(out, var))[:, t]
+    p = float(np.mean(samples >= float(params["threshold"])))
+    return Modelled(
+        value=p,
+        basis=f"dynamics {params.get('scenario')}: "
+        f"P({var} >= {params['threshold']}) in {params['year']}",
+        rows=[{"samples": int(samples.size), "median": float(np.median(samples))}],
+    )
+
+
+def today() -> dt.date:
+    return dt.date.today()

@@ -1,0 +1,170 @@
+"""Run the ledger: evaluate each claim, judge it, and find how far its input must move to flip.
+
+``flip`` searches the claim's knob: for a ``scale`` knob, factors 2, 4, ... 1024 and 1/2 ...
+1/1024, then bisects (in log space) between the last factor with the original verdict and the
+first with a different one; for a ``shift`` knob, steps of 30 days up to +/- 1,200, then bisects.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from chipwar.claims.evaluators import EVALUATORS, NotCheckable
+from chipwar.claims.ledger import Claim, load_claims
+from chipwar.claims.verdict import NOT_CHECKABLE, Modelled, judge
+from chipwar.errors import ChipwarError
+
+
+@dataclass
+class Flip:
+    """The knob value at which the verdict first changes, and to what."""
+
+    knob: str
+    kind: str
+    at: float
+    """Factor (scale) or offset (shift) at the flip."""
+    verdict: str
+    modelled: float
+
+    def text(self) -> str:
+        if self.kind == "scale":
+            return f"{self.knob} x{self.at:.4g} -> {self.verdict}"
+        return f"{self.knob} {self.at:+.0f} -> {self.verdict}"
+
+
+@dataclass
+class Result:
+    claim: Claim
+    verdict: str
+    reason: str
+    modelled: Modelled | None = None
+    flip: Flip | None = None
+    errors: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        c, m = self.claim, self.modelled
+        return {
+            "id": c.id,
+            "article": _article(c),
+            "voice": c.voice,
+            "quote": c.quote,
+            "paraphrase": c.paraphrase,
+            "quantity": c.quantity,
+            "claimed": c.claimed.text(),
+            "claimed_interval": list(c.claimed.interval),
+            "unit": c.claimed.unit,
+            "modelled": None if m is None else m.value,
+            "modelled_low": None if m is None else m.low,
+            "modelled_high": None if m is None else m.high,
+            "verdict": self.verdict,
+            "reason": self.reason,
+            "sources": [] if m is None else _unique(m.sources),
+            "check": c.check.engine,
+            "basis": "" if m is None else m.basis,
+            "assumption": c.knob.description or c.knob.input,
+            "flip": None if self.flip is None else self.flip.text(),
+            "assumptions": [] if m is None else m.assumptions,
+        }
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def _article(c: Claim) -> dict[str, str]:
+    from chipwar.catalog.sources import load_sources
+
+    src = load_sources().get(c.article)
+    if src is None:
+        return {"id": c.article, "title": c.article, "outlet": ""}
+    return {"id": c.article, "title": src.title, "outlet": src.publisher}
+
+
+def identity(kind: str) -> float:
+    return 1.0 if kind == "scale" else 0.0
+
+
+def model(claim: Claim, knob_value: float | None = None) -> Modelled:
+    """Run the claim's evaluator (``knob_value``: factor or offset on ``claim.knob.input``)."""
+    ev = EVALUATORS.get(claim.check.engine)
+    if ev is None:
+        raise NotCheckable(f"no evaluator registered for {claim.check.engine!r}")
+    v = identity(claim.knob.kind) if knob_value is None else knob_value
+    return ev.fn(dict(claim.check.params), claim.knob.input, v)
+
+
+def evaluate(claim: Claim, knob_value: float | None = None, *, with_flip: bool = True) -> Result:
+    """Evaluate and judge one claim; never raises for missing engines or data."""
+    try:
+        m = model(claim, knob_value)
+    except NotCheckable as exc:
+        return Result(claim, NOT_CHECKABLE, f"not checkable ({exc})")
+    except ChipwarError as exc:
+        return Result(claim, NOT_CHECKABLE, f"not checkable (engine refused: {exc})")
+    verdict, reason = judge(claim.claimed, claim.tolerance, m)
+    res = Result(claim, verdict, reason, m)
+    if with_flip:
+        res.flip = flip(claim, verdict, knob_value)
+    return res
+
+
+def _state(claim: Claim, x: float) -> tuple[str, int, float]:
+    """(verdict, side of the claimed interval: -1 below, 0 inside, +1 above, modelled value)."""
+    r = evaluate(claim, x, with_flip=False)
+    if r.modelled is None:
+        return r.verdict, 0, math.nan
+    lo, hi = claim.claimed.interval
+    v = r.modelled.value
+    return r.verdict, (-1 if v < lo else 1 if v > hi else 0), v
+
+
+def flip(claim: Claim, verdict: str, start: float | None = None) -> Flip | None:
+    """Smallest move of the knob (either direction) that changes the verdict, or None.
+
+    Steps outwards (x2 per step for scale knobs, 30 days for shift knobs) until the verdict or
+    the side of the claimed interval changes, then bisects on "same state as at the start".
+    """
+    kind = claim.knob.kind
+    x0 = identity(kind) if start is None else start
+    s0 = _state(claim, x0)[:2]
+    best: tuple[float, Flip] | None = None
+    for direction in (1, -1):
+        same, diff = x0, None
+        for step in range(1, 41 if kind == "shift" else 11):
+            x = x0 + direction * 30.0 * step if kind == "shift" else x0 * 2.0 ** (direction * step)
+            state = _state(claim, x)
+            if state[0] != NOT_CHECKABLE and state[:2] != s0:
+                diff = x
+                break
+            same = x
+        if diff is None:
+            continue
+        for _ in range(16):
+            mid = (same + diff) / 2 if kind == "shift" else math.sqrt(same * diff)
+            state = _state(claim, mid)
+            if state[0] != NOT_CHECKABLE and state[:2] != s0:
+                diff = mid
+            else:
+                same = mid
+        v, _, val = _state(claim, diff)
+        if v == verdict:
+            continue
+        dist = abs(diff - x0) if kind == "shift" else abs(math.log(diff / x0))
+        if best is None or dist < best[0]:
+            best = (dist, Flip(claim.knob.input, kind, diff, v, val))
+    return None if best is None else best[1]
+
+
+def evaluate_all(claims: list[Claim] | None = None, *, with_flip: bool = True) -> list[Result]:
+    """Evaluate every claim in the ledger (shipped ledger by default)."""
+    return [evaluate(c, with_flip=with_flip) for c in (claims or load_claims())]
+
+
+def summary(results: list[Result]) -> dict[str, int]:
+    """Count of claims per verdict."""
+    from chipwar.claims.verdict import VERDICTS
+
+    return {v: sum(r.verdict == v for r in results) for v in VERDICTS}

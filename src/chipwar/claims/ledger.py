@@ -1,0 +1,165 @@
+"""The claims ledger (``data/claims.yaml``): load, validate and check its sources.
+
+Each claim quotes a seed article, states the claimed value with its comparison (``approx``,
+``at_least``, ``at_most``, ``between``), the tolerance that decides the verdict, which evaluator
+checks it (``check.engine``, see :mod:`chipwar.claims.evaluators`), and the input (``knob``) on
+which the verdict depends.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, model_validator
+
+from chipwar.catalog.io import DATA_DIR, parse_rows, read_structured
+from chipwar.catalog.sources import Source, check_source_ids
+from chipwar.catalog.types import Slug, Strict
+from chipwar.errors import DataError
+
+CLAIMS_PATH = DATA_DIR / "claims.yaml"
+
+
+class Claimed(Strict):
+    """What the text asserts: an interval ``[lower, upper]`` in ``unit``."""
+
+    op: Literal["approx", "at_least", "at_most", "between"]
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
+    unit: str
+
+    @model_validator(mode="after")
+    def _complete(self) -> Claimed:
+        if self.op == "between":
+            if self.low is None or self.high is None or self.low > self.high:
+                raise ValueError("op 'between' needs low <= high")
+        elif self.value is None:
+            raise ValueError(f"op {self.op!r} needs a value")
+        return self
+
+    @property
+    def interval(self) -> tuple[float, float]:
+        """The claimed interval (infinite on the open side)."""
+        if self.op == "between":
+            assert self.low is not None and self.high is not None
+            return self.low, self.high
+        assert self.value is not None
+        if self.op == "at_least":
+            return self.value, math.inf
+        if self.op == "at_most":
+            return -math.inf, self.value
+        return self.value, self.value
+
+    def text(self) -> str:
+        """Human-readable claimed value, e.g. ``>= 0.6 fraction``."""
+        sym = {"approx": "≈", "at_least": "≥", "at_most": "≤"}
+        if self.op == "between":
+            return f"{self.low:g}–{self.high:g} {self.unit}"
+        return f"{sym[self.op]} {self.value:g} {self.unit}"
+
+
+class Tolerance(Strict):
+    """Allowed distance outside the claimed interval: absolute (same unit) or relative."""
+
+    abs: float | None = Field(default=None, ge=0)
+    rel: float | None = Field(default=None, ge=0)
+    partial: float = Field(default=2.0, ge=1)
+    """The "partly supported" band is ``partial`` x the tolerance (or the modelled range)."""
+
+    @model_validator(mode="after")
+    def _one(self) -> Tolerance:
+        if (self.abs is None) == (self.rel is None):
+            raise ValueError("give exactly one of abs or rel")
+        return self
+
+    def width(self, bound: float) -> float:
+        """Tolerance at a bound of the claimed interval [claim unit]."""
+        if self.abs is not None:
+            return self.abs
+        assert self.rel is not None
+        return self.rel * abs(bound) if math.isfinite(bound) else 0.0
+
+
+class Check(Strict):
+    engine: str
+    params: dict[str, Any] = {}
+
+
+class Knob(Strict):
+    """The input the verdict depends on; ``scale`` multiplies it, ``shift`` adds to it."""
+
+    input: str
+    kind: Literal["scale", "shift"] = "scale"
+    description: str = ""
+
+
+class Claim(Strict):
+    id: Slug
+    article: str
+    voice: Literal["article", "comment"]
+    quote: str = Field(min_length=2)
+    paraphrase: str
+    quantity: str
+    claimed: Claimed
+    tolerance: Tolerance
+    check: Check
+    knob: Knob
+    note: str = ""
+
+
+def read_claims(path: str | Path) -> list[Claim]:
+    """Read and validate a claims ledger file."""
+    return parse_rows(Claim, read_structured(path), Path(path).name)
+
+
+@cache
+def _default() -> tuple[Claim, ...]:
+    return tuple(read_claims(CLAIMS_PATH))
+
+
+def load_claims(path: str | Path | None = None) -> list[Claim]:
+    """The shipped ledger (or the one at ``path``)."""
+    return list(_default()) if path is None else read_claims(path)
+
+
+def evidence_source_ids(claim: Claim) -> list[str]:
+    """Source ids cited inside the claim's check parameters (evidence inputs, fallbacks)."""
+    out: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "source" and isinstance(value, list):
+                    out.extend(str(v) for v in value)
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(claim.check.params)
+    return out
+
+
+def check_data(sources: dict[str, Source]) -> list[str]:
+    """Validate the ledger: rows parse, article and evidence sources resolve, engines exist."""
+    from chipwar.claims.evaluators import EVALUATORS
+
+    try:
+        claims = load_claims()
+    except DataError as exc:
+        return str(exc).splitlines()
+    problems: list[str] = []
+    for c in claims:
+        where = f"claims.yaml[{c.id}]"
+        problems += check_source_ids([c.article], where + ".article", sources)
+        problems += check_source_ids(evidence_source_ids(c), where + ".check", sources)
+        if c.check.engine not in EVALUATORS:
+            problems.append(
+                f"{where}: check.engine {c.check.engine!r} is not a registered evaluator"
+            )
+    return problems
