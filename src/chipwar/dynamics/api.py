@@ -1,0 +1,270 @@
+"""Python API of the dynamics part: run a scenario, compare, calibrate, backtest, and give the
+probability of a forecast (for the claims checker).
+
+    run_scenario("baseline", samples=500, seed=0)        -> yearly DataFrame (p5/p50/p95)
+    forecast_probability("self_sufficiency", 2027, 0.30) -> probability and quantiles
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from chipwar.dynamics.calibration import (
+    FREE,
+    Fit,
+    draw_fitted,
+    fit_shares,
+    model_at,
+    observations,
+)
+from chipwar.dynamics.model import ChipInputs, Levers, Outputs, Params, simulate
+from chipwar.dynamics.scenario import (
+    Scenario,
+    chip_inputs,
+    load_scenario,
+    sample_params,
+    scenario_path,
+    year_levers,
+)
+from chipwar.errors import InputError
+
+METRICS: dict[str, str] = {
+    "domestic_share_ai_accelerators": "domestic_share",
+    "domestic_value_share_ai_accelerators": "domestic_value_share",
+    "nvidia_share_ai_accelerators": "nvidia_share",
+    "other_foreign_share_ai_accelerators": "other_foreign_share",
+    "self_sufficiency": "self_sufficiency",
+    "usd_per_pflop_hour_domestic": "usd_per_pflop_hour_domestic",
+    "usd_per_pflop_hour_domestic_subsidised": "usd_per_pflop_hour_domestic_subsidised",
+    "usd_per_pflop_hour_foreign": "usd_per_pflop_hour_foreign",
+    "usd_per_pflop_hour_frontier": "usd_per_pflop_hour_frontier",
+    "energy_twh": "energy_twh",
+    "nvidia_china_revenue_usd_bn": "nvidia_revenue_usd_bn",
+    "ai_accelerator_market_usd_bn": "ai_market_usd_bn",
+    "unmet_units": "unmet_units",
+}
+"""Output column -> Outputs attribute. Shares and self-sufficiency are fractions (0-1)."""
+BANDED = (
+    "domestic_share_ai_accelerators", "self_sufficiency", "usd_per_pflop_hour_domestic",
+    "usd_per_pflop_hour_foreign", "nvidia_china_revenue_usd_bn", "energy_twh",
+)  # fmt: skip
+QUANTILES = (5, 50, 95)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    scenario: Scenario
+    chips: ChipInputs
+    levers: Levers
+
+    @property
+    def years(self) -> np.ndarray:
+        return self.scenario.years
+
+
+def prepare(scenario: str | Path | Scenario) -> Prepared:
+    """Load (file or built-in name) and build engine inputs; built-ins are cached."""
+    if isinstance(scenario, Scenario):
+        return _build(scenario)
+    path = scenario_path(scenario)
+    return _prepare_path(str(path.resolve()), path.stat().st_mtime if path.exists() else 0.0)
+
+
+@cache
+def _prepare_path(path: str, mtime: float) -> Prepared:
+    return _build(load_scenario(path))
+
+
+def _build(sc: Scenario) -> Prepared:
+    return Prepared(sc, chip_inputs(sc), year_levers(sc, sc.years))
+
+
+def simulate_scenario(
+    prep: Prepared, samples: int = 1, seed: int | None = 0, overrides: dict[str, Any] | None = None
+) -> Outputs:
+    """Sample the parameters (the fitted ones from the calibration scenario) and simulate."""
+    values: dict[str, Any] = {}
+    if prep.scenario.calibration is not None:
+        values.update(draw_fitted(history_fit(prep.scenario.calibration), samples, seed))
+    values.update(overrides or {})
+    params = sample_params(prep.scenario, samples, seed, values)
+    return simulate(prep.chips, params, prep.levers)
+
+
+def history_fit(calibration: str) -> Fit:
+    """The fit of ``calibration`` (a built-in name or file) to all history, cached."""
+    path = scenario_path(calibration)
+    return _history_fit(str(path.resolve()), path.stat().st_mtime if path.exists() else 0.0)
+
+
+@cache
+def _history_fit(path: str, mtime: float) -> Fit:
+    return calibrate(path)
+
+
+def frame(prep: Prepared, out: Outputs) -> pd.DataFrame:
+    """Yearly rows; with several samples each metric is the median plus p5/p50/p95 columns."""
+    years = prep.years
+    rows: dict[str, Any] = {"year": years, "scenario": prep.scenario.name}
+    n = out.domestic_share.shape[0]
+    for col, attr in METRICS.items():
+        values = getattr(out, attr)
+        if n == 1:
+            rows[col] = values[0]
+        else:
+            q = np.nanpercentile(values, QUANTILES, axis=0)
+            rows[col] = q[1]
+            if col in BANDED:
+                for level, row in zip(QUANTILES, q, strict=True):
+                    rows[f"{col}_p{level}"] = row
+    result = pd.DataFrame(rows)
+    result["cost_gap_domestic_vs_frontier"] = (
+        result["usd_per_pflop_hour_domestic"] / result["usd_per_pflop_hour_frontier"]
+    )
+    result["samples"] = n
+    return result
+
+
+def run_scenario(
+    scenario: str | Path | Scenario, samples: int = 1, seed: int | None = 0
+) -> pd.DataFrame:
+    """Run a scenario and return its yearly table."""
+    prep = prepare(scenario)
+    return frame(prep, simulate_scenario(prep, samples, seed))
+
+
+# ---------------------------------------------------------------- calibration
+
+
+def calibrate(scenario: str | Path | Scenario = "baseline", until: int | None = None) -> Fit:
+    """Fit alpha_domestic, beta and ecosystem_learning to the domestic-share history <= until."""
+    prep = prepare(scenario)
+    years = prep.years
+    obs = observations(years, until=until)
+    if not obs:
+        allowed = sorted({o.year for o in observations(years)})
+        raise InputError(
+            "until", until, f"a year with observations on or before it ({allowed[0]}-{allowed[-1]})"
+        )
+    base = sample_params(prep.scenario, 1)
+    p = prep.scenario.parameters
+    prior = {}
+    for name in FREE:
+        r = getattr(p, name)
+        prior[name] = (r.base, max((r.high - r.low) / 4, 1e-6))
+    return fit_shares(prep.chips, base, prep.levers, years, obs, prior, FREE, until)
+
+
+def fitted_params(prep: Prepared, fit: Fit, samples: int = 1, seed: int | None = 0) -> Params:
+    return sample_params(prep.scenario, samples, seed, draw_fitted(fit, samples, seed))
+
+
+def backtest(
+    scenario: str | Path | Scenario = "baseline", until: int = 2021, last: int = 2024
+) -> tuple[Fit, pd.DataFrame]:
+    """Fit on years <= until, then compare the model with every observation in until+1..last."""
+    prep = prepare(scenario)
+    fit = calibrate(prep.scenario, until)
+    test = observations(prep.years, until=last, since=until + 1)
+    out = simulate(prep.chips, fitted_params(prep, fit), prep.levers)
+    model = model_at(out, prep.years, test)[0]
+    table = pd.DataFrame(
+        {
+            "series": [o.series for o in test],
+            "year": [o.year for o in test],
+            "basis": [o.basis for o in test],
+            "observed_pct": [o.share * 100 for o in test],
+            "forecast_pct": model * 100,
+        }
+    )
+    table["error_pp"] = table["forecast_pct"] - table["observed_pct"]
+    return fit, table
+
+
+def backtest_errors(table: pd.DataFrame) -> dict[str, float]:
+    """Mean absolute error, root-mean-square error and mean error (bias), in percentage points."""
+    err = table["error_pp"].to_numpy(dtype=float)
+    if len(err) == 0:
+        return {"mae_pp": float("nan"), "rmse_pp": float("nan"), "bias_pp": float("nan"), "n": 0}
+    return {
+        "mae_pp": float(np.mean(np.abs(err))),
+        "rmse_pp": float(np.sqrt(np.mean(err**2))),
+        "bias_pp": float(np.mean(err)),
+        "n": len(err),
+    }
+
+
+# ---------------------------------------------------------------- forecasts and claims
+
+
+def forecast_probability(
+    metric: str,
+    year: int,
+    threshold: float,
+    scenario: str | Path | Scenario = "baseline",
+    samples: int = 2000,
+    seed: int = 0,
+) -> dict[str, Any]:
+    """P(metric[year] >= threshold) under the scenario's sampled parameters, with quantiles.
+
+    ``metric`` is an output column (e.g. ``self_sufficiency``, ``domestic_share_ai_accelerators``);
+    shares are fractions (0.30 = 30 %).
+    """
+    if metric not in METRICS:
+        raise InputError("metric", metric, "one of " + ", ".join(METRICS))
+    prep = prepare(scenario)
+    years = prep.years
+    if year not in years:
+        raise InputError("year", year, f"a year in {years[0]}-{years[-1]}")
+    out = simulate_scenario(prep, samples, seed)
+    values = getattr(out, METRICS[metric])[:, int(np.searchsorted(years, year))]
+    q = np.nanpercentile(values, QUANTILES)
+    return {
+        "metric": metric,
+        "year": int(year),
+        "threshold": float(threshold),
+        "probability": float(np.mean(values >= threshold)),
+        "p5": float(q[0]),
+        "p50": float(q[1]),
+        "p95": float(q[2]),
+        "samples": samples,
+        "seed": seed,
+        "scenario": prep.scenario.name,
+    }
+
+
+SEED_CLAIMS: tuple[dict[str, Any], ...] = (
+    {
+        "claim": "China's chip self-sufficiency reaches 30 % by 2027",
+        "metric": "self_sufficiency",
+        "year": 2027,
+        "threshold": 0.30,
+        "source": "seed-2025-article",
+    },
+    {
+        "claim": "AI-chip localisation passes 80 % within three years (from 34 % in 2025)",
+        "metric": "domestic_share_ai_accelerators",
+        "year": 2028,
+        "threshold": 0.80,
+        "source": "seed-2025-article",
+    },
+)
+
+
+def seed_claims(
+    scenario: str | Path | Scenario = "baseline", samples: int = 2000, seed: int = 0
+) -> pd.DataFrame:
+    """The seed's two forecasts beside the model's distribution for them."""
+    rows = []
+    for claim in SEED_CLAIMS:
+        res = forecast_probability(
+            claim["metric"], claim["year"], claim["threshold"], scenario, samples, seed
+        )
+        rows.append({**claim, **res})
+    return pd.DataFrame(rows)
