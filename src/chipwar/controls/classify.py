@@ -376,7 +376,7 @@ def classify_frame(
     ver = book.version(version) if version else book.in_force(day)
     d = decide(specs, dest, day, ver, book)
     n = len(specs)
-    chips = specs["chip"].astype(str).to_numpy() if "chip" in specs else np.arange(n).astype(str)
+    chips = specs["chip"].to_numpy() if "chip" in specs else np.arange(n)
     undetermined = (d.eccn_index == -2) | np.isnan(d.license_required)
     if missing == "raise" and undetermined.any():
         j = int(np.argmax(undetermined))
@@ -387,25 +387,24 @@ def classify_frame(
             f"a value: {ver.id} {needed} needs {METRIC_LABEL.get(_metric_of(field), field)}",
         )
     eccn_names = [p.eccn for p in ver.paragraphs]
-    family = _family(ver)
-    eccn = np.array([*eccn_names, f"not {family}", UNDETERMINED], dtype=object)[
-        np.where(
-            d.eccn_index == -1,
-            len(eccn_names),
-            np.where(d.eccn_index == -2, len(eccn_names) + 1, d.eccn_index),
-        )
-    ]
+    labels = list(dict.fromkeys([*eccn_names, f"not {_family(ver)}", UNDETERMINED]))
+    codes = np.array([labels.index(e) for e in eccn_names] + [len(labels) - 2, len(labels) - 1])
+    eccn_code = codes[np.where(d.eccn_index >= 0, d.eccn_index, len(eccn_names) - d.eccn_index - 1)]
+    eccn = np.asarray(labels, dtype=object)[eccn_code]
     required = d.license_required
+    known = ~np.isnan(required)
     out = pd.DataFrame(
         {
             "chip": chips,
-            "date": day,
-            "destination": dest,
-            "rule_version": ver.id,
-            "eccn": eccn,
+            "date": _constant(day, n),
+            "destination": _constant(dest, n),
+            "rule_version": _constant(ver.id, n),
+            "eccn": pd.Categorical.from_codes(eccn_code, labels),  # type: ignore[call-overload]
             "tpp": d.metrics["tpp"],
             "performance_density": d.metrics["performance_density"],
-            "license_required": np.where(np.isnan(required), None, required == 1),
+            "license_required": required == 1
+            if known.all()
+            else np.where(known, required == 1, None),
         }
     )
     if not reasons:
@@ -416,10 +415,18 @@ def classify_frame(
         ks = [k for k in range(len(d.requirements)) if d.trigger[k, j] == 1]
         policies.append("; ".join(dict.fromkeys(d.requirements[k].policy for k in ks)) or None)
     out["license_policy"] = pd.Series(policies, dtype=object)
+    for col in ("chip", "date", "destination", "rule_version", "eccn"):
+        out[col] = out[col].astype(object)
+    out["license_required"] = pd.Series(np.where(known, required == 1, None), dtype=object)
     out["reasons"] = [
         _paragraph_reasons(d, j) + _requirement_reasons(d, j, str(eccn[j])) for j in range(n)
     ]
     return out[COLUMNS]
+
+
+def _constant(value: object, n: int) -> pd.Categorical:
+    """A column holding one value (categorical: cheap for 10^6 rows)."""
+    return pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), [value])  # type: ignore[call-overload]
 
 
 def _metric_of(field: str) -> str:
@@ -534,10 +541,12 @@ def classify_reference(
     date: dt.date,
     version: ResolvedVersion,
     book: RuleBook,
+    active: list[Requirement] | None = None,
 ) -> tuple[str, bool]:
     """Straightforward per-row reference (no NumPy) for tests and the benchmark.
 
     Returns (eccn, license_required); every field the version needs must be present.
+    ``active`` (the requirements in force for the destination) may be passed precomputed.
     """
     mem = spec.get("memory_bandwidth_gbps")
     io = spec.get("interconnect_gbps")
@@ -565,7 +574,8 @@ def classify_reference(
             eccn = p.eccn
             break
     required = False
-    for r in active_requirements(version, book, destination, date):
+    reqs = active if active is not None else active_requirements(version, book, destination, date)
+    for r in reqs:
         if (eccn is not None and eccn in r.eccn) or any(holds(c) for c in r.any_of):
             required = True
     return (eccn or f"not {_family(version)}", required)
