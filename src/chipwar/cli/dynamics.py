@@ -1,9 +1,169 @@
-"""CLI commands for the dynamics part of the model."""
+"""``chipwar dynamics``: run, compare and calibrate the adoption-learning-self-sufficiency model."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import pandas as pd
 import typer
+
+from chipwar.cli.output import Format, emit, stderr
+from chipwar.errors import InputError
+
+dynamics_app = typer.Typer(
+    help="Industry dynamics: adoption, learning and self-sufficiency under policy scenarios.",
+    no_args_is_help=True,
+)
+
+SCENARIO_HELP = "A scenario file (YAML/JSON) or a built-in name: baseline, no-subsidy, "
+SCENARIO_HELP += "controls-lifted, controls-tightened."
+RUN_COLUMNS = [
+    "year", "scenario", "domestic_share_ai_accelerators", "nvidia_share_ai_accelerators",
+    "self_sufficiency", "usd_per_pflop_hour_domestic", "usd_per_pflop_hour_foreign",
+    "cost_gap_domestic_vs_frontier", "energy_twh", "nvidia_china_revenue_usd_bn", "unmet_units",
+]  # fmt: skip
+BAND_COLUMNS = [
+    "year", "scenario", "domestic_share_ai_accelerators_p5", "domestic_share_ai_accelerators_p50",
+    "domestic_share_ai_accelerators_p95", "self_sufficiency_p5", "self_sufficiency_p50",
+    "self_sufficiency_p95", "usd_per_pflop_hour_domestic_p50", "usd_per_pflop_hour_foreign_p50",
+    "nvidia_china_revenue_usd_bn_p50",
+]  # fmt: skip
+MAX_SAMPLES = 200_000
+
+
+def _check_samples(samples: int) -> None:
+    if not 1 <= samples <= MAX_SAMPLES:
+        raise InputError("--samples", samples, f"an integer from 1 to {MAX_SAMPLES}")
+
+
+@dynamics_app.command("run")
+def run(
+    scenario: str = typer.Argument(..., metavar="FILE", help=SCENARIO_HELP),
+    samples: int = typer.Option(1, "--samples", "-n", help="Parameter draws (fan chart if > 1)."),
+    seed: int = typer.Option(0, "--seed", help="Random seed for the draws."),
+    format: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
+) -> None:
+    """Run a scenario: yearly shares, self-sufficiency, costs, energy, NVIDIA China revenue."""
+    from chipwar.dynamics.api import run_scenario
+
+    _check_samples(samples)
+    result = run_scenario(scenario, samples=samples, seed=seed)
+    if format is Format.table:
+        emit(result, format, columns=BAND_COLUMNS if samples > 1 else RUN_COLUMNS)
+    else:
+        emit(result, format)
+
+
+@dynamics_app.command("compare")
+def compare(
+    scenarios: list[str] = typer.Argument(..., metavar="FILE...", help=SCENARIO_HELP),
+    samples: int = typer.Option(1, "--samples", "-n", help="Parameter draws per scenario."),
+    seed: int = typer.Option(0, "--seed", help="Random seed (the same draws in every scenario)."),
+    format: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
+) -> None:
+    """Run several scenarios with the same parameter draws and list them side by side."""
+    from chipwar.dynamics.api import run_scenario
+
+    _check_samples(samples)
+    if len(scenarios) < 2:
+        raise InputError("FILE", scenarios, "two or more scenarios to compare")
+    frames = [run_scenario(s, samples=samples, seed=seed) for s in scenarios]
+    result = pd.concat(frames, ignore_index=True).sort_values(["year", "scenario"], kind="stable")
+    emit(result, format, columns=RUN_COLUMNS if format is not Format.json else None)
+
+
+@dynamics_app.command("calibrate")
+def calibrate(
+    until: int | None = typer.Option(
+        None, "--until", help="Fit only on years up to this one and backtest the years after."
+    ),
+    scenario: str = typer.Option("baseline", "--scenario", help=SCENARIO_HELP),
+    last: int = typer.Option(2024, "--last", help="Last year of the backtest window."),
+    format: Format = typer.Option(Format.table, "--format", "-f", help="table or json."),
+) -> None:
+    """Fit the free parameters to the domestic-share history; with --until, backtest."""
+    from chipwar.dynamics import api
+
+    if until is not None:
+        fit, table = api.backtest(scenario, until=until, last=last)
+    else:
+        fit, table = api.calibrate(scenario), None
+    payload: dict[str, Any] = {
+        "until": until,
+        "success": fit.success,
+        "rmse_pp": fit.rmse_pp,
+        "parameters": fit.parameters().to_dict(orient="records"),
+        "fit": fit.table().to_dict(orient="records"),
+    }
+    if table is not None:
+        payload["backtest"] = table.to_dict(orient="records")
+        payload["backtest_errors"] = api.backtest_errors(table)
+    if format is Format.json:
+        emit(payload, format)
+        return
+    if format is Format.csv:
+        raise InputError("--format", "csv", "table or json (calibrate prints several tables)")
+    emit(fit.parameters(), format, title="fitted parameters")
+    emit(fit.table(), format, title=f"fit (RMSE {fit.rmse_pp:.1f} pp)")
+    if table is not None:
+        err = api.backtest_errors(table)
+        title = (
+            f"backtest {until + 1 if until else ''}-{last}: MAE {err['mae_pp']:.1f} pp, "
+            f"bias {err['bias_pp']:+.1f} pp"
+        )
+        emit(table, format, title=title)
+
+
+@dynamics_app.command("history")
+def history(
+    series: str | None = typer.Argument(
+        None, help="One series (name:variant) to show; all series are listed without it."
+    ),
+    format: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
+) -> None:
+    """Show the sourced historical series (variants of one quantity are kept apart)."""
+    from chipwar.dynamics.history import load_history
+
+    frame = load_history()
+    if series is None:
+        summary = (
+            frame.groupby("series", sort=True)
+            .agg(
+                unit=("unit", "first"),
+                first_year=("year", "min"),
+                last_year=("year", "max"),
+                points=("value", "size"),
+                sources=("source", lambda s: ", ".join(sorted(set(s)))),
+            )
+            .reset_index()
+        )
+        emit(summary, format)
+        return
+    from chipwar.dynamics.history import get_series
+
+    get_series(series)  # raises UnknownIdError naming close matches
+    rows = frame[frame["series"] == series][["series", "year", "value", "unit", "source", "note"]]
+    emit(rows, format)
+
+
+@dynamics_app.command("claims")
+def claims(
+    scenario: str = typer.Option("baseline", "--scenario", help=SCENARIO_HELP),
+    samples: int = typer.Option(2000, "--samples", "-n", help="Parameter draws."),
+    seed: int = typer.Option(0, "--seed"),
+    format: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
+) -> None:
+    """The seed's two forecasts beside the model's distribution for them."""
+    from chipwar.dynamics.api import seed_claims
+
+    _check_samples(samples)
+    table = seed_claims(scenario, samples=samples, seed=seed)
+    cols = ["claim", "year", "threshold", "probability", "p5", "p50", "p95", "scenario"]
+    emit(table, format, columns=cols if format is not Format.json else None)
+    if format is Format.table:
+        stderr.print(f"{samples} draws, seed {seed}; shares are fractions (0.30 = 30 %)")
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
+    app.add_typer(dynamics_app, name="dynamics")
