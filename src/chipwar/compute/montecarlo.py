@@ -52,10 +52,12 @@ def pert_sample(
 ) -> Array:
     """Draw ``samples`` beta-PERT values per element: shape ``low.shape + (samples,)``."""
     span = high - low
+    shape = (*low.shape, samples)
+    if not np.any(span > 0):  # a point value: no draw needed
+        return np.broadcast_to(low[..., None], shape).astype(float)
     safe = np.where(span > 0, span, 1.0)
     alpha = 1.0 + PERT_LAMBDA * (base - low) / safe
     beta = 1.0 + PERT_LAMBDA * (high - base) / safe
-    shape = (*low.shape, samples)
     draw = rng.beta(alpha[..., None], beta[..., None], size=shape)
     out: Array = low[..., None] + span[..., None] * draw
     return out
