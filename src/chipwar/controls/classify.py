@@ -74,9 +74,10 @@ def spec_frame(chips: Sequence[Accelerator]) -> pd.DataFrame:
                 "interconnect_gbps": io,
                 "memory_bandwidth_gbps": mem,
                 "datacenter": a.datacenter,
+                "designer_country": a.designer_country,
             }
         )
-    frame = pd.DataFrame(rows, columns=["chip", *METRICS[:-1], "datacenter"])
+    frame = pd.DataFrame(rows, columns=["chip", *METRICS[:-1], "datacenter", "designer_country"])
     return frame
 
 
@@ -418,10 +419,21 @@ def classify_frame(
     for col in ("chip", "date", "destination", "rule_version", "eccn"):
         out[col] = out[col].astype(object)
     out["license_required"] = pd.Series(np.where(known, required == 1, None), dtype=object)
+    origin = specs["designer_country"].to_numpy() if "designer_country" in specs else [None] * n
     out["reasons"] = [
-        _paragraph_reasons(d, j) + _requirement_reasons(d, j, str(eccn[j])) for j in range(n)
+        _paragraph_reasons(d, j) + _requirement_reasons(d, j, str(eccn[j])) + _origin(origin[j])
+        for j in range(n)
     ]
     return out[COLUMNS]
+
+
+def _origin(country: object) -> list[str]:
+    if not isinstance(country, str) or country == "US":
+        return []
+    return [
+        f"designed in {country}: a US licence applies only if the item is subject to the EAR "
+        "(U.S. content, foreign direct product rules); not assessed here"
+    ]
 
 
 def _constant(value: object, n: int) -> pd.Categorical:
