@@ -177,3 +177,15 @@ def test_catalog_rules_from_the_issue() -> None:
     assert {
         c.designer_country for c in chips.values() if c.vendor.startswith(("Huawei", "Cambricon"))
     } == {"CN"}
+
+
+def test_chinese_grid_carbon_is_the_mee_2022_provincial_factor() -> None:
+    # MEE/NBS 2022 provincial factors, kgCO2/kWh (mee-2024-12-grid-factors-2022).
+    mee_2022 = {
+        "cn-inner-mongolia": 0.6849, "cn-ningxia": 0.6423, "cn-shanghai": 0.5849,
+        "cn-beijing": 0.5580, "cn-guizhou": 0.4989, "cn-gansu": 0.4772, "cn-guangdong": 0.4403,
+    }  # fmt: skip
+    sites = load_sites()
+    for sid, kg in mee_2022.items():
+        assert sites[sid].carbon.gco2_per_kwh.base == pytest.approx(kg * 1000), sid
+        assert sites[sid].carbon.year == 2022
