@@ -389,3 +389,13 @@ def test_vectorised_grid_has_no_nan_for_catalog_models() -> None:
     )
     numeric = f[["prefill_tokens_per_s_per_chip", "decode_tokens_per_s_per_chip"]].to_numpy()
     assert np.isfinite(numeric).all() and (numeric > 0).all()
+
+
+def test_cli_energy_gap_per_chip_precision(cli) -> None:  # type: ignore[no-untyped-def]
+    r = cli("energy-gap", "--site", SITE, "--precision", "nvidia-h20=fp8,huawei-ascend-910b=int8",
+            "--format", "json")  # fmt: skip
+    assert r.code == 0, r.err
+    prec = {x["chip"]: x["precision"] for x in r.json()}
+    assert prec == {"huawei-ascend-910b": "int8", "huawei-ascend-910c": "bf16", "nvidia-h20": "fp8"}
+    r = cli("energy-gap", "--site", SITE, "--precision", "nvidia-h2=fp8")
+    assert r.code == 2 and "nvidia-h2" in r.err

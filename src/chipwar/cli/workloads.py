@@ -96,6 +96,19 @@ def _sites(ids: list[str] | None) -> list[str]:
     return names
 
 
+def _precision_map(text: str) -> str | dict[str, str]:
+    """'bf16' -> 'bf16'; 'chip=fp8,other=int8' -> {chip: fp8, other: int8}."""
+    if "=" not in text:
+        return text
+    out: dict[str, str] = {}
+    for item in _split([text]):
+        chip_id, sep, prec = item.partition("=")
+        if not sep or not chip_id.strip() or not prec.strip():
+            raise InputError("--precision", item, "PRECISION or CHIP=PRECISION[,CHIP=PRECISION]")
+        out[chip_id.strip()] = prec.strip()
+    return out
+
+
 def _subsidy(text: str) -> Literal["auto"] | float:
     if text == "auto":
         return "auto"
@@ -206,7 +219,13 @@ def energy_gap(
     ),
     reference: str = typer.Option("nvidia-h20", "--reference", "-r", help="Reference chip."),
     site: str = typer.Option(..., "--site", "-s", help="The one site all chips run at."),
-    precision: str = typer.Option("bf16", "--precision", "-p"),
+    precision: str = typer.Option(
+        "bf16",
+        "--precision",
+        "-p",
+        help="One precision for all, or per chip: 'nvidia-h20=fp8,huawei-ascend-910b=int8' "
+        "(chips not named run bf16).",
+    ),
     batch: int = typer.Option(64, "--batch", "-b"),
     context: int | None = typer.Option(None, "--context", "-l"),
     format: Format = FORMAT_OPT,
@@ -214,7 +233,13 @@ def energy_gap(
     """The FT claim: electricity per million tokens vs a reference chip at one site, and the
     power-bill subsidy that makes the bills equal."""
     frame = wl.energy_gap_frame(
-        model, _split(chip), reference, site, precision=precision, batch=batch, context=context
+        model,
+        _split(chip),
+        reference,
+        site,
+        precision=_precision_map(precision),
+        batch=batch,
+        context=context,
     )
     emit(frame, format, columns=GAP_COLUMNS if format is not Format.json else None, title=model)
 

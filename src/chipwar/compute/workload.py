@@ -797,6 +797,12 @@ def energy_gap_frame(
     ref_chip = resolve_chips([reference])[0]
     chip_list = [*resolve_chips(chips), ref_chip]
     s = resolve_sites([site])[0]
+    if not isinstance(precision, str):
+        stray = sorted(set(precision) - {c.id for c in chip_list})
+        if stray:
+            raise InputError(
+                "precision", stray[0], f"a chip among {', '.join(c.id for c in chip_list)}"
+            )
     rows = []
     for c in chip_list:
         p = precision if isinstance(precision, str) else precision.get(c.id, "bf16")
