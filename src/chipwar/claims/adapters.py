@@ -210,45 +210,71 @@ def supply_backend_share(params: dict[str, Any], knob: str, value: float) -> Mod
 # ------------------------------------------------------------------ dynamics
 
 
-def _dynamics_run(params: dict[str, Any], knob: str, value: float) -> tuple[Any, np.ndarray]:
-    """Run the dynamics scenario; returns (outputs, years). Raises EngineMissing until the
-    dynamics engine exposes a runner."""
-    dyn = require("chipwar.dynamics")
-    runner = getattr(dyn, "run_scenario", None)
-    if runner is None:
-        raise EngineMissing("engine missing: chipwar.dynamics.run_scenario")
-    out = runner(
-        str(params.get("scenario", "baseline")), growth_scale=value if knob == "growth" else 1.0
-    )
-    return out, np.asarray(out.years)
+DYNAMICS_SAMPLES = 400
+"""Samples per dynamics evaluation (the flip search runs it a few dozen times)."""
+
+
+def _dynamics_samples(params: dict[str, Any], knob: str, value: float) -> np.ndarray:
+    """Samples of ``variable`` in ``year`` under the dynamics scenario; the ``other_ss`` knob
+    scales the non-AI self-sufficiency trend (the input that dominates the total)."""
+    api = require("chipwar.dynamics.api", "prepare")
+    import dataclasses
+
+    from chipwar.dynamics import api as dyn
+    from chipwar.dynamics.model import simulate
+    from chipwar.dynamics.scenario import sample_params
+
+    prep = dyn.prepare(str(params.get("scenario", "baseline")))
+    del api
+    seed, n = int(params.get("seed", 0)), int(params.get("samples", DYNAMICS_SAMPLES))
+    values: dict[str, Any] = {}
+    if prep.scenario.calibration is not None:
+        values.update(dyn.draw_fitted(dyn.history_fit(prep.scenario.calibration), n, seed))
+    p = sample_params(prep.scenario, n, seed, values)
+    if knob == "other_ss" and value != 1.0:
+        p = dataclasses.replace(
+            p, other_self_sufficiency=np.clip(p.other_self_sufficiency * value, 0.0, 1.0)
+        )
+    out = simulate(prep.chips, p, prep.levers)
+    var = str(params.get("variable", "self_sufficiency"))
+    attr = dyn.METRICS.get(var, var)
+    years = np.asarray(prep.years)
+    year = int(params["year"])
+    if year not in years:
+        raise DataMissing(f"year {year} is outside the dynamics scenario ({years[0]}-{years[-1]})")
+    return np.asarray(getattr(out, attr))[:, int(np.searchsorted(years, year))]
 
 
 def dynamics_value(params: dict[str, Any], knob: str, value: float) -> Modelled:
     """Median and 5-95 % band of a dynamics variable in a year."""
-    out, years = _dynamics_run(params, knob, value)
-    var = str(params.get("variable", "self_sufficiency"))
-    t = int(np.searchsorted(years, int(params["year"])))
-    samples = np.asarray(getattr(out, var))[:, t]
+    s = _dynamics_samples(params, knob, value)
     return Modelled(
-        value=float(np.median(samples)),
-        low=float(np.percentile(samples, 5)),
-        high=float(np.percentile(samples, 95)),
-        basis=f"dynamics {params.get('scenario')}: {var} in {params['year']} (median, 5-95 %)",
+        value=float(np.nanmedian(s)),
+        low=float(np.nanpercentile(s, 5)),
+        high=float(np.nanpercentile(s, 95)),
+        basis=f"dynamics {params.get('scenario', 'baseline')}: {params.get('variable')} in "
+        f"{params['year']} (median, 5-95 % band of {s.size} samples)",
+        assumptions=["calibrated baseline scenario (chipwar.dynamics)"],
     )
 
 
 def dynamics_probability(params: dict[str, Any], knob: str, value: float) -> Modelled:
     """P(variable >= threshold) in a year over the scenario's samples."""
-    out, years = _dynamics_run(params, knob, value)
-    var = str(params.get("variable", "self_sufficiency"))
-    t = int(np.searchsorted(years, int(params["year"])))
-    samples = np.asarray(getattr(out, var))[:, t]
-    p = float(np.mean(samples >= float(params["threshold"])))
+    s = _dynamics_samples(params, knob, value)
+    p = float(np.mean(s >= float(params["threshold"])))
     return Modelled(
         value=p,
-        basis=f"dynamics {params.get('scenario')}: "
-        f"P({var} >= {params['threshold']}) in {params['year']}",
-        rows=[{"samples": int(samples.size), "median": float(np.median(samples))}],
+        basis=f"dynamics {params.get('scenario', 'baseline')}: "
+        f"P({params.get('variable')} >= {params['threshold']}) in {params['year']}",
+        rows=[
+            {
+                "samples": int(s.size),
+                "p5": float(np.nanpercentile(s, 5)),
+                "p50": float(np.nanmedian(s)),
+                "p95": float(np.nanpercentile(s, 95)),
+            }
+        ],
+        assumptions=["calibrated baseline scenario (chipwar.dynamics)"],
     )
 
 

@@ -527,14 +527,14 @@ def supply_qualification_months(params: dict[str, Any], knob: str, value: float)
     return adapters.supply_qualification_months(params, knob, value)
 
 
-@evaluator("dynamics.value", engine="chipwar.dynamics", knobs=("growth",))
+@evaluator("dynamics.value", engine="chipwar.dynamics.api", knobs=("other_ss",))
 def dynamics_value(params: dict[str, Any], knob: str, value: float) -> Modelled:
     from chipwar.claims import adapters
 
     return adapters.dynamics_value(params, knob, value)
 
 
-@evaluator("dynamics.probability", engine="chipwar.dynamics", knobs=("growth",))
+@evaluator("dynamics.probability", engine="chipwar.dynamics.api", knobs=("other_ss",))
 def dynamics_probability(params: dict[str, Any], knob: str, value: float) -> Modelled:
     from chipwar.claims import adapters
 

@@ -1,0 +1,581 @@
+"""Build the self-contained HTML report (plotly.js embedded, no external requests).
+
+Each section is built by one function that calls an engine; a section whose engine is missing or
+fails renders a notice instead (``Section.available`` False), so the report always builds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from chipwar.errors import ChipwarError
+from chipwar.report.i18n import strings
+
+TEMPLATES = Path(__file__).with_name("templates")
+
+KEY_CHIPS = [
+    "nvidia-h100-sxm",
+    "nvidia-h20",
+    "nvidia-b200",
+    "huawei-ascend-910b",
+    "huawei-ascend-910c",
+]
+"""Chips shown in the cost and token sections (those missing from the catalog are skipped)."""
+
+
+@dataclass
+class Chart:
+    id: str
+    figure: dict[str, Any]
+    caption: str
+    sources: list[str]
+
+    @property
+    def n_points(self) -> int:
+        return sum(len(t.get("x") or t.get("y") or []) for t in self.figure.get("data", []))
+
+
+@dataclass
+class Section:
+    id: str
+    title: str
+    available: bool = True
+    note: str = ""
+    charts: list[Chart] = field(default_factory=list)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    body: str = ""
+
+
+@dataclass
+class ReportResult:
+    path: Path
+    lang: str
+    sections: list[Section]
+    claims: list[dict[str, Any]]
+    xlsx: Path | None = None
+
+    def summary_lines(self) -> list[str]:
+        from collections import Counter
+
+        counts = Counter(c["verdict"] for c in self.claims)
+        lines = [f"{len(self.claims)} claims: " + ", ".join(f"{n} {v}" for v, n in counts.items())]
+        missing = [s.title for s in self.sections if not s.available]
+        if missing:
+            lines.append("sections without an engine yet: " + "; ".join(missing))
+        lines.append(f"{sum(len(s.charts) for s in self.sections)} charts")
+        return lines
+
+
+# ------------------------------------------------------------------ figures
+
+
+def _fig(data: list[dict[str, Any]], layout: dict[str, Any]) -> dict[str, Any]:
+    base = {
+        "margin": {"l": 60, "r": 20, "t": 30, "b": 80},
+        "height": 420,
+        "font": {"family": "sans-serif"},
+    }
+    return {"data": data, "layout": {**base, **layout}}
+
+
+def _chips_present(ids: list[str]) -> list[str]:
+    from chipwar.catalog.accelerators import load_accelerators
+
+    cat = load_accelerators()
+    return [c for c in ids if c in cat]
+
+
+def _sources_of(chips: list[str], sites: list[str]) -> list[str]:
+    from chipwar.catalog.accelerators import load_accelerators
+    from chipwar.catalog.sites import load_sites
+
+    acc, st = load_accelerators(), load_sites()
+    out: list[str] = []
+    for c in chips:
+        out += list(acc[c].source) if c in acc else []
+    for s in sites:
+        if s in st:
+            out += list(st[s].source) + list(st[s].electricity.price_per_kwh.source)
+            for sub in st[s].subsidies:
+                out += list(sub.source)
+    return list(dict.fromkeys(out))
+
+
+def section_compute(t: dict[str, str]) -> Section:
+    from chipwar.catalog.sites import load_sites
+    from chipwar.compute.tco import tco_frame
+
+    chips = _chips_present(KEY_CHIPS)
+    sites = list(load_sites())
+    on = tco_frame(chips, sites, subsidy="auto").assign(subsidy_case="on")
+    off = tco_frame(chips, sites, subsidy=0.0).assign(subsidy_case="off")
+    frame = pd.concat([on, off], ignore_index=True)
+    srcs = [*_sources_of(chips, sites), "tco-assumptions (data/tco_assumptions.yaml)"]
+    cost = []
+    for case, label in (("off", t["subsidy_off"]), ("on", t["subsidy_on"])):
+        f = frame[frame["subsidy_case"] == case]
+        cost.append(
+            {
+                "type": "bar",
+                "name": label,
+                "x": (f["chip"] + " @ " + f["site"]).tolist(),
+                "y": f["usd_per_pflop_hour"].round(3).tolist(),
+            }
+        )
+    share = []
+    for chip in chips:
+        f = on[on["chip"] == chip]
+        share.append(
+            {
+                "type": "bar",
+                "name": chip,
+                "x": f["site"].tolist(),
+                "y": f["electricity_share"].round(4).tolist(),
+            }
+        )
+    charts = [
+        Chart(
+            "compute-cost",
+            _fig(
+                cost,
+                {
+                    "barmode": "group",
+                    "yaxis": {"title": t["usd_per_pflop_hour"]},
+                    "xaxis": {"tickangle": -45},
+                    "height": 520,
+                },
+            ),
+            f"{t['usd_per_pflop_hour']}: chipwar.compute.tco.tco_frame, BF16, shipped assumptions.",
+            srcs,
+        ),
+        Chart(
+            "compute-share",
+            _fig(
+                share,
+                {
+                    "barmode": "group",
+                    "yaxis": {"title": t["electricity_share"], "tickformat": ".0%"},
+                },
+            ),
+            f"{t['electricity_share']} (subsidy where eligible): tco_frame.electricity_share.",
+            srcs,
+        ),
+    ]
+    tables = {"tco": frame}
+    be = _breakeven_table(chips, sites)
+    if not be.empty:
+        tables["breakeven"] = be
+        charts.append(
+            Chart(
+                "compute-breakeven",
+                _fig(
+                    [
+                        {
+                            "type": "bar",
+                            "x": (be["chip_a"] + " @ " + be["site"]).tolist(),
+                            "y": be["value"].tolist(),
+                            "name": t["breakeven"],
+                        }
+                    ],
+                    {"yaxis": {"title": "USD/kWh"}, "xaxis": {"tickangle": -45}},
+                ),
+                f"{t['breakeven']}: chipwar.compute.breakeven (param electricity_price).",
+                srcs,
+            )
+        )
+    return Section("compute", t["compute"], charts=charts, tables=tables)
+
+
+def _breakeven_table(chips: list[str], sites: list[str]) -> pd.DataFrame:
+    from chipwar.compute.breakeven import breakeven
+
+    rows = []
+    for a in [c for c in chips if c.startswith("huawei")]:
+        for s in sites:
+            if not s.startswith("cn-") or "nvidia-h20" not in chips:
+                continue
+            try:
+                r = breakeven(a, "nvidia-h20", s, param="electricity_price")
+            except Exception:  # a pair without a break-even in range is skipped
+                continue
+            if r.get("value") is not None:
+                rows.append(
+                    {
+                        k: r.get(k)
+                        for k in (
+                            "chip_a",
+                            "chip_b",
+                            "site",
+                            "param",
+                            "unit",
+                            "current",
+                            "value",
+                            "message",
+                        )
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def section_tokens(t: dict[str, str]) -> Section:
+    from chipwar.compute.workload import infer_frame
+
+    chips = _chips_present(KEY_CHIPS)
+    site = "cn-inner-mongolia"
+    f = infer_frame("deepseek-v3", chips, site, precision="bf16", batch=64)
+    f = f.assign(tokens_per_kwh=1e6 / f["kwh_per_mtok"])
+    chart = Chart(
+        "tokens-per-kwh",
+        _fig(
+            [
+                {
+                    "type": "bar",
+                    "x": f["chip"].tolist(),
+                    "y": f["tokens_per_kwh"].round(0).tolist(),
+                    "name": t["tokens_per_kwh"],
+                }
+            ],
+            {"yaxis": {"title": t["tokens_per_kwh"]}},
+        ),
+        f"{t['tokens_per_kwh']} at {site}, batch 64, BF16: chipwar.compute.workload.infer_frame.",
+        [*_sources_of(chips, [site]), "deepseek-2024-v3-report"],
+    )
+    cols = [
+        c
+        for c in (
+            "model",
+            "chip",
+            "site",
+            "precision",
+            "batch",
+            "decode_tokens_per_s_per_chip",
+            "kwh_per_mtok",
+            "usd_per_mtok",
+            "tokens_per_kwh",
+        )
+        if c in f
+    ]
+    return Section("tokens", t["tokens"], charts=[chart], tables={"tokens": f[cols]})
+
+
+STATUS_COLORS = {"no licence required": "#4caf50", "licence required": "#e53935"}
+
+
+def section_controls(t: dict[str, str]) -> Section:
+    from chipwar.catalog.accelerators import load_accelerators
+    from chipwar.controls.classify import timeline
+
+    end = dt.date.today()
+    rows = []
+    traces: dict[str, dict[str, Any]] = {}
+    skipped = []
+    for chip in load_accelerators().values():
+        try:
+            tl = timeline(chip, "CN")
+        except ChipwarError as exc:  # e.g. a chip without the die area a rule needs
+            skipped.append(f"{chip.id}: {exc}")
+            continue
+        dates: list[dt.date] = [ev["date"] for ev in tl]  # type: ignore[misc]
+        for i, ev in enumerate(tl):
+            start = max(dates[i], chip.release_date) if chip.release_date else dates[i]
+            stop = dates[i + 1] if i + 1 < len(tl) else end
+            if stop <= start:
+                continue
+            status = str(ev["status"])
+            rows.append(
+                {
+                    "chip": chip.id,
+                    "from": start,
+                    "to": stop,
+                    "status": status,
+                    "rule_version": ev.get("rule_version"),
+                    "eccn": ev.get("eccn"),
+                }
+            )
+            tr = traces.setdefault(
+                status,
+                {
+                    "type": "bar",
+                    "orientation": "h",
+                    "name": status,
+                    "x": [],
+                    "y": [],
+                    "base": [],
+                    "marker": {"color": STATUS_COLORS.get(status, "#ff9800")},
+                },
+            )
+            tr["y"].append(chip.id)
+            tr["base"].append(start.isoformat())
+            tr["x"].append((stop - start).days * 86_400_000)
+    chart = Chart(
+        "controls-timeline",
+        _fig(
+            list(traces.values()),
+            {
+                "barmode": "overlay",
+                "xaxis": {"type": "date"},
+                "height": 60 + 24 * len(load_accelerators()),
+                "margin": {"l": 160, "r": 20, "t": 30, "b": 40},
+            },
+        ),
+        "chipwar.controls.classify.timeline(chip, 'CN') for every catalog chip; licences assumed "
+        "not granted.",
+        ["data/rules (US BIS rule versions; see chipwar rules)", "accelerators catalog"],
+    )
+    note = ("; ".join(skipped)) if skipped else ""
+    return Section(
+        "controls",
+        t["controls"],
+        charts=[chart],
+        tables={"controls": pd.DataFrame(rows)},
+        note=note,
+    )
+
+
+def section_nexperia(t: dict[str, str]) -> Section:
+    from chipwar.supply import results
+    from chipwar.supply.scenario import read_scenario
+
+    scn = read_scenario("nexperia-2025")
+    net = results.build(scn)
+    res, _ = results.run(net, samples=1, seed=0)
+    summary = results.summarize(net, res, 1, 0)
+    out = res.plant_output_mean  # [T, P]
+    days = [(net.start_date + dt.timedelta(days=i)).isoformat() for i in range(out.shape[0])]
+    data = []
+    for j, node in enumerate(net.plant_nodes):
+        plan = float(net.demand[j])
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": net.node_ids[node],
+                "x": days,
+                "y": [round(float(v) / plan, 4) for v in out[:, j]],
+            }
+        )
+    chart = Chart(
+        "nexperia-output",
+        _fig(
+            data,
+            {"yaxis": {"title": t["plant_output"], "tickformat": ".0%"}, "xaxis": {"type": "date"}},
+        ),
+        f"{t['plant_output']}: chipwar.supply scenario nexperia-2025 (base values).",
+        list(scn.source),
+    )
+    plants = pd.DataFrame(summary["plants"])
+    return Section("nexperia", t["nexperia"], charts=[chart], tables={"nexperia_plants": plants})
+
+
+def section_selfsuff(t: dict[str, str]) -> Section:
+    from chipwar.dynamics.api import run_scenario
+    from chipwar.dynamics.history import load_history
+
+    hist = load_history()
+    data: list[dict[str, Any]] = []
+    srcs: list[str] = []
+    for series in (
+        "self_sufficiency:icinsights",
+        "self_sufficiency:icinsights-forecast",
+        "self_sufficiency:seed",
+        "self_sufficiency:seed-forecast",
+    ):
+        h = hist[hist["series"] == series]
+        if h.empty:
+            continue
+        srcs += sorted(set(h["source"].astype(str)))
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": series,
+                "x": h["year"].astype(int).tolist(),
+                "y": (h["value"].astype(float) / 100).round(4).tolist(),
+            }
+        )
+    tables = {"history_self_sufficiency": hist[hist["series"].str.startswith("self_sufficiency")]}
+    for scenario in ("baseline",):
+        f = run_scenario(scenario, samples=400, seed=0)
+        x = f["year"].astype(int).tolist()
+        if "self_sufficiency_p5" in f:
+            data.append(
+                {
+                    "type": "scatter",
+                    "mode": "lines",
+                    "x": x,
+                    "line": {"width": 0},
+                    "y": f["self_sufficiency_p95"].round(4).tolist(),
+                    "showlegend": False,
+                    "name": f"{scenario} p95",
+                }
+            )
+            data.append(
+                {
+                    "type": "scatter",
+                    "mode": "lines",
+                    "x": x,
+                    "line": {"width": 0},
+                    "fill": "tonexty",
+                    "fillcolor": "rgba(33,150,243,0.2)",
+                    "y": f["self_sufficiency_p5"].round(4).tolist(),
+                    "name": f"{scenario} {t['band']}",
+                }
+            )
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "x": x,
+                "name": f"{scenario} {t['median']}",
+                "y": f["self_sufficiency"].round(4).tolist(),
+            }
+        )
+        tables[f"dynamics_{scenario}"] = f
+    chart = Chart(
+        "selfsuff",
+        _fig(data, {"yaxis": {"title": "self-sufficiency", "tickformat": ".0%"}}),
+        "IC self-sufficiency: history (chipwar.dynamics.history) and the baseline scenario "
+        "(chipwar.dynamics.api.run_scenario, 400 samples, seed 0).",
+        list(dict.fromkeys(srcs)),
+    )
+    return Section("selfsuff", t["selfsuff"], charts=[chart], tables=tables)
+
+
+SECTIONS: list[tuple[str, Callable[[dict[str, str]], Section]]] = [
+    ("compute", section_compute),
+    ("tokens", section_tokens),
+    ("controls", section_controls),
+    ("nexperia", section_nexperia),
+    ("selfsuff", section_selfsuff),
+]
+
+
+def _safe(key: str, fn: Callable[[dict[str, str]], Section], t: dict[str, str]) -> Section:
+    """Build a section; a missing engine or a failure becomes a notice in the report."""
+    try:
+        return fn(t)
+    except ImportError as exc:
+        return Section(key, t[key], available=False, note=f"{t['unavailable']} ({exc})")
+    except Exception as exc:  # defensive by design: the report must always build
+        return Section(key, t[key], available=False, note=f"{t['failed']} ({exc})")
+
+
+# ------------------------------------------------------------------ claims section
+
+
+def claims_section(t: dict[str, str]) -> tuple[Section, list[dict[str, Any]], list[Any]]:
+    from chipwar.claims import evaluate_all
+
+    results = evaluate_all()
+    rows = [r.as_dict() for r in results]
+    counts: dict[str, int] = {}
+    for r in rows:
+        counts[r["verdict"]] = counts.get(r["verdict"], 0) + 1
+    colors = {
+        "supported": "#4caf50",
+        "partly supported": "#ffb300",
+        "contradicted": "#e53935",
+        "not checkable": "#9e9e9e",
+    }
+    chart = Chart(
+        "claims-verdicts",
+        _fig(
+            [
+                {
+                    "type": "bar",
+                    "x": [t[k] for k in counts],
+                    "y": list(counts.values()),
+                    "marker": {"color": [colors[k] for k in counts]},
+                }
+            ],
+            {"height": 320},
+        ),
+        "Verdicts of the claims ledger (data/claims.yaml) computed by chipwar.claims.",
+        ["data/claims.yaml", "data/sources/claims.yaml"],
+    )
+    table = pd.DataFrame(rows)
+    sec = Section("claims", t["claims"], charts=[chart], tables={"claims": table})
+    return sec, rows, results
+
+
+def _sources_table(ids: list[str]) -> dict[str, dict[str, Any]]:
+    from chipwar.catalog.sources import load_sources
+
+    src = load_sources()
+    return {i: src[i].model_dump(mode="json") for i in ids if i in src}
+
+
+def build_report(
+    path: str | Path, lang: str = "en", xlsx: str | Path | None = None
+) -> ReportResult:
+    """Write the HTML report to ``path`` (atomically) and optionally the tables to ``xlsx``."""
+    import plotly.offline
+
+    t = strings(lang)
+    path = Path(path)
+    sections = [_safe(key, fn, t) for key, fn in SECTIONS]
+    claims_sec, rows, _ = claims_section(t)
+    cited = sorted({s for r in rows for s in r["sources"]} | {r["article"]["id"] for r in rows})
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
+    env.filters["tojs"] = _to_js
+    tmpl = env.get_template("report.html.j2")
+    page = tmpl.render(
+        t=t,
+        lang=lang,
+        sections=sections,
+        claims=rows,
+        claims_section=claims_sec,
+        sources=_sources_table(cited),
+        plotly_js=plotly.offline.get_plotlyjs(),
+        generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        fmt=_fmt,
+    )
+    _write_atomic(path, page)
+    xlsx_path = None
+    if xlsx is not None:
+        from chipwar.report.xlsx import write_tables
+
+        tables = {"claims": claims_sec.tables["claims"]}
+        for s in sections:
+            tables.update(s.tables)
+        xlsx_path = write_tables(Path(xlsx), tables)
+    return ReportResult(path, lang, [*sections, claims_sec], rows, xlsx_path)
+
+
+def _to_js(obj: Any) -> str:
+    """JSON for a <script> block (``</`` escaped so a string cannot close the tag)."""
+    from chipwar.cli.output import to_jsonable
+
+    return json.dumps(to_jsonable(obj), ensure_ascii=False).replace("</", "<\\/")
+
+
+def _fmt(x: Any) -> str:
+    if x is None:
+        return "—"
+    if isinstance(x, float):
+        return f"{x:.4g}"
+    return html.escape(str(x))
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".report-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
