@@ -399,3 +399,40 @@ def test_cli_energy_gap_per_chip_precision(cli) -> None:  # type: ignore[no-unty
     assert prec == {"huawei-ascend-910b": "int8", "huawei-ascend-910c": "bf16", "nvidia-h20": "fp8"}
     r = cli("energy-gap", "--site", SITE, "--precision", "nvidia-h2=fp8")
     assert r.code == 2 and "nvidia-h2" in r.err
+
+
+def test_cli_user_model_and_chip_files(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    model = tmp_path / "model.yaml"
+    model.write_text(
+        "- {id: tiny-1b, name: Tiny, developer: me, architecture: dense, params: 1.0e+9,\n"
+        "   active_params: 1.0e+9, layers: 16, hidden_size: 2048, attention_heads: 16,\n"
+        "   kv_heads: 4, head_dim: 128, vocab_size: 32000, max_context: 8192, source: [mine]}\n"
+    )
+    chip = tmp_path / "chip.yaml"
+    chip.write_text(
+        "- {id: my-npu, name: NPU, vendor: me, designer_country: CN, datacenter: true,\n"
+        "   dense_tflops: {bf16: 200}, memory_gb: 32, memory_bandwidth_tbps: 1.0, tdp_w: 300,\n"
+        "   price_usd: {low: 5000, base: 6000, high: 7000, source: [mine]}, source: [mine]}\n"
+    )
+    r = cli("infer", "--model-spec", str(model), "--spec", str(chip), "--site", SITE,
+            "--batch", "8", "--format", "json")  # fmt: skip
+    assert r.code == 0, r.err
+    row = r.json()[0]
+    assert (row["model"], row["chip"], row["chips_to_hold_model"]) == ("tiny-1b", "my-npu", 1)
+    # batch 8 · 1e12 B/s · 0.8 / (2e9 B weights + 8 · 4096 · 16,384 B of KV) per chip
+    kv = 2 * 16 * 4 * 128 * 2
+    assert row["decode_tokens_per_s_per_chip"] == pytest.approx(8 * 0.8e12 / (2e9 + 8 * 4096 * kv))
+
+
+def test_bad_model_row_names_row_and_field(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from chipwar.compute.models import read_models
+    from chipwar.errors import DataError
+
+    bad = tmp_path / "m.yaml"
+    bad.write_text(
+        "- {id: bad-mla, name: X, developer: me, architecture: dense, params: 1.0e+9,\n"
+        "   active_params: 1.0e+9, layers: 4, hidden_size: 64, attention_heads: 4,\n"
+        "   attention: mla, head_dim: 16, vocab_size: 10, max_context: 10, source: [x]}\n"
+    )
+    with pytest.raises(DataError, match=r"bad-mla.*kv_lora_rank"):
+        read_models(bad)
