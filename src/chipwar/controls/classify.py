@@ -524,12 +524,9 @@ def timeline(chip: str | Accelerator, destination: str = "CN") -> list[dict[str,
     prev: tuple[object, ...] | None = None
     for day in change_dates(book):
         row = classify_frame(specs, destination, day, book=book).iloc[0]
-        key = (
-            row["eccn"],
-            row["license_required"],
-            row["license_exception"],
-            row["license_policy"],
-        )
+        policy = row["license_policy"]
+        lead = policy.split("; ")[0] if isinstance(policy, str) else None  # the deciding one
+        key = (row["eccn"], row["license_required"], row["license_exception"], lead)
         if key != prev:
             out.append(
                 {
