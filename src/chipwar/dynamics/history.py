@@ -32,7 +32,9 @@ def read_history(directory: str | Path | None = None) -> pd.DataFrame:
     frames = []
     for path in sorted(folder.glob("*.csv")):
         try:
-            frame = pd.read_csv(path, dtype={"series": str, "unit": str, "source": str})
+            frame = pd.read_csv(
+                path, dtype={"series": str, "unit": str, "source": str, "note": str}
+            )
         except (pd.errors.ParserError, UnicodeDecodeError) as exc:
             raise DataError(f"{path.name}: not valid CSV ({exc})") from None
         if list(frame.columns) != COLUMNS:
@@ -71,13 +73,14 @@ def _row_problems(frame: pd.DataFrame) -> list[str]:
         where = f"history/{row['file']} line {row['line']}"
         if not isinstance(row["series"], str) or not SERIES_RE.match(row["series"]):
             problems.append(f"{where}: series {row['series']!r} must look like 'name:variant'")
+        year: int | None = None
         try:
             year = int(row["year"])
             if not 1990 <= year <= 2100 or year != float(row["year"]):
                 raise ValueError
         except (TypeError, ValueError):
             problems.append(f"{where}: year {row['year']!r} must be an integer in 1990-2100")
-            continue
+            year = None
         try:
             value = float(row["value"])
             if not math.isfinite(value):
@@ -88,8 +91,8 @@ def _row_problems(frame: pd.DataFrame) -> list[str]:
             problems.append(f"{where}: unit {row['unit']!r} not in {sorted(UNITS)}")
         if not isinstance(row["source"], str) or not row["source"].strip():
             problems.append(f"{where}: source is empty (every value needs a source id)")
-        key = (str(row["series"]), year)
-        if key in seen:
+        key = (str(row["series"]), year or 0)
+        if year is not None and key in seen:
             problems.append(f"{where}: duplicate series/year {key}")
         seen.add(key)
     return problems

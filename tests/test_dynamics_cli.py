@@ -1,0 +1,192 @@
+"""Dynamics scenarios with the real engines, the Python API and the CLI end to end."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+from chipwar.dynamics import api
+from chipwar.dynamics.scenario import BUILTIN, SCENARIO_DIR, load_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _write(tmp_path: Path, edit: dict[str, object], name: str = "s.yaml") -> Path:
+    raw = yaml.safe_load((SCENARIO_DIR / "dynamics-baseline.yaml").read_text(encoding="utf-8"))
+    for dotted, value in edit.items():
+        node = raw
+        keys = dotted.split(".")
+        for k in keys[:-1]:
+            node = node[int(k)] if isinstance(node, list) else node[k]
+        node[keys[-1]] = value
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_builtin_scenarios_ship_in_package_and_repo_identically() -> None:
+    for name in BUILTIN:
+        shipped = SCENARIO_DIR / f"dynamics-{name}.yaml"
+        repo = ROOT / "scenarios" / f"dynamics-{name}.yaml"
+        assert shipped.read_text(encoding="utf-8") == repo.read_text(encoding="utf-8")
+        assert load_scenario(name).name == name
+        assert load_scenario(f"dynamics-{name}").name == name
+
+
+def test_run_json_has_contract_columns(cli) -> None:  # type: ignore[no-untyped-def]
+    res = cli("dynamics", "run", "baseline", "--format", "json")
+    assert res.code == 0, res.err
+    rows = res.json()
+    assert [r["year"] for r in rows] == list(range(2020, 2031))
+    for key in (
+        "year", "scenario", "domestic_share_ai_accelerators", "self_sufficiency",
+        "usd_per_pflop_hour_domestic", "usd_per_pflop_hour_foreign", "energy_twh",
+        "nvidia_china_revenue_usd_bn",
+    ):  # fmt: skip
+        assert key in rows[0]
+    assert all(0 <= r["domestic_share_ai_accelerators"] <= 1 for r in rows)
+
+
+def test_run_sampled_percentiles_and_determinism(cli) -> None:  # type: ignore[no-untyped-def]
+    a = cli("dynamics", "run", "baseline", "--samples", "64", "--seed", "3", "--format", "json")
+    b = cli("dynamics", "run", "baseline", "--samples", "64", "--seed", "3", "--format", "json")
+    assert a.code == 0 and a.out == b.out
+    row = a.json()[-1]
+    assert row["self_sufficiency_p5"] <= row["self_sufficiency_p50"] <= row["self_sufficiency_p95"]
+    assert row["samples"] == 64
+    c = cli("dynamics", "run", "baseline", "--samples", "64", "--seed", "4", "--format", "json")
+    assert c.out != a.out
+
+
+def test_run_csv_and_table(cli) -> None:  # type: ignore[no-untyped-def]
+    res = cli("dynamics", "run", "controls-lifted", "--format", "csv")
+    assert res.code == 0 and res.out.splitlines()[0].startswith("year,scenario,")
+    res = cli("dynamics", "run", "baseline")
+    assert res.code == 0 and "domestic_share" in res.out
+
+
+def test_compare_same_draws(cli) -> None:  # type: ignore[no-untyped-def]
+    res = cli("dynamics", "compare", "baseline", "controls-lifted", "--format", "json")
+    assert res.code == 0, res.err
+    rows = res.json()
+    by = {(r["scenario"], r["year"]): r["domestic_share_ai_accelerators"] for r in rows}
+    for year in range(2020, 2031):
+        assert by[("controls-lifted", year)] <= by[("baseline", year)] + 1e-9
+
+
+def test_calibrate_and_backtest(cli) -> None:  # type: ignore[no-untyped-def]
+    res = cli("dynamics", "calibrate", "--format", "json")
+    assert res.code == 0, res.err
+    fit = res.json()
+    assert fit["success"] and {p["parameter"] for p in fit["parameters"]} == {
+        "alpha_domestic", "beta", "ecosystem_learning",
+    }  # fmt: skip
+    assert fit["rmse_pp"] < 15
+    res = cli("dynamics", "calibrate", "--until", "2021", "--format", "json")
+    assert res.code == 0, res.err
+    back = res.json()
+    assert back["until"] == 2021
+    assert {r["year"] for r in back["backtest"]} <= {2022, 2023, 2024}
+    assert back["backtest_errors"]["n"] == len(back["backtest"]) >= 4
+    assert back["backtest_errors"]["mae_pp"] >= 0
+
+
+def test_history_command(cli) -> None:  # type: ignore[no-untyped-def]
+    res = cli("dynamics", "history", "--format", "json")
+    assert res.code == 0
+    names = {r["series"] for r in res.json()}
+    assert {"self_sufficiency:icinsights", "self_sufficiency:seed"} <= names
+    res = cli("dynamics", "history", "ic_imports_cn:customs", "--format", "json")
+    assert {r["year"]: r["value"] for r in res.json()}[2023] == 349.4
+
+
+def test_seed_forecasts_beside_model(cli) -> None:  # type: ignore[no-untyped-def]
+    res = cli("dynamics", "claims", "--samples", "300", "--format", "json")
+    assert res.code == 0, res.err
+    rows = res.json()
+    assert [r["metric"] for r in rows] == ["self_sufficiency", "domestic_share_ai_accelerators"]
+    for r in rows:
+        assert 0 <= r["probability"] <= 1 and r["p5"] <= r["p50"] <= r["p95"]
+
+
+def test_forecast_probability_api() -> None:
+    res = api.forecast_probability("self_sufficiency", 2027, 0.30, samples=300, seed=1)
+    assert res["p5"] <= res["p50"] <= res["p95"]
+    always = api.forecast_probability("self_sufficiency", 2027, 0.0, samples=50)
+    never = api.forecast_probability("self_sufficiency", 2027, 1.01, samples=50)
+    assert always["probability"] == 1.0 and never["probability"] == 0.0
+
+
+def test_scenario_subsidy_never_lowers_share(tmp_path: Path) -> None:
+    # foreign chips buyable and capacity ample, so that the subsidy is what decides
+    edits = {
+        "capacity.value": {"low": 2e7, "base": 2e7, "high": 2e7, "source": ["x"]},
+        "controls": {"rules": "none"},
+        "subsidy.capex_discount": 0.3,
+    }
+    low = api.run_scenario(_write(tmp_path, {**edits, "subsidy.coverage": 0.1}, "lo.yaml"), 32)
+    high = api.run_scenario(_write(tmp_path, {**edits, "subsidy.coverage": 0.9}, "hi.yaml"), 32)
+    diff = high["domestic_share_ai_accelerators"] - low["domestic_share_ai_accelerators"]
+    assert (diff >= -1e-9).all() and diff.max() > 0.01
+
+
+def test_controls_scenarios_order() -> None:
+    base = api.run_scenario("baseline", samples=32)
+    lifted = api.run_scenario("controls-lifted", samples=32)
+    assert (
+        lifted["domestic_share_ai_accelerators"] <= base["domestic_share_ai_accelerators"] + 1e-9
+    ).all()
+    assert np.nanmax(lifted["nvidia_china_revenue_usd_bn"]) > np.nanmax(
+        base["nvidia_china_revenue_usd_bn"][base["year"] >= 2028]
+    )
+
+
+@pytest.mark.parametrize(
+    ("edit", "needle"),
+    [
+        ({"chips.0.id": "nvidia-h999"}, "unknown chip (scenario chips) 'nvidia-h999'"),
+        ({"controls.rules": "frozen", "controls.frozen_at": "us-bis-2031-01-01"},
+         "unknown rule version (controls.frozen_at) 'us-bis-2031-01-01'"),
+        ({"demand.growth.0.rate.low": -0.2}, "demand.growth[0].rate: -0.2"),
+        ({"capacity.growth.1.rate.low": -0.5}, "capacity.growth[1].rate"),
+        ({"start_year": 1990}, "start_year"),
+        ({"sites": {"xx-nowhere": 1.0}}, "unknown site"),
+    ],
+)  # fmt: skip
+def test_bad_scenarios_exit_2(cli, tmp_path: Path, edit: dict[str, object], needle: str) -> None:  # type: ignore[no-untyped-def]
+    res = cli("dynamics", "run", str(_write(tmp_path, edit)))
+    assert res.code == 2
+    assert needle in res.err
+    assert "Traceback" not in res.err + res.out
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["dynamics", "calibrate", "--until", "2005"], "until: 2005"),
+        (["dynamics", "run", "no-such-scenario"], "unknown dynamics scenario 'no-such-scenario'"),
+        (["dynamics", "run", "baseline", "--samples", "0"], "--samples: 0"),
+        (["dynamics", "history", "self_sufficiency:nobody"], "unknown history series"),
+        (["dynamics", "compare", "baseline"], "two or more scenarios"),
+    ],
+)
+def test_bad_cli_input_exit_2(cli, argv: list[str], needle: str) -> None:  # type: ignore[no-untyped-def]
+    res = cli(*argv)
+    assert res.code == 2
+    assert needle in res.err
+    assert "Traceback" not in res.err
+
+
+def test_frozen_rules_counterfactual_differs(tmp_path: Path) -> None:
+    # "no 2023 rule": keep the October 2022 rule -> A800/H800 stay buyable after Nov 2023
+    path = _write(tmp_path, {"controls.rules": "frozen", "controls.frozen_at": "us-bis-2022-10-07",
+                             "controls.overrides": []})  # fmt: skip
+    prep = api.prepare(path)
+    ids = list(prep.chips.ids)
+    t = list(prep.years).index(2024)
+    assert prep.chips.available[t, ids.index("nvidia-h800")] == 1.0
+    actual = api.prepare("baseline")
+    assert actual.chips.available[t, ids.index("nvidia-h800")] == 0.0
