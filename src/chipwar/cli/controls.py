@@ -49,11 +49,25 @@ def classify_command(
         if len(chips) != 1:
             raise InputError("chip", len(chips), "exactly one chip with --timeline")
         events = timeline(chips[0], destination)
-        cols = TIMELINE_COLUMNS if format is not Format.json else None
+        if format is not Format.table:
+            emit(events, format, columns=TIMELINE_COLUMNS if format is Format.csv else None)
+            return
+        cols = [c for c in TIMELINE_COLUMNS if c != "reasons"]
         emit(events, format, columns=cols, title=f"{_name(chips[0])} → {destination.upper()}")
+        for e in events:
+            stdout.print(f"[bold]{e['date']}[/]", highlight=False)
+            for line in e["reasons"]:  # type: ignore[attr-defined]
+                stdout.print(f"  - {line}", highlight=False, markup=False)
         return
     frame = classify(chips, destination, parse_date(date), missing="flag" if all_ else "raise")
-    emit(frame, format, columns=CLASSIFY_COLUMNS if format is not Format.json else None)
+    if format is not Format.table:
+        emit(frame, format, columns=CLASSIFY_COLUMNS if format is Format.csv else None)
+        return
+    emit(frame, format, columns=[c for c in CLASSIFY_COLUMNS if c != "reasons"])
+    for _, row in frame.iterrows():
+        stdout.print(f"[bold]{row['chip']}[/]", highlight=False)
+        for line in row["reasons"]:
+            stdout.print(f"  - {line}", highlight=False, markup=False)
 
 
 def _name(chip: str | Accelerator) -> str:
