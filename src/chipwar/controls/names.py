@@ -36,6 +36,7 @@ _CJK_FORMS = (
     "控股有限公司",
     "有限公司",
     "股份公司",
+    "股份",
     "集团",
     "公司",
 )
@@ -112,7 +113,8 @@ def pinyin(text: str) -> str:
 
 
 def tokens(key: str) -> list[str]:
-    """Blocking tokens of a normalised key: Latin words (and their 4-letter prefixes); for CJK,
+    """Blocking tokens of a normalised key: Latin words (and their 4-letter prefixes and
+    suffixes and sorted letters, so one typo keeps a shared token); for CJK,
     overlapping character bigrams (and the single character when alone)."""
     out: list[str] = []
     for word in key.split(" "):
@@ -124,8 +126,12 @@ def tokens(key: str) -> list[str]:
             out += [word[i : i + 2] for i in range(len(word) - 1)]
         else:
             out.append(word)
+            if word in _GENERIC:
+                continue
             if len(word) > 4:
-                out.append(word[:4] + "*")
+                out += [word[:4] + "*", "*" + word[-4:]]
+            if len(word) >= 4:
+                out.append("#" + "".join(sorted(word)))  # survives transposed letters
     return out
 
 
@@ -202,12 +208,14 @@ class NameIndex:
         min_score: float = 0.8,
         limit: int = 5,
         max_df: int | None = None,
+        max_candidates: int = 32,
         workers: int = 1,
     ) -> list[list[Match]]:
         """Best ``limit`` entries per query with score >= ``min_score``, best first.
 
         Blocking: a (query, variant) pair is scored only when they share a token that occurs in at
-        most ``max_df`` variants (default max(50, 0.2 % of variants)).
+        most ``max_df`` variants (default max(50, 0.2 % of variants)); per query only the
+        ``max_candidates`` variants with the largest shared-token idf weight are scored.
         """
         assert self._matrix is not None and self._df is not None
         nq = len(queries)
@@ -253,20 +261,37 @@ class NameIndex:
                     qrows.append(q)
                     qcols.append(col)
         if qrows:
-            qm = sp.csr_matrix(
-                (np.ones(len(qrows), dtype=np.float32), (qrows, qcols)),
-                shape=(nq, self._matrix.shape[1]),
+            # Shared-token weight = Σ idf of the shared tokens; keep the best ``max_candidates``.
+            idf = np.log1p(len(self.variants) / np.maximum(self._df, 1)).astype(np.float32)
+            qm = sp.csr_matrix((idf[qcols], (qrows, qcols)), shape=(nq, self._matrix.shape[1]))
+            pairs = (qm @ self._matrix.T).tocsr()
+            counts = np.diff(pairs.indptr)
+            qi = np.repeat(np.arange(nq), counts)
+            order = np.lexsort((-pairs.data, qi))
+            rank = np.arange(order.size) - pairs.indptr[qi[order]]
+            sel = order[rank < max_candidates]
+            qi, vi = qi[sel], pairs.indices[sel]
+            keys_v = [v.key for v in self.variants]
+            left = [qtexts[q] for q in qi.tolist()]
+            right = [keys_v[v] for v in vi.tolist()]
+            s_set = np.asarray(
+                cpdist(left, right, scorer=fuzz.token_set_ratio, workers=workers),
+                dtype=np.float64,
             )
-            pairs = (qm @ self._matrix.T).tocoo()
-            qi, vi = pairs.row, pairs.col
-            left = [qtexts[q] for q in qi]
-            right = [self.variants[v].key for v in vi]
-            s_set = cpdist(left, right, scorer=fuzz.token_set_ratio, workers=workers)
-            s_sort = cpdist(left, right, scorer=fuzz.token_sort_ratio, workers=workers)
-            score = (0.6 * np.asarray(s_set, dtype=np.float64) + 0.4 * s_sort) / 100.0
-            keep = np.nonzero(score >= min_score)[0]
-            for k in keep:
-                q, v_i, s = int(qi[k]), int(vi[k]), float(score[k])
+            # score >= min_score needs token_set >= (min_score - 0.4) / 0.6.
+            pre = np.nonzero(s_set >= 100 * (min_score - 0.4) / 0.6 - 1e-9)[0]
+            s_sort = np.asarray(
+                cpdist(
+                    [left[k] for k in pre], [right[k] for k in pre],
+                    scorer=fuzz.token_sort_ratio, workers=workers,
+                ),
+                dtype=np.float64,
+            )  # fmt: skip
+            score = (0.6 * s_set[pre] + 0.4 * s_sort) / 100.0
+            keep = pre[score >= min_score]
+            score = score[score >= min_score]
+            for k, s in zip(keep.tolist(), score.tolist(), strict=True):
+                q, v_i = int(qi[k]), int(vi[k])
                 v = self.variants[v_i]
                 how = "pinyin, " if (v.kind == "pinyin") != (pin_keys[q] is not None) else ""
                 if trad[q]:
