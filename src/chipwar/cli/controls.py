@@ -161,9 +161,15 @@ def content_command(
     parts, file_value = read_bom(bom)
     value = product_value if product_value is not None else file_value
     frame = content_shares(parts, destination, parse_date(date), product_value_usd=value)
-    emit(frame, format, columns=CONTENT_COLUMNS if format is not Format.json else None)
-    if format is Format.table:
-        stdout.print(f"product value {frame['product_value_usd'].iloc[0]:,.2f} USD")
+    if format is not Format.table:
+        emit(frame, format, columns=CONTENT_COLUMNS if format is Format.csv else None)
+        return
+    emit(frame, format, columns=[c for c in CONTENT_COLUMNS if c != "reasons"])
+    for _, row in frame.iterrows():
+        stdout.print(f"[bold]{row['regime']}[/]", highlight=False)
+        for line in row["reasons"]:
+            stdout.print(f"  - {line}", highlight=False, markup=False)
+    stdout.print(f"product value {frame['product_value_usd'].iloc[0]:,.2f} USD")
 
 
 def register(app: typer.Typer) -> None:

@@ -270,7 +270,8 @@ def _num(v: float, threshold: float | None = None) -> str:
     if threshold is not None:
         while d < 8 and v != threshold and round(v, d) == round(threshold, d):
             d += 1
-    return f"{v:,.{d}f}"
+    text = f"{v:,.{d}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _thr(v: float) -> str:
