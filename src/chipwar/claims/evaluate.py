@@ -14,7 +14,7 @@ from typing import Any
 
 from chipwar.claims.evaluators import EVALUATORS, NotCheckable
 from chipwar.claims.ledger import Claim, load_claims
-from chipwar.claims.verdict import NOT_CHECKABLE, Modelled, judge
+from chipwar.claims.verdict import NOT_CHECKABLE, Modelled, judge, partial_band
 from chipwar.errors import ChipwarError
 
 
@@ -31,7 +31,8 @@ class Flip:
 
     def text(self) -> str:
         if self.kind == "scale":
-            return f"{self.knob} x{self.at:.4g} -> {self.verdict}"
+            digits = ".6f" if abs(self.at - 1) < 0.01 else ".4g"
+            return f"{self.knob} x{self.at:{digits}} -> {self.verdict}"
         return f"{self.knob} {self.at:+.0f} -> {self.verdict}"
 
 
@@ -112,13 +113,26 @@ def evaluate(claim: Claim, knob_value: float | None = None, *, with_flip: bool =
 
 
 def _state(claim: Claim, x: float) -> tuple[str, int, float]:
-    """(verdict, side of the claimed interval: -1 below, 0 inside, +1 above, modelled value)."""
+    """(verdict, side of the "partly supported" band: -1 below, 0 inside, +1 above, value).
+
+    The side catches a move that jumps over the claimed interval between two search steps."""
     r = evaluate(claim, x, with_flip=False)
     if r.modelled is None:
         return r.verdict, 0, math.nan
-    lo, hi = claim.claimed.interval
+    lo, hi = partial_band(claim)
     v = r.modelled.value
     return r.verdict, (-1 if v < lo else 1 if v > hi else 0), v
+
+
+def _differs(claim: Claim, x: float, verdict: str) -> bool:
+    v = _state(claim, x)[0]
+    return v != verdict and v != NOT_CHECKABLE
+
+
+def _between(a: float, b: float, kind: str, n: int) -> list[float]:
+    if kind == "shift":
+        return [a + (b - a) * i / n for i in range(1, n + 1)]
+    return [a * (b / a) ** (i / n) for i in range(1, n + 1)]
 
 
 def flip(claim: Claim, verdict: str, start: float | None = None) -> Flip | None:
@@ -142,10 +156,16 @@ def flip(claim: Claim, verdict: str, start: float | None = None) -> Flip | None:
             same = x
         if diff is None:
             continue
+        # scan the bracket finer (the value may jump over the supported band, or pass through
+        # another verdict first), then bisect between the last same and the first different
+        xs = _between(same, diff, kind, 32 if _state(claim, diff)[0] == verdict else 8)
+        hit = next((i for i, x in enumerate(xs) if _differs(claim, x, verdict)), None)
+        if hit is None:
+            continue
+        same, diff = (xs[hit - 1] if hit else same), xs[hit]
         for _ in range(16):
             mid = (same + diff) / 2 if kind == "shift" else math.sqrt(same * diff)
-            state = _state(claim, mid)
-            if state[0] != NOT_CHECKABLE and state[:2] != s0:
+            if _differs(claim, mid, verdict):
                 diff = mid
             else:
                 same = mid

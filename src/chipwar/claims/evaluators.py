@@ -418,23 +418,35 @@ def _classify(chips: list[Any], destination: str, date: dt.date) -> pd.DataFrame
     return classify(chips, destination, date)
 
 
-def _perf_scaled(chip: Any, factor: float) -> Any:
+def _perf_scaled(chip: Any, factor: float, capability: bool = False) -> Any:
+    """The chip with dense TFLOPS x factor (and, for ``capability``, memory bandwidth and
+    interconnect too: the quantities export rules test)."""
     if factor == 1.0:
         return chip
-    return chip.model_copy(
-        update={"dense_tflops": {k: v * factor for k, v in chip.dense_tflops.items()}}
-    )
+    upd: dict[str, Any] = {"dense_tflops": {k: v * factor for k, v in chip.dense_tflops.items()}}
+    if capability:
+        for name in ("memory_bandwidth_tbps", "interconnect_gbps"):
+            if getattr(chip, name, None) is not None:
+                upd[name] = getattr(chip, name) * factor
+    return chip.model_copy(update=upd)
+
+
+def _chip_knob(chip: Any, knob: str, value: float) -> Any:
+    if knob == "chip_performance":
+        return _perf_scaled(chip, value)
+    if knob == "chip_capability":
+        return _perf_scaled(chip, value, capability=True)
+    return chip
 
 
 @evaluator(
     "controls.licence_share",
     engine="chipwar.controls.classify",
-    knobs=("chip_performance", "date_shift_days"),
+    knobs=("chip_performance", "chip_capability", "date_shift_days"),
 )
 def controls_licence_share(params: dict[str, Any], knob: str, value: float) -> Modelled:
     """Share of the listed chips that need a licence for ``destination`` on ``date``."""
-    chips = [_accelerator(c) for c in params["chips"]]
-    chips = [_perf_scaled(c, _scale(knob, "chip_performance", value)) for c in chips]
+    chips = [_chip_knob(_accelerator(c), knob, value) for c in params["chips"]]
     shift = value if knob == "date_shift_days" else 0.0
     date = _date(params["date"], shift)
     frame = _classify(chips, str(params["destination"]), date)
@@ -452,7 +464,7 @@ def controls_licence_share(params: dict[str, Any], knob: str, value: float) -> M
 @evaluator(
     "controls.purchasable_share",
     engine="chipwar.controls.classify",
-    knobs=("chip_performance", "date_shift_days"),
+    knobs=("chip_performance", "chip_capability", "date_shift_days"),
 )
 def controls_purchasable_share(params: dict[str, Any], knob: str, value: float) -> Modelled:
     """Share of a vendor's catalog chips that can be bought in ``destination`` on ``date``
@@ -470,7 +482,7 @@ def controls_purchasable_share(params: dict[str, Any], knob: str, value: float) 
     ]
     if not chips:
         raise DataMissing(f"no {params.get('vendor')} chips released by {date} in the catalog")
-    chips = [_perf_scaled(c, _scale(knob, "chip_performance", value)) for c in chips]
+    chips = [_chip_knob(c, knob, value) for c in chips]
     frame = _classify(chips, str(params["destination"]), date)
     can_buy = ~frame["license_required"].astype(bool)
     cols = [c for c in ("chip", "eccn", "tpp", "license_required", "rule_version") if c in frame]

@@ -158,8 +158,16 @@ def check_data(sources: dict[str, Source]) -> list[str]:
         where = f"claims.yaml[{c.id}]"
         problems += check_source_ids([c.article], where + ".article", sources)
         problems += check_source_ids(evidence_source_ids(c), where + ".check", sources)
-        if c.check.engine not in EVALUATORS:
+        ev = EVALUATORS.get(c.check.engine)
+        if ev is None:
             problems.append(
                 f"{where}: check.engine {c.check.engine!r} is not a registered evaluator"
+            )
+            continue
+        knobs = ev.knobs if ev.knobs != ("*",) else tuple(c.check.params.get("inputs", {}))
+        if c.knob.input not in knobs:
+            problems.append(
+                f"{where}: knob.input {c.knob.input!r} is not an input of {ev.name} "
+                f"(allowed: {', '.join(knobs)})"
             )
     return problems

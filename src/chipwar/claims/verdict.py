@@ -49,6 +49,11 @@ def _bounds(claimed: Claimed, tol: Tolerance, k: float) -> tuple[float, float]:
     return lo_t, hi_t
 
 
+def partial_band(claim: Any) -> tuple[float, float]:
+    """The interval within which a modelled value is at least "partly supported"."""
+    return _bounds(claim.claimed, claim.tolerance, claim.tolerance.partial)
+
+
 def _inside(x: float, lo: float, hi: float) -> bool:
     scale = max(1.0, abs(x))
     return lo - _EPS * scale <= x <= hi + _EPS * scale
