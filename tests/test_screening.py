@@ -367,3 +367,38 @@ def test_cli_with_user_files(cli, tmp_path: Path) -> None:  # type: ignore[no-un
 def test_cli_table_output(cli) -> None:  # type: ignore[no-untyped-def]
     res = cli("screen", "聞泰科技", "--date", IN_FORCE)
     assert res.code == 0 and "wingtech" in res.out
+
+
+def test_shipped_screening_data_validates() -> None:
+    from chipwar.catalog.sources import load_sources
+    from chipwar.controls.parties import check_data
+
+    assert check_data(load_sources()) == []
+
+
+def test_non_converging_iteration_names_the_entity() -> None:
+    import scipy.sparse as sp
+
+    # L 60 % -> A, A 50 % -> B, B 40 % -> A: converges, but not within 3 steps.
+    m = sp.csr_matrix(([0.6, 0.5, 0.4], ([1, 2, 1], [0, 1, 2])), shape=(3, 3))
+    with pytest.raises(DataError, match=r"does not converge.*'[ab]'"):
+        aggregate(m, np.array([True, False, False]), max_iter=3, ids=["l", "a", "b"])
+
+
+def test_shipped_format_rejects_unknown_ids_bad_shares_and_empty_names(tmp_path: Path) -> None:
+    from chipwar.controls.ownership import read_ownership_yaml
+
+    text = (
+        "entities:\n"
+        "  - {id: a, name: A, source: [x]}\n"
+        "  - {id: b, name: '', source: [x]}\n"
+        "edges:\n"
+        "  - {owner: a, owned: zz, share: 0.5, source: [x]}\n"
+        "  - {owner: a, owned: b, share: 1.2, source: [x]}\n"
+    )
+    with pytest.raises(DataError) as err:
+        read_ownership_yaml(_write(tmp_path, "own.yaml", text))
+    msg = str(err.value)
+    assert "entities[b]: name" in msg
+    assert "edges[0]: owned: unknown entity id 'zz'" in msg
+    assert "edges[1]: share" in msg and "1.2" in msg
