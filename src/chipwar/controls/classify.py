@@ -419,6 +419,7 @@ def classify_frame(
     out["license_policy"] = pd.Series(policies, dtype=object)
     for col in ("chip", "date", "destination", "rule_version", "eccn"):
         out[col] = out[col].astype(object)
+    # Python bools (None where undetermined), so callers may test ``is False``.
     out["license_required"] = pd.Series(np.where(known, required == 1, None), dtype=object)
     origin = specs["designer_country"].to_numpy() if "designer_country" in specs else [None] * n
     out["reasons"] = [
