@@ -526,8 +526,9 @@ def listed_mask(
             for label in (p.name, *p.aliases):
                 by_name.setdefault(normalize(label), []).append(p)
     if by_name:
+        party_ids = {p.id for p in parties}
         for i, name in enumerate(g.names):
-            if i in entries or g.ids[i] in {p.id for p in parties}:
+            if i in entries or g.ids[i] in party_ids:
                 continue
             hits = by_name.get(normalize(name))
             if hits:
