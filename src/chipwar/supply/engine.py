@@ -5,9 +5,10 @@ slot k = (node, part) and edge e = (supplier -> slot), in this order:
 
 1. arrivals:   inv_k += ring[t mod H]_k   (shipments whose lead time ends today)
 2. production: y_i = min(cap_i · m_i,t, want_i, min_k inv_k / bom_k)   (Leontief: one missing
-   input stops the line), want_i = plan_i for plants, max(0, fg*_i + O_i,t-1 - fg_i) otherwise
-   (make to order with a finished-goods buffer fg*; O_i,t-1 = orders received yesterday, before
-   any shock blocks them, so a banned supplier keeps producing into stock up to fg* + O);
+   input stops the line), want_i = plan_i for plants, max(0, fg*_i + max(rate_i, O_i,t-1) - fg_i)
+   otherwise (make to plan, or to yesterday's orders O when they are higher, over a finished-goods
+   buffer fg*; O counts orders before any shock blocks them, so a banned supplier keeps producing
+   into stock until fg* + max(rate, O) is reached);
    inv_k -= y_i · bom_k; fg_i += y_i
 3. orders:     need_k = max(0, S_k - inv_k - pipe_k) (order-up-to the baseline position S_k);
    o_e = share_e · need_k · m_e,t   (m_e,t: 1 - fraction of the shocks blocking edge e today)
@@ -298,7 +299,7 @@ def simulate(
 
         # 2 production (Leontief)
         cap_t = cap if prod_mult is None else cap * prod_mult
-        want = np.maximum(fg_target + orders_prev - fg, 0.0)
+        want = np.maximum(fg_target + np.maximum(orders_prev, rate) - fg, 0.0)
         want[plants] = demand
         y = np.minimum(cap_t, want)
         if k:
