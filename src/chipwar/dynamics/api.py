@@ -7,6 +7,7 @@ probability of a forecast (for the claims checker).
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -118,7 +119,9 @@ def frame(prep: Prepared, out: Outputs) -> pd.DataFrame:
         if n == 1:
             rows[col] = values[0]
         else:
-            q = np.nanpercentile(values, QUANTILES, axis=0)
+            with warnings.catch_warnings():  # all-NaN years (no foreign chip) stay NaN
+                warnings.simplefilter("ignore", RuntimeWarning)
+                q = np.nanpercentile(values, QUANTILES, axis=0)
             rows[col] = q[1]
             if col in BANDED:
                 for level, row in zip(QUANTILES, q, strict=True):
@@ -224,7 +227,9 @@ def forecast_probability(
         raise InputError("year", year, f"a year in {years[0]}-{years[-1]}")
     out = simulate_scenario(prep, samples, seed)
     values = getattr(out, METRICS[metric])[:, int(np.searchsorted(years, year))]
-    q = np.nanpercentile(values, QUANTILES)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        q = np.nanpercentile(values, QUANTILES)
     return {
         "metric": metric,
         "year": int(year),
