@@ -178,3 +178,16 @@ def test_subsidy_date_window(catalog, simple) -> None:  # type: ignore[no-untype
     df = tco_frame([chips["test-cn"]], [sites["test-west"]], assumptions=simple,
                    date=dt.date(2025, 11, 1))  # fmt: skip
     assert df["subsidy"].iloc[0] == 0.5
+
+
+def test_blocked_evaluation_equals_one_pass(catalog) -> None:  # type: ignore[no-untyped-def]
+    from chipwar.compute.montecarlo import sample_values
+    from chipwar.compute.tco import evaluate, prepare
+
+    chips, sites = catalog
+    batch = prepare(list(chips.values()), list(sites.values()), date=DAY)
+    values = sample_values(batch, 1000, seed=3)
+    whole = evaluate(batch, values)
+    blocks = evaluate(batch, values, block_cells=4 * 37)  # 37 samples per block, ragged end
+    for name, arr in whole.items():
+        assert np.array_equal(arr, blocks[name]), name

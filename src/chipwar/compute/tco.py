@@ -77,6 +77,20 @@ def capital_recovery_factor(rate: ArrayLike, life_years: ArrayLike) -> Array:
     return out
 
 
+def _crf(rate: Array, log_growth: Array, life_years: ArrayLike) -> Array:
+    """CRF from a precomputed ``log1p(rate)`` (see :func:`capital_recovery_factor`)."""
+    n = np.asarray(life_years, dtype=float)
+    decay = np.asarray(np.multiply(n, log_growth))
+    np.negative(decay, out=decay)
+    np.exp(decay, out=decay)
+    np.subtract(1.0, decay, out=decay)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out: Array = rate / decay
+    if np.any(rate == 0.0):
+        out = np.where(rate == 0.0, 1.0 / n, out)
+    return out
+
+
 def tco_arrays(
     *,
     system_capex_usd: ArrayLike,
@@ -105,17 +119,25 @@ def tco_arrays(
     it_kw = np.asarray(it_power_kw, dtype=float)
     price = np.asarray(price_usd_per_kwh, dtype=float)
     sub = np.asarray(subsidy, dtype=float)
+    rate = np.asarray(cost_of_capital, dtype=float)
+    log_growth = np.log1p(rate)  # shared by both recovery factors
     facility_capex = np.asarray(facility_capex_usd_per_kw, dtype=float) * it_kw
-    crf_it = capital_recovery_factor(cost_of_capital, life_years)
-    crf_facility = capital_recovery_factor(cost_of_capital, facility_life_years)
-    capex_h = (capex * crf_it + facility_capex * crf_facility) / HOURS_PER_YEAR
+    # capex per hour = (capex × CRF_it + facility × CRF_facility) / H
+    capex_h = capex * _crf(rate, log_growth, life_years)
+    capex_h = capex_h + facility_capex * _crf(rate, log_growth, facility_life_years)
+    capex_h *= 1.0 / HOURS_PER_YEAR
     facility_kw = it_kw * np.asarray(pue, dtype=float)
     kwh_h = facility_kw * np.asarray(average_load, dtype=float)
-    power_h = kwh_h * price * (1.0 - sub)
-    other_h = np.asarray(other_opex_fraction, dtype=float) * (capex + facility_capex)
-    other_h = other_h / HOURS_PER_YEAR
-    total = capex_h + power_h + other_h
-    usable = np.asarray(dense_tflops, dtype=float) / 1000.0 * np.asarray(utilization, dtype=float)
+    power_h = kwh_h * price
+    power_h = power_h * (1.0 - sub)
+    other_h = capex + facility_capex
+    other_h = other_h * (np.asarray(other_opex_fraction, dtype=float) / HOURS_PER_YEAR)
+    total = capex_h + power_h
+    total += other_h
+    usable = np.asarray(utilization, dtype=float) * (np.asarray(dense_tflops, dtype=float) / 1000.0)
+    per_usable = 1.0 / usable
+    kwh_per_pflop = kwh_h * per_usable
+    kgco2 = kwh_per_pflop * (np.asarray(gco2_per_kwh, dtype=float) / 1000.0)
     out = {
         "usd_per_accelerator_hour": total,
         "capex_usd_per_hour": capex_h,
@@ -128,9 +150,9 @@ def tco_arrays(
         "price_usd_per_kwh": price,
         "subsidy": sub,
         "usable_pflops": usable,
-        "usd_per_pflop_hour": total / usable,
-        "kwh_per_pflop_hour": kwh_h / usable,
-        "kgco2_per_pflop_hour": kwh_h * np.asarray(gco2_per_kwh, dtype=float) / 1000.0 / usable,
+        "usd_per_pflop_hour": total * per_usable,
+        "kwh_per_pflop_hour": kwh_per_pflop,
+        "kgco2_per_pflop_hour": kgco2,
     }
     shape = np.broadcast_shapes(*(np.shape(v) for v in out.values()))
     return {k: np.broadcast_to(v, shape) for k, v in out.items()}
@@ -380,18 +402,20 @@ def engine_inputs(batch: TcoBatch, values: Mapping[str, Array]) -> dict[str, Arr
     }
 
 
-CHUNK_SAMPLES = 32_768
-"""Samples per block in :func:`evaluate`: bounds the temporaries of a 10^6-sample run to a few MB
-per array instead of ~30 arrays of 8 MB."""
+BLOCK_CELLS = 2_097_152
+"""Chips × sites × samples evaluated per block in :func:`evaluate`: one pass is fastest while it
+fits in memory; blocks bound the ~30 temporaries of a large run to ~16 MB each."""
 
 
 def evaluate(
-    batch: TcoBatch, values: Mapping[str, Array], chunk: int = CHUNK_SAMPLES
+    batch: TcoBatch, values: Mapping[str, Array], block_cells: int = BLOCK_CELLS
 ) -> dict[str, Array]:
-    """Outputs of shape (C, S, N) for the given factor values, in blocks of ``chunk`` samples
-    (a loop over blocks, each fully vectorised; never over single samples)."""
+    """Outputs of shape (C, S, N) for the given factor values, in blocks of samples of at most
+    ``block_cells`` cells (a loop over blocks, each fully vectorised; never over samples)."""
     inputs = engine_inputs(batch, values)
     n = max(np.shape(v)[-1] for v in inputs.values())
+    n_chips, n_sites = batch.shape
+    chunk = max(1, block_cells // (n_chips * n_sites))
     if n <= chunk:
         return tco_arrays(**inputs)
     shape = np.broadcast_shapes(*(np.shape(v) for v in inputs.values()))
