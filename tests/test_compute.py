@@ -311,3 +311,23 @@ def test_ineligible_chip_never_subsidised(fraction: float, price: float) -> None
     none = tco_frame([chip], [site], subsidy=0.0).iloc[0]
     assert auto["subsidy"] == 0.0
     assert auto["usd_per_pflop_hour"] == none["usd_per_pflop_hour"]
+
+
+@settings(max_examples=15, deadline=None)
+@given(p1=prices, p2=prices)
+def test_catalog_cost_monotone_in_price_and_subsidy(p1: float, p2: float) -> None:
+    """On the shipped catalog: a higher electricity price never lowers any chip's cost, and
+    the automatic subsidy never raises it (Chinese and foreign chips, subsidised site)."""
+    chips = ["nvidia-h20", "huawei-ascend-910c"]
+    lo, hi = sorted((p1, p2))
+    base = load_assumptions()
+    cost = {
+        p: tco_frame(chips, ["cn-inner-mongolia"], subsidy=0.0,
+                     assumptions=with_overrides(base, {"price_usd_per_kwh": p}))
+        for p in (lo, hi)
+    }  # fmt: skip
+    assert (cost[hi]["usd_per_pflop_hour"] >= cost[lo]["usd_per_pflop_hour"]).all()
+    auto = tco_frame(chips, ["cn-inner-mongolia"], date=DAY)
+    none = tco_frame(chips, ["cn-inner-mongolia"], subsidy=0.0, date=DAY)
+    assert (auto["usd_per_pflop_hour"] <= none["usd_per_pflop_hour"]).all()
+    assert auto.set_index("chip").loc["nvidia-h20", "subsidy"] == 0.0

@@ -162,7 +162,7 @@ def make_context(
         date=parse_date(date),
         subsidy=parse_subsidy(subsidy),
         utilization=utilization,
-        precision=precision,
+        precision=precision.strip().lower(),
     )
 
 

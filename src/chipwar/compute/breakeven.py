@@ -60,6 +60,7 @@ def breakeven(
     value now), value (p* or None), cost_a/cost_b (usd_per_pflop_hour now), cost_at_value,
     message (a sentence for people).
     """
+    param = param.replace("_", "-")  # electricity_price is accepted too
     if param not in PARAMS:
         raise InputError("param", param, f"one of {', '.join(PARAMS)}")
     batch = prepare(
