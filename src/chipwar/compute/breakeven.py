@@ -136,7 +136,7 @@ def breakeven(
         cheaper = a.id if at_lo < 0 else b.id
         result["message"] = (
             f"no {name} {_within(result['allowed'])} makes them equal: {cheaper} is cheaper per "
-            f"usable PFLOP-hour over the whole range (equality would need {value:.4g} {unit})"
+            f"usable PFLOP-hour over the whole range (equality would need {_fmt(value)} {unit})"
         )
         return result
     check, cost_a, _ = diff(value)
@@ -146,7 +146,7 @@ def breakeven(
     below = a.id if d0 < 0 else b.id
     result["message"] = (
         f"{a.id} and {b.id} cost the same ({cost_a:.4g} USD per usable PFLOP-hour) at "
-        f"{name} = {value:.4g} {unit} (now {current:.4g}); below it {below} is cheaper"
+        f"{name} = {_fmt(value)} {unit} (now {_fmt(current)}); below it {below} is cheaper"
     )
     return result
 
@@ -173,3 +173,7 @@ def _current_price(batch: TcoBatch) -> float:
 
 def _within(allowed: str) -> str:
     return f"in {allowed}" if allowed.startswith("[") else allowed
+
+
+def _fmt(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
