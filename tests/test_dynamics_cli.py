@@ -190,3 +190,15 @@ def test_frozen_rules_counterfactual_differs(tmp_path: Path) -> None:
     assert prep.chips.available[t, ids.index("nvidia-h800")] == 1.0
     actual = api.prepare("baseline")
     assert actual.chips.available[t, ids.index("nvidia-h800")] == 0.0
+
+
+def test_nvidia_china_revenue_against_10k() -> None:
+    # NVIDIA 10-K, China incl. Hong Kong (nvidia-10k-fy2023, nvidia-10k-fy2025): fiscal years
+    # 2022-2025 ~ calendar 2021-2024, USD 7.111 + 5.785 + 10.306 + 17.108 = 40.3 bn, all segments.
+    # The model counts only data-centre accelerators at catalog prices: within +-35 % over 4 years.
+    from chipwar.dynamics.history import get_series
+
+    published = get_series("nvidia_china_revenue:10k")
+    run = api.run_scenario("baseline").set_index("year")["nvidia_china_revenue_usd_bn"]
+    model = sum(run[y] for y in published.index)
+    assert model == pytest.approx(published.sum(), rel=0.35)
