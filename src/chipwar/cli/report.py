@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from enum import Enum
 from pathlib import Path
 
 import typer
@@ -11,12 +10,6 @@ import typer
 from chipwar.cli.output import Format, emit, stderr, stdout
 
 CLAIM_COLUMNS = ["id", "verdict", "claimed", "modelled", "reason", "flip"]
-
-
-class Lang(str, Enum):
-    en = "en"
-    zh_hant = "zh-Hant"
-    zh_hans = "zh-Hans"
 
 
 def claims(
@@ -57,16 +50,22 @@ def _short(value: float | None, unit: str) -> str:
 
 def report(
     output: Path = typer.Option(Path("report.html"), "-o", "--output", help="HTML file to write."),
-    lang: Lang = typer.Option(Lang.en, "--lang", help="en, zh-Hant or zh-Hans."),
+    lang: str = typer.Option("en", "--lang", help="en, zh-Hant or zh-Hans."),
     xlsx: Path | None = typer.Option(None, "--xlsx", help="Also write the tables to this .xlsx."),
 ) -> None:
     """Build the self-contained HTML report (charts embedded; opens offline)."""
+    from chipwar.errors import InputError
     from chipwar.report import build_report
+    from chipwar.report.i18n import LANGS
 
+    if lang not in LANGS:
+        raise InputError("--lang", lang, "one of " + ", ".join(LANGS))
+    if output.is_dir():
+        raise InputError("--output", str(output), "a file path, not a directory")
     t0 = time.perf_counter()
-    result = build_report(output, lang=lang.value, xlsx=xlsx)
+    result = build_report(output, lang=lang, xlsx=xlsx)
     dt = time.perf_counter() - t0
-    stdout.print(f"[bold]chipwar report[/] ({lang.value}) built in {dt:.1f} s")
+    stdout.print(f"[bold]chipwar report[/] ({lang}) built in {dt:.1f} s")
     for line in result.summary_lines():
         stdout.print(f"  {line}", highlight=False)
     stdout.print(f"open: {result.path.resolve().as_uri()}", highlight=False, soft_wrap=True)

@@ -526,7 +526,11 @@ def build_report(
     path = Path(path)
     sections = [_safe(key, fn, t) for key, fn in SECTIONS]
     claims_sec, rows, _ = claims_section(t)
-    cited = sorted({s for r in rows for s in r["sources"]} | {r["article"]["id"] for r in rows})
+    cited = sorted(
+        {s for r in rows for s in r["sources"]}
+        | {r["article"]["id"] for r in rows}
+        | {s for sec in [*sections, claims_sec] for c in sec.charts for s in c.sources}
+    )
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
     env.filters["tojs"] = _to_js
     tmpl = env.get_template("report.html.j2")

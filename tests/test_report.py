@@ -1,0 +1,113 @@
+"""The HTML report: one self-contained file, every chart with data and a sourced caption, every
+claim linked to its evidence, the tables exported to Excel; strings in three languages."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from chipwar.claims import load_claims
+from chipwar.report.i18n import EN, LANGS, ZH_HANT, strings
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """Build once through the CLI (zh-Hans, with xlsx); tests read the files."""
+    from chipwar.cli.main import main
+
+    out = tmp_path_factory.mktemp("report")
+    html_path, xlsx_path = out / "r.html", out / "t.xlsx"
+    code = main(["report", "-o", str(html_path), "--lang", "zh-Hans", "--xlsx", str(xlsx_path)])
+    return {"code": code, "html": html_path.read_text(encoding="utf-8"), "xlsx": xlsx_path}
+
+
+def test_cli_report_builds(built: dict[str, object]) -> None:
+    assert built["code"] == 0
+
+
+def test_self_contained_no_external_resources(built: dict[str, object]) -> None:
+    full = str(built["html"])
+    assert "Plotly" in full and len(full) > 1_000_000  # plotly.js embedded (~4.6 MB)
+    html = full[: full.index("<script>")] + full[full.index("</head>") :]  # the page minus the lib
+    assert not re.search(r"<script[^>]+src=", html)
+    assert not re.search(r"<link[^>]+href=", html)
+    assert not re.search(r"""(src|href)=["']https?:""", html)
+    assert "Content-Security-Policy" in html and "default-src 'none'" in html
+
+
+def _charts(html: str) -> list[tuple[str, dict]]:  # type: ignore[type-arg]
+    out = []
+    for m in re.finditer(r'Plotly.newPlot\("chart-([\w-]+)"', html):
+        head = html.rfind("var fig = ", 0, m.start())
+        fig = json.loads(
+            html[head + len("var fig = ") : html.index(";\n", head)].replace("<\\/", "</")
+        )
+        out.append((m.group(1), fig))
+    return out
+
+
+def test_every_chart_has_data_and_a_caption_naming_sources(built: dict[str, object]) -> None:
+    html = str(built["html"])
+    charts = _charts(html)
+    ids = {cid for cid, _ in charts}
+    assert {"compute-cost", "compute-share", "tokens-per-kwh", "selfsuff", "claims-verdicts"} <= ids
+    for cid, fig in charts:
+        assert fig["data"], cid
+        assert any(len(t.get("x") or t.get("y") or []) > 0 for t in fig["data"]), cid
+        cap = re.search(
+            rf'id="chart-{cid}".*?<figcaption class="caption">(.*?)</figcaption>', html, re.S
+        )
+        assert cap and 'href="#src-' in cap.group(1), cid
+
+
+def test_every_claim_links_to_its_evidence(built: dict[str, object]) -> None:
+    html = str(built["html"])
+    for c in load_claims():
+        assert f'id="claim-{c.id}"' in html
+        assert f'href="#evidence-{c.id}"' in html and f'id="evidence-{c.id}"' in html
+        assert c.quote in html  # original Traditional Chinese quote kept as printed
+
+
+def test_every_cited_source_resolves_in_the_page(built: dict[str, object]) -> None:
+    html = str(built["html"])
+    cited = set(re.findall(r'href="#src-([^"]+)"', html))
+    anchors = set(re.findall(r'id="src-([^"]+)"', html))
+    # sources that are not bibliography ids (e.g. a data file named in a caption) may lack rows
+    missing = {s for s in cited - anchors if not ("/" in s or " " in s)}
+    assert not missing
+
+
+def test_language_is_simplified_chinese(built: dict[str, object]) -> None:
+    html = str(built["html"])
+    assert 'lang="zh-Hans"' in html
+    assert strings("zh-Hans")["claims"] in html and "說法" not in strings("zh-Hans")["claims"]
+
+
+def test_xlsx_has_the_tables(built: dict[str, object]) -> None:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(built["xlsx"], read_only=True)
+    assert {"claims", "tco", "tokens"} <= set(wb.sheetnames)
+    ws = wb["claims"]
+    header = [c.value for c in next(ws.iter_rows(max_row=1))]
+    assert {"id", "verdict", "modelled", "reason"} <= set(header)
+    assert ws.max_row == len(load_claims()) + 1
+
+
+def test_strings_complete_in_every_language() -> None:
+    assert set(ZH_HANT) == set(EN)
+    for lang in LANGS:
+        s = strings(lang)
+        assert set(s) == set(EN) and all(s.values())
+    assert strings("zh-Hans")["verdict"] == "判定"
+    assert strings("zh-Hans")["contradicted"] == "不成立"
+    assert strings("zh-Hans")["compute"] != strings("zh-Hant")["compute"]  # 點/点 etc. converted
+
+
+def test_bad_language_is_a_clear_error(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    res = cli("report", "-o", str(tmp_path / "x.html"), "--lang", "fr")
+    assert res.code == 2 and "fr" in res.err and "Traceback" not in res.err
+    assert not (tmp_path / "x.html").exists()
