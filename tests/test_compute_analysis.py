@@ -191,3 +191,30 @@ def test_blocked_evaluation_equals_one_pass(catalog) -> None:  # type: ignore[no
     blocks = evaluate(batch, values, block_cells=4 * 37)  # 37 samples per block, ragged end
     for name, arr in whole.items():
         assert np.array_equal(arr, blocks[name]), name
+
+
+def test_published_scenario_schema(tmp_path: Path) -> None:
+    """docs/compute-scenario.schema.json is current, accepts the documented example and
+    rejects a misspelt section or assumption."""
+    import json
+
+    import jsonschema
+    import yaml
+
+    from chipwar.scenarios.loader import scenario_json_schema
+
+    schema = scenario_json_schema()
+    published = Path(__file__).parents[1] / "docs" / "compute-scenario.schema.json"
+    assert json.loads(published.read_text()) == schema
+    example = yaml.safe_load(
+        "name: x\nassumptions:\n  cost_of_capital: 0.04\n"
+        "  utilization.huawei: {low: 0.3, base: 0.4, high: 0.5}\n"
+        "accelerators:\n  - id: huawei-ascend-910c\n    system_capex_usd: "
+        "{low: 30000, base: 35000, high: 40000, source: [q]}\n"
+    )
+    jsonschema.validate(example, schema)
+    (tmp_path / "ok.yaml").write_text(yaml.safe_dump(example))
+    assert read_scenario(tmp_path / "ok.yaml").accelerators["huawei-ascend-910c"]
+    for bad in ({"acelerators": []}, {"assumptions": {"cost_of_capitl": 0.1}}):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(bad, schema)

@@ -126,3 +126,38 @@ def read_scenario(path: str | Path) -> Scenario:
     except ChipwarError as exc:
         raise ScenarioError(str(exc)) from None
     return parse_scenario(raw, Path(path).name)
+
+
+def scenario_json_schema() -> dict[str, Any]:
+    """JSON Schema (draft 2020-12) of a compute scenario file; rows of ``accelerators`` and
+    ``sites`` are checked in full by the catalog models when the file is read."""
+    names = "|".join(TcoAssumptions.model_fields)
+    number_or_range = {
+        "anyOf": [
+            {"type": "number"},
+            {
+                "type": "object",
+                "properties": {k: {"type": "number"} for k in ("low", "base", "high")},
+                "required": ["base"],
+            },
+            {"type": "object", "additionalProperties": {"type": ["number", "object"]}},
+        ]
+    }
+    row = {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "chipwar compute scenario",
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "name": {"type": "string"},
+            "description": {"type": "string"},
+            "assumptions": {
+                "type": "object",
+                "propertyNames": {"pattern": f"^({names})(\\.[A-Za-z0-9_-]+)?$"},
+                "additionalProperties": number_or_range,
+            },
+            "accelerators": {"type": "array", "items": row},
+            "sites": {"type": "array", "items": row},
+        },
+    }
