@@ -202,3 +202,35 @@ def test_nvidia_china_revenue_against_10k() -> None:
     run = api.run_scenario("baseline").set_index("year")["nvidia_china_revenue_usd_bn"]
     model = sum(run[y] for y in published.index)
     assert model == pytest.approx(published.sum(), rel=0.35)
+
+
+def test_licence_and_override_windows(tmp_path: Path) -> None:
+    # the H20 needs a licence from April 2025 (us-bis-2025-04-h20-is-informed); a granted licence
+    # from 2025-08-11 makes it buyable again unless an override (Beijing's ban) says otherwise
+    licence = {"chip": "nvidia-h20", "from": "2025-08-11"}
+    path = _write(tmp_path, {"controls.licences": [licence], "controls.overrides": []})
+    prep = api.prepare(path)
+    j, t = list(prep.chips.ids).index("nvidia-h20"), list(prep.years).index(2026)
+    assert prep.chips.available[t, j] == 1.0
+    assert api.prepare("baseline").chips.available[t, j] == 0.0
+    never = {"chip": "nvidia-h20", "from": "2024-01-01", "available": True}
+    prep = api.prepare(_write(tmp_path, {"controls.overrides": [never]}, "never.yaml"))
+    assert prep.chips.available[list(prep.years).index(2027), j] == 1.0
+
+
+def test_shipped_trend_parameters_match_the_history_fit() -> None:
+    from chipwar.dynamics.calibration import self_sufficiency_trend
+
+    level, slope, _ = self_sufficiency_trend()
+    p = load_scenario("baseline").parameters
+    assert p.other_self_sufficiency_2021.base == pytest.approx(level, abs=0.001)
+    assert p.other_self_sufficiency_slope.base == pytest.approx(slope, abs=0.0001)
+
+
+def test_package_level_forecast_probability_and_schema(cli) -> None:  # type: ignore[no-untyped-def]
+    import chipwar.dynamics as dyn
+
+    res = dyn.forecast_probability("domestic_share_ai_accelerators", 2028, 0.8, samples=50)
+    assert 0 <= res["probability"] <= 1
+    out = cli("dynamics", "schema")
+    assert out.code == 0 and '"frozen_at"' in out.out

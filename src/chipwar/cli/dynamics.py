@@ -164,6 +164,16 @@ def claims(
         stderr.print(f"{samples} draws, seed {seed}; shares are fractions (0.30 = 30 %)")
 
 
+@dynamics_app.command("schema")
+def schema() -> None:
+    """Print the JSON Schema of a dynamics scenario file."""
+    import json
+
+    from chipwar.dynamics.scenario import Scenario
+
+    typer.echo(json.dumps(Scenario.model_json_schema(by_alias=True), indent=2))
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
     app.add_typer(dynamics_app, name="dynamics")
