@@ -431,28 +431,28 @@ def evaluate(
 
 
 def frame_from(batch: TcoBatch, out: Mapping[str, Array], sample: int = 0) -> pd.DataFrame:
-    """One row per chip × site from outputs of shape (C, S, N), taking sample ``sample``."""
+    """One row per chip × site (chip-major) from outputs of shape (C, S, N), at ``sample``."""
     n_chips, n_sites = batch.shape
-    values = base_values(batch)
-    inputs = engine_inputs(batch, values)
-    rows: list[dict[str, object]] = []
-    for i, chip in enumerate(batch.chips):
-        for j, site in enumerate(batch.sites):
-            row: dict[str, object] = {
-                "chip": chip.id,
-                "site": site.id,
-                "precision": batch.precision,
-                "designer_country": chip.designer_country,
-                "subsidy_id": batch.subsidy_ids[i][j],
-            }
-            for col in OUTPUT_COLUMNS:
-                row[col] = float(out[col][i, j, sample])
-            for col in ("system_capex_usd", "utilization", "pue", "gco2_per_kwh"):
-                arr = np.broadcast_to(inputs[col], (n_chips, n_sites, 1))
-                row[col] = float(arr[i, j, 0])
-            row["dense_tflops"] = float(batch.dense_tflops[i, 0])
-            rows.append(row)
-    return pd.DataFrame(rows)
+    shape = (n_chips, n_sites)
+    inputs = engine_inputs(batch, base_values(batch))
+
+    def flat(arr: Array) -> Array:
+        a = np.asarray(arr)
+        return np.broadcast_to(a[..., min(sample, a.shape[-1] - 1)], shape).reshape(-1)
+
+    columns: dict[str, object] = {
+        "chip": np.repeat([c.id for c in batch.chips], n_sites),
+        "site": np.tile([s.id for s in batch.sites], n_chips),
+        "precision": batch.precision,
+        "designer_country": np.repeat([c.designer_country for c in batch.chips], n_sites),
+        "subsidy_id": [sid for row in batch.subsidy_ids for sid in row],
+    }
+    for col in OUTPUT_COLUMNS:
+        columns[col] = flat(out[col]).astype(float)
+    for col in ("system_capex_usd", "utilization", "pue", "gco2_per_kwh"):
+        columns[col] = flat(inputs[col]).astype(float)
+    columns["dense_tflops"] = np.repeat(batch.dense_tflops[:, 0], n_sites)
+    return pd.DataFrame(columns)
 
 
 def tco_frame(
