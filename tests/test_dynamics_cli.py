@@ -10,6 +10,7 @@ import yaml
 
 from chipwar.dynamics import api
 from chipwar.dynamics.scenario import BUILTIN, SCENARIO_DIR, load_scenario
+from chipwar.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -234,3 +235,21 @@ def test_package_level_forecast_probability_and_schema(cli) -> None:  # type: ig
     assert 0 <= res["probability"] <= 1
     out = cli("dynamics", "schema")
     assert out.code == 0 and '"frozen_at"' in out.out
+
+
+def test_hbm_cap_binds_and_bad_years(tmp_path: Path) -> None:
+    hbm = {
+        "base_year": 2025,
+        "value": {"low": 5e5, "base": 5e5, "high": 5e5, "source": ["chipwar-dynamics-assumptions"]},
+        "growth": [{"from": 2016, "rate": {"low": 0.2, "base": 0.2, "high": 0.2, "source": ["x"]}}],
+    }
+    capped = api.run_scenario(_write(tmp_path, {"hbm_capacity": hbm}))
+    base = api.run_scenario("baseline")
+    assert (
+        capped["domestic_share_ai_accelerators"] <= base["domestic_share_ai_accelerators"]
+    ).all()
+    assert capped["domestic_share_ai_accelerators"].iloc[5] < 0.2
+    with pytest.raises(InputError, match=r"year: 2045"):
+        api.forecast_probability("self_sufficiency", 2045, 0.3, samples=10)
+    with pytest.raises(InputError, match="metric"):
+        api.forecast_probability("happiness", 2027, 0.3, samples=10)

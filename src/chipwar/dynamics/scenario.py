@@ -19,7 +19,7 @@ from pydantic import Field, ValidationError, model_validator
 from chipwar.catalog.io import DATA_DIR, format_validation_error, read_structured
 from chipwar.catalog.types import Range, Slug, SourceIds, Strict
 from chipwar.dynamics.model import Array, ChipInputs, Levers, Params
-from chipwar.errors import ChipwarError, InputError, ScenarioError, UnknownIdError
+from chipwar.errors import InputError, ScenarioError, UnknownIdError
 
 SCENARIO_DIR = DATA_DIR / "scenarios"
 BUILTIN = ("baseline", "no-subsidy", "controls-lifted", "controls-tightened")
@@ -124,6 +124,9 @@ class Scenario(Strict):
     mandate: list[MandateStep] = []
     demand: Path_
     capacity: Path_
+    """Domestic accelerators that advanced-node wafers allow per year."""
+    hbm_capacity: Path_ | None = None
+    """Domestic accelerators that domestic HBM supply allows per year (None: not binding)."""
     ic_market: Path_
     parameters: Parameters
     calibration: str | None = "baseline"
@@ -188,7 +191,10 @@ def check_scenario(sc: Scenario) -> None:
         known = [v.id for v in _rulebook().versions]
         if sc.controls.frozen_at not in known:
             raise UnknownIdError("rule version (controls.frozen_at)", sc.controls.frozen_at, known)
-    for label, path in (("demand", sc.demand), ("capacity", sc.capacity)):
+    growing = [("demand", sc.demand), ("capacity", sc.capacity)]
+    if sc.hbm_capacity is not None:
+        growing.append(("hbm_capacity", sc.hbm_capacity))
+    for label, path in growing:
         for i, step in enumerate(path.growth):
             if step.rate.low < 0:
                 raise InputError(
@@ -197,7 +203,7 @@ def check_scenario(sc: Scenario) -> None:
     for i, step in enumerate(sc.ic_market.growth):
         if step.rate.low <= -1:
             raise InputError(f"ic_market.growth[{i}].rate", step.rate.low, "a rate > -1")
-    for label, path in (("demand", sc.demand), ("capacity", sc.capacity), ("ic", sc.ic_market)):
+    for label, path in [*growing, ("ic_market", sc.ic_market)]:
         if path.value.low <= 0:
             raise InputError(f"{label}.value", path.value.low, "a value > 0")
     for i, m in enumerate(sc.mandate):
@@ -280,6 +286,9 @@ def sample_params(
     n = samples
     ss0 = draw(p.other_self_sufficiency_2021, rng, n)
     slope = draw(p.other_self_sufficiency_slope, rng, n)
+    capacity = path_values(sc.capacity, years, rng, n)
+    if sc.hbm_capacity is not None:
+        capacity = np.minimum(capacity, path_values(sc.hbm_capacity, years, rng, n))
     values: dict[str, Array] = {
         "beta": draw(p.beta, rng, n),
         "alpha_domestic": draw(p.alpha_domestic, rng, n),
@@ -288,7 +297,7 @@ def sample_params(
         "energy_learning_rate": draw(p.energy_learning_rate, rng, n),
         "initial_experience_units": draw(p.initial_experience_units, rng, n),
         "demand_units": path_values(sc.demand, years, rng, n),
-        "capacity_units": path_values(sc.capacity, years, rng, n),
+        "capacity_units": capacity,
         "ic_market_usd_bn": path_values(sc.ic_market, years, rng, n),
         "other_self_sufficiency": np.clip(
             ss0[:, None] + slope[:, None] * (years[None, :] - 2021), 0.0, 1.0
@@ -416,7 +425,3 @@ def _buyable(sc: Scenario, ids: Sequence[str], domestic: np.ndarray, date: dt.da
 
 def builtin_scenarios() -> list[str]:
     return list(BUILTIN)
-
-
-def validation_message(exc: ChipwarError) -> str:
-    return str(exc)
