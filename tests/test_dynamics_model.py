@@ -181,3 +181,22 @@ def test_fitted_draws_are_seeded_and_bounded() -> None:
     assert all(np.array_equal(a[k], b[k]) for k in a)
     assert (a["beta"] >= 0).all() and (a["ecosystem_learning"] >= 0).all()
     assert draw_fitted(fit, 1, seed=5)["beta"][0] == pytest.approx(fit.values[1])
+
+
+def test_piecewise_growth_path_by_hand() -> None:
+    from chipwar.catalog.types import Range
+    from chipwar.dynamics.scenario import GrowthStep, Path_, path_values
+
+    def r(x: float) -> Range:
+        return Range.exact(x, ["test"])
+
+    path = Path_(
+        base_year=2025,
+        value=r(100.0),
+        growth=[
+            GrowthStep.model_validate({"from": 2016, "rate": r(0.1)}),
+            GrowthStep.model_validate({"from": 2026, "rate": r(0.2)}),
+        ],
+    )
+    values = path_values(path, np.arange(2023, 2028), None, 1)[0]
+    assert values == pytest.approx([100 / 1.1**2, 100 / 1.1, 100, 120, 144])
