@@ -218,3 +218,12 @@ def test_published_scenario_schema(tmp_path: Path) -> None:
     for bad in ({"acelerators": []}, {"assumptions": {"cost_of_capitl": 0.1}}):
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.validate(bad, schema)
+
+
+def test_example_scenario_loads_and_lowers_ascend_cost() -> None:
+    path = Path(__file__).parents[1] / "scenarios" / "compute-china-policy-capital.yaml"
+    sc = read_scenario(path)
+    chip, site = "huawei-ascend-910c", "cn-inner-mongolia"
+    with_sc = tco_frame([chip], [site], assumptions=sc.assumptions)["usd_per_pflop_hour"]
+    default = tco_frame([chip], [site])["usd_per_pflop_hour"]
+    assert with_sc.iloc[0] < default.iloc[0]
