@@ -62,6 +62,7 @@ CHECKERS: dict[str, str] = {
     "history": "chipwar.dynamics.history:check_data",
     "models": "chipwar.compute.models:check_data",
     "tco-assumptions": "chipwar.compute.assumptions:check_data",
+    "supply-scenarios": "chipwar.supply.scenario:check_data",
 }
 """Table name -> checker. Other parts of the model add their tables here."""
 

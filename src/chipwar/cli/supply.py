@@ -69,7 +69,7 @@ def run_cmd(
         emit(summary, format)
         return
     cols = [
-        "id", "country", "plan_per_day", "first_stop_date", "lost_units",
+        "id", "country", "plan_per_day", "first_stop_date", "first_recovery_date", "lost_units",
         "lost_days_of_output", "recovery_date",
     ]  # fmt: skip
     rows = [dict(p) for p in summary["plants"]]

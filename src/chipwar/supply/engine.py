@@ -118,10 +118,13 @@ class SimResult:
     plant_output_total: FloatArray  # [P, R]
     plant_first_stop: IntArray  # [P, R] first day output < (1 - threshold) × plan; -1 = never
     plant_last_short: IntArray  # [P, R] last such day; -1 = never
+    plant_first_recovery: IntArray  # [P, R] first day back at plan after the first cut; -1
     plant_output_mean: FloatArray  # [T, P] mean over replications
     plant_output: FloatArray | None  # [T, P, R] when keep_daily
     part_price: FloatArray  # [T, parts, R] price multiplier
     part_shortage: FloatArray  # [T, parts, R] ordered - filled [units/day]
+    market_keys: list[tuple[str, str]]  # (part, buyer country) of each market
+    market_price: FloatArray  # [T, markets, R] price multiplier seen by buyers in a country
     produced: FloatArray  # [parts, R] cumulative production
     consumed: FloatArray  # [parts, R] cumulative consumption as input
     alternate_in: FloatArray  # [parts, R] cumulative alternate supply
@@ -146,6 +149,8 @@ class _Compiled:
     groups: list[tuple[int, int, int, IntArray, sparse.csr_matrix]]  # (a, b, lead, slots, M)
     receipts: sparse.csr_matrix  # [K, E] 1 at (slot_e, e)
     slot_to_part: sparse.csr_matrix  # [parts, K]
+    slot_to_market: sparse.csr_matrix  # [markets, K]
+    market_keys: list[tuple[str, str]]
     node_to_part: sparse.csr_matrix  # [parts, N]
     starts: IntArray  # reduceat starts over slots for nodes with inputs
     nodes_with_inputs: IntArray
@@ -186,13 +191,26 @@ def _compile(net: Network) -> _Compiled:
     slot_to_part = sparse.csr_matrix(
         (np.ones(k), (net.slot_part, np.arange(k))), shape=(n_parts, k)
     )
+    country = np.array(net.node_country)[net.slot_node] if k else np.zeros(0, dtype=str)
+    pairs = sorted(
+        {(net.part_ids[pi], str(cc)) for pi, cc in zip(net.slot_part, country, strict=True)}
+    )
+    market_index = {key: j for j, key in enumerate(pairs)}
+    slot_market = [
+        market_index[(net.part_ids[pi], str(cc))]
+        for pi, cc in zip(net.slot_part, country, strict=True)
+    ]
+    slot_to_market = sparse.csr_matrix(
+        (np.ones(k), (np.array(slot_market, dtype=np.int64), np.arange(k))), shape=(len(pairs), k)
+    )
+    market_keys = pairs
     node_to_part = sparse.csr_matrix(
         (np.ones(n), (net.node_part, np.arange(n))), shape=(n_parts, n)
     )
     nodes_with_inputs, starts = np.unique(net.slot_node, return_index=True)
     max_lead = max([int(lead.max()) if e else 0] + [alt.lead_time_days for alt in net.alternates])
     return _Compiled(
-        q, levels, groups, receipts, slot_to_part, node_to_part,
+        q, levels, groups, receipts, slot_to_part, slot_to_market, market_keys, node_to_part,
         starts.astype(np.int64), nodes_with_inputs.astype(np.int64), max_lead + 1,
     )  # fmt: skip
 
@@ -254,10 +272,12 @@ def simulate(
     out_total = np.zeros((p, r))
     first_stop = np.full((p, r), -1, dtype=np.int64)
     last_short = np.full((p, r), -1, dtype=np.int64)
+    first_rec = np.full((p, r), -1, dtype=np.int64)
     out_mean = np.zeros((t_end, p))
     out_daily = np.zeros((t_end, p, r)) if keep_daily else None
     price = np.ones((t_end, n_parts, r))
     shortage = np.zeros((t_end, n_parts, r))
+    market_price = np.ones((t_end, len(c.market_keys), r))
     min_inv = float(inv.min()) if inv.size else 0.0
     ship = np.zeros((e, r))
     inv_exp = -1.0 / net.price_elasticity
@@ -318,6 +338,7 @@ def simulate(
         short = y_pl < demand * threshold
         first_stop = np.where((first_stop < 0) & short, t, first_stop)
         last_short = np.where(short, t, last_short)
+        first_rec = np.where((first_stop >= 0) & (first_rec < 0) & ~short, t, first_rec)
         out_mean[t] = y_pl.mean(axis=1)
         if out_daily is not None:
             out_daily[t] = y_pl
@@ -373,6 +394,13 @@ def simulate(
                     net.price_cap, np.power(np.maximum(filled_frac, 1e-12), inv_exp)
                 )
             shortage[t] = unfilled
+            m_wanted = c.slot_to_market @ wanted
+            m_unfilled = c.slot_to_market @ (wanted - got)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                m_frac = np.where(m_wanted > 0, 1.0 - m_unfilled / m_wanted, 1.0)
+                market_price[t] = np.minimum(
+                    net.price_cap, np.power(np.maximum(m_frac, 1e-12), inv_exp)
+                )
             if inv.size:
                 min_inv = min(min_inv, float(inv.min()))
         if progress is not None:
@@ -384,10 +412,13 @@ def simulate(
         plant_output_total=out_total,
         plant_first_stop=first_stop,
         plant_last_short=last_short,
+        plant_first_recovery=first_rec,
         plant_output_mean=out_mean,
         plant_output=out_daily,
         part_price=price,
         part_shortage=shortage,
+        market_keys=c.market_keys,
+        market_price=market_price,
         produced=produced,
         consumed=consumed,
         alternate_in=alt_in,

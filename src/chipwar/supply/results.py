@@ -77,6 +77,10 @@ def summarize(net: Network, res: SimResult, samples: int, seed: int) -> dict[str
             rec_day = float(np.median(cut)) if cut.size else np.inf
         else:
             rec_day = np.nan
+        fr = res.plant_first_recovery[j].astype(float)
+        fr_cut = fr[(res.plant_first_stop[j] >= 0)]
+        fr_cut = np.where(fr_cut < 0, np.inf, fr_cut)
+        first_rec = float(np.median(fr_cut)) if fr_cut.size and np.isfinite(stop) else np.nan
         row: dict[str, Any] = {
             "id": net.node_ids[node],
             "country": net.node_country[node],
@@ -85,6 +89,7 @@ def summarize(net: Network, res: SimResult, samples: int, seed: int) -> dict[str
             "first_stop_date": _date(net, stop),
             "lost_units": round(lost_v, 3),
             "lost_days_of_output": round(lost_v / float(net.demand[j]), 2),
+            "first_recovery_date": _date(net, first_rec) if np.isfinite(first_rec) else None,
             "recovery_day": int(rec_day) if np.isfinite(rec_day) else None,
             "recovery_date": _date(net, rec_day) if np.isfinite(rec_day) else None,
             "recovered_in_horizon": bool(np.isfinite(rec_day)) if np.isfinite(stop) else None,
@@ -106,6 +111,18 @@ def summarize(net: Network, res: SimResult, samples: int, seed: int) -> dict[str
         if not short_m.any() and float(med.max()) <= 1.0:
             continue
         peak = int(np.argmax(med))
+        by_country = {}
+        for mi, (mpart, country) in enumerate(res.market_keys):
+            if mpart != pid:
+                continue
+            mp = res.market_price[:, mi, :]
+            m_med = np.median(mp, axis=1) if samples > 1 else mp[:, 0]
+            if float(m_med.max()) > 1.0 + 1e-9:
+                mpk = int(np.argmax(m_med))
+                by_country[country] = {
+                    "peak_price_multiplier": round(float(m_med[mpk]), 3),
+                    "peak_price_date": _date(net, mpk),
+                }
         parts.append(
             {
                 "id": pid,
@@ -113,6 +130,7 @@ def summarize(net: Network, res: SimResult, samples: int, seed: int) -> dict[str
                 "peak_price_date": _date(net, peak),
                 "max_shortage_units_per_day": round(float(short_m.max()), 3),
                 "days_short": int((short_m > 0).sum()),
+                "by_buyer_country": by_country,
             }
         )
     out: dict[str, Any] = {

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from chipwar.catalog.io import DATA_DIR, format_validation_error, read_structured
 from chipwar.catalog.types import Country, Slug
-from chipwar.errors import ScenarioError
+from chipwar.errors import ChipwarError, ScenarioError
 
 BUILTIN_DIR = DATA_DIR / "scenarios"
 """Scenarios shipped inside the package; ``chipwar supply run nexperia-2025`` finds them here."""
@@ -253,8 +253,18 @@ def _label_items(text: str, raw: dict[str, Any]) -> str:
 
 
 def builtin_scenarios() -> list[str]:
-    """Names of the scenarios shipped with the package."""
-    return sorted(p.stem for p in BUILTIN_DIR.glob("*.yaml"))
+    """Names of the SUPPLY scenarios shipped with the package (files with nodes and demand).
+
+    The folder is shared with other parts' scenarios, which are told apart by their keys."""
+    names = []
+    for path in sorted(BUILTIN_DIR.glob("*.yaml")):
+        try:
+            raw = read_structured(path)
+        except ChipwarError:
+            continue
+        if isinstance(raw, dict) and "nodes" in raw and "demand" in raw:
+            names.append(path.stem)
+    return names
 
 
 def resolve_path(name_or_path: str | Path) -> Path:
@@ -262,10 +272,9 @@ def resolve_path(name_or_path: str | Path) -> Path:
     path = Path(name_or_path)
     if path.exists():
         return path
-    builtin = BUILTIN_DIR / f"{name_or_path}.yaml"
-    if builtin.exists():
-        return builtin
     known = builtin_scenarios()
+    if str(name_or_path) in known:
+        return BUILTIN_DIR / f"{name_or_path}.yaml"
     raise ScenarioError(
         f"scenario {str(name_or_path)!r}: no such file and not a built-in scenario "
         f"(built-in: {', '.join(known) or 'none'})"
@@ -288,3 +297,50 @@ def json_schema() -> dict[str, Any]:
 
 def write_json_schema(path: str | Path) -> None:
     Path(path).write_text(json.dumps(json_schema(), indent=2) + "\n", encoding="utf-8")
+
+
+def scenario_source_ids(scn: Scenario) -> list[tuple[str, str]]:
+    """(where, source id) for every citation in a scenario."""
+    out: list[tuple[str, str]] = [("", s) for s in scn.source]
+    out += [("defaults", s) for s in scn.defaults.source]
+    out += [("market", s) for s in scn.market.source]
+    out += [(f"nodes[{n.id}]", s) for n in scn.nodes for s in n.source]
+    out += [(f"edges[{e.supplier}->{e.customer}]", s) for e in scn.edges for s in e.source]
+    out += [(f"alternates[{a.id}]", s) for a in scn.alternates for s in a.source]
+    out += [(f"demand[{d.plant}]", s) for d in scn.demand for s in d.source]
+    out += [(f"shocks[{k.id}]", s) for k in scn.shocks for s in k.source]
+    for i, rep in enumerate(scn.reported):
+        src = rep.get("source")
+        for s in [src] if isinstance(src, str) else list(src or []):
+            out.append((f"reported[{i}]", str(s)))
+    return out
+
+
+def check_data(sources: dict[str, Any]) -> list[str]:
+    """Checker for ``chipwar data validate``: every shipped scenario compiles and cites known ids.
+
+    Nodes, edges, alternates, demand and shocks of a shipped scenario must each cite a source.
+    """
+    from chipwar.supply.network import compile_network
+
+    problems: list[str] = []
+    for name in builtin_scenarios():
+        where = f"scenarios/{name}.yaml"
+        try:
+            scn = read_scenario(name)
+            compile_network(scn, None)
+        except ChipwarError as exc:
+            problems += [f"{where}: {line}" for line in str(exc).splitlines()]
+            continue
+        for item, sid in scenario_source_ids(scn):
+            if sid not in sources:
+                problems.append(f"{where}: {item}: source {sid!r} is not in the bibliography")
+        items = [
+            *(f"nodes[{n.id}]" for n in scn.nodes if not n.source),
+            *(f"edges[{e.supplier}->{e.customer}]" for e in scn.edges if not e.source),
+            *(f"alternates[{a.id}]" for a in scn.alternates if not a.source),
+            *(f"demand[{d.plant}]" for d in scn.demand if not d.source),
+            *(f"shocks[{k.id}]" for k in scn.shocks if not k.source),
+        ]
+        problems += [f"{where}: {item}: cites no source" for item in items]
+    return problems
