@@ -126,9 +126,11 @@ def supply_weeks_to_shortage(params: dict[str, Any], knob: str, value: float) ->
     res, _ = results.run(net, samples=1, seed=0)
     summary = results.summarize(net, res, 1, 0)
     stops = [p["first_stop_day"] for p in summary["plants"] if p["first_stop_day"] is not None]
-    if not scn.shocks:
-        raise DataMissing("the scenario has no shocks")
-    shock_day = min((s.start - scn.start_date).days for s in scn.shocks)
+    cutting = [s for s in scn.shocks if s.kind in ("export_ban", "delivery_stop", "shutdown")]
+    if not cutting:
+        raise DataMissing("the scenario has no shock that cuts supply")
+    first = min(cutting, key=lambda s: s.start)
+    shock_day = (first.start - scn.start_date).days
     weeks = (min(stops) - shock_day) / 7.0 if stops else float(scn.days - shock_day) / 7.0
     rows = [
         {k2: p.get(k2) for k2 in ("id", "country", "first_stop_date", "lost_units")}
@@ -137,7 +139,7 @@ def supply_weeks_to_shortage(params: dict[str, Any], knob: str, value: float) ->
     return Modelled(
         value=weeks,
         sources=list(scn.source),
-        basis=f"{scn.id}: first plant stop after the first shock ({scn.shocks[0].start})",
+        basis=f"{scn.id}: first plant stop after the first supply cut ({first.id}, {first.start})",
         rows=rows,
         assumptions=["base values of the scenario (no sampling)"]
         + ([] if stops else ["no plant stopped within the horizon: value is the horizon"]),
@@ -184,26 +186,28 @@ def supply_qualification_months(params: dict[str, Any], knob: str, value: float)
 
 
 def supply_backend_share(params: dict[str, Any], knob: str, value: float) -> Modelled:
-    """Share of back-end (assembly_test) capacity at ``site`` in the scenario."""
+    """Share of back-end (assembly_test) baseline throughput at nodes matching ``site``:
+    rate = d + A·rate over the scenario's network (``chipwar.supply.network.baseline_rates``)."""
     k = value if knob == "share" else 1.0
     try:
         scn = _supply_scenario(params)
+        results = require("chipwar.supply.results")
     except (EngineMissing, DataMissing) as exc:
         return fallback(params, k, str(exc))
-    backend = [n for n in scn.nodes if n.kind == "assembly_test"]
+    net = results.build(scn)
     site = str(params.get("site", "dongguan"))
-    cap = {n.id: n.capacity_per_day for n in backend}
-    if not backend or any(v is None for v in cap.values()):
-        return fallback(params, k, f"{scn.id}: back-end capacities not given")
-    total = sum(v for v in cap.values() if v is not None)
-    mine = sum(v for i, v in cap.items() if v is not None and site in i)
+    backend = [i for i, kind in enumerate(net.node_kind) if kind == "assembly_test"]
+    rate = np.asarray(net.rate, dtype=float)
+    total = float(rate[backend].sum()) if backend else 0.0
+    mine = float(sum(rate[i] for i in backend if site in net.node_ids[i]))
     if total <= 0 or mine == 0:
-        return fallback(params, k, f"{scn.id}: no back-end node matching {site!r}")
+        return fallback(params, k, f"{scn.id}: no back-end throughput at a node matching {site!r}")
+    nodes = {n.id: n for n in scn.nodes}
     return Modelled(
         value=mine / total * k,
-        sources=sorted({s for n in backend for s in n.source}),
-        basis=f"{scn.id}: capacity of back-end nodes matching {site!r} / all back-end capacity",
-        rows=[{"node": i, "capacity_per_day": v} for i, v in cap.items()],
+        sources=sorted({s for i in backend for s in nodes[net.node_ids[i]].source}),
+        basis=f"{scn.id}: baseline throughput of back-end nodes matching {site!r} / all back-end",
+        rows=[{"node": net.node_ids[i], "units_per_day": float(rate[i])} for i in backend],
     )
 
 

@@ -105,6 +105,10 @@ def evaluate(claim: Claim, knob_value: float | None = None, *, with_flip: bool =
         return Result(claim, NOT_CHECKABLE, f"not checkable ({exc})")
     except ChipwarError as exc:
         return Result(claim, NOT_CHECKABLE, f"not checkable (engine refused: {exc})")
+    except Exception as exc:  # an engine whose API moved: say so rather than fake a verdict
+        return Result(
+            claim, NOT_CHECKABLE, f"not checkable (evaluator failed: {type(exc).__name__}: {exc})"
+        )
     verdict, reason = judge(claim.claimed, claim.tolerance, m)
     res = Result(claim, verdict, reason, m)
     if with_flip:
