@@ -56,7 +56,7 @@ def test_every_chart_has_data_and_a_caption_naming_sources(built: dict[str, obje
     assert {"compute-cost", "compute-share", "tokens-per-kwh", "selfsuff", "claims-verdicts"} <= ids
     for cid, fig in charts:
         assert fig["data"], cid
-        assert any(len(t.get("x") or t.get("y") or []) > 0 for t in fig["data"]), cid
+        assert any(len(t.get("y") or t.get("x") or []) > 0 for t in fig["data"]), cid
         cap = re.search(
             rf'id="chart-{cid}".*?<figcaption class="caption">(.*?)</figcaption>', html, re.S
         )

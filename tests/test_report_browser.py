@@ -46,7 +46,7 @@ def test_report_renders_offline_with_data_in_every_chart(report_file: Path) -> N
                     id: gd.id,
                     traces: (gd.data || []).length,
                     points: (gd.data || []).reduce(
-                        (n, t) => n + ((t.x || t.y || []).length || 0), 0),
+                        (n, t) => n + ((t.y || t.x || []).length || 0), 0),
                     drawn: gd.querySelectorAll('.main-svg').length
                 }))"""
             )

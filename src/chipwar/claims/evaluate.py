@@ -68,6 +68,7 @@ class Result:
             "assumption": c.knob.description or c.knob.input,
             "flip": None if self.flip is None else self.flip.text(),
             "assumptions": [] if m is None else m.assumptions,
+            "evidence": [] if m is None else m.rows,
         }
 
 

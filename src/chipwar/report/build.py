@@ -43,7 +43,7 @@ class Chart:
 
     @property
     def n_points(self) -> int:
-        return sum(len(t.get("x") or t.get("y") or []) for t in self.figure.get("data", []))
+        return sum(len(t.get("y") or t.get("x") or []) for t in self.figure.get("data", []))
 
 
 @dataclass
@@ -129,7 +129,7 @@ def section_compute(t: dict[str, str]) -> Section:
             {
                 "type": "bar",
                 "name": label,
-                "x": (f["chip"] + " @ " + f["site"]).tolist(),
+                "x": [f["chip"].tolist(), f["site"].tolist()],
                 "y": f["usd_per_pflop_hour"].round(3).tolist(),
             }
         )
@@ -152,8 +152,9 @@ def section_compute(t: dict[str, str]) -> Section:
                 {
                     "barmode": "group",
                     "yaxis": {"title": t["usd_per_pflop_hour"]},
-                    "xaxis": {"tickangle": -45},
-                    "height": 520,
+                    "xaxis": {"type": "multicategory", "tickangle": -90},
+                    "height": 560,
+                    "margin": {"l": 60, "r": 20, "t": 30, "b": 200},
                 },
             ),
             f"{t['usd_per_pflop_hour']}: chipwar.compute.tco.tco_frame, BF16, shipped assumptions.",
