@@ -70,8 +70,8 @@ def generate(
                 nodes[i]["bom"][part] = float(rng.choice([1.0, 2.0, 0.5]))
                 m = min(len(makers), max(1, int(rng.poisson(per_slot - 1)) + 1))
                 sup = rng.choice(makers, size=m, replace=False)
-                shares = rng.dirichlet(np.ones(m))
-                shares = np.round(shares, 6)
+                shares = np.maximum(rng.dirichlet(np.ones(m)), 0.02)
+                shares = np.round(shares / shares.sum(), 6)
                 shares[-1] = 1.0 - shares[:-1].sum()
                 for s, share in zip(sup, shares, strict=True):
                     edges.append(
