@@ -7,6 +7,7 @@ Each function returns a :class:`Modelled` or raises :class:`EngineMissing` / :cl
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -83,11 +84,23 @@ def workload_ratio(params: dict[str, Any], knob: str, value: float) -> Modelled:
 
 
 def _supply_scenario(params: dict[str, Any]) -> Any:
+    return _read_supply_scenario(str(params.get("scenario", "nexperia-2025")))
+
+
+@lru_cache(maxsize=8)
+def _read_supply_scenario(name: str) -> Any:
+    """The scenario (cached: the flip search evaluates a claim a few dozen times)."""
     read = require("chipwar.supply.scenario", "read_scenario")
     try:
-        return read(str(params.get("scenario", "nexperia-2025")))
+        return read(name)
     except Exception as exc:  # a scenario that has not landed yet is "data missing"
-        raise DataMissing(f"supply scenario {params.get('scenario')!r}: {exc}") from None
+        raise DataMissing(f"supply scenario {name!r}: {exc}") from None
+
+
+@lru_cache(maxsize=8)
+def _built_network(name: str) -> Any:
+    results = require("chipwar.supply.results")
+    return results.build(_read_supply_scenario(name))
 
 
 def _scale_value(v: Any, k: float) -> Any:
@@ -122,7 +135,8 @@ def supply_weeks_to_shortage(params: dict[str, Any], knob: str, value: float) ->
             }
         )
         scn = scn.model_copy(update={"nodes": nodes, "defaults": defaults})
-    net = results.build(scn)
+    name = str(params.get("scenario", "nexperia-2025"))
+    net = results.build(scn) if k != 1.0 else _built_network(name)
     res, _ = results.run(net, samples=1, seed=0)
     summary = results.summarize(net, res, 1, 0)
     stops = [p["first_stop_day"] for p in summary["plants"] if p["first_stop_day"] is not None]
@@ -191,10 +205,10 @@ def supply_backend_share(params: dict[str, Any], knob: str, value: float) -> Mod
     k = value if knob == "share" else 1.0
     try:
         scn = _supply_scenario(params)
-        results = require("chipwar.supply.results")
+        require("chipwar.supply.results")
     except (EngineMissing, DataMissing) as exc:
         return fallback(params, k, str(exc))
-    net = results.build(scn)
+    net = _built_network(str(params.get("scenario", "nexperia-2025")))
     site = str(params.get("site", "dongguan"))
     backend = [i for i, kind in enumerate(net.node_kind) if kind == "assembly_test"]
     rate = np.asarray(net.rate, dtype=float)

@@ -177,6 +177,9 @@ def section_compute(t: dict[str, str]) -> Section:
     be = _breakeven_table(chips, sites)
     if not be.empty:
         tables["breakeven"] = be
+        cp = be[(be["param"] == "chip-price") & (be["site"] == BREAKEVEN_SITES[0])]
+        x = [cp["chip_a"].tolist(), ("vs " + cp["chip_b"]).tolist()]
+        no_power = be[(be["param"] == "electricity-price") & be["value"].isna()]
         charts.append(
             Chart(
                 "compute-breakeven",
@@ -184,48 +187,49 @@ def section_compute(t: dict[str, str]) -> Section:
                     [
                         {
                             "type": "bar",
-                            "x": (be["chip_a"] + " @ " + be["site"]).tolist(),
-                            "y": be["value"].tolist(),
-                            "name": t["breakeven"],
-                        }
+                            "name": "current price",
+                            "x": x,
+                            "y": cp["current"].round(0).tolist(),
+                        },
+                        {
+                            "type": "bar",
+                            "name": "break-even price",
+                            "x": x,
+                            "y": cp["value"].round(0).tolist(),
+                        },
                     ],
-                    {"yaxis": {"title": "USD/kWh"}, "xaxis": {"tickangle": -45}},
+                    {
+                        "barmode": "group",
+                        "yaxis": {"title": "USD per chip"},
+                        "xaxis": {"type": "multicategory"},
+                    },
                 ),
-                f"{t['breakeven']}: chipwar.compute.breakeven (param electricity_price).",
+                f"{t['breakeven']}: chipwar.compute.breakeven at {BREAKEVEN_SITES[0]} "
+                f"(param chip-price). No electricity price >= 0 equalises the costs in "
+                f"{len(no_power)} of {int((be['param'] == 'electricity-price').sum())} pairs.",
                 srcs,
             )
         )
     return Section("compute", t["compute"], charts=charts, tables=tables)
 
 
+BREAKEVEN_SITES = ["cn-inner-mongolia", "cn-guizhou", "cn-shanghai"]
+
+
 def _breakeven_table(chips: list[str], sites: list[str]) -> pd.DataFrame:
-    from chipwar.compute.breakeven import breakeven
+    """Break-even of each domestic chip vs H20 and H100 (per usable PFLOP-hour) at Chinese
+    sites, for each parameter the compute engine can solve for (None = no value in range)."""
+    from chipwar.compute.breakeven import PARAMS, breakeven
 
     rows = []
+    refs = [c for c in ("nvidia-h20", "nvidia-h100-sxm") if c in chips]
     for a in [c for c in chips if c.startswith("huawei")]:
-        for s in sites:
-            if not s.startswith("cn-") or "nvidia-h20" not in chips:
-                continue
-            try:
-                r = breakeven(a, "nvidia-h20", s, param="electricity_price")
-            except Exception:  # a pair without a break-even in range is skipped
-                continue
-            if r.get("value") is not None:
-                rows.append(
-                    {
-                        k: r.get(k)
-                        for k in (
-                            "chip_a",
-                            "chip_b",
-                            "site",
-                            "param",
-                            "unit",
-                            "current",
-                            "value",
-                            "message",
-                        )
-                    }
-                )
+        for b in refs:
+            for s in [s for s in BREAKEVEN_SITES if s in sites]:
+                for param in PARAMS:
+                    r = breakeven(a, b, s, param=param)
+                    keys = ("chip_a", "chip_b", "site", "param", "unit", "current", "value")
+                    rows.append({**{k: r.get(k) for k in keys}, "message": r.get("message")})
     return pd.DataFrame(rows)
 
 

@@ -41,7 +41,8 @@ EN: dict[str, str] = {
     "subsidy_off": "without subsidy",
     "usd_per_pflop_hour": "USD per usable PFLOP-hour",
     "electricity_share": "electricity share of cost",
-    "breakeven": "Break-even electricity price (domestic chip = NVIDIA H20 per PFLOP-hour)",
+    "breakeven": "Break-even: the domestic chip's price at which it costs as much as NVIDIA "
+    "per usable PFLOP-hour",
     "tokens_per_kwh": "output tokens per kWh (DeepSeek-V3 decode)",
     "plant_output": "plant output (share of plan)",
     "history": "history",
@@ -82,7 +83,7 @@ ZH_HANT: dict[str, str] = {
     "subsidy_off": "無電價補貼",
     "usd_per_pflop_hour": "每可用 PFLOP 小時成本(美元)",
     "electricity_share": "電費佔成本比例",
-    "breakeven": "損益平衡電價(國產晶片與輝達 H20 每 PFLOP 小時成本相同)",
+    "breakeven": "損益平衡:國產晶片價格多少時,其每可用 PFLOP 小時成本與輝達相同",
     "tokens_per_kwh": "每度電輸出 token 數(DeepSeek-V3 解碼)",
     "plant_output": "工廠產出(佔計畫比例)",
     "history": "歷史資料",
