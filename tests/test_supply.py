@@ -284,3 +284,10 @@ def test_cli_bad_input_exit_2(cli, tmp_path) -> None:  # type: ignore[no-untyped
     assert r.code == 2 and "built-in" in r.err
     r = cli("supply", "run", str(path), "--samples", "0")
     assert r.code == 2 and "--samples" in r.err
+
+
+def test_published_json_schema_is_current() -> None:
+    from pathlib import Path
+
+    path = Path(__file__).parents[1] / "docs" / "supply-scenario.schema.json"
+    assert json.loads(path.read_text(encoding="utf-8")) == json.loads(json.dumps(json_schema()))
