@@ -291,3 +291,17 @@ def test_published_json_schema_is_current() -> None:
 
     path = Path(__file__).parents[1] / "docs" / "supply-scenario.schema.json"
     assert json.loads(path.read_text(encoding="utf-8")) == json.loads(json.dumps(json_schema()))
+
+
+def test_owned_by_selector_uses_controls_ownership_data() -> None:
+    # The node names no owner; only its entity id links it to Wingtech in the shipped
+    # ownership data (chipwar.controls.ownership.owned_by, >= 50 % aggregate share).
+    pytest.importorskip("chipwar.controls.ownership")
+    raw = copy.deepcopy(CHAIN)
+    raw["nodes"][0]["entity"] = "nexperia-china"
+    raw["shocks"] = [{"id": "freeze", "kind": "ownership_freeze",
+                      "target": {"owned_by": ["wingtech"]}, "start": "2025-10-02"}]  # fmt: skip
+    net = build(parse_scenario(copy.deepcopy(raw)))
+    assert len(net.shocks[0].edges) == 1
+    with pytest.raises(ScenarioError, match="selects no node"):
+        build(parse_scenario(copy.deepcopy(raw)), use_controls=False)
