@@ -305,3 +305,12 @@ def test_owned_by_selector_uses_controls_ownership_data() -> None:
     assert len(net.shocks[0].edges) == 1
     with pytest.raises(ScenarioError, match="selects no node"):
         build(parse_scenario(copy.deepcopy(raw)), use_controls=False)
+
+
+def test_cli_run_daily_paths(cli, chain_file) -> None:  # type: ignore[no-untyped-def]
+    r = cli("supply", "run", str(chain_file), "--daily", "-f", "json")
+    assert r.code == 0, r.err
+    plant = r.json()["plants"][0]
+    assert len(plant["daily_output"]) == 30
+    assert plant["daily_output"][7] == pytest.approx(10.0)
+    assert plant["daily_output"][8] == pytest.approx(0.0)

@@ -52,6 +52,9 @@ def run_cmd(
     samples: int = typer.Option(1, "--samples", "-n", help="Monte Carlo replications (1: base)."),
     seed: int = typer.Option(0, "--seed", help="Random seed (same seed, same numbers)."),
     days: int | None = typer.Option(None, "--days", help="Days to simulate (default: scenario)."),
+    daily: bool = typer.Option(
+        False, "--daily", help="JSON: add daily plant output and part price/shortage paths."
+    ),
     format: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
 ) -> None:
     """Simulate the scenario: per plant first stoppage, lost units and recovery; per part price."""
@@ -64,7 +67,7 @@ def run_cmd(
     net = _load(file)
     with _progress("simulating days") as bar:
         res, _ = run(net, samples, seed, days, bar)
-    summary = summarize(net, res, samples, seed)
+    summary = summarize(net, res, samples, seed, daily=daily)
     if format is Format.json:
         emit(summary, format)
         return

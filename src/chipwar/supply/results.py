@@ -59,8 +59,13 @@ def _date(net: Network, day: float | None) -> str | None:
     return (net.start_date + dt.timedelta(days=round(day))).isoformat()
 
 
-def summarize(net: Network, res: SimResult, samples: int, seed: int) -> dict[str, Any]:
-    """The JSON-ready summary: plants, total lost units, parts' shortage and price, percentiles."""
+def summarize(
+    net: Network, res: SimResult, samples: int, seed: int, *, daily: bool = False
+) -> dict[str, Any]:
+    """The JSON-ready summary: plants, total lost units, parts' shortage and price, percentiles.
+
+    ``daily``: add each plant's daily output (mean over samples) and each part's daily price
+    multiplier and shortage (median over samples)."""
     t = res.days
     first = np.where(res.plant_first_stop < 0, np.inf, res.plant_first_stop.astype(float))
     rec = res.plant_recovery.astype(float)
@@ -100,6 +105,8 @@ def summarize(net: Network, res: SimResult, samples: int, seed: int) -> dict[str
                 "lost_units": _pct(lost),
                 "first_stop_day": _pct(f),
             }
+        if daily:
+            row["daily_output"] = [round(float(v), 3) for v in res.plant_output_mean[:, j]]
         plants.append(row)
     total = res.plant_lost.sum(axis=0)
     parts = []
@@ -133,6 +140,9 @@ def summarize(net: Network, res: SimResult, samples: int, seed: int) -> dict[str
                 "by_buyer_country": by_country,
             }
         )
+        if daily:
+            parts[-1]["price_path"] = [round(float(v), 4) for v in med]
+            parts[-1]["shortage_path"] = [round(float(v), 3) for v in short_m]
     out: dict[str, Any] = {
         "scenario": net.scenario_id,
         "start_date": net.start_date.isoformat(),
