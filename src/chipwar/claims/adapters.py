@@ -160,6 +160,41 @@ def supply_weeks_to_shortage(params: dict[str, Any], knob: str, value: float) ->
     )
 
 
+def supply_peak_price(params: dict[str, Any], knob: str, value: float) -> Modelled:
+    """Peak price multiplier P/P0 of ``part`` in the scenario's base-value run."""
+    results = require("chipwar.supply.results")
+    scn = _supply_scenario(params)
+    name = str(params.get("scenario", "nexperia-2025"))
+    if knob == "elasticity" and value != 1.0:
+        market = scn.market.model_copy(
+            update={"price_elasticity": scn.market.price_elasticity * value}
+        )
+        net = results.build(scn.model_copy(update={"market": market}))
+    else:
+        net = _built_network(name)
+    res, _ = results.run(net, samples=1, seed=0)
+    part = str(params["part"])
+    if part not in net.part_ids:
+        raise DataMissing(f"{scn.id} has no part {part!r} (parts: {', '.join(net.part_ids)})")
+    k = net.part_ids.index(part)
+    series = np.asarray(res.part_price[:, k, 0], dtype=float)
+    peak = int(np.argmax(series))
+    day = (net.start_date + dt.timedelta(days=peak)).isoformat()
+    return Modelled(
+        value=float(series[peak]),
+        sources=sorted(set(scn.market.source)),
+        basis=f"{scn.id}: peak price multiplier of {part} ({day}), base-value run",
+        rows=[
+            {"part": pid, "peak_price_multiplier": float(np.max(res.part_price[:, i, 0]))}
+            for i, pid in enumerate(net.part_ids)
+        ],
+        assumptions=[
+            f"contract-price response with elasticity {scn.market.price_elasticity:g}, "
+            f"cap {scn.market.price_cap:g}; spot prices for single part numbers ran higher"
+        ],
+    )
+
+
 def supply_qualification_months(params: dict[str, Any], knob: str, value: float) -> Modelled:
     """Median qualification + ramp time of the scenario's alternate sources [months]."""
     k = value if knob == "qualification" else 1.0

@@ -532,6 +532,13 @@ def supply_weeks_to_shortage(params: dict[str, Any], knob: str, value: float) ->
     return adapters.supply_weeks_to_shortage(params, knob, value)
 
 
+@evaluator("supply.peak_price", engine="chipwar.supply", knobs=("elasticity",))
+def supply_peak_price(params: dict[str, Any], knob: str, value: float) -> Modelled:
+    from chipwar.claims import adapters
+
+    return adapters.supply_peak_price(params, knob, value)
+
+
 @evaluator("supply.qualification_months", engine="chipwar.supply", knobs=("qualification",))
 def supply_qualification_months(params: dict[str, Any], knob: str, value: float) -> Modelled:
     from chipwar.claims import adapters

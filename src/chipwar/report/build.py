@@ -379,8 +379,39 @@ def section_nexperia(t: dict[str, str]) -> Section:
         f"{t['plant_output']}: chipwar.supply scenario nexperia-2025 (base values).",
         list(scn.source),
     )
+    price = res.part_price[:, :, 0]  # [T, parts], base-value run
+    prices = [
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": pid,
+            "x": days,
+            "y": [round(float(v), 4) for v in price[:, k]],
+        }
+        for k, pid in enumerate(net.part_ids)
+        if float(price[:, k].max()) > 1.0
+    ]
+    charts = [chart]
+    if prices:
+        charts.append(
+            Chart(
+                "nexperia-price",
+                _fig(
+                    prices, {"yaxis": {"title": t["price_multiplier"]}, "xaxis": {"type": "date"}}
+                ),
+                f"{t['price_multiplier']}: chipwar.supply scenario nexperia-2025 (market "
+                "response P/P0 = min(cap, (filled/ordered)^(-1/elasticity))).",
+                list(scn.source) + list(scn.market.source),
+            )
+        )
     plants = pd.DataFrame(summary["plants"])
-    return Section("nexperia", t["nexperia"], charts=[chart], tables={"nexperia_plants": plants})
+    reported = pd.DataFrame(scn.reported)
+    return Section(
+        "nexperia",
+        t["nexperia"],
+        charts=charts,
+        tables={"nexperia_plants": plants, "nexperia_reported": reported},
+    )
 
 
 def section_selfsuff(t: dict[str, str]) -> Section:
@@ -410,9 +441,11 @@ def section_selfsuff(t: dict[str, str]) -> Section:
             }
         )
     tables = {"history_self_sufficiency": hist[hist["series"].str.startswith("self_sufficiency")]}
-    for scenario in ("baseline",):
+    colors = ["33,150,243", "76,175,80", "229,57,53", "255,152,0"]
+    for i, scenario in enumerate(DYNAMICS_SCENARIOS):
         f = run_scenario(scenario, samples=400, seed=0)
         x = f["year"].astype(int).tolist()
+        rgb = colors[i % len(colors)]
         if "self_sufficiency_p5" in f:
             data.append(
                 {
@@ -423,6 +456,7 @@ def section_selfsuff(t: dict[str, str]) -> Section:
                     "y": f["self_sufficiency_p95"].round(4).tolist(),
                     "showlegend": False,
                     "name": f"{scenario} p95",
+                    "legendgroup": scenario,
                 }
             )
             data.append(
@@ -432,7 +466,8 @@ def section_selfsuff(t: dict[str, str]) -> Section:
                     "x": x,
                     "line": {"width": 0},
                     "fill": "tonexty",
-                    "fillcolor": "rgba(33,150,243,0.2)",
+                    "fillcolor": f"rgba({rgb},0.15)",
+                    "legendgroup": scenario,
                     "y": f["self_sufficiency_p5"].round(4).tolist(),
                     "name": f"{scenario} {t['band']}",
                 }
@@ -442,6 +477,8 @@ def section_selfsuff(t: dict[str, str]) -> Section:
                 "type": "scatter",
                 "mode": "lines",
                 "x": x,
+                "legendgroup": scenario,
+                "line": {"color": f"rgb({rgb})"},
                 "name": f"{scenario} {t['median']}",
                 "y": f["self_sufficiency"].round(4).tolist(),
             }
@@ -450,11 +487,15 @@ def section_selfsuff(t: dict[str, str]) -> Section:
     chart = Chart(
         "selfsuff",
         _fig(data, {"yaxis": {"title": "self-sufficiency", "tickformat": ".0%"}}),
-        "IC self-sufficiency: history (chipwar.dynamics.history) and the baseline scenario "
-        "(chipwar.dynamics.api.run_scenario, 400 samples, seed 0).",
+        "IC self-sufficiency: history (chipwar.dynamics.history) and the dynamics scenarios "
+        f"{', '.join(DYNAMICS_SCENARIOS)} (chipwar.dynamics.api.run_scenario, median and "
+        "5-95 % band of 400 samples, seed 0).",
         list(dict.fromkeys(srcs)),
     )
     return Section("selfsuff", t["selfsuff"], charts=[chart], tables=tables)
+
+
+DYNAMICS_SCENARIOS = ["baseline", "no-subsidy", "controls-lifted", "controls-tightened"]
 
 
 SECTIONS: list[tuple[str, Callable[[dict[str, str]], Section]]] = [
