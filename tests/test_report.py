@@ -111,3 +111,26 @@ def test_bad_language_is_a_clear_error(cli, tmp_path: Path) -> None:  # type: ig
     res = cli("report", "-o", str(tmp_path / "x.html"), "--lang", "fr")
     assert res.code == 2 and "fr" in res.err and "Traceback" not in res.err
     assert not (tmp_path / "x.html").exists()
+
+
+def test_output_that_is_a_directory_is_a_clear_error(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    res = cli("report", "-o", str(tmp_path))
+    assert res.code == 2 and "--output" in res.err and "Traceback" not in res.err
+
+
+def test_a_section_without_its_engine_becomes_a_notice() -> None:
+    from chipwar.report.build import _safe
+
+    t = strings("en")
+
+    def missing(_: dict[str, str]):  # type: ignore[no-untyped-def]
+        raise ImportError("No module named 'chipwar.supply'")
+
+    def broken(_: dict[str, str]):  # type: ignore[no-untyped-def]
+        raise ValueError("bad scenario")
+
+    s = _safe("nexperia", missing, t)
+    assert not s.available and t["unavailable"] in s.note and "chipwar.supply" in s.note
+    s = _safe("nexperia", broken, t)
+    assert not s.available and t["failed"] in s.note and "bad scenario" in s.note
+    assert s.charts == []
