@@ -367,8 +367,6 @@ def compute_tco_metric(params: dict[str, Any], knob: str, value: float) -> Model
     rows = frame[["chip", "site", metric]].to_dict(orient="records")
     return Modelled(
         value=_aggregate(frame[metric], how),
-        low=float(frame[metric].min()),
-        high=float(frame[metric].max()),
         sources=_tco_sources(frame),
         basis=f"{how} of tco_frame.{metric} over {len(frame)} chip x site rows",
         rows=rows,
@@ -386,8 +384,6 @@ def compute_tco_ratio(params: dict[str, Any], knob: str, value: float) -> Modell
     rows = frame.assign(ratio=ratio)[["chip", "site", num, den, "ratio"]].to_dict(orient="records")
     return Modelled(
         value=_aggregate(ratio, how),
-        low=float(ratio.min()),
-        high=float(ratio.max()),
         sources=_tco_sources(frame),
         basis=f"{how} of {num} / {den} over chips x sites",
         rows=rows,
