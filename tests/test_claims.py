@@ -248,6 +248,11 @@ def test_cli_claims_json(cli) -> None:  # type: ignore[no-untyped-def]
     need = {"id", "article", "quote", "claimed", "modelled", "verdict", "reason", "sources"}
     assert all(need <= set(r) for r in rows)
     assert {r["verdict"] for r in rows} <= set(VERDICTS)
+    first = rows[0]  # article = title and outlet as printed
+    assert (
+        first["article"] == f"{first['title']} ({first['outlet']})"
+        and first["outlet"] == "科技直擊"
+    )
 
 
 def test_cli_claims_one_id_with_flip(cli) -> None:  # type: ignore[no-untyped-def]

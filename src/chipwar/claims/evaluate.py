@@ -49,7 +49,10 @@ class Result:
         c, m = self.claim, self.modelled
         return {
             "id": c.id,
-            "article": _article(c),
+            "article": "{title} ({outlet})".format(**_article(c)),
+            "article_id": c.article,
+            "title": _article(c)["title"],
+            "outlet": _article(c)["outlet"],
             "voice": c.voice,
             "quote": c.quote,
             "paraphrase": c.paraphrase,

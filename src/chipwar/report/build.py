@@ -574,7 +574,7 @@ def build_report(
     claims_sec, rows, _ = claims_section(t)
     cited = sorted(
         {s for r in rows for s in r["sources"]}
-        | {r["article"]["id"] for r in rows}
+        | {r["article_id"] for r in rows}
         | {s for sec in [*sections, claims_sec] for c in sec.charts for s in c.sources}
     )
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
