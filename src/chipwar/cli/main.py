@@ -42,24 +42,19 @@ for module in (data, compute, workloads, controls, screening, supply, dynamics, 
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; a ChipwarError prints one clear message and exits non-zero (no traceback)."""
+    """Run the CLI and return its exit code.
+
+    Usage errors (bad flags, bad choices) are reported by Typer/Click with exit code 2; a
+    ChipwarError prints one ``error: ...`` line and exits 2. Tracebacks are for bugs only.
+    """
     try:
-        app(args=argv, standalone_mode=False)
+        app(args=argv, prog_name="chipwar", standalone_mode=True)
+    except SystemExit as exc:
+        code = exc.code
+        return code if isinstance(code, int) else (0 if code is None else 1)
     except ChipwarError as exc:
         stderr.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         return exc.exit_code
-    except typer.Exit as exc:
-        return exc.exit_code
-    except typer.Abort:
-        stderr.print("aborted")
-        return 130
-    except Exception as exc:  # click usage errors arrive here in non-standalone mode
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show(file=sys.stderr)
-            return exc.exit_code
-        raise
     return 0
 
 
