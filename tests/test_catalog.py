@@ -106,8 +106,8 @@ def test_required_sites_and_two_outside_china_and_us() -> None:
 def test_chinese_prices_are_in_cny_and_convert_with_the_dated_fx() -> None:
     s = load_sites()["cn-inner-mongolia"]
     assert s.electricity.currency == "CNY"
-    # 0.45 CNY at the 2024 Fed average of 7.1957 CNY per USD (fred-annual-fx).
-    assert s.electricity.price_usd_per_kwh.base == pytest.approx(0.45 / 7.1957, rel=1e-5)
+    # 0.38 CNY (Hohhot data-centre charge) at the 2024 Fed average of 7.1957 CNY per USD.
+    assert s.electricity.price_usd_per_kwh.base == pytest.approx(0.38 / 7.1957, rel=1e-5)
 
 
 def test_ft_subsidy_covers_only_domestic_chips_in_the_three_named_provinces() -> None:
