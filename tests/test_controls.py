@@ -60,6 +60,30 @@ def test_a800_h800_shippable_under_2022_rule_not_under_2023_rule(chip: str) -> N
     assert after["license_exception"] is None
 
 
+@pytest.mark.parametrize("chip", ["nvidia-a800", "nvidia-h800", "nvidia-a100-sxm"])
+def test_datacenter_parts_under_licence_from_23_oct_2023_notice(chip: str) -> None:
+    # NVIDIA 8-K of 24 Oct 2023 (nvidia-2023-10-24-8k): the IFR's requirements for TPP >= 4800
+    # data-center products applied immediately from 23 Oct, before the 17 Nov effective date.
+    day_before = one(chip, "CN", "2023-10-22")
+    assert day_before["rule_version"] == "us-bis-2023-01-17-macau"
+    row = one(chip, "CN", "2023-10-23")
+    assert row["rule_version"] == "us-bis-2023-10-23-datacenter-immediate"
+    assert row["license_required"] is True
+    assert any(r.startswith("dc-tpp4800-immediate: TPP") for r in row["reasons"])
+    assert one(chip, "SA", "2023-10-30")["license_required"] is True  # D:1/D:4 too
+
+
+def test_rtx_4090_not_caught_by_the_23_oct_2023_notice() -> None:
+    # The notice covered data-center products only; the 4090 waits for 17 Nov 2023.
+    row = one("nvidia-rtx-4090", "CN", "2023-10-30")
+    assert row["license_required"] is False
+    assert (
+        "dc-tpp4800-immediate: applies only to ICs designed or marketed for data centers"
+        in (row["reasons"])
+    )
+    assert one("nvidia-rtx-4090", "CN", "2023-11-17")["license_required"] is True
+
+
 def test_h20_below_2023_thresholds_then_under_licence_from_april_2025() -> None:
     # H20: TPP 2,368, PD 2.91 (tomshw-2023-h20-l20-l2, swkelly-chipdata) sits under 3A090.b.
     row = one("nvidia-h20", "CN", "2024-06-01")
@@ -144,10 +168,12 @@ def test_ai_diffusion_tiers_never_took_effect() -> None:
 
 def test_timeline_of_a800_and_h20() -> None:
     a800 = timeline("nvidia-a800", "CN")
-    assert len(a800) == 2  # later letters add requirements but do not change its status
-    assert [(e["date"], e["license_required"]) for e in a800[:2]] == [
-        (dt.date(2022, 10, 7), False),
-        (dt.date(2023, 11, 17), True),
+    # 23 Oct 2023: licence by notice (still "not 3A090" under the 2022 text); 17 Nov: 3A090.a.
+    # Later letters add requirements but do not change its status.
+    assert [(e["date"], e["license_required"], e["eccn"]) for e in a800] == [
+        (dt.date(2022, 10, 7), False, "not 3A090"),
+        (dt.date(2023, 10, 23), True, "not 3A090"),
+        (dt.date(2023, 11, 17), True, "3A090.a"),
     ]
     h20 = timeline("nvidia-h20", "CN")
     assert [e["date"] for e in h20] == [

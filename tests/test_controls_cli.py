@@ -60,7 +60,8 @@ def test_timeline_json(cli) -> None:  # type: ignore[no-untyped-def]
     assert r.code == 0, r.err
     events = r.json()
     assert events[0]["date"] == "2022-10-07" and events[0]["status"] == "no licence required"
-    assert events[1]["date"] == "2023-11-17" and events[1]["license_required"] is True
+    assert events[1]["date"] == "2023-10-23" and events[1]["license_required"] is True
+    assert events[2]["date"] == "2023-11-17" and events[2]["eccn"] == "3A090.a"
 
 
 def test_rules_list_and_show(cli) -> None:  # type: ignore[no-untyped-def]

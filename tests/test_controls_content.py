@@ -45,6 +45,17 @@ def test_ear99_us_content_does_not_count_except_north_korea_syria() -> None:
     assert ir["threshold"] == 0.10 and ir["applies"]
 
 
+def test_cuba_ten_percent_with_ear99_from_october_2019() -> None:
+    # BIS Cuba rule of Oct 2019 (cubatrade-2019-cuba-de-minimis): 10 %, EAR99 content counted.
+    frame = bom(("cpu", "US", 12, "EAR99", 0), ("rest", "ES", 88, "EAR99", 0))
+    now = regime(frame, "CU", "2020-01-01", DM)
+    assert now["threshold"] == 0.10 and now["share"] == pytest.approx(0.12) and now["applies"]
+    # Before it, Cuba falls to the general row: 25 %, EAR99 not counted
+    # (bis-de-minimis-guidelines-2015).
+    then = regime(frame, "CU", "2018-01-01", DM)
+    assert then["threshold"] == 0.25 and then["share"] == 0 and not then["applies"]
+
+
 def test_zero_de_minimis_eccn() -> None:
     frame = bom(("tech", "US", 0.5, "9E003", 0), ("rest", "FR", 99.5, "EAR99", 0))
     row = regime(frame, "CN", "2025-01-01", DM)
@@ -54,11 +65,14 @@ def test_zero_de_minimis_eccn() -> None:
 
 def test_rare_earth_rule_dates_and_threshold() -> None:
     # 0.1 % of value, Chinese-origin rare earths (mofcom-2025-61-rare-earth); applicable from
-    # 1 Dec 2025 but suspended 10 Nov 2025 - 10 Nov 2026 (mofcom-2025-70).
+    # 1 Dec 2025 but suspended at once by No. 70 of 7 Nov 2025 until 10 Nov 2026
+    # (mofcom-2025-70; chemradar and CNA: "effective immediately").
     frame = bom(("magnet", "CN", 1.0, "EAR99", 1.0), ("rest", "JP", 999.0, "EAR99", 0))
     frame.loc[1, "rare_earth_origin"] = "JP"
     announced = regime(frame, "US", "2025-10-20", RE)
     assert announced["status"] == "not-yet-applicable" and not announced["applies"]
+    assert regime(frame, "US", "2025-11-06", RE)["status"] == "not-yet-applicable"
+    assert regime(frame, "US", "2025-11-07", RE)["status"] == "suspended"
     suspended = regime(frame, "US", "2025-12-15", RE)
     assert suspended["status"] == "suspended" and suspended["would_apply"]
     assert not suspended["applies"]

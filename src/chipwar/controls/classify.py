@@ -212,6 +212,8 @@ def decide(
         else:
             by_class = np.zeros(n)
         crit = _any([_condition(metrics[c.metric], c) for c in r.any_of], n)
+        if r.scope != "any":
+            crit = np.where(_in_scope(r.scope, datacenter), crit, 0.0)
         trig = _any([by_class, crit], n)
         triggers.append(trig)
         code = np.full(n, -1)
@@ -333,7 +335,10 @@ def _requirement_reasons(d: Decision, j: int, eccn: str) -> list[str]:
             )
             lines.append(f"{r.id}: {eccn} to {dest} needs a licence ({r.policy}){ex} [{r.cite}]")
             continue
-        if r.any_of:
+        if r.any_of and not _in_scope(r.scope, d.datacenter[j : j + 1])[0]:
+            what = "data centers" if r.scope == "datacenter" else "non-data-center ICs"
+            lines.append(f"{r.id}: applies only to ICs designed or marketed for {what}")
+        elif r.any_of:
             hits, misses = [], []
             for c in r.any_of:
                 v = d.metrics[c.metric][j]
@@ -587,6 +592,7 @@ def classify_reference(
     required = False
     reqs = active if active is not None else active_requirements(version, book, destination, date)
     for r in reqs:
-        if (eccn is not None and eccn in r.eccn) or any(holds(c) for c in r.any_of):
+        in_scope = r.scope == "any" or (r.scope == "datacenter") == dc
+        if (eccn is not None and eccn in r.eccn) or (in_scope and any(holds(c) for c in r.any_of)):
             required = True
     return (eccn or f"not {_family(version)}", required)

@@ -110,7 +110,16 @@ def content_shares(
     rows = []
     for regime in book.regimes.values():
         period = period_at(regime, day)
-        t = next((t for t in regime.thresholds if book.matches(t.destinations, dest)), None)
+        t = next(
+            (
+                t
+                for t in regime.thresholds
+                if book.matches(t.destinations, dest)
+                and (t.valid_from is None or t.valid_from <= day)
+                and (t.valid_until is None or day <= t.valid_until)
+            ),
+            None,
+        )
         if t is None:
             continue
         reasons: list[str] = []

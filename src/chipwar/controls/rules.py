@@ -89,6 +89,7 @@ class Requirement(Strict):
     id: str
     eccn: list[str] = []
     any_of: list[Condition] = []
+    scope: Scope = "any"
     destinations: list[str] = Field(min_length=1)
     valid_from: dt.date | None = None
     valid_until: dt.date | None = None
@@ -131,6 +132,8 @@ class ContentThreshold(Strict):
     threshold: float = Field(ge=0, le=1)
     counts: Literal["controlled-us-origin", "all-us-origin", "cn-rare-earth"]
     comparison: Literal[">", ">="]
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
     cite: str = ""
     source: SourceIds
     note: str = ""
