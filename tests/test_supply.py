@@ -314,3 +314,40 @@ def test_cli_run_daily_paths(cli, chain_file) -> None:  # type: ignore[no-untype
     assert len(plant["daily_output"]) == 30
     assert plant["daily_output"][7] == pytest.approx(10.0)
     assert plant["daily_output"][8] == pytest.approx(0.0)
+
+
+def test_cli_negative_seed_and_top_are_clear_errors(cli, chain_file) -> None:  # type: ignore[no-untyped-def]
+    r = cli("supply", "run", str(chain_file), "--samples", "3", "--seed", "-1")
+    assert r.code == 2 and "--seed" in r.err and "-1" in r.err and "Traceback" not in r.err
+    r = cli("supply", "critical", str(chain_file), "--top", "-2")
+    assert r.code == 2 and "--top" in r.err and "Traceback" not in r.err
+
+
+def test_progress_bar_only_on_a_terminal(cli, chain_file, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from chipwar.cli import supply as supply_cli
+
+    # piped (the test harness is not a TTY): no bar, nothing on stderr, JSON on stdout
+    r = cli("supply", "run", str(chain_file), "--samples", "4", "--seed", "1", "-f", "json")
+    assert r.code == 0 and r.err == "" and r.json()["samples"] == 4
+    with supply_cli._progress("x") as bar:
+        assert bar is None
+    # on a terminal: the context hands the engine a callable that advances a Rich bar
+    monkeypatch.setattr(supply_cli, "progress_enabled", lambda: True)
+    with supply_cli._progress("x") as bar:
+        assert callable(bar)
+        bar(3, 10)
+
+
+def test_cli_samples_are_deterministic_per_seed(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import yaml
+
+    raw = copy.deepcopy(CHAIN)
+    raw["nodes"][1]["inventory_days"] = {"low": 2, "base": 5, "high": 9}
+    path = tmp_path / "spread.yaml"
+    path.write_text(yaml.safe_dump(raw))
+    args = ("supply", "run", str(path), "--samples", "25", "-f", "json")
+    a, b, c = (cli(*args, "--seed", s).json() for s in ("7", "7", "8"))
+    assert a == b  # same seed: identical plants, percentiles and parts
+    lost_a = a["plants"][0]["percentiles"]["lost_units"]
+    assert lost_a["p5"] < lost_a["p95"]  # the stock spread is really sampled
+    assert lost_a != c["plants"][0]["percentiles"]["lost_units"]

@@ -62,6 +62,8 @@ def run_cmd(
 
     if samples < 1:
         raise InputError("--samples", samples, "an integer >= 1")
+    if seed < 0:
+        raise InputError("--seed", seed, "an integer >= 0")
     if days is not None and days < 1:
         raise InputError("--days", days, "an integer >= 1")
     net = _load(file)
@@ -111,6 +113,8 @@ def critical_cmd(
         raise InputError("--days", days, "an integer >= 1")
     if outage_days is not None and outage_days < 1:
         raise InputError("--outage-days", outage_days, "an integer >= 1")
+    if top < 0:
+        raise InputError("--top", top, "an integer >= 0 (0: all rows)")
     net = _load(file)
     with _progress("removing nodes") as bar:
         rows = criticality(net, days, outage_days=outage_days, progress=bar)

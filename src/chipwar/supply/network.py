@@ -14,7 +14,7 @@ from typing import cast
 import numpy as np
 import numpy.typing as npt
 
-from chipwar.errors import ScenarioError
+from chipwar.errors import ScenarioError, UnknownIdError
 from chipwar.supply.scenario import Scenario, Selector, Shock, Spread, Value
 
 FloatArray = npt.NDArray[np.float64]
@@ -420,9 +420,7 @@ def select_nodes(
         if owned_by is not None:
             try:
                 shares = owned_by(list(sel.owned_by), date, sel.min_share)
-            except (
-                Exception
-            ):  # unknown owner ids in the controls data: fall back to the owner field
+            except UnknownIdError:  # owner not in the controls data: use the owner field only
                 shares = {}
         for i, n in enumerate(scn.nodes):
             direct = n.owner in owners or n.entity in owners

@@ -38,6 +38,8 @@ def run(
     """Simulate ``samples`` replications (base values when samples == 1)."""
     if samples < 1:
         raise InputError("samples", samples, "an integer >= 1")
+    if seed is not None and seed < 0:
+        raise InputError("seed", seed, "an integer >= 0")
     if days is not None and days < 1:
         raise InputError("days", days, "an integer >= 1")
     draws = draw(net, samples, seed)
