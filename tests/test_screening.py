@@ -222,6 +222,12 @@ def test_owned_by_contract() -> None:
         ("長江存儲科技有限責任公司", "ymtc", "traditional→simplified"),
         ("Wingtec Technology", "wingtech", "fuzzy"),
         ("安世中國", "nexperia-china", "traditional→simplified"),
+        ("SMIC", "smic", "exact alias"),
+        ("Semiconductor Manufacturing International", "smic", "exact name"),
+        ("International Semiconductor Manufacturing Corp", "smic", "fuzzy 1.00"),  # word order
+        ("Zhongxin Guoji", "smic", "pinyin"),
+        ("Technologies Huawei", "huawei-technologies", "fuzzy 1.00"),
+        ("Huawie Technologies", "huawei-technologies", "fuzzy"),  # typo
     ],
 )
 def test_name_variants_find_the_same_party(query: str, entity: str, reason: str) -> None:
@@ -239,6 +245,22 @@ def test_three_wingtech_spellings_give_identical_status() -> None:
 
 def test_generic_word_alone_matches_nothing() -> None:
     assert screen(["Technology"], IN_FORCE)[0]["entity_id"] is None
+
+
+def test_extra_distinctive_words_make_a_weak_low_match() -> None:
+    # "Huawei Fan Club Ltd": token_set alone would give 1.0 (alias 'Huawei' is a subset); the
+    # coverage factor (1 of 3 distinctive words) halves it towards 0.55 and names the extras.
+    assert screen(["Huawei Fan Club Ltd"], IN_FORCE)[0]["entity_id"] is None  # below 0.8
+    row = screen(["Huawei Fan Club Ltd"], IN_FORCE, min_score=0.5)[0]
+    assert row["entity_id"] == "huawei-technologies"
+    assert row["score"] < 0.6
+    assert "weak: 'fan', 'club' not in the listed name" in row["reason"]
+
+
+def test_similar_looking_names_do_not_match() -> None:
+    assert screen(["Cambridge"], IN_FORCE, min_score=0.5)[0]["entity_id"] is None
+    assert screen(["Cambridge Technologies Ltd"], IN_FORCE)[0]["entity_id"] is None
+    assert screen(["Cambricon"], IN_FORCE)[0]["entity_id"] == "cambricon"
 
 
 # ---------------------------------------------------------------- loaders and bad input

@@ -7,8 +7,11 @@ exact index of every normalised variant and from token blocking (a sparse query-
 token-variant product) followed by vectorised fuzzy scoring (rapidfuzz ``cpdist``), so the cost
 grows with the number of candidate pairs, not with queries × entries.
 
-Fuzzy score = 0.6·token_set_ratio + 0.4·token_sort_ratio, in [0, 1] (a subset of tokens alone
-cannot reach 1).
+Fuzzy score = (0.6·token_set_ratio + 0.4·token_sort_ratio) × (0.5 + 0.5·coverage), in [0, 1],
+where coverage = share of the query's distinctive Latin words (not generic, not legal forms) that
+appear, exactly or within one typo, in the candidate: extra words such as "Fan Club" in
+"Huawei Fan Club Ltd" pull the score down and are named in the reason ("weak: ..."). A name whose
+words are a reordering of a listed name matches exactly ("word order").
 """
 
 from __future__ import annotations
@@ -105,6 +108,58 @@ def _strip_forms(text: str) -> str:
     return _SPACE.sub(" ", out).strip()
 
 
+def sorted_key(key: str) -> str:
+    """The words of a normalised key in sorted order (word-order-insensitive exact key)."""
+    return " ".join(sorted(key.split()))
+
+
+def coverage(query_key: str, candidate_key: str) -> tuple[float, list[str]]:
+    """Share of the query's distinctive Latin words found in the candidate, and those missing.
+
+    A word is distinctive when it has 2+ letters, is not generic (``_GENERIC``) and the query is
+    not CJK; it is found when some candidate word equals it or is within one edit-like typo
+    (rapidfuzz ratio >= 80). CJK queries are not penalised (coverage 1).
+    """
+    if has_cjk(query_key):
+        return 1.0, []
+    all_words = [w for w in dict.fromkeys(query_key.split()) if len(w) >= 2]
+    words = [w for w in all_words if w not in _GENERIC]
+    cand = candidate_key.split()
+
+    def absent(ws: list[str], other: list[str]) -> list[str]:
+        return [w for w in ws if not any(w == c or fuzz.ratio(w, c) >= 80 for c in other)]
+
+    if words:
+        missing = absent(words, cand)
+        return (len(words) - len(missing)) / len(words), missing
+    if not all_words:
+        return 1.0, []
+    # Only generic words: both names must use the same words (either direction counts).
+    missing = absent(all_words, cand)
+    extra = absent([c for c in cand if len(c) >= 2], all_words)
+    total = len(all_words) + len([c for c in cand if len(c) >= 2])
+    return 1.0 - (len(missing) + len(extra)) / max(total, 1), missing + [f"+{w}" for w in extra]
+
+
+def fuzzy_score(query_key: str, candidate_key: str) -> tuple[float, list[str]]:
+    """(0.6·token_set + 0.4·token_sort)/100 × (0.5 + 0.5·coverage), and the missing words."""
+    base = (
+        0.6 * fuzz.token_set_ratio(query_key, candidate_key)
+        + 0.4 * fuzz.token_sort_ratio(query_key, candidate_key)
+    ) / 100.0
+    cov, missing = coverage(query_key, candidate_key)
+    return base * (0.5 + 0.5 * cov), missing
+
+
+def _weak_text(missing: list[str]) -> str:
+    """'; weak: ...' naming query words absent from the candidate (and '+' candidate words)."""
+    lost = [repr(w) for w in missing if not w.startswith("+")]
+    extra = [repr(w[1:]) for w in missing if w.startswith("+")]
+    parts = [f"{', '.join(lost)} not in the listed name"] if lost else []
+    parts += [f"{', '.join(extra)} not in the query"] if extra else []
+    return f"; weak: {'; '.join(parts)}" if parts else ""
+
+
 def pinyin(text: str) -> str:
     """Space-separated toneless pinyin of the CJK characters (other words kept as they are)."""
     from pypinyin import lazy_pinyin
@@ -161,6 +216,7 @@ class NameIndex:
     ids: list[str]
     variants: list[Variant] = field(default_factory=list)
     exact: dict[str, list[int]] = field(default_factory=dict)  # key -> variant indices
+    reordered: dict[str, list[int]] = field(default_factory=dict)  # sorted words -> variants
     _token_ids: dict[str, int] = field(default_factory=dict)
     _matrix: sp.csr_matrix | None = None  # variants × tokens (binary)
     _df: np.ndarray | None = None
@@ -186,6 +242,8 @@ class NameIndex:
             compact = v.key.replace(" ", "")
             if compact != v.key:
                 index.exact.setdefault(compact, []).append(v_i)
+            if v.kind != "pinyin" and " " in v.key:
+                index.reordered.setdefault(sorted_key(v.key), []).append(v_i)
         index._build_tokens()
         return index
 
@@ -248,6 +306,10 @@ class NameIndex:
                 if compact != key:
                     for v_i in self.exact.get(compact, ()):
                         offer(q, v_i, *self._exact_reason(self.variants[v_i], trad[q], False))
+                    for v_i in self.reordered.get(sorted_key(key), ()):
+                        v = self.variants[v_i]
+                        what = "name" if v.kind == "name" else "alias"
+                        offer(q, v_i, 0.97, f"exact {what} in another word order ({v.label!r})")
 
         # 2. token blocking -> candidate pairs -> vectorised fuzzy scores.
         cap = max_df if max_df is not None else max(50, int(0.002 * len(self.variants)))
@@ -255,9 +317,15 @@ class NameIndex:
         qcols: list[int] = []
         qtexts = [k if p is None else p for k, p in zip(keys, pin_keys, strict=True)]
         for q, text in enumerate(qtexts):
-            for t in set(tokens(text)):
+            toks = set(tokens(text))
+            usable = [t for t in toks if t not in _GENERIC]
+            # A name made only of generic words ("Semiconductor Manufacturing International")
+            # blocks on those words (2+ words; still subject to the document-frequency cap).
+            if not usable and len(text.split()) >= 2:
+                usable = list(toks)
+            for t in usable:
                 col = self._token_ids.get(t)
-                if col is not None and self._df[col] <= cap and t not in _GENERIC:
+                if col is not None and self._df[col] <= cap:
                     qrows.append(q)
                     qcols.append(col)
         if qrows:
@@ -293,10 +361,16 @@ class NameIndex:
             for k, s in zip(keep.tolist(), score.tolist(), strict=True):
                 q, v_i = int(qi[k]), int(vi[k])
                 v = self.variants[v_i]
+                # Coverage (few pairs pass the cut above, so a Python step here is cheap).
+                cov, missing = coverage(left[k], right[k])
+                s *= 0.5 + 0.5 * cov
+                if s < min_score:
+                    continue
                 how = "pinyin, " if (v.kind == "pinyin") != (pin_keys[q] is not None) else ""
                 if trad[q]:
                     how = "traditional→simplified, " + how
-                offer(q, v_i, round(s, 4), f"{how}fuzzy token_set {s:.2f} ({v.kind} {v.label!r})")
+                weak = _weak_text(missing)
+                offer(q, v_i, round(s, 4), f"{how}fuzzy {s:.2f} ({v.kind} {v.label!r}){weak}")
 
         out: list[list[Match]] = []
         for q in range(nq):
@@ -325,7 +399,7 @@ def pairwise_reference(
         qk = normalize(q)
         best: tuple[int, float] | None = None
         for j, k in enumerate(keys):
-            s = (0.6 * fuzz.token_set_ratio(qk, k) + 0.4 * fuzz.token_sort_ratio(qk, k)) / 100
+            s = fuzzy_score(qk, k)[0]
             if s >= min_score and (best is None or s > best[1]):
                 best = (j, s)
         out.append(best)
