@@ -95,6 +95,48 @@ def test_calibrate_and_backtest(cli) -> None:  # type: ignore[no-untyped-def]
     assert back["backtest_errors"]["mae_pp"] >= 0
 
 
+def test_backtest_persistence_benchmark_by_hand() -> None:
+    _fit, table = api.backtest("baseline", until=2021, last=2024)
+    # the only observation <= 2021 is IDC's non-GPU share 8.1 % (idc-2021-10-cn-accelerated-
+    # server-h1): persistence carries it to every series and year
+    assert np.allclose(table["persistence_pct"], 8.1)
+    observed = table["observed_pct"].to_numpy()
+    err = api.backtest_errors(table)
+    assert err["persistence_mae_pp"] == pytest.approx(np.mean(np.abs(8.1 - observed)))
+    assert err["mae_pp"] == pytest.approx(np.mean(np.abs(table["forecast_pct"] - observed)))
+    assert err["bias_pp"] == pytest.approx(np.mean(table["forecast_pct"] - observed))
+    # 2022: 11.0, 2023: 8, 10, 19, 2024: 31 -> persistence MAE (2.9+0.1+1.9+10.9+22.9)/5
+    assert err["persistence_mae_pp"] == pytest.approx(7.74)
+
+
+def test_identifiability_report() -> None:
+    full = api.calibrate("baseline")
+    ident = full.identifiability().set_index("parameter")
+    # alpha is pinned by the data; the 7 points leave eta mostly to its prior
+    assert ident.loc["alpha_domestic", "data_share"] > 0.9
+    assert ident.loc["ecosystem_learning", "data_share"] < 0.5
+    assert np.isfinite(full.data_condition) and full.data_condition > 1
+    corr = full.correlation()
+    assert np.allclose(corr, corr.T) and np.allclose(np.diag(corr), 1.0)
+    # one observation (<= 2021) cannot identify three parameters: the data-only information
+    # matrix is singular and beta/eta come from the prior
+    early = api.calibrate("baseline", until=2021)
+    assert early.n_obs == 1 and early.data_condition == float("inf")
+    ident = early.identifiability().set_index("parameter")
+    assert ident.loc["beta", "data_share"] < 0.1
+    assert ident.loc["ecosystem_learning", "data_share"] < 0.01
+
+
+def test_calibrate_json_reports_identifiability(cli) -> None:  # type: ignore[no-untyped-def]
+    res = cli("dynamics", "calibrate", "--until", "2023", "--last", "2025", "--format", "json")
+    assert res.code == 0, res.err
+    out = res.json()
+    assert out["n_observations"] == len(out["fit"]) == 5
+    assert {r["parameter"] for r in out["identifiability"]} == set(out["correlation"])
+    assert out["backtest_errors"]["persistence_mae_pp"] >= 0
+    assert {r["year"] for r in out["backtest"]} == {2024, 2025}
+
+
 def test_history_command(cli) -> None:  # type: ignore[no-untyped-def]
     res = cli("dynamics", "history", "--format", "json")
     assert res.code == 0
@@ -111,6 +153,8 @@ def test_seed_forecasts_beside_model(cli) -> None:  # type: ignore[no-untyped-de
     assert [r["metric"] for r in rows] == ["self_sufficiency", "domestic_share_ai_accelerators"]
     for r in rows:
         assert 0 <= r["probability"] <= 1 and r["p5"] <= r["p50"] <= r["p95"]
+    assert "non-AI trend" in rows[0]["reason"] and "AI market" in rows[0]["reason"]
+    assert "controls lifted" in rows[1]["reason"]
 
 
 def test_forecast_probability_api() -> None:
@@ -172,6 +216,9 @@ def test_bad_scenarios_exit_2(cli, tmp_path: Path, edit: dict[str, object], need
         (["dynamics", "run", "baseline", "--samples", "0"], "--samples: 0"),
         (["dynamics", "history", "self_sufficiency:nobody"], "unknown history series"),
         (["dynamics", "compare", "baseline"], "two or more scenarios"),
+        (["dynamics", "calibrate", "--until", "2025"], "until: 2025"),
+        (["dynamics", "calibrate", "--until", "2021", "--last", "2020"], "last: 2020"),
+        (["dynamics", "calibrate", "--until", "2021", "--last", "2040"], "last: 2040"),
     ],
 )
 def test_bad_cli_input_exit_2(cli, argv: list[str], needle: str) -> None:  # type: ignore[no-untyped-def]

@@ -168,6 +168,33 @@ def test_calibration_recovers_known_parameters_from_model_data() -> None:
     for name, value in zip(fit.names, fit.values, strict=True):
         assert value == pytest.approx(truth[name], abs=0.02), name
     assert fit.rmse_pp < 0.1
+    # eleven exact points with a varying subsidy: the data, not the (flat) prior, decide
+    assert (fit.identifiability()["data_share"] > 0.99).all()
+    # a single point cannot identify three parameters
+    one = fit_shares(chips, base, levers, F.YEARS, obs[:1], prior)
+    assert one.data_condition == float("inf")
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    power=st.floats(0, 1), capex=st.floats(0, 0.6), extra_capex=st.floats(0, 0.3),
+    coverage=st.floats(0, 0.9), extra_cov=st.floats(0, 0.1), beta=st.floats(0.1, 4),
+    alpha=st.floats(-4, 4), cap_scale=st.floats(0.1, 10),
+)  # fmt: skip
+def test_more_capex_subsidy_or_coverage_never_lowers_domestic_share(
+    power: float, capex: float, extra_capex: float, coverage: float, extra_cov: float,
+    beta: float, alpha: float, cap_scale: float,
+) -> None:  # fmt: skip
+    params = F.params(beta=beta, alpha_domestic=alpha)
+    params = replace(params, capacity_units=params.capacity_units * cap_scale)
+    chips = F.chips()
+    base = simulate(chips, params, F.levers(power=power, capex=capex, coverage=coverage))
+    more_capex = simulate(chips, params, F.levers(power=power, capex=capex + extra_capex,
+                                                  coverage=coverage))  # fmt: skip
+    more_cov = simulate(chips, params, F.levers(power=power, capex=capex,
+                                                coverage=coverage + extra_cov))  # fmt: skip
+    assert (more_capex.domestic_share >= base.domestic_share - 1e-9).all()
+    assert (more_cov.domestic_share >= base.domestic_share - 1e-9).all()
 
 
 def test_fitted_draws_are_seeded_and_bounded() -> None:

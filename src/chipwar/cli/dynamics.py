@@ -92,7 +92,14 @@ def calibrate(
         "until": until,
         "success": fit.success,
         "rmse_pp": fit.rmse_pp,
+        "n_observations": fit.n_obs,
         "parameters": fit.parameters().to_dict(orient="records"),
+        "identifiability": fit.identifiability().to_dict(orient="records"),
+        "correlation": {
+            a: dict(zip(fit.names, map(float, row), strict=True))
+            for a, row in zip(fit.names, fit.correlation(), strict=True)
+        },
+        "data_condition_number": fit.data_condition,
         "fit": fit.table().to_dict(orient="records"),
     }
     if table is not None:
@@ -104,12 +111,18 @@ def calibrate(
     if format is Format.csv:
         raise InputError("--format", "csv", "table or json (calibrate prints several tables)")
     emit(fit.parameters(), format, title="fitted parameters")
+    emit(
+        fit.identifiability(),
+        format,
+        title=f"identifiability ({fit.n_obs} observations; data-only condition number "
+        f"{fit.data_condition:.3g})",
+    )
     emit(fit.table(), format, title=f"fit (RMSE {fit.rmse_pp:.1f} pp)")
-    if table is not None:
+    if table is not None and until is not None:
         err = api.backtest_errors(table)
         title = (
-            f"backtest {until + 1 if until else ''}-{last}: MAE {err['mae_pp']:.1f} pp, "
-            f"bias {err['bias_pp']:+.1f} pp"
+            f"backtest {until + 1}-{last}: MAE {err['mae_pp']:.1f} pp, "
+            f"bias {err['bias_pp']:+.1f} pp (persistence MAE {err['persistence_mae_pp']:.1f} pp)"
         )
         emit(table, format, title=title)
 
@@ -158,7 +171,7 @@ def claims(
 
     _check_samples(samples)
     table = seed_claims(scenario, samples=samples, seed=seed)
-    cols = ["claim", "year", "threshold", "probability", "p5", "p50", "p95", "scenario"]
+    cols = ["claim", "year", "threshold", "probability", "p5", "p50", "p95", "scenario", "reason"]
     emit(table, format, columns=cols if format is not Format.json else None)
     if format is Format.table:
         stderr.print(f"{samples} draws, seed {seed}; shares are fractions (0.30 = 30 %)")

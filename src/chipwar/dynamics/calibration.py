@@ -7,7 +7,14 @@ Residuals are on the logit scale, one per observation, plus one prior term per f
 
 The model quantity compared is the domestic share of units for unit-based series and the domestic
 share of value for value-based series (see TARGETS). Standard errors come from (J'J)^-1 at the
-optimum. The non-AI self-sufficiency trend is an ordinary least-squares line through the
+optimum, with the prior rows included (a posterior approximation); ``Fit.identifiability`` says
+how much of each parameter's precision comes from the data rather than the prior:
+
+    data_share = 1 - var_posterior / var_prior
+
+and ``Fit.data_condition`` is the condition number of the data-only information matrix J_obs'J_obs
+(large: some combination of parameters is not identified by the observations). The non-AI
+self-sufficiency trend is an ordinary least-squares line through the
 IC Insights series (icinsights-2021-01-china-ic, icinsights-2022-05-china-ic).
 """
 
@@ -68,6 +75,8 @@ class Fit:
     until: int | None
     success: bool
     cost: float
+    prior_sd: Array | None = None
+    data_information: Array | None = None  # J_obs' J_obs at the optimum (data rows only)
 
     @property
     def rmse_pp(self) -> float:
@@ -85,6 +94,44 @@ class Fit:
                 "error_pp": (self.fitted - np.array([o.share for o in self.observations])) * 100,
             }
         )
+
+    @property
+    def n_obs(self) -> int:
+        return len(self.observations)
+
+    def correlation(self) -> Array:
+        """Correlation matrix of the fitted parameters (from the covariance)."""
+        sd = np.sqrt(np.clip(np.diag(self.covariance), 1e-300, None))
+        return np.asarray(self.covariance / np.outer(sd, sd), dtype=float)
+
+    def identifiability(self) -> pd.DataFrame:
+        """Per parameter: prior and posterior s.d. and the share of precision from the data."""
+        prior = self.prior_sd if self.prior_sd is not None else np.full(len(self.names), np.nan)
+        post = self.std_errors
+        share = 1 - post**2 / prior**2
+        corr = self.correlation()
+        others = []
+        for i in range(len(self.names)):
+            j = max((k for k in range(len(self.names)) if k != i),
+                    key=lambda k: abs(corr[i, k]), default=i)  # fmt: skip
+            others.append(f"{self.names[j]} {corr[i, j]:+.2f}" if j != i else "")
+        return pd.DataFrame(
+            {
+                "parameter": self.names,
+                "prior_sd": prior,
+                "posterior_sd": post,
+                "data_share": np.clip(share, 0.0, 1.0),
+                "strongest_correlation": others,
+            }
+        )
+
+    @property
+    def data_condition(self) -> float:
+        """Condition number of J_obs'J_obs (inf when the data alone identify nothing)."""
+        if self.data_information is None:
+            return float("nan")
+        eig = np.linalg.eigvalsh(self.data_information)
+        return float(eig[-1] / eig[0]) if eig[0] > 0 else float("inf")
 
     def parameters(self) -> pd.DataFrame:
         return pd.DataFrame(
@@ -182,6 +229,7 @@ def fit_shares(
     except np.linalg.LinAlgError:
         cov = np.diag(sd**2)
     se = np.sqrt(np.clip(np.diag(cov), 0, None))
+    j_obs = jac[: len(obs)]
     fields = {k: getattr(base, k) for k in Params.__dataclass_fields__}
     for i, name in enumerate(names):
         fields[name] = sol.x[i : i + 1]
@@ -197,6 +245,8 @@ def fit_shares(
         until=until,
         success=bool(sol.success),
         cost=float(sol.cost),
+        prior_sd=sd,
+        data_information=np.asarray(j_obs.T @ j_obs, dtype=float),
     )
 
 
