@@ -145,7 +145,12 @@ def supply_weeks_to_shortage(params: dict[str, Any], knob: str, value: float) ->
         raise DataMissing("the scenario has no shock that cuts supply")
     first = min(cutting, key=lambda s: s.start)
     shock_day = (first.start - scn.start_date).days
-    weeks = (min(stops) - shock_day) / 7.0 if stops else float(scn.days - shock_day) / 7.0
+    if not stops:
+        raise DataMissing(
+            f"no plant stops within the {scn.days}-day horizon of {scn.id}: "
+            "that is no measure of how long inventories last"
+        )
+    weeks = (min(stops) - shock_day) / 7.0
     rows = [
         {k2: p.get(k2) for k2 in ("id", "country", "first_stop_date", "lost_units")}
         for p in summary["plants"]
@@ -155,9 +160,91 @@ def supply_weeks_to_shortage(params: dict[str, Any], knob: str, value: float) ->
         sources=list(scn.source),
         basis=f"{scn.id}: first plant stop after the first supply cut ({first.id}, {first.start})",
         rows=rows,
-        assumptions=["base values of the scenario (no sampling)"]
-        + ([] if stops else ["no plant stopped within the horizon: value is the horizon"]),
+        assumptions=["base values of the scenario (no sampling)"],
     )
+
+
+_UPSTREAM_STOP = ("fab", "assembly_test")
+"""Cover is counted downstream of Nexperia's own back end: distributors, Tier-1s and plants."""
+
+
+def supply_inventory_cover_weeks(params: dict[str, Any], knob: str, value: float) -> Modelled:
+    """Weeks of inventory cover along each customer chain of the scenario: distributor + Tier-1 +
+    plant stock (input and finished), share-weighted over suppliers [weeks]. Base value = median
+    over plants whose chain data do not cite the seed; range = lowest low .. highest high."""
+    from chipwar.claims.evaluate import seed_source_ids
+
+    scn = _supply_scenario(params)
+    k = value if knob == "inventory" else 1.0
+    part = params.get("plant_part")
+    nodes = {n.id: n for n in scn.nodes}
+    suppliers: dict[str, list[tuple[str, float]]] = {}
+    for e in scn.edges:
+        suppliers.setdefault(e.customer, []).append((e.supplier, float(e.share)))
+    seed = seed_source_ids()
+
+    def days(v: Any, default: Any, bound: str) -> float:
+        v = default if v is None else v
+        return float(v) if isinstance(v, int | float) else float(getattr(v, bound))
+
+    def cover(nid: str, bound: str) -> tuple[float, list[str]]:
+        n = nodes[nid]
+        if n.kind in _UPSTREAM_STOP:
+            return 0.0, []
+        d = scn.defaults
+        own = k * (
+            days(n.inventory_days, d.inventory_days, bound)
+            + days(getattr(n, "finished_days", None), d.finished_days, bound)
+        )
+        ups = suppliers.get(nid, [])
+        total = sum(sh for _, sh in ups) or 1.0
+        chain, up = [nid], 0.0
+        for sup, sh in ups:
+            d, c = cover(sup, bound)
+            up += d * sh / total
+            chain += [x for x in c if x not in chain]
+        return own + up, chain
+
+    rows, excluded, sources = [], [], []
+    for n in scn.nodes:
+        if n.kind != "plant" or (part is not None and n.part != part):
+            continue
+        base, chain = cover(n.id, "base")
+        cited = {s for c in chain for s in nodes[c].source}
+        if cited & seed:
+            excluded.append(n.id)
+            continue
+        sources += [s for c in chain for s in nodes[c].source]
+        rows.append(
+            {
+                "plant": n.id,
+                "chain": " <- ".join(chain),
+                "cover_weeks_low": cover(n.id, "low")[0] / 7,
+                "cover_weeks_base": base / 7,
+                "cover_weeks_high": cover(n.id, "high")[0] / 7,
+            }
+        )
+    if not rows:
+        raise DataMissing(f"{scn.id}: no plant chain whose inventory data do not cite the seed")
+    notes = [f"stock downstream of Nexperia's back end ({', '.join(_UPSTREAM_STOP)} excluded)"]
+    if excluded:
+        notes.append(f"chains citing the seed article left out: {', '.join(excluded)}")
+    if scn.alternates:
+        q = np.median([_days(a.qualification_days) + _days(a.ramp_days) for a in scn.alternates])
+        notes.append(f"for comparison: alternates need {q / 30.44:.1f} months to qualify and ramp")
+    return Modelled(
+        value=float(np.median([r["cover_weeks_base"] for r in rows])),
+        low=min(r["cover_weeks_low"] for r in rows),
+        high=max(r["cover_weeks_high"] for r in rows),
+        sources=list(dict.fromkeys(sources)),
+        basis=f"{scn.id}: inventory cover along {len(rows)} customer chains (median of base)",
+        rows=rows,
+        assumptions=notes,
+    )
+
+
+def _days(v: Any) -> float:
+    return float(v) if isinstance(v, int | float) else float(v.base)
 
 
 def supply_peak_price(params: dict[str, Any], knob: str, value: float) -> Modelled:
@@ -298,6 +385,36 @@ def _dynamics_samples(params: dict[str, Any], knob: str, value: float) -> np.nda
     return np.asarray(getattr(out, attr))[:, int(np.searchsorted(years, year))]
 
 
+def _collect_sources(node: Any, out: list[str]) -> None:
+    if isinstance(node, dict):
+        for key, v in node.items():
+            if key == "source" and isinstance(v, list | tuple):
+                out.extend(str(x) for x in v)
+            else:
+                _collect_sources(v, out)
+    elif isinstance(node, list | tuple):
+        for v in node:
+            _collect_sources(v, out)
+
+
+@lru_cache(maxsize=8)
+def dynamics_sources(scenario: str) -> tuple[str, ...]:
+    """Every source id the dynamics scenario cites, plus those of the history series its
+    calibration fits and of the IC Insights self-sufficiency trend (chipwar.dynamics)."""
+    from chipwar.dynamics import api as dyn
+    from chipwar.dynamics.calibration import TARGETS
+    from chipwar.dynamics.history import load_history
+
+    prep = dyn.prepare(scenario)
+    out: list[str] = []
+    _collect_sources(prep.scenario.model_dump(), out)
+    series = [name for name, _ in TARGETS] + ["self_sufficiency:icinsights"]
+    frame = load_history()
+    for src in frame.loc[frame["series"].isin(series), "source"]:
+        out += [x.strip() for x in str(src).split(";") if x.strip()]
+    return tuple(dict.fromkeys(out))
+
+
 def dynamics_value(params: dict[str, Any], knob: str, value: float) -> Modelled:
     """Median and 5-95 % band of a dynamics variable in a year."""
     s = _dynamics_samples(params, knob, value)
@@ -305,6 +422,7 @@ def dynamics_value(params: dict[str, Any], knob: str, value: float) -> Modelled:
         value=float(np.nanmedian(s)),
         low=float(np.nanpercentile(s, 5)),
         high=float(np.nanpercentile(s, 95)),
+        sources=list(dynamics_sources(str(params.get("scenario", "baseline")))),
         basis=f"dynamics {params.get('scenario', 'baseline')}: {params.get('variable')} in "
         f"{params['year']} (median, 5-95 % band of {s.size} samples)",
         assumptions=["calibrated baseline scenario (chipwar.dynamics)"],
@@ -317,6 +435,7 @@ def dynamics_probability(params: dict[str, Any], knob: str, value: float) -> Mod
     p = float(np.mean(s >= float(params["threshold"])))
     return Modelled(
         value=p,
+        sources=list(dynamics_sources(str(params.get("scenario", "baseline")))),
         basis=f"dynamics {params.get('scenario', 'baseline')}: "
         f"P({params.get('variable')} >= {params['threshold']}) in {params['year']}",
         rows=[

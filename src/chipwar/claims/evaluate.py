@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chipwar.claims.evaluators import EVALUATORS, NotCheckable
-from chipwar.claims.ledger import Claim, load_claims
+from chipwar.claims.ledger import Claim, evidence_source_ids, load_claims
 from chipwar.claims.verdict import NOT_CHECKABLE, Modelled, judge, partial_band
 from chipwar.errors import ChipwarError
 
@@ -65,8 +65,9 @@ class Result:
             "modelled_high": None if m is None else m.high,
             "verdict": self.verdict,
             "reason": self.reason,
-            "sources": [] if m is None else _unique(m.sources),
+            "sources": _unique(evidence_source_ids(c) if m is None else m.sources),
             "check": c.check.engine,
+            "tolerance": c.tolerance.describe(),
             "basis": "" if m is None else m.basis,
             "assumption": c.knob.description or c.knob.input,
             "flip": None if self.flip is None else self.flip.text(),
@@ -113,11 +114,63 @@ def evaluate(claim: Claim, knob_value: float | None = None, *, with_flip: bool =
         return Result(
             claim, NOT_CHECKABLE, f"not checkable (evaluator failed: {type(exc).__name__}: {exc})"
         )
+    circular = _circular(m.sources)
+    if circular:
+        return Result(claim, NOT_CHECKABLE, f"not checkable ({circular})", m)
     verdict, reason = judge(claim.claimed, claim.tolerance, m)
     res = Result(claim, verdict, reason, m)
     if with_flip:
         res.flip = flip(claim, verdict, knob_value)
+        res.reason += _edge_note(claim, res.flip, knob_value)
     return res
+
+
+BORDERLINE = 0.01
+"""A verdict that flips when its input moves by less than 1 % (or 1 day) is called borderline."""
+
+
+def _edge_note(claim: Claim, f: Flip | None, start: float | None) -> str:
+    if f is None:
+        return ""
+    x0 = identity(f.kind) if start is None else start
+    if f.kind == "scale":
+        near = abs(math.log(f.at / x0)) < math.log1p(BORDERLINE)
+        rel = f.at / x0 - 1
+        move = f"{rel:+.1%}" if abs(rel) >= 0.001 else f"{'+' if rel > 0 else '-'}<0.1%"
+    else:
+        near, move = abs(f.at - x0) <= 1.0, f"{f.at - x0:+.0f} days"
+    if not near:
+        return ""
+    if claim.tolerance.rule == "exact":
+        return f"; exact rule: any change in {f.knob} makes it {f.verdict}"
+    return f"; borderline: {f.knob} {move} makes it {f.verdict}"
+
+
+def seed_source_ids() -> set[str]:
+    """Source ids of the seed articles themselves (claims under test, not evidence)."""
+    from chipwar.catalog.sources import load_sources
+
+    return {c.article for c in load_claims()} | {s for s in load_sources() if s.startswith("seed-")}
+
+
+def _circular(sources: list[str]) -> str:
+    """Why the evidence cannot test the claim: it cites no source, or only the seed articles and
+    modelling assumptions (a series whose only source is the seed would check it against itself).
+    Empty string when at least one independent source is cited."""
+    from chipwar.catalog.sources import load_sources
+
+    if not sources:
+        return "the check cites no source for the data it used"
+    bib, seed = load_sources(), seed_source_ids()
+    independent = [
+        s for s in sources if s not in seed and (s not in bib or bib[s].kind != "assumption")
+    ]
+    if independent:
+        return ""
+    return (
+        "circular: the data's only sources are the seed article and modelling assumptions "
+        f"({', '.join(_unique(sources))})"
+    )
 
 
 def _state(claim: Claim, x: float) -> tuple[str, int, float]:

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from chipwar.claims.verdict import Modelled
@@ -196,6 +197,13 @@ def evidence(params: dict[str, Any], knob: str, value: float) -> Modelled:
         rows=rows,
         assumptions=notes,
     )
+
+
+@evaluator("unavailable", engine="chipwar.claims (no independent data)", knobs=("none",))
+def unavailable(params: dict[str, Any], knob: str, value: float) -> Modelled:
+    """No independent data measure this claim; ``params.why`` says what exists and why it does
+    not measure the claim (verdict "not checkable")."""
+    raise DataMissing(str(params.get("why", "no independent data for this quantity")))
 
 
 # ------------------------------------------------------------------ catalog (no engine needed)
@@ -495,18 +503,45 @@ def controls_purchasable_share(params: dict[str, Any], knob: str, value: float) 
 
 @evaluator("controls.ownership_share", engine="chipwar.controls.ownership", knobs=("ownership",))
 def controls_ownership_share(params: dict[str, Any], knob: str, value: float) -> Modelled:
-    """Aggregate share of ``target`` held by ``owners`` on ``date`` (ownership engine)."""
+    """Aggregate share of ``target`` held by ``owners`` on ``date`` (ownership engine); cites the
+    ownership edges on the paths, the owners' listing and the affiliates rule."""
     owned_by = require("chipwar.controls.ownership", "owned_by")
+    from chipwar.controls import ownership as own
+
     date = _date(params["date"])
-    shares = owned_by(list(params["owners"]), date, min_share=0.0)
+    owners = [str(o) for o in params["owners"]]
+    shares = owned_by(owners, date, min_share=0.0)
     target = str(params["target"])
     if target not in shares:
-        raise DataMissing(f"{target!r} is not owned by {params['owners']} in the ownership data")
+        raise DataMissing(f"{target!r} is not owned by {owners} in the ownership data")
     share = float(shares[target]) * _scale(knob, "ownership", value)
+    g = own.load_ownership()
+    listed = np.zeros(g.n, dtype=bool)
+    listed[[g.idx(o) for o in owners]] = True
+    paths = own.top_paths(g.matrix(date), g.idx(target), listed)
+    day = own._day(date)
+    sources: list[str] = []
+    for path in paths:
+        for a, b in zip(path.nodes, path.nodes[1:], strict=False):
+            hit = (g.owner == a) & (g.owned == b) & (g.day_from <= day) & (day <= g.day_to)
+            for e in np.nonzero(hit)[0]:
+                sources += g.edge_source[int(e)] if g.edge_source else []
+    try:
+        from chipwar.controls.parties import load_parties
+
+        sources += [s for p in load_parties() if p.id in owners for s in p.source]
+    except ChipwarError:
+        pass
+    rule = own.load_affiliates_rule()
+    sources += list(rule.source)
     return Modelled(
         value=share,
-        basis=f"owned_by({params['owners']}, {date})[{target}]",
-        rows=[{"owner": ", ".join(params["owners"]), "entity": target, "share": share}],
+        sources=list(dict.fromkeys(sources)),
+        basis=f"owned_by({owners}, {date})[{target}]; {rule.name} threshold {rule.threshold:g}",
+        rows=[
+            {"owner": ", ".join(owners), "entity": target, "share": share},
+            *({"path": p.describe(g.names), "share": p.product} for p in paths),
+        ],
         assumptions=["knob scales the aggregate share (one-edge chain)"],
     )
 
@@ -526,6 +561,13 @@ def supply_weeks_to_shortage(params: dict[str, Any], knob: str, value: float) ->
     from chipwar.claims import adapters
 
     return adapters.supply_weeks_to_shortage(params, knob, value)
+
+
+@evaluator("supply.inventory_cover_weeks", engine="chipwar.supply", knobs=("inventory",))
+def supply_inventory_cover_weeks(params: dict[str, Any], knob: str, value: float) -> Modelled:
+    from chipwar.claims import adapters
+
+    return adapters.supply_inventory_cover_weeks(params, knob, value)
 
 
 @evaluator("supply.peak_price", engine="chipwar.supply", knobs=("elasticity",))

@@ -62,9 +62,46 @@ class Claimed(Strict):
         return f"{sym[self.op]} {self.value:g} {self.unit}"
 
 
-class Tolerance(Strict):
-    """Allowed distance outside the claimed interval: absolute (same unit) or relative."""
+def half_last_digit(x: float) -> float:
+    """Half a unit of the last significant digit of ``x`` as written: 0.6 -> 0.05, 0.95 -> 0.005,
+    810 -> 5, 2 -> 0.5 (trailing zeros of an integer are not significant)."""
+    if x == 0:
+        return 0.0
+    text = f"{abs(x):.10g}"
+    if "e" in text:
+        mant, exp = text.split("e")
+        return half_last_digit(float(mant)) * 10.0 ** int(exp)
+    if "." in text:
+        return 0.5 * 10.0 ** -len(text.split(".")[1])
+    digits = text.rstrip("0")
+    return 0.5 * 10.0 ** (len(text) - len(digits))
 
+
+TOLERANCE_RULES: dict[str, tuple[str, float, str]] = {
+    "exact": ("abs", 0.0, "a legal threshold, contract term, official target or yes/no status"),
+    "reported": (
+        "rel",
+        0.03,
+        "an amount quoted from one published report (rounding, FX, revisions)",
+    ),
+    "rounded": (
+        "abs",
+        math.nan,
+        "a figure the text rounds (六成, 70 %, 0.7 美元): half a unit of its last digit",
+    ),
+    "share": ("abs", 0.03, "a share or rate estimated by analysts (3 points between estimates)"),
+    "modelled": ("rel", 0.10, "a quantity computed by an engine from uncertain inputs"),
+    "comparison": ("rel", 0.02, "a 'more than / cheaper than / first' comparison: only round-off"),
+}
+"""Tolerance rules: name -> (abs or rel, width, when it applies). Every shipped claim names one,
+so a tolerance is chosen by the kind of claim, not by the verdict it produces."""
+
+
+class Tolerance(Strict):
+    """Allowed distance outside the claimed interval: a named ``rule`` (TOLERANCE_RULES), or an
+    explicit absolute (same unit) or relative width."""
+
+    rule: Literal["exact", "reported", "rounded", "share", "modelled", "comparison"] | None = None
     abs: float | None = Field(default=None, ge=0)
     rel: float | None = Field(default=None, ge=0)
     partial: float = Field(default=2.0, ge=1)
@@ -72,12 +109,28 @@ class Tolerance(Strict):
 
     @model_validator(mode="after")
     def _one(self) -> Tolerance:
+        if self.rule is not None:
+            kind, width, _ = TOLERANCE_RULES[self.rule]
+            if self.abs is not None or self.rel is not None:
+                raise ValueError(f"rule {self.rule!r} sets the width; drop abs/rel")
+            if math.isfinite(width):
+                object.__setattr__(self, kind, width)
+            return self
         if (self.abs is None) == (self.rel is None):
-            raise ValueError("give exactly one of abs or rel")
+            raise ValueError("give a rule, or exactly one of abs or rel")
         return self
+
+    def describe(self) -> str:
+        """E.g. ``share: abs 0.03``."""
+        if self.rule == "rounded":
+            return "rounded: half a unit of the claimed figure's last digit"
+        width = f"abs {self.abs:g}" if self.abs is not None else f"rel {self.rel:g}"
+        return f"{self.rule}: {width}" if self.rule else width
 
     def width(self, bound: float) -> float:
         """Tolerance at a bound of the claimed interval [claim unit]."""
+        if self.rule == "rounded":
+            return half_last_digit(bound) if math.isfinite(bound) else 0.0
         if self.abs is not None:
             return self.abs
         assert self.rel is not None
@@ -133,7 +186,7 @@ def evidence_source_ids(claim: Claim) -> list[str]:
     def walk(node: Any) -> None:
         if isinstance(node, dict):
             for key, value in node.items():
-                if key == "source" and isinstance(value, list):
+                if key == "source" and isinstance(value, list | tuple):
                     out.extend(str(v) for v in value)
                 else:
                     walk(value)
@@ -158,6 +211,10 @@ def check_data(sources: dict[str, Source]) -> list[str]:
         where = f"claims.yaml[{c.id}]"
         problems += check_source_ids([c.article], where + ".article", sources)
         problems += check_source_ids(evidence_source_ids(c), where + ".check", sources)
+        if c.tolerance.rule is None:
+            problems.append(
+                f"{where}: tolerance.rule is missing; expected one of {', '.join(TOLERANCE_RULES)}"
+            )
         ev = EVALUATORS.get(c.check.engine)
         if ev is None:
             problems.append(
