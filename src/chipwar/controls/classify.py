@@ -107,24 +107,33 @@ def _condition(values: np.ndarray, c: Condition) -> np.ndarray:
     return np.where(np.isnan(values), np.nan, hit.astype(float))
 
 
-def _all(states: list[np.ndarray], n: int) -> np.ndarray:
-    """Kleene AND: 0 if any is 0, 1 if all are 1, else NaN."""
-    if not states:
-        return np.ones(n)
-    s = np.vstack(states)
-    any_false = (s == 0).any(axis=0)
-    all_true = (s == 1).all(axis=0)
-    return np.where(any_false, 0.0, np.where(all_true, 1.0, np.nan))
+_TF = tuple[np.ndarray, np.ndarray]
+_OPS = {">=": np.greater_equal, ">": np.greater, "<": np.less, "<=": np.less_equal}
 
 
-def _any(states: list[np.ndarray], n: int) -> np.ndarray:
-    """Kleene OR: 1 if any is 1, 0 if all are 0, else NaN."""
-    if not states:
-        return np.zeros(n)
-    s = np.vstack(states)
-    any_true = (s == 1).any(axis=0)
-    all_false = (s == 0).all(axis=0)
-    return np.where(any_true, 1.0, np.where(all_false, 0.0, np.nan))
+def _and_tf(states: list[_TF], n: int) -> _TF:
+    """Kleene AND on (known-true, known-false) pairs; empty -> true."""
+    t, f = np.ones(n, dtype=bool), np.zeros(n, dtype=bool)
+    for a, b in states:
+        t &= a
+        f |= b
+    return t, f
+
+
+def _or_tf(states: list[_TF], n: int) -> _TF:
+    """Kleene OR on (known-true, known-false) pairs; empty -> false."""
+    t, f = np.zeros(n, dtype=bool), np.ones(n, dtype=bool)
+    for a, b in states:
+        t |= a
+        f &= b
+    return t, f
+
+
+def _state(t: np.ndarray, f: np.ndarray) -> np.ndarray:
+    """1.0 where known true, 0.0 where known false, NaN where unknown."""
+    out = t.astype(float)
+    out[~(t | f)] = np.nan
+    return out
 
 
 def _in_scope(scope: str, datacenter: np.ndarray) -> np.ndarray:
@@ -174,48 +183,64 @@ def decide(
     version: ResolvedVersion,
     book: RuleBook,
 ) -> Decision:
-    """Vectorised core: classify every row of ``specs`` under ``version`` for one destination."""
+    """Vectorised core: classify every row of ``specs`` under ``version`` for one destination.
+
+    Three-valued logic is carried as two boolean arrays per test (known true, known false);
+    AND/OR are element-wise boolean operations, converted to 1/0/NaN floats only at the end.
+    """
     n = len(specs)
     metrics = _metric_arrays(specs)
+    known = {m: ~np.isnan(v) for m, v in metrics.items()}
     datacenter = (
         specs["datacenter"].fillna(True).to_numpy(dtype=bool)
         if "datacenter" in specs
         else np.ones(n, dtype=bool)
     )
-    par_states = []
+
+    def cond(c: Condition) -> _TF:
+        hit = _OPS[c.op](metrics[c.metric], c.value)  # NaN compares False
+        return hit, known[c.metric] & ~hit
+
+    par_tf: list[_TF] = []
     for p in version.paragraphs:
-        state = _all([_condition(metrics[c.metric], c) for c in p.all_of], n)
-        state = np.where(_in_scope(p.scope, datacenter), state, 0.0)
+        t, f = _and_tf([cond(c) for c in p.all_of], n)
         if p.item != "logic-ic":
-            state = np.zeros(n)
-        par_states.append(state)
-    ps = np.vstack(par_states)  # (P, n)
-    nonzero = ps != 0  # True for 1 or NaN
-    first = np.argmax(nonzero, axis=0)
-    has_any = nonzero.any(axis=0)
-    first_state = ps[first, np.arange(n)]
-    eccn_index = np.where(~has_any, -1, np.where(first_state == 1, first, -2))
+            t, f = np.zeros(n, dtype=bool), np.ones(n, dtype=bool)
+        elif p.scope != "any":
+            scope = _in_scope(p.scope, datacenter)
+            t, f = t & scope, f | ~scope
+        par_tf.append((t, f))
+    ps = np.vstack([_state(t, f) for t, f in par_tf])  # (P, n) Kleene states
+    # ECCN = first paragraph not known false: its index if known true, -2 if unknown.
+    eccn_index = np.full(n, -1, dtype=np.int64)
+    open_ = np.ones(n, dtype=bool)
+    for i, (t, f) in enumerate(par_tf):
+        hit = open_ & ~f
+        eccn_index[hit & t] = i
+        eccn_index[hit & ~t] = -2
+        open_ &= f
 
     eccn_of = [p.eccn for p in version.paragraphs]
     reqs = active_requirements(version, book, destination, date)
     names: list[str] = []
-    triggers, exc_codes = [], []
+    triggers: list[_TF] = []
+    exc_codes = []
     for r in reqs:
         # The chip's ECCN is in r.eccn: known when the ECCN is known; when it is undetermined,
         # still known-true if every paragraph's ECCN is in the set and one paragraph holds.
-        if r.eccn:
-            in_set = np.array([e in r.eccn for e in eccn_of] + [False])
-            by_class = in_set[np.where(eccn_index >= 0, eccn_index, len(eccn_of))].astype(float)
-            by_class = np.where(eccn_index == -2, np.nan, by_class)
-            if in_set[:-1].all():
-                by_class = np.where(eccn_index == -2, _any(list(ps), n), by_class)
+        if r.eccn and all(e in r.eccn for e in eccn_of):
+            by_class = _or_tf(par_tf, n)
+        elif r.eccn:
+            lookup = np.array([e in r.eccn for e in eccn_of] + [False, False])
+            member = lookup[eccn_index]  # -1 and -2 index the two trailing False entries
+            by_class = (member, (eccn_index != -2) & ~member)
         else:
-            by_class = np.zeros(n)
-        crit = _any([_condition(metrics[c.metric], c) for c in r.any_of], n)
+            by_class = (np.zeros(n, dtype=bool), np.ones(n, dtype=bool))
+        crit = _or_tf([cond(c) for c in r.any_of], n)
         if r.scope != "any":
-            crit = np.where(_in_scope(r.scope, datacenter), crit, 0.0)
-        trig = _any([by_class, crit], n)
-        triggers.append(trig)
+            scope = _in_scope(r.scope, datacenter)
+            crit = (crit[0] & scope, crit[1] | ~scope)
+        triggers.append(_or_tf([by_class, crit], n))
         code = np.full(n, -1)
         for ex in reversed(r.exceptions):
             if ex.name not in names:
@@ -224,8 +249,8 @@ def decide(
             ok &= _in_scope(ex.scope, datacenter)
             code = np.where(ok, names.index(ex.name), code)
         exc_codes.append(code)
-    trigger = np.vstack(triggers) if triggers else np.zeros((0, n))
-    required = _any(list(trigger), n) if triggers else np.zeros(n)
+    trigger = np.vstack([_state(*tf) for tf in triggers]) if triggers else np.zeros((0, n))
+    required = _state(*_or_tf(triggers, n))
     return Decision(
         version=version,
         destination=destination,
