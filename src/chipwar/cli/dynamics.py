@@ -114,7 +114,8 @@ def calibrate(
     emit(
         fit.identifiability(),
         format,
-        title=f"identifiability ({fit.n_obs} observations; data-only condition number "
+        title=f"identifiability ({fit.n_obs} observation{'s' if fit.n_obs != 1 else ''}; "
+        f"data-only condition number "
         f"{fit.data_condition:.3g})",
     )
     emit(fit.table(), format, title=f"fit (RMSE {fit.rmse_pp:.1f} pp)")
