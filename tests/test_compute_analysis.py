@@ -193,6 +193,51 @@ def test_blocked_evaluation_equals_one_pass(catalog) -> None:  # type: ignore[no
         assert np.array_equal(arr, blocks[name]), name
 
 
+def _scalar_cost(x: dict[str, float]) -> float:
+    """USD per usable PFLOP-hour for one sample, written out plainly (module docstring)."""
+
+    def crf(r: float, n: float) -> float:
+        return 1.0 / n if r == 0.0 else r * (1 + r) ** n / ((1 + r) ** n - 1)
+
+    facility = x["facility_capex_usd_per_kw"] * x["it_power_kw"]
+    r = x["cost_of_capital"]
+    capex_h = (
+        x["system_capex_usd"] * crf(r, x["life_years"])
+        + facility * crf(r, x["facility_life_years"])
+    ) / 8760
+    power_h = (
+        x["it_power_kw"] * x["pue"] * x["average_load"] * x["price_usd_per_kwh"]
+        * (1 - x["subsidy"])
+    )  # fmt: skip
+    other_h = x["other_opex_fraction"] * (x["system_capex_usd"] + facility) / 8760
+    return (capex_h + power_h + other_h) / (x["dense_tflops"] / 1000 * x["utilization"])
+
+
+def test_blocked_kernel_matches_a_plain_per_sample_formula(catalog) -> None:  # type: ignore[no-untyped-def]
+    """The in-place, blocked kernel against the equations written per sample: chips with and
+    without system figures, subsidised and not, some samples at a zero cost of capital."""
+    from chipwar.compute.montecarlo import sample_values
+    from chipwar.compute.tco import engine_inputs, evaluate, prepare
+
+    chips, sites = catalog
+    batch = prepare(list(chips.values()), list(sites.values()), date=DAY)
+    values = sample_values(batch, 50, seed=11)
+    values["cost_of_capital"] = values["cost_of_capital"].copy()
+    values["cost_of_capital"][..., :5] = 0.0
+    out = evaluate(batch, values, block_cells=7 * batch.shape[0] * batch.shape[1])
+    inputs = {
+        k: np.broadcast_to(v, (*batch.shape, 50)) for k, v in engine_inputs(batch, values).items()
+    }
+    n_chips, n_sites = batch.shape
+    for i in range(n_chips):
+        for j in range(n_sites):
+            for k in (0, 4, 5, 49):
+                x = {name: float(arr[i, j, k]) for name, arr in inputs.items()}
+                want = _scalar_cost(x)
+                assert out["usd_per_pflop_hour"][i, j, k] == pytest.approx(want, rel=1e-12)
+    assert np.isfinite(out["usd_per_pflop_hour"]).all()
+
+
 def test_published_scenario_schema(tmp_path: Path) -> None:
     """docs/compute-scenario.schema.json is current, accepts the documented example and
     rejects a misspelt section or assumption."""

@@ -50,11 +50,12 @@ SUMMARY_METRICS: tuple[str, ...] = (
 def pert_sample(
     low: Array, base: Array, high: Array, samples: int, rng: np.random.Generator
 ) -> Array:
-    """Draw ``samples`` beta-PERT values per element: shape ``low.shape + (samples,)``."""
+    """Draw ``samples`` beta-PERT values per element: shape ``low.shape + (samples,)``, or
+    ``low.shape + (1,)`` when every element is a point value (no draw; it broadcasts)."""
     span = high - low
     shape = (*low.shape, samples)
-    if not np.any(span > 0):  # a point value: no draw needed
-        return np.broadcast_to(low[..., None], shape).astype(float)
+    if not np.any(span > 0):  # a point value: no draw needed, one column broadcasts
+        return np.array(low[..., None], dtype=float)
     safe = np.where(span > 0, span, 1.0)
     alpha = 1.0 + PERT_LAMBDA * (base - low) / safe
     beta = 1.0 + PERT_LAMBDA * (high - base) / safe
