@@ -70,6 +70,7 @@ class Result:
             "tolerance": c.tolerance.describe(),
             "basis": "" if m is None else m.basis,
             "assumption": c.knob.description or c.knob.input,
+            "note": c.note,
             "flip": None if self.flip is None else self.flip.text(),
             "assumptions": [] if m is None else m.assumptions,
             "evidence": [] if m is None else m.rows,

@@ -382,17 +382,48 @@ def compute_tco_metric(params: dict[str, Any], knob: str, value: float) -> Model
     )
 
 
+CHIP_PRICE_COLUMN = "chip_price_usd_per_hour"
+"""Purchase price of the accelerator alone spread evenly over its life (no interest, no server,
+no building): the 'chip purchase cost' a claim compares with, per hour [USD/h]."""
+
+
+def _with_chip_price_per_hour(frame: pd.DataFrame) -> tuple[pd.DataFrame, str, list[str]]:
+    from chipwar.catalog.accelerators import load_accelerators
+    from chipwar.catalog.io import DATA_DIR, read_structured
+
+    life = read_structured(DATA_DIR / "tco_assumptions.yaml")["life_years"]
+    years = float(life["base"])
+    acc = load_accelerators()
+    prices = {c: (r.base if (r := acc[c].price_usd) is not None else math.nan) for c in acc}
+    price = frame["chip"].map(prices)
+    out = frame.assign(**{CHIP_PRICE_COLUMN: price / (years * 8760.0)})
+    note = f"chip price (base) / ({years:g}-year life x 8,760 h); life: tco_assumptions.yaml"
+    return out, note, [str(x) for x in life.get("source", [])]
+
+
 @evaluator("compute.tco_ratio", engine="chipwar.compute.tco", knobs=("electricity_price",))
 def compute_tco_ratio(params: dict[str, Any], knob: str, value: float) -> Modelled:
     """Ratio of two ``tco_frame`` columns per row, aggregated over chips x sites."""
     frame, notes = _tco(params, knob, value)
     num, den = str(params["numerator"]), str(params["denominator"])
+    life_src: list[str] = []
+    if CHIP_PRICE_COLUMN in (num, den):
+        frame, extra, life_src = _with_chip_price_per_hour(frame)
+        notes.append(extra)
     ratio = frame[num] / frame[den]
     how = str(params.get("aggregate", "max"))
     rows = frame.assign(ratio=ratio)[["chip", "site", num, den, "ratio"]].to_dict(orient="records")
+    srcs = _tco_sources(frame) + life_src
+    if CHIP_PRICE_COLUMN in (num, den):
+        from chipwar.catalog.accelerators import load_accelerators
+
+        acc = load_accelerators()
+        for c in frame["chip"].unique():
+            r = acc[c].price_usd
+            srcs += list(r.source) if r is not None else []
     return Modelled(
         value=_aggregate(ratio, how),
-        sources=_tco_sources(frame),
+        sources=list(dict.fromkeys(srcs)),
         basis=f"{how} of {num} / {den} over chips x sites",
         rows=rows,
         assumptions=[*notes, "shipped TCO assumptions (chipwar.compute.tco defaults)"],
