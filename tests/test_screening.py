@@ -243,6 +243,11 @@ def test_three_wingtech_spellings_give_identical_status() -> None:
     assert all(r["listed"] and r["lists"] == ["Entity List"] for r in rows)
 
 
+def test_threshold_checked_even_without_candidates() -> None:
+    with pytest.raises(InputError, match="threshold"):
+        screen(["No Such Company At All"], IN_FORCE, threshold=1.5)
+
+
 def test_generic_word_alone_matches_nothing() -> None:
     assert screen(["Technology"], IN_FORCE)[0]["entity_id"] is None
 
@@ -255,6 +260,24 @@ def test_extra_distinctive_words_make_a_weak_low_match() -> None:
     assert row["entity_id"] == "huawei-technologies"
     assert row["score"] < 0.6
     assert "weak: 'fan', 'club' not in the listed name" in row["reason"]
+
+
+def test_index_agrees_with_pairwise_reference_on_latin_names() -> None:
+    from chipwar.controls.names import NameIndex, pairwise_reference
+
+    entries = [
+        ("a", "Huawei Technologies Co., Ltd.", ["Huawei"]),
+        ("b", "Semiconductor Manufacturing International Corporation", ["SMIC"]),
+        ("c", "Cambricon Technologies Corporation Limited", ["Cambricon"]),
+        ("d", "Wingtech Technology Co., Ltd.", []),
+    ]
+    queries = ["Huawie Technologies", "Cambricon Tech", "Wingtec Technology", "Cambridge Ltd",
+               "Huawei Fan Club"]  # fmt: skip
+    ours = [m[0].entry if m else -1 for m in NameIndex.build(entries).search(queries)]
+    choices = [e[1] for e in entries] + [a for e in entries for a in e[2]]
+    owner = [0, 1, 2, 3, 0, 1, 2]
+    ref = [owner[b[0]] if b else -1 for b in pairwise_reference(queries, choices)]
+    assert ours == ref == [0, 2, 3, -1, -1]
 
 
 def test_similar_looking_names_do_not_match() -> None:

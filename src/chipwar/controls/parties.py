@@ -345,6 +345,8 @@ def screen(
 
     if not 0 < min_score <= 1:
         raise InputError("min_score", min_score, "a number above 0 and at most 1")
+    if threshold is not None and not 0 < threshold <= 1:
+        raise InputError("threshold", threshold, "a number above 0 and at most 1")
     for q in queries:
         if not str(q).strip():
             raise InputError("name", q, "a non-empty company name")
