@@ -157,6 +157,11 @@ def test_seed_forecasts_beside_model(cli) -> None:  # type: ignore[no-untyped-de
     assert "controls lifted" in rows[1]["reason"]
 
 
+def test_negative_seed_is_an_input_error_in_the_api() -> None:
+    with pytest.raises(InputError, match="seed"):
+        api.run_scenario("baseline", samples=4, seed=-1)
+
+
 def test_forecast_probability_api() -> None:
     res = api.forecast_probability("self_sufficiency", 2027, 0.30, samples=300, seed=1)
     assert res["p5"] <= res["p50"] <= res["p95"]
@@ -217,6 +222,8 @@ def test_bad_scenarios_exit_2(cli, tmp_path: Path, edit: dict[str, object], need
         (["dynamics", "history", "self_sufficiency:nobody"], "unknown history series"),
         (["dynamics", "compare", "baseline"], "two or more scenarios"),
         (["dynamics", "calibrate", "--until", "2025"], "until: 2025"),
+        (["dynamics", "run", "baseline", "--samples", "5", "--seed", "-1"], "--seed: -1"),
+        (["dynamics", "claims", "--samples", "5", "--seed", "-3"], "--seed: -3"),
         (["dynamics", "calibrate", "--until", "2021", "--last", "2020"], "last: 2020"),
         (["dynamics", "calibrate", "--until", "2021", "--last", "2040"], "last: 2040"),
     ],

@@ -92,6 +92,19 @@ def test_unmet_demand_when_nothing_foreign_and_capacity_short() -> None:
     assert (out.unmet_units[0, later] > 0).any()
 
 
+def test_mandated_excess_is_unmet_not_foreign() -> None:
+    # foreign chips on sale, capacity short: a fully mandated market buys no foreign chip
+    params = F.params()
+    out = simulate(F.chips(ban_from=None), params, F.levers(mandate=1.0, start=2020))
+    assert out.units[0, :, :2].sum() == pytest.approx(0.0, abs=1e-6)
+    cap, demand = params.capacity_units[0], params.demand_units[0]
+    assert out.units[0, :, 2] == pytest.approx(np.minimum(cap, demand))
+    assert out.unmet_units[0] == pytest.approx(np.maximum(demand - cap, 0.0))
+    # half mandated: the free half's excess goes to foreign chips, the mandated half's is unmet
+    half = simulate(F.chips(ban_from=None), params, F.levers(mandate=0.5, start=2020))
+    assert (half.unmet_units[0] > 0).any() and (half.units[0, :, :2].sum(axis=1) > 0).all()
+
+
 def test_vectorised_equals_per_sample_loop() -> None:
     rng = np.random.default_rng(3)
     params = F.params(n=7)

@@ -31,9 +31,11 @@ BAND_COLUMNS = [
 MAX_SAMPLES = 200_000
 
 
-def _check_samples(samples: int) -> None:
+def _check_samples(samples: int, seed: int = 0) -> None:
     if not 1 <= samples <= MAX_SAMPLES:
         raise InputError("--samples", samples, f"an integer from 1 to {MAX_SAMPLES}")
+    if seed < 0:
+        raise InputError("--seed", seed, "an integer >= 0")
 
 
 @dynamics_app.command("run")
@@ -46,7 +48,7 @@ def run(
     """Run a scenario: yearly shares, self-sufficiency, costs, energy, NVIDIA China revenue."""
     from chipwar.dynamics.api import run_scenario
 
-    _check_samples(samples)
+    _check_samples(samples, seed)
     result = run_scenario(scenario, samples=samples, seed=seed)
     if format is Format.table:
         emit(result, format, columns=BAND_COLUMNS if samples > 1 else RUN_COLUMNS)
@@ -64,7 +66,7 @@ def compare(
     """Run several scenarios with the same parameter draws and list them side by side."""
     from chipwar.dynamics.api import run_scenario
 
-    _check_samples(samples)
+    _check_samples(samples, seed)
     if len(scenarios) < 2:
         raise InputError("FILE", scenarios, "two or more scenarios to compare")
     frames = [run_scenario(s, samples=samples, seed=seed) for s in scenarios]
@@ -170,7 +172,7 @@ def claims(
     """The seed's two forecasts beside the model's distribution for them."""
     from chipwar.dynamics.api import seed_claims
 
-    _check_samples(samples)
+    _check_samples(samples, seed)
     table = seed_claims(scenario, samples=samples, seed=seed)
     cols = ["claim", "year", "threshold", "probability", "p5", "p50", "p95", "scenario", "reason"]
     emit(table, format, columns=cols if format is not Format.json else None)

@@ -253,6 +253,9 @@ def fit_shares(
 def draw_fitted(fit: Fit, samples: int, seed: int | None) -> dict[str, Array]:
     """Fitted parameters for ``samples`` draws: the estimate itself when samples == 1, else
     multivariate-normal draws with the fit's covariance, clipped to the parameter bounds."""
+    from chipwar.dynamics.scenario import check_seed
+
+    check_seed(seed)
     if samples == 1:
         draws = fit.values[None, :]
     else:

@@ -8,9 +8,11 @@ chips AVAILABLE that year by a multinomial logit on the log of usable-compute co
 
 Demand is split into three segments: a mandated segment (share m[t], domestic chips only), a
 subsidised segment (coverage k[t] of the rest, domestic chips get the subsidy) and the rest.
-Domestic units are capped by capacity cap[s,t]; the excess goes to available foreign chips in
-proportion to their logit weights (or is unmet if none is available). A chip that is released
-but barred keeps an availability ``leakage`` (stockpiles, grey market, offshore rental).
+Domestic units are capped by capacity cap[s,t] (scaled down pro rata in every segment); the
+mandated segment's excess is unmet (it may not buy foreign chips), the rest goes to available
+foreign chips in proportion to their logit weights (or is unmet if none is available). A chip
+that is released but barred keeps an availability ``leakage`` (stockpiles, grey market, offshore
+rental).
 The term eta log2(X/X0) is the seed's "the more it is used, the stronger it gets" loop on
 software and ecosystem; the cost terms below are the same loop on cost.
 
@@ -190,12 +192,15 @@ def simulate(chips: ChipInputs, params: Params, levers: Levers) -> Outputs:
         cap = params.capacity_units[:, t]
         scale = np.where(want_dom > cap, cap / np.maximum(want_dom, 1e-300), 1.0)
         excess = want_dom - want_dom * scale
+        # the mandated segment may not buy foreign chips: its share of the excess is unmet
+        excess_mand = seg_mand * (s_mand * dom).sum(axis=1) * (1 - scale)
+        excess_free = np.maximum(excess - excess_mand, 0.0)  # >= 0 up to rounding
         got = np.where(dom[None, :], want * scale[:, None], want)
-        # excess domestic demand spills over to available foreign chips (unsubsidised logit)
+        # the rest spills over to available foreign chips (unsubsidised logit)
         w_for = logit_shares(np.log(cost_plain), dom, avail * foreign, params.beta, alpha)
         has_for = w_for.sum(axis=1) > 0
-        got = got + np.where(has_for[:, None], excess[:, None] * w_for, 0.0)
-        unmet = unmet + np.where(has_for, 0.0, excess)
+        got = got + np.where(has_for[:, None], excess_free[:, None] * w_for, 0.0)
+        unmet = unmet + excess_mand + np.where(has_for, 0.0, excess_free)
         units[:, t, :] = got
         bought = got.sum(axis=1)
         safe = np.maximum(bought, 1e-300)

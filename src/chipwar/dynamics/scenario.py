@@ -235,6 +235,12 @@ def _rulebook():  # type: ignore[no-untyped-def]
 # ---------------------------------------------------------------- sampling
 
 
+def check_seed(seed: int | None) -> None:
+    """A seed is None or an integer >= 0 (numpy.random.default_rng rejects negatives)."""
+    if seed is not None and (not isinstance(seed, int | np.integer) or seed < 0):
+        raise InputError("seed", seed, "an integer >= 0")
+
+
 def draw(r: Range, rng: np.random.Generator | None, n: int) -> Array:
     """n triangular(low, base, high) draws; the base value n times when rng is None."""
     if rng is None or r.low == r.high:
@@ -280,6 +286,7 @@ def sample_params(
     """Params for ``samples`` draws (base values when samples == 1)."""
     if samples < 1:
         raise InputError("samples", samples, "an integer >= 1")
+    check_seed(seed)
     rng = np.random.default_rng(seed) if samples > 1 else None
     years = sc.years
     p = sc.parameters
