@@ -10,9 +10,11 @@ from __future__ import annotations
 import math
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -69,6 +71,16 @@ def reference_case(
     )
 
 
+REPEATS_OURS = 7
+REPEATS_REFERENCE = 3
+
+
+def _timed(func: Callable[[], object]) -> float:
+    t0 = time.perf_counter()
+    func()
+    return time.perf_counter() - t0
+
+
 def main() -> None:
     models = list(load_models().values())
     chips = [
@@ -92,24 +104,33 @@ def main() -> None:
         a.usable_memory_fraction.base,
     )
 
-    t0 = time.perf_counter()
-    ours = infer_frame(models, chips, sites, precision=PRECISION, batch=batches, context=CONTEXT)
-    t_ours = time.perf_counter() - t0
+    def run_ours() -> pd.DataFrame:
+        return infer_frame(
+            models, chips, sites, precision=PRECISION, batch=batches, context=CONTEXT
+        )
 
-    t0 = time.perf_counter()
-    costs = tco_frame(chips, sites, precision=PRECISION).set_index(["chip", "site"])
-    table = {
-        key: (row["usd_per_accelerator_hour"], row["kwh_per_accelerator_hour"])
-        for key, row in costs.iterrows()
-    }
-    ref = []
-    for m in models:
-        for c in chips:
-            for s in sites:
-                usd_h, kwh_h = table[(c.id, s.id)]
-                for b in batches:
-                    ref.append(reference_case(m, c, usd_h, kwh_h, b, CONTEXT, eta_c, eta_bw, f_mem))
-    t_ref = time.perf_counter() - t0
+    def run_reference() -> list[tuple[int, float, float, float, float]]:
+        costs = tco_frame(chips, sites, precision=PRECISION).set_index(["chip", "site"])
+        table = {
+            key: (row["usd_per_accelerator_hour"], row["kwh_per_accelerator_hour"])
+            for key, row in costs.iterrows()
+        }
+        ref = []
+        for m in models:
+            for c in chips:
+                for s in sites:
+                    usd_h, kwh_h = table[(c.id, s.id)]
+                    for b in batches:
+                        ref.append(
+                            reference_case(m, c, usd_h, kwh_h, b, CONTEXT, eta_c, eta_bw, f_mem)
+                        )
+        return ref
+
+    # One untimed call each first (imports, catalog caches), then the best of several runs
+    # (the machine is shared; the minimum is the least disturbed).
+    ours, ref = run_ours(), run_reference()
+    t_ours = min(_timed(run_ours) for _ in range(REPEATS_OURS))
+    t_ref = min(_timed(run_reference) for _ in range(REPEATS_REFERENCE))
 
     ref_arr = np.asarray(ref)
     cols = [
@@ -127,11 +148,14 @@ def main() -> None:
         "## workload: inference roofline + cost join over a model × chip × site × batch grid\n\n"
         f"Grid: {len(models)} models × {len(chips)} chips × {len(sites)} sites × {n_batch} batch "
         f"sizes = **{n_cases:,} cases** (bf16, context {CONTEXT}).\n\n"
-        "| implementation | wall time (s) | cases per second |\n|---|---:|---:|\n"
-        f"| vectorised `infer_frame` (one call, incl. tco_frame and DataFrame) | {t_ours:.3f} | "
-        f"{n_cases / t_ours:,.0f} |\n"
-        f"| per-case Python loop (scalar math, shared cost table) | {t_ref:.3f} | "
-        f"{n_cases / t_ref:,.0f} |\n\n"
+        "| implementation | wall time (s, best of runs) | cases per second |\n|---|---:|---:|\n"
+        f"| vectorised `infer_frame` (one call, incl. tco_frame and DataFrame; best of "
+        f"{REPEATS_OURS}) | {t_ours:.3f} | {n_cases / t_ours:,.0f} |\n"
+        f"| per-case Python loop (scalar math, shared cost table; best of {REPEATS_REFERENCE}) "
+        f"| {t_ref:.3f} | {n_cases / t_ref:,.0f} |\n\n"
+        "Both are timed warm (one untimed call each first). The roofline is evaluated once per "
+        "model × chip × precision × batch × context and broadcast over sites; the per-site cost "
+        "comes from one tco_frame call.\n\n"
         f"**Speed-up: {t_ref / t_ours:.1f}×.** Largest relative difference between the two "
         f"over the five output columns: {max_rel:.1e}.\n"
     )

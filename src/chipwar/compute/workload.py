@@ -500,8 +500,13 @@ def infer_frame(
 
     n_ctx = ctx_grid.shape[1]
     n_sites = max(len(site_list), 1)
-    shape = (len(model_list), len(chip_list), n_sites, len(precisions), len(batches), n_ctx)
-    im, ic, isite, ip, ib, ix = (g.ravel() for g in np.indices(shape))
+    # The roofline does not depend on the site: evaluate it once per model × chip × precision ×
+    # batch × context ("core" grid) and broadcast over sites by an index (rows stay in
+    # model, chip, site, precision, batch, context order).
+    n_m, n_c, n_p, n_b = len(model_list), len(chip_list), len(precisions), len(batches)
+    core_shape = (n_m, n_c, n_p, n_b, n_ctx)
+    im, ic, ip, ib, ix = (g.ravel() for g in np.indices(core_shape))
+    shape = (n_m, n_c, n_sites, n_p, n_b, n_ctx)
     prec_arr = np.asarray(precisions)
     bpp = np.asarray([BYTES_PER_VALUE[p] for p in precisions])[ip]
     kvb = np.asarray([kv_bytes_for(p) for p in precisions])[ip]
@@ -542,45 +547,77 @@ def infer_frame(
             )
     chip_ids = [c.id for c in chip_list]
     site_ids = [s.id for s in site_list]
-    frame = pd.DataFrame(
-        {
-            "model": _categorical(ma.ids, im),
-            "chip": _categorical(chip_ids, ic),
-            "site": _categorical(site_ids, isite) if site_list else None,
-            "precision": _categorical(precisions, ip),
-            "batch": batch_arr.astype(int),
-            "context": ctx_arr.astype(int),
-            "chips_to_hold_model": r["chips_to_hold_model"].astype(int),
-            "prefill_tokens_per_s_per_chip": r["prefill_tokens_per_s_per_chip"],
-            "decode_tokens_per_s_per_chip": r["decode_tokens_per_s_per_chip"],
-            "decode_bound": _categorical(
-                ["compute", "memory"], r["decode_memory_bound"].astype(np.int64)
-            ),
-            "decode_ms_per_token": r["decode_ms_per_token"],
-            "weights_gb": r["weights_gb"],
-            "kv_cache_gb": r["kv_cache_gb"],
-        }
+    n_rows = int(np.prod(shape))
+
+    def over_sites(core: np.ndarray) -> np.ndarray:
+        """A core-grid array as a view of the full grid (sites broadcast)."""
+        return np.broadcast_to(core.reshape(n_m, n_c, 1, n_p, n_b, n_ctx), shape)
+
+    def axis_codes(axis: int) -> np.ndarray:
+        sizes = [1] * len(shape)
+        sizes[axis] = shape[axis]
+        return np.broadcast_to(np.arange(shape[axis]).reshape(sizes), shape).ravel()
+
+    # Float columns are written straight into one column-major block (one pandas block, no
+    # consolidation copy); labels are categoricals from integer codes.
+    float_names = [
+        "prefill_tokens_per_s_per_chip", "decode_tokens_per_s_per_chip", "decode_ms_per_token",
+        "weights_gb", "kv_cache_gb",
+    ]  # fmt: skip
+    cost_names = [
+        "usd_per_accelerator_hour", "kwh_per_accelerator_hour", "price_usd_per_kwh",
+        "usd_per_mtok", "kwh_per_mtok", "usd_per_mtok_prefill", "kwh_per_mtok_prefill",
+    ]  # fmt: skip
+    names = float_names + (cost_names if site_list else [])
+    block = np.empty((n_rows, len(names)), order="F")
+    col = {name: block[:, k] for k, name in enumerate(names)}
+    for name in float_names:
+        np.copyto(col[name].reshape(shape), over_sites(r[name]))
+    if site_list:
+        cols = ("usd_per_accelerator_hour", "kwh_per_accelerator_hour", "price_usd_per_kwh")
+        tables = {c: np.empty((n_p, n_c, len(site_list))) for c in cols}
+        for j, prec in enumerate(precisions):
+            costs = _tco_costs(
+                chip_list, site_list, prec, subsidy=subsidy, date=date, utilization=utilization
+            )
+            for c in cols:
+                tables[c][j] = _cost_matrix(costs, chip_ids, site_ids, c)
+        for c in cols:  # (P, C, S) -> (1, C, S, P, 1, 1)
+            view = tables[c].transpose(1, 2, 0)[None, :, :, :, None, None]
+            np.copyto(col[c].reshape(shape), np.broadcast_to(view, shape))
+        decode = col["decode_tokens_per_s_per_chip"]
+        prefill = col["prefill_tokens_per_s_per_chip"]
+        usd_h, kwh_h = col["usd_per_accelerator_hour"], col["kwh_per_accelerator_hour"]
+        for name, num, rate in (
+            ("usd_per_mtok", usd_h, decode),
+            ("kwh_per_mtok", kwh_h, decode),
+            ("usd_per_mtok_prefill", usd_h, prefill),
+            ("kwh_per_mtok_prefill", kwh_h, prefill),
+        ):
+            out = col[name]
+            np.multiply(rate, 3600.0 / 1e6, out=out)  # per_million_tokens, in place
+            np.divide(num, out, out=out)
+    frame = pd.DataFrame(block, columns=names, copy=False)
+    labels: list[tuple[str, Any]] = [
+        ("model", _categorical(ma.ids, axis_codes(0))),
+        ("chip", _categorical(chip_ids, axis_codes(1))),
+    ]
+    if site_list:
+        labels.append(("site", _categorical(site_ids, axis_codes(2))))
+    labels += [
+        ("precision", _categorical(precisions, axis_codes(3))),
+        ("batch", over_sites(batch_arr.astype(int)).ravel()),
+        ("context", over_sites(ctx_arr.astype(int)).ravel()),
+        ("chips_to_hold_model", over_sites(r["chips_to_hold_model"].astype(int)).ravel()),
+    ]
+    for k, (name, values) in enumerate(labels):
+        frame.insert(k, name, values)
+    bound = over_sites(r["decode_memory_bound"].astype(np.int64)).ravel()
+    frame.insert(
+        frame.columns.get_loc("decode_tokens_per_s_per_chip") + 1,
+        "decode_bound",
+        _categorical(["compute", "memory"], bound),
     )
-    if not site_list:
-        return frame.drop(columns="site")
-    cols = ("usd_per_accelerator_hour", "kwh_per_accelerator_hour", "price_usd_per_kwh")
-    tables = {c: np.empty((len(precisions), len(chip_list), len(site_list))) for c in cols}
-    for j, p in enumerate(precisions):
-        costs = _tco_costs(
-            chip_list, site_list, p, subsidy=subsidy, date=date, utilization=utilization
-        )
-        for col in cols:
-            tables[col][j] = _cost_matrix(costs, chip_ids, site_ids, col)
-    usd_h, kwh_h, price = (tables[col][ip, ic, isite] for col in cols)
-    decode = r["decode_tokens_per_s_per_chip"]
-    prefill = r["prefill_tokens_per_s_per_chip"]
-    frame["usd_per_accelerator_hour"] = usd_h
-    frame["kwh_per_accelerator_hour"] = kwh_h
-    frame["price_usd_per_kwh"] = price
-    frame["usd_per_mtok"] = per_million_tokens(usd_h, decode)
-    frame["kwh_per_mtok"] = per_million_tokens(kwh_h, decode)
-    frame["usd_per_mtok_prefill"] = per_million_tokens(usd_h, prefill)
-    frame["kwh_per_mtok_prefill"] = per_million_tokens(kwh_h, prefill)
     return frame
 
 
