@@ -580,11 +580,11 @@ def infer_frame(
             costs = _tco_costs(
                 chip_list, site_list, prec, subsidy=subsidy, date=date, utilization=utilization
             )
-            for c in cols:
-                tables[c][j] = _cost_matrix(costs, chip_ids, site_ids, c)
-        for c in cols:  # (P, C, S) -> (1, C, S, P, 1, 1)
-            view = tables[c].transpose(1, 2, 0)[None, :, :, :, None, None]
-            np.copyto(col[c].reshape(shape), np.broadcast_to(view, shape))
+            for cname in cols:
+                tables[cname][j] = _cost_matrix(costs, chip_ids, site_ids, cname)
+        for cname in cols:  # (P, C, S) -> (1, C, S, P, 1, 1)
+            view = tables[cname].transpose(1, 2, 0)[None, :, :, :, None, None]
+            np.copyto(col[cname].reshape(shape), np.broadcast_to(view, shape))
         decode = col["decode_tokens_per_s_per_chip"]
         prefill = col["prefill_tokens_per_s_per_chip"]
         usd_h, kwh_h = col["usd_per_accelerator_hour"], col["kwh_per_accelerator_hour"]
@@ -614,7 +614,7 @@ def infer_frame(
         frame.insert(k, name, values)
     bound = over_sites(r["decode_memory_bound"].astype(np.int64)).ravel()
     frame.insert(
-        frame.columns.get_loc("decode_tokens_per_s_per_chip") + 1,
+        list(frame.columns).index("decode_tokens_per_s_per_chip") + 1,
         "decode_bound",
         _categorical(["compute", "memory"], bound),
     )
