@@ -90,6 +90,12 @@ def simulate_simpy(net: Network, draws: Draws, days: int, column: int = 0) -> di
             pipe[slot] += flow
             env.process(shipment(slot, flow, d + 1.05))
     target = [inv[j] + pipe[j] for j in range(k)]
+    edge_cap = []
+    for j in range(e):
+        src = int(net.edge_src[j])
+        rate_s = float(net.rate[src])
+        head = float(net.capacity[src]) / rate_s if rate_s > 0 else 1.0
+        edge_cap.append(float(net.edge_share[j] * net.slot_use[int(net.edge_slot[j])]) * head)
 
     def node_process(i: int) -> Any:
         yield env.timeout(1.1)
@@ -133,7 +139,10 @@ def simulate_simpy(net: Network, draws: Draws, days: int, column: int = 0) -> di
             for lv in levels:
                 mine = out_edges_by_level[lv].get(i, [])
                 raw_total += sum(orders[ed] for ed in mine)
-                cut = [orders[ed] * factor(edge_shocks[ed]) for ed in mine]
+                cut = []
+                for ed in mine:  # a blocked fraction caps the flow at m × K_e (engine step 3)
+                    m = factor(edge_shocks[ed]) if edge_shocks[ed] else 1.0
+                    cut.append(min(orders[ed], m * edge_cap[ed]) if m < 1.0 else orders[ed])
                 tot = sum(cut)
                 phi = min(1.0, fg[i] / tot) if tot > 0 else 0.0
                 for ed, o in zip(mine, cut, strict=True):

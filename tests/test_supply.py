@@ -351,3 +351,27 @@ def test_cli_samples_are_deterministic_per_seed(cli, tmp_path) -> None:  # type:
     lost_a = a["plants"][0]["percentiles"]["lost_units"]
     assert lost_a["p5"] < lost_a["p95"]  # the stock spread is really sampled
     assert lost_a != c["plants"][0]["percentiles"]["lost_units"]
+
+
+def test_partial_block_caps_the_flow_and_reordering_cannot_get_round_it() -> None:
+    # src -> car, plan 10/day, src capacity 11.5/day (15 % headroom), car holds 5 days. A delivery
+    # stop with fraction 0.5 lets through at most 0.5 × 10 × 1.15 = 5.75/day however much the car
+    # orders; once its stock is gone the car builds 5.75/day. (Before the audit round a fraction
+    # only cut each day's order, and the order-up-to rule re-ordered the gap: no effect at all.)
+    raw = copy.deepcopy(CHAIN)
+    raw["days"] = 40
+    raw["shocks"] = [{"id": "half", "kind": "delivery_stop", "target": {"nodes": ["src"]},
+                      "to": {"nodes": ["car"]}, "start": "2025-10-03", "duration_days": 30,
+                      "fraction": 0.5}]  # fmt: skip
+    net = _net(raw)
+    res, _ = run(net, keep_daily=True)
+    out = res.plant_output[:, 0, 0]
+    assert out[:10].min() == pytest.approx(10.0)  # stock + pipeline first
+    assert out[20:32] == pytest.approx(np.full(12, 5.75))
+    assert out[-1] == pytest.approx(10.0)  # after the block: back to plan
+    # deeper block, less output; fraction 0 is no block
+    raw["shocks"][0]["fraction"] = 0.8
+    out8 = run(_net(raw), keep_daily=True)[0].plant_output[:, 0, 0]
+    assert out8[20:32] == pytest.approx(np.full(12, 0.2 * 11.5))
+    raw["shocks"][0]["fraction"] = 0.0
+    assert run(_net(raw))[0].plant_lost[0, 0] == pytest.approx(0.0)

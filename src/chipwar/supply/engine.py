@@ -11,7 +11,11 @@ slot k = (node, part) and edge e = (supplier -> slot), in this order:
    into stock until fg* + max(rate, O) is reached);
    inv_k -= y_i · bom_k; fg_i += y_i
 3. orders:     need_k = max(0, S_k - inv_k - pipe_k) (order-up-to the baseline position S_k);
-   o_e = share_e · need_k · m_e,t   (m_e,t: 1 - fraction of the shocks blocking edge e today)
+   o_e = share_e · need_k, and on an edge that shocks block today
+   o_e = min(o_e, m_e,t · K_e)   (m_e,t = Π (1 - fraction) of those shocks; K_e = the edge's
+   baseline flow × the supplier's capacity / rate, i.e. its share of the supplier's capacity).
+   A fraction is a cap on the flow (like a capacity cut), not a cut of each order: re-ordering
+   the refused part next day cannot get round it.
 4. allocation: pro rata within each priority level, highest first:
    φ_i = min(1, fg_i / Σ_e∈out(i) o_e);  ship_e = o_e · φ_src(e);  fg_i -= Σ ship_e
 5. transit:    ring[(t + L_e) mod H]_k += ship_e;  pipe_k += Σ_e∈k ship_e
@@ -290,6 +294,11 @@ def simulate(
     ship = np.zeros((e, r), dtype=dtype)
     inv_exp = -1.0 / net.price_elasticity
     orders_prev = np.repeat(rate, r, axis=1)
+    # K_e: the edge's share of its supplier's capacity [units/day]; a blocked fraction caps o_e
+    safe_rate = np.where(net.rate > 0, net.rate, 1.0)
+    headroom = np.where(net.rate > 0, net.capacity / safe_rate, 1.0)
+    edge_cap = (flow * headroom[net.edge_src])[:, None].astype(dtype)
+    cut_mult = np.ones((e, r), dtype=dtype) if any(len(sh.edges) for sh in net.shocks) else None
     s_out_all = sparse.csr_matrix(
         (np.ones(e, dtype=dtype), (net.edge_src, np.arange(e))), shape=(n, e)
     )
@@ -360,8 +369,11 @@ def simulate(
         if e:
             o = c.q @ need
             orders_prev = s_out_all @ o
-            for idx, m in edge_cuts:
-                o[idx] *= m
+            if edge_cuts and cut_mult is not None:
+                cut_mult.fill(1.0)
+                for idx, m in edge_cuts:
+                    cut_mult[idx] *= m
+                np.copyto(o, np.minimum(o, cut_mult * edge_cap), where=cut_mult < 1.0)
             if down_src is not None:
                 o *= down_src
             # 4 allocation, pro rata per priority level
