@@ -166,3 +166,51 @@ def test_validation_h100_cost_against_rental_market() -> None:
     row = tco_frame(["nvidia-h100-sxm"], ["us-virginia"]).iloc[0]
     assert 1.5 <= row["usd_per_accelerator_hour"] <= 3.0
     assert 0.02 <= row["electricity_share"] <= 0.10
+
+
+@pytest.fixture
+def spec(tmp_path: Path) -> Path:
+    """A --spec file: the fixture chips and sites, no assumptions."""
+    path = tmp_path / "spec.yaml"
+    data = {"accelerators": yaml.safe_load(CHIPS_YAML), "sites": yaml.safe_load(SITES_YAML)}
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+def test_spec_file_gives_chips_and_sites_not_in_the_catalog(  # type: ignore[no-untyped-def]
+    cli, spec: Path, tmp_path: Path
+) -> None:
+    """DESIGN §4: --spec wherever an id is accepted; same numbers as the same rows in a scenario
+    without assumptions; with no --chip/--site every entry of the file is evaluated."""
+    args = ("--date", "2026-01-01", "-f", "json")
+    r = cli("tco", "--spec", str(spec), "-c", "test-cn", "-s", "test-west", "-s", "us-virginia",
+            *args)  # fmt: skip
+    assert r.code == 0, r.err
+    rows = r.json()
+    assert [(x["chip"], x["site"]) for x in rows] == [
+        ("test-cn", "test-west"), ("test-cn", "us-virginia"),
+    ]  # fmt: skip
+    sc = tmp_path / "sc.yaml"
+    sc.write_text(spec.read_text())
+    same = cli("tco", "--scenario", str(sc), "-c", "test-cn", "-s", "test-west", *args).json()
+    assert same[0]["usd_per_pflop_hour"] == pytest.approx(rows[0]["usd_per_pflop_hour"])
+    every = cli("tco", "--spec", str(spec), *args).json()
+    assert {x["chip"] for x in every} == {"test-cn", "test-us"}
+    b = cli("breakeven", "--spec", str(spec), "--chip", "test-cn", "--vs", "nvidia-h20",
+            "--site", "test-west", "--param", "electricity-price",
+            "--date", "2026-01-01")  # fmt: skip
+    assert b.code == 0 and "test-cn" in b.out, b.err
+    s = cli("sensitivity", "--spec", str(spec), "-c", "test-cn", "-s", "test-west", "-f", "json")
+    assert s.code == 0 and s.json(), s.err
+
+
+def test_bad_spec_file_is_one_clear_error(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text("accelerators: []\nassumptions: {cost_of_capital: 0.1}\n")
+    r = cli("tco", "--spec", str(wrong), "-c", "nvidia-h20", "-s", "us-virginia")
+    assert r.code == 2 and "assumptions" in r.err and "--scenario" in r.err
+    assert "Traceback" not in r.err
+    partial = tmp_path / "partial.yaml"
+    partial.write_text("- {id: new-chip, name: X}\n")
+    r = cli("tco", "--spec", str(partial), "-c", "new-chip", "-s", "us-virginia")
+    assert r.code == 2 and "new-chip" in r.err and "vendor" in r.err

@@ -436,3 +436,35 @@ def test_bad_model_row_names_row_and_field(tmp_path) -> None:  # type: ignore[no
     )
     with pytest.raises(DataError, match=r"bad-mla.*kv_lora_rank"):
         read_models(bad)
+
+
+def test_cli_spec_site_and_scenario_for_infer_train_size(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A site that is not in the catalog (--spec) and TCO assumptions (--scenario) reach the
+    cost columns of infer, train and size."""
+    spec = tmp_path / "site.yaml"
+    spec.write_text(
+        "- {id: xx-park, name: Park, country: CN, region: X,\n"
+        "   electricity: {price_per_kwh: {low: 1.0, base: 1.0, high: 1.0, source: [mine]},\n"
+        "                 currency: USD, year: 2024, tariff: test},\n"
+        "   pue: {low: 1.5, base: 1.5, high: 1.5, source: [mine]},\n"
+        "   carbon: {gco2_per_kwh: {low: 0, base: 0, high: 0, source: [mine]}, year: 2024},\n"
+        "   subsidies: [], source: [mine]}\n"
+    )
+    base = ("infer", "-m", "llama-3.1-8b", "-c", "nvidia-h20", "-b", "16", "-f", "json")
+    r = cli(*base, "--spec", str(spec), "-s", "xx-park")
+    assert r.code == 0, r.err
+    row = r.json()[0]
+    assert row["site"] == "xx-park" and row["price_usd_per_kwh"] == 1.0
+    assert row["kwh_per_accelerator_hour"] > 0
+    cheap = tmp_path / "cheap.yaml"
+    cheap.write_text("assumptions: {cost_of_capital: 0.0}\n")
+    dear = cli(*base, "-s", "us-virginia").json()[0]
+    cheaper = cli(*base, "-s", "us-virginia", "--scenario", str(cheap)).json()[0]
+    assert cheaper["usd_per_mtok"] < dear["usd_per_mtok"]
+    assert cheaper["kwh_per_mtok"] == pytest.approx(dear["kwh_per_mtok"])
+    t = cli("train", "-m", "llama-3.1-8b", "-d", "1e12", "-c", "nvidia-h20", "-k", "64",
+            "--spec", str(spec), "-s", "xx-park", "-f", "json")  # fmt: skip
+    assert t.code == 0 and t.json()[0]["site"] == "xx-park", t.err
+    z = cli("size", "-t", "tokens_per_s=1e5,model=llama-3.1-8b", "-c", "nvidia-h20",
+            "--spec", str(spec), "-f", "json")  # fmt: skip
+    assert z.code == 0 and z.json()[0]["site"] == "xx-park", z.err

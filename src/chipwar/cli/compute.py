@@ -55,6 +55,12 @@ DATE = typer.Option(None, "--date", help="Date (YYYY-MM-DD) for active subsidies
 SCENARIO = typer.Option(
     None, "--scenario", help="YAML/JSON scenario: assumption overrides, extra chips and sites."
 )
+SPEC = typer.Option(
+    None,
+    "--spec",
+    help="YAML/JSON file of accelerators and/or sites not in the catalog (or partial rows that "
+    "change one); its ids can then be given to --chip/--vs/--site.",
+)
 SET = typer.Option(
     [], "--set", help="Override an assumption: NAME=VALUE or NAME=LOW,BASE,HIGH (repeatable)."
 )
@@ -142,15 +148,20 @@ def make_context(
     date: str | None,
     scenario: Path | None,
     sets: list[str],
+    spec: Path | None = None,
 ) -> Context:
-    from chipwar.scenarios.loader import read_scenario
+    from chipwar.scenarios.loader import read_scenario, read_spec
 
     chips: dict[str, Accelerator] = {}
     sites: dict[str, Site] = {}
     assumptions = load_assumptions()
     if scenario is not None:
         sc = read_scenario(scenario)
-        chips, sites, assumptions = sc.accelerators, sc.sites, sc.assumptions
+        chips, sites, assumptions = dict(sc.accelerators), dict(sc.sites), sc.assumptions
+    if spec is not None:  # spec rows win over scenario rows with the same id
+        spec_chips, spec_sites = read_spec(spec)
+        chips.update(spec_chips)
+        sites.update(spec_sites)
     if sets:
         assumptions = with_overrides(assumptions, parse_sets(sets), source="--set")
     if utilization is not None and not 0.0 < utilization <= 1.0:
@@ -168,7 +179,7 @@ def make_context(
 
 def _require(values: list[str], option: str) -> list[str]:
     if not values:
-        raise InputError(option, None, f"at least one {option} ID")
+        raise InputError(option, None, f"at least one {option} ID (or a --spec file with some)")
     return values
 
 
@@ -180,6 +191,7 @@ def tco(
     subsidy: str = SUBSIDY,
     date: str | None = DATE,
     scenario: Path | None = SCENARIO,
+    spec: Path | None = SPEC,
     set_: list[str] = SET,
     format: Format = FORMAT,
     samples: int | None = SAMPLES,
@@ -191,10 +203,11 @@ def tco(
 
     ctx = make_context(
         precision=precision, utilization=utilization, subsidy=subsidy, date=date,
-        scenario=scenario, sets=set_,
+        scenario=scenario, sets=set_, spec=spec,
     )  # fmt: skip
-    chips = [ctx.chip(c) for c in _require(chip, "--chip")]
-    sites = [ctx.site(s) for s in _require(site, "--site")]
+    # Without --chip/--site, the entries of the --spec/--scenario file are evaluated.
+    chips = [ctx.chip(c) for c in _require(chip or list(ctx.chips), "--chip")]
+    sites = [ctx.site(s) for s in _require(site or list(ctx.sites), "--site")]
     if samples is None:
         frame = tco_frame(chips, sites, **ctx.kwargs())
         emit(frame, format, columns=TCO_COLUMNS if format is not Format.json else None)
@@ -239,6 +252,7 @@ def compare(
     utilization: float | None = UTILIZATION,
     date: str | None = DATE,
     scenario: Path | None = SCENARIO,
+    spec: Path | None = SPEC,
     set_: list[str] = SET,
     format: Format = FORMAT,
     samples: int | None = SAMPLES,
@@ -248,7 +262,7 @@ def compare(
     Inner Mongolia and Guizhou (with and without the subsidy) and in Virginia."""
     ctx = make_context(
         precision=precision, utilization=utilization, subsidy="auto", date=date,
-        scenario=scenario, sets=set_,
+        scenario=scenario, sets=set_, spec=spec,
     )  # fmt: skip
     frame = central_frame(ctx, samples, seed)
     if format is not Format.table:
@@ -282,6 +296,7 @@ def breakeven(
     subsidy: str = SUBSIDY,
     date: str | None = DATE,
     scenario: Path | None = SCENARIO,
+    spec: Path | None = SPEC,
     set_: list[str] = SET,
     format: Format = FORMAT,
 ) -> None:
@@ -290,7 +305,7 @@ def breakeven(
 
     ctx = make_context(
         precision=precision, utilization=utilization, subsidy=subsidy, date=date,
-        scenario=scenario, sets=set_,
+        scenario=scenario, sets=set_, spec=spec,
     )  # fmt: skip
     result = solve(ctx.chip(chip), ctx.chip(vs), ctx.site(site), param=param.value, **ctx.kwargs())
     if format is Format.json:
@@ -310,6 +325,7 @@ def sensitivity(
     subsidy: str = SUBSIDY,
     date: str | None = DATE,
     scenario: Path | None = SCENARIO,
+    spec: Path | None = SPEC,
     set_: list[str] = SET,
     format: Format = FORMAT,
 ) -> None:
@@ -318,7 +334,7 @@ def sensitivity(
 
     ctx = make_context(
         precision=precision, utilization=utilization, subsidy=subsidy, date=date,
-        scenario=scenario, sets=set_,
+        scenario=scenario, sets=set_, spec=spec,
     )  # fmt: skip
     frame = tornado(ctx.chip(chip), ctx.site(site), **ctx.kwargs())
     emit(frame, format, title=f"{chip} at {site}: usd_per_pflop_hour, one input at a time")

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 import typer
 
-from chipwar.catalog.accelerators import Accelerator, load_accelerators, read_accelerators
+from chipwar.catalog.accelerators import Accelerator, load_accelerators
+from chipwar.catalog.sites import Site
 from chipwar.cli.output import Format, emit
 from chipwar.compute import workload as wl
+from chipwar.compute.assumptions import TcoAssumptions
 from chipwar.compute.models import ModelSpec, load_models, read_models
 from chipwar.errors import InputError, UnknownIdError
 
@@ -37,7 +40,15 @@ MODEL_COLUMNS = [
 
 FORMAT_OPT = typer.Option(Format.table, "--format", "-f", help="table, json or csv.")
 SPEC_OPT = typer.Option(
-    None, "--spec", help="YAML/JSON accelerator file: chips not in the catalog (or overrides)."
+    None,
+    "--spec",
+    help="YAML/JSON file of accelerators and/or sites not in the catalog (or partial rows that "
+    "change one).",
+)
+SCENARIO_OPT = typer.Option(
+    None,
+    "--scenario",
+    help="Compute scenario file (YAML/JSON): TCO assumption overrides, extra chips and sites.",
 )
 MODEL_SPEC_OPT = typer.Option(
     None, "--model-spec", help="YAML/JSON model file: models not in the catalog."
@@ -65,12 +76,36 @@ def _numbers(field: str, values: list[str] | None) -> list[float]:
     return out
 
 
-def _chips(ids: list[str] | None, spec: Path | None) -> list[Accelerator]:
-    extra = {a.id: a for a in read_accelerators(spec)} if spec else {}
-    names = _split(ids) or list(extra)
+@dataclass
+class Extra:
+    """Entries and TCO assumptions from --spec / --scenario files."""
+
+    chips: dict[str, Accelerator]
+    sites: dict[str, Site]
+    tco: TcoAssumptions | None
+
+
+def _extra(spec: Path | None, scenario: Path | None = None) -> Extra:
+    from chipwar.scenarios.loader import read_scenario, read_spec
+
+    chips: dict[str, Accelerator] = {}
+    sites: dict[str, Site] = {}
+    tco: TcoAssumptions | None = None
+    if scenario is not None:
+        sc = read_scenario(scenario)
+        chips, sites, tco = dict(sc.accelerators), dict(sc.sites), sc.assumptions
+    if spec is not None:  # spec rows win over scenario rows with the same id
+        spec_chips, spec_sites = read_spec(spec)
+        chips.update(spec_chips)
+        sites.update(spec_sites)
+    return Extra(chips, sites, tco)
+
+
+def _chips(ids: list[str] | None, extra: Extra) -> list[Accelerator]:
+    names = _split(ids) or list(extra.chips)
     if not names:
         raise InputError("--chip", None, "at least one accelerator id (or a --spec file)")
-    catalog = {**load_accelerators(), **extra}
+    catalog = {**load_accelerators(), **extra.chips}
     try:
         return [catalog[n] for n in names]
     except KeyError as exc:
@@ -89,11 +124,11 @@ def _models(ids: list[str] | None, spec: Path | None) -> list[ModelSpec]:
         raise UnknownIdError("model", str(exc.args[0]), sorted(catalog)) from None
 
 
-def _sites(ids: list[str] | None) -> list[str]:
-    names = _split(ids)
+def _sites(ids: list[str] | None, extra: Extra) -> list[str | Site]:
+    names = _split(ids) or list(extra.sites)
     if not names:
         raise InputError("--site", None, "at least one site id (see `chipwar data list sites`)")
-    return names
+    return [extra.sites.get(n, n) for n in names]
 
 
 def _precision_map(text: str) -> str | dict[str, str]:
@@ -137,19 +172,22 @@ def infer(
     ),
     subsidy: str = SUBSIDY_OPT,
     spec: Path | None = SPEC_OPT,
+    scenario: Path | None = SCENARIO_OPT,
     model_spec: Path | None = MODEL_SPEC_OPT,
     format: Format = FORMAT_OPT,
 ) -> None:
     """Inference roofline: tokens/s per chip, chips to hold the model, USD and kWh per Mtok."""
+    extra = _extra(spec, scenario)
     frame = wl.infer_frame(
         _models(model, model_spec),
-        _chips(chip, spec),
-        _sites(site),
+        _chips(chip, extra),
+        _sites(site, extra),
         precision=_split(precision),
         batch=_numbers("--batch", batch),
         context=_numbers("--context", context) or None,
         chips_per_replica=chips,
         subsidy=_subsidy(subsidy),
+        tco_assumptions=extra.tco,
     )
     emit(frame, format, columns=INFER_COLUMNS if format is not Format.json else None)
 
@@ -168,21 +206,24 @@ def train(
     ),
     subsidy: str = SUBSIDY_OPT,
     spec: Path | None = SPEC_OPT,
+    scenario: Path | None = SCENARIO_OPT,
     model_spec: Path | None = MODEL_SPEC_OPT,
     format: Format = FORMAT_OPT,
 ) -> None:
     """Training run: total FLOPs, chip-hours, energy (MWh), cost (USD), days on K chips."""
+    extra = _extra(spec, scenario)
     frame = wl.train_frame(
         _models([model], model_spec)[0],
         tokens,
-        _chips(chip, spec),
-        _sites(site),
+        _chips(chip, extra),
+        _sites(site, extra),
         chip_count=chips,
         mfu=mfu,
         precision=precision,
         total_flops=flops,
         attention=attention,
         subsidy=_subsidy(subsidy),
+        tco_assumptions=extra.tco,
     )
     emit(frame, format, columns=TRAIN_COLUMNS if format is not Format.json else None)
 
@@ -202,11 +243,23 @@ def size(
     ),
     subsidy: str = SUBSIDY_OPT,
     spec: Path | None = SPEC_OPT,
+    scenario: Path | None = SCENARIO_OPT,
+    model_spec: Path | None = MODEL_SPEC_OPT,
     format: Format = FORMAT_OPT,
 ) -> None:
     """Cluster sizing: chips, facility MW, capex and yearly opex per chip × site."""
+    extra = _extra(spec, scenario)
+    parsed = wl.parse_target(target)
+    named = parsed.get("model") or model
+    if model_spec is not None or named is not None:  # resolve the model (catalog or --model-spec)
+        parsed["model"] = _models([named] if named else None, model_spec)[0]
     frame = wl.size_frame(
-        target, _chips(chip, spec), _sites(site), model=model, subsidy=_subsidy(subsidy)
+        parsed,
+        _chips(chip, extra),
+        _sites(site, extra),
+        model=None,
+        subsidy=_subsidy(subsidy),
+        tco_assumptions=extra.tco,
     )
     title = str(frame["target"].iloc[0]) if len(frame) else None
     emit(frame, format, columns=SIZE_COLUMNS if format is not Format.json else None, title=title)
@@ -228,18 +281,22 @@ def energy_gap(
     ),
     batch: int = typer.Option(64, "--batch", "-b"),
     context: int | None = typer.Option(None, "--context", "-l"),
+    spec: Path | None = SPEC_OPT,
+    scenario: Path | None = SCENARIO_OPT,
     format: Format = FORMAT_OPT,
 ) -> None:
     """The FT claim: electricity per million tokens vs a reference chip at one site, and the
     power-bill subsidy that makes the bills equal."""
+    extra = _extra(spec, scenario)
     frame = wl.energy_gap_frame(
         model,
-        _split(chip),
-        reference,
-        site,
+        _chips(chip, extra),
+        _chips([reference], extra)[0],
+        _sites([site], extra)[0],
         precision=_precision_map(precision),
         batch=batch,
         context=context,
+        tco_assumptions=extra.tco,
     )
     emit(frame, format, columns=GAP_COLUMNS if format is not Format.json else None, title=model)
 

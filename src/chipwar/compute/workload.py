@@ -31,6 +31,7 @@ import pandas as pd
 
 from chipwar.catalog.accelerators import Accelerator, get_accelerator
 from chipwar.catalog.sites import Site, get_site
+from chipwar.compute.assumptions import TcoAssumptions
 from chipwar.compute.models import (
     ModelSpec,
     WorkloadAssumptions,
@@ -394,12 +395,19 @@ def _tco_costs(
     subsidy: Literal["auto"] | float,
     date: dt.date | None,
     utilization: float | None,
+    tco_assumptions: TcoAssumptions | None = None,
 ) -> pd.DataFrame:
     """Per chip × site cost/energy per accelerator-hour from the compute engine."""
     from chipwar.compute.tco import tco_frame  # the compute engine (CONTRACTS.md)
 
     return tco_frame(
-        chips, sites, precision=precision, utilization=utilization, subsidy=subsidy, date=date
+        chips,
+        sites,
+        precision=precision,
+        utilization=utilization,
+        subsidy=subsidy,
+        date=date,
+        assumptions=tco_assumptions,
     )
 
 
@@ -452,6 +460,7 @@ def infer_frame(
     date: dt.date | None = None,
     utilization: float | None = None,
     assumptions: WorkloadAssumptions | None = None,
+    tco_assumptions: TcoAssumptions | None = None,
 ) -> pd.DataFrame:
     """Inference estimate for every model × chip × site × precision × batch × context (one call).
 
@@ -578,7 +587,13 @@ def infer_frame(
         tables = {c: np.empty((n_p, n_c, len(site_list))) for c in cols}
         for j, prec in enumerate(precisions):
             costs = _tco_costs(
-                chip_list, site_list, prec, subsidy=subsidy, date=date, utilization=utilization
+                chip_list,
+                site_list,
+                prec,
+                subsidy=subsidy,
+                date=date,
+                utilization=utilization,
+                tco_assumptions=tco_assumptions,
             )
             for cname in cols:
                 tables[cname][j] = _cost_matrix(costs, chip_ids, site_ids, cname)
@@ -636,6 +651,7 @@ def train_frame(
     subsidy: Literal["auto"] | float = "auto",
     date: dt.date | None = None,
     assumptions: WorkloadAssumptions | None = None,
+    tco_assumptions: TcoAssumptions | None = None,
 ) -> pd.DataFrame:
     """Training run estimate per chip × site: total_flops, chip_hours, energy_mwh, usd, days.
 
@@ -672,7 +688,13 @@ def train_frame(
     peak = np.asarray([chip_peak_tflops(c, precision) for c in chip_list])
     hours = training_chip_hours(flops, peak, eff_mfu)  # per chip
     costs = _tco_costs(
-        chip_list, site_list, precision, subsidy=subsidy, date=date, utilization=None
+        chip_list,
+        site_list,
+        precision,
+        subsidy=subsidy,
+        date=date,
+        utilization=None,
+        tco_assumptions=tco_assumptions,
     )
     ic, isite = (g.ravel() for g in np.indices((len(chip_list), len(site_list))))
     chip_ids = np.asarray([c.id for c in chip_list])[ic]
@@ -750,6 +772,7 @@ def size_frame(
     subsidy: Literal["auto"] | float = "auto",
     date: dt.date | None = None,
     assumptions: WorkloadAssumptions | None = None,
+    tco_assumptions: TcoAssumptions | None = None,
 ) -> pd.DataFrame:
     """Cluster sizing per chip × site, side by side: chips, facility MW, capex, yearly opex.
 
@@ -791,7 +814,13 @@ def size_frame(
         n = chips_for_training(flops, peak[ic], mfu, t["days"])
         label = f"train {m.id} in {t['days']:g} days"
     costs = _tco_costs(
-        chip_list, site_list, precision, subsidy=subsidy, date=date, utilization=None
+        chip_list,
+        site_list,
+        precision,
+        subsidy=subsidy,
+        date=date,
+        utilization=None,
+        tco_assumptions=tco_assumptions,
     )
     fac_kw = _gather(costs, chip_list, site_list, "facility_power_kw")
     capex_h = _gather(costs, chip_list, site_list, "capex_usd_per_hour")
@@ -826,6 +855,7 @@ def energy_gap_frame(
     context: float | None = None,
     reference_subsidy: float = 0.0,
     date: dt.date | None = None,
+    tco_assumptions: TcoAssumptions | None = None,
 ) -> pd.DataFrame:
     """The FT claim: electricity per million output tokens of each chip vs a reference chip at the
     same site, the ratio, and the power-bill discount that equalises the bills
@@ -844,7 +874,15 @@ def energy_gap_frame(
     for c in chip_list:
         p = precision if isinstance(precision, str) else precision.get(c.id, "bf16")
         f = infer_frame(
-            model, c, s, precision=p, batch=batch, context=context, subsidy=0.0, date=date
+            model,
+            c,
+            s,
+            precision=p,
+            batch=batch,
+            context=context,
+            subsidy=0.0,
+            date=date,
+            tco_assumptions=tco_assumptions,
         )
         rows.append(f.iloc[0])
     out = pd.DataFrame(rows).reset_index(drop=True)

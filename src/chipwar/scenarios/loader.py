@@ -128,6 +128,47 @@ def read_scenario(path: str | Path) -> Scenario:
     return parse_scenario(raw, Path(path).name)
 
 
+def read_spec(path: str | Path) -> tuple[dict[str, Accelerator], dict[str, Site]]:
+    """Read a ``--spec`` file: accelerators and/or sites that are not in the catalog (or partial
+    rows that change a catalog entry, as in a scenario file).
+
+    Accepted shapes (YAML, or JSON by suffix): a mapping with ``accelerators:`` and/or ``sites:``
+    lists; a list of rows; or a single row. A row with an ``electricity`` field is a site, any
+    other row an accelerator. Assumption overrides belong in ``--scenario``.
+    """
+    where = Path(path).name
+    try:
+        raw = read_structured(path)
+    except ChipwarError as exc:
+        raise ScenarioError(str(exc)) from None
+    if isinstance(raw, dict) and ({"accelerators", "sites"} & set(raw)):
+        extra = sorted(set(raw) - {"accelerators", "sites", "name", "description"})
+        if extra:
+            raise ScenarioError(
+                f"{where}: unknown field(s) {', '.join(map(repr, extra))} in a spec file; "
+                "allowed: accelerators, sites (assumptions go in a --scenario file)"
+            )
+        chip_rows, site_rows = raw.get("accelerators") or [], raw.get("sites") or []
+    else:
+        rows = raw if isinstance(raw, list) else [raw]
+        if not all(isinstance(r, dict) for r in rows) or not rows:
+            raise ScenarioError(
+                f"{where}: expected a mapping with accelerators:/sites: lists, a list of rows "
+                "or one row"
+            )
+        site_rows = [r for r in rows if "electricity" in r]
+        chip_rows = [r for r in rows if "electricity" not in r]
+
+    def dump(model: BaseModel) -> dict[str, Any]:
+        return model.model_dump(exclude_defaults=False)
+
+    chips = _rows(Accelerator, chip_rows, f"{where}: accelerators", load_accelerators(), dump)
+    sites = _rows(Site, site_rows, f"{where}: sites", load_sites(), dump)
+    if not chips and not sites:
+        raise ScenarioError(f"{where}: no accelerator or site rows found")
+    return {c.id: c for c in chips}, {s.id: s for s in sites}
+
+
 def scenario_json_schema() -> dict[str, Any]:
     """JSON Schema (draft 2020-12) of a compute scenario file; rows of ``accelerators`` and
     ``sites`` are checked in full by the catalog models when the file is read."""
