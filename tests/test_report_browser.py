@@ -47,7 +47,8 @@ def test_report_renders_offline_with_data_in_every_chart(report_file: Path) -> N
                     traces: (gd.data || []).length,
                     points: (gd.data || []).reduce(
                         (n, t) => n + ((t.y || t.x || []).length || 0), 0),
-                    drawn: gd.querySelectorAll('.main-svg').length
+                    drawn: gd.querySelectorAll('.main-svg').length,
+                    ytitle: (gd.querySelector('.g-ytitle') || {textContent: ''}).textContent
                 }))"""
             )
             title = page.title()
@@ -62,6 +63,8 @@ def test_report_renders_offline_with_data_in_every_chart(report_file: Path) -> N
     for c in charts:
         assert c["traces"] > 0 and c["points"] > 0, c
         assert c["drawn"] > 0, c  # Plotly actually rendered an SVG
+        if c["id"] != "chart-controls-timeline":
+            assert c["ytitle"].strip(), c  # the value axis is labelled on screen
     assert evidence_ok
     assert not errors, errors
     outside = [u for u in requests if not u.startswith(("file://", "data:", "blob:", "about:"))]

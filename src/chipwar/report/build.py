@@ -80,13 +80,25 @@ class ReportResult:
 # ------------------------------------------------------------------ figures
 
 
+FONT = (
+    "Noto Sans CJK TC, Noto Sans CJK SC, Noto Sans TC, PingFang TC, Microsoft JhengHei, sans-serif"
+)
+
+
 def _fig(data: list[dict[str, Any]], layout: dict[str, Any]) -> dict[str, Any]:
+    """A Plotly figure; axis titles given as strings become ``{"text": ...}`` (plotly.js 3 drops
+    plain-string axis titles silently)."""
     base = {
-        "margin": {"l": 60, "r": 20, "t": 30, "b": 80},
+        "margin": {"l": 70, "r": 20, "t": 30, "b": 80},
         "height": 420,
-        "font": {"family": "sans-serif"},
+        "font": {"family": FONT},
     }
-    return {"data": data, "layout": {**base, **layout}}
+    lay = {**base, **layout}
+    for axis in ("xaxis", "yaxis"):
+        ax = lay.get(axis)
+        if isinstance(ax, dict) and isinstance(ax.get("title"), str):
+            lay[axis] = {**ax, "title": {"text": ax["title"]}}
+    return {"data": data, "layout": lay}
 
 
 def _chips_present(ids: list[str]) -> list[str]:
@@ -121,7 +133,9 @@ def section_compute(t: dict[str, str]) -> Section:
     on = tco_frame(chips, sites, subsidy="auto").assign(subsidy_case="on")
     off = tco_frame(chips, sites, subsidy=0.0).assign(subsidy_case="off")
     frame = pd.concat([on, off], ignore_index=True)
-    srcs = [*_sources_of(chips, sites), "tco-assumptions (data/tco_assumptions.yaml)"]
+    from chipwar.catalog.io import DATA_DIR
+
+    srcs = [*_sources_of(chips, sites), *_yaml_sources([DATA_DIR / "tco_assumptions.yaml"])]
     cost = []
     for case, label in (("off", t["subsidy_off"]), ("on", t["subsidy_on"])):
         f = frame[frame["subsidy_case"] == case]
@@ -152,9 +166,14 @@ def section_compute(t: dict[str, str]) -> Section:
                 {
                     "barmode": "group",
                     "yaxis": {"title": t["usd_per_pflop_hour"]},
-                    "xaxis": {"type": "multicategory", "tickangle": -90},
-                    "height": 560,
-                    "margin": {"l": 60, "r": 20, "t": 30, "b": 200},
+                    "xaxis": {
+                        "type": "multicategory",
+                        "tickangle": -90,
+                        "tickfont": {"size": 10},
+                        "automargin": True,
+                    },
+                    "height": 600,
+                    "margin": {"l": 70, "r": 20, "t": 30, "b": 40},
                 },
             ),
             f"{t['usd_per_pflop_hour']}: chipwar.compute.tco.tco_frame, BF16, shipped assumptions.",
@@ -200,7 +219,7 @@ def section_compute(t: dict[str, str]) -> Section:
                     ],
                     {
                         "barmode": "group",
-                        "yaxis": {"title": "USD per chip"},
+                        "yaxis": {"title": t["usd_per_chip"]},
                         "xaxis": {"type": "multicategory"},
                     },
                 ),
@@ -234,6 +253,7 @@ def _breakeven_table(chips: list[str], sites: list[str]) -> pd.DataFrame:
 
 
 def section_tokens(t: dict[str, str]) -> Section:
+    from chipwar.catalog.io import DATA_DIR
     from chipwar.compute.workload import infer_frame
 
     chips = _chips_present(KEY_CHIPS)
@@ -254,7 +274,11 @@ def section_tokens(t: dict[str, str]) -> Section:
             {"yaxis": {"title": t["tokens_per_kwh"]}},
         ),
         f"{t['tokens_per_kwh']} at {site}, batch 64, BF16: chipwar.compute.workload.infer_frame.",
-        [*_sources_of(chips, [site]), "deepseek-2024-v3-report"],
+        [
+            *_sources_of(chips, [site]),
+            *_yaml_sources([DATA_DIR / "workload_assumptions.yaml"]),
+            *_model_sources("deepseek-v3"),
+        ],
     )
     cols = [
         c
@@ -336,9 +360,9 @@ def section_controls(t: dict[str, str]) -> Section:
         ),
         "chipwar.controls.classify.timeline(chip, 'CN') for every catalog chip; licences assumed "
         "not granted.",
-        ["data/rules (US BIS rule versions; see chipwar rules)", "accelerators catalog"],
+        _rule_sources(),
     )
-    note = ("; ".join(skipped)) if skipped else ""
+    note = (t["left_out"] + ": " + "; ".join(skipped)) if skipped else ""
     return Section(
         "controls",
         t["controls"],
@@ -348,11 +372,52 @@ def section_controls(t: dict[str, str]) -> Section:
     )
 
 
+def _rule_sources() -> list[str]:
+    """Source ids cited by the shipped export-control rule files (data/rules/us-*.yaml)."""
+    from chipwar.catalog.io import DATA_DIR
+
+    return _yaml_sources(sorted((DATA_DIR / "rules").glob("us-*.yaml")))
+
+
+def _model_sources(model_id: str) -> list[str]:
+    """Source ids of one reference model in data/models.yaml."""
+    from chipwar.catalog.io import DATA_DIR, read_structured
+
+    rows = read_structured(DATA_DIR / "models.yaml")
+    return [str(x) for r in rows if r.get("id") == model_id for x in r.get("source", [])]
+
+
+def _yaml_sources(paths: list[Path]) -> list[str]:
+    """Every ``source`` id cited anywhere in the given data files."""
+    from chipwar.catalog.io import read_structured
+
+    out: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k == "source" and isinstance(v, list):
+                    out.extend(str(x) for x in v)
+                else:
+                    walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    for path in paths:
+        walk(read_structured(path))
+    return list(dict.fromkeys(out))
+
+
 def section_nexperia(t: dict[str, str]) -> Section:
+    from chipwar.claims.adapters import _collect_sources
     from chipwar.supply import results
     from chipwar.supply.scenario import read_scenario
 
     scn = read_scenario("nexperia-2025")
+    found: list[str] = []
+    _collect_sources(scn.model_dump(mode="json"), found)
+    scn_sources = list(dict.fromkeys(found))
     net = results.build(scn)
     res, _ = results.run(net, samples=1, seed=0)
     summary = results.summarize(net, res, 1, 0)
@@ -377,7 +442,7 @@ def section_nexperia(t: dict[str, str]) -> Section:
             {"yaxis": {"title": t["plant_output"], "tickformat": ".0%"}, "xaxis": {"type": "date"}},
         ),
         f"{t['plant_output']}: chipwar.supply scenario nexperia-2025 (base values).",
-        list(scn.source),
+        scn_sources,
     )
     price = res.part_price[:, :, 0]  # [T, parts], base-value run
     prices = [
@@ -401,7 +466,7 @@ def section_nexperia(t: dict[str, str]) -> Section:
                 ),
                 f"{t['price_multiplier']}: chipwar.supply scenario nexperia-2025 (market "
                 "response P/P0 = min(cap, (filled/ordered)^(-1/elasticity))).",
-                list(scn.source) + list(scn.market.source),
+                list(dict.fromkeys([*scn.market.source, *scn_sources])),
             )
         )
     plants = pd.DataFrame(summary["plants"])
@@ -415,6 +480,7 @@ def section_nexperia(t: dict[str, str]) -> Section:
 
 
 def section_selfsuff(t: dict[str, str]) -> Section:
+    from chipwar.claims.adapters import dynamics_sources
     from chipwar.dynamics.api import run_scenario
     from chipwar.dynamics.history import load_history
 
@@ -431,11 +497,13 @@ def section_selfsuff(t: dict[str, str]) -> Section:
         if h.empty:
             continue
         srcs += sorted(set(h["source"].astype(str)))
+        seed = series.split(":")[1].startswith("seed")
         data.append(
             {
                 "type": "scatter",
                 "mode": "markers",
-                "name": series,
+                "marker": {"symbol": "x", "size": 10} if seed else {"size": 7},
+                "name": f"{t['claimed_in_seed']} ({series.split(':')[1]})" if seed else series,
                 "x": h["year"].astype(int).tolist(),
                 "y": (h["value"].astype(float) / 100).round(4).tolist(),
             }
@@ -484,10 +552,12 @@ def section_selfsuff(t: dict[str, str]) -> Section:
             }
         )
         tables[f"dynamics_{scenario}"] = f
+        srcs += list(dynamics_sources(scenario))
     chart = Chart(
         "selfsuff",
-        _fig(data, {"yaxis": {"title": "self-sufficiency", "tickformat": ".0%"}}),
-        "IC self-sufficiency: history (chipwar.dynamics.history) and the dynamics scenarios "
+        _fig(data, {"yaxis": {"title": t["self_sufficiency"], "tickformat": ".0%"}}),
+        "IC self-sufficiency: history (chipwar.dynamics.history; crosses = the seed's own claims, "
+        "not evidence) and the dynamics scenarios "
         f"{', '.join(DYNAMICS_SCENARIOS)} (chipwar.dynamics.api.run_scenario, median and "
         "5-95 % band of 400 samples, seed 0).",
         list(dict.fromkeys(srcs)),
@@ -545,10 +615,11 @@ def claims_section(t: dict[str, str]) -> tuple[Section, list[dict[str, Any]], li
                     "marker": {"color": [colors[k] for k in counts]},
                 }
             ],
-            {"height": 320},
+            {"height": 320, "yaxis": {"title": t["verdicts"]}},
         ),
-        "Verdicts of the claims ledger (data/claims.yaml) computed by chipwar.claims.",
-        ["data/claims.yaml", "data/sources/claims.yaml"],
+        "Verdicts of the claims ledger (data/claims.yaml) computed by chipwar.claims; each "
+        "verdict's own sources are listed with its evidence below. Claims quoted from:",
+        list(dict.fromkeys(r["article_id"] for r in rows)),
     )
     table = pd.DataFrame(rows)
     sec = Section("claims", t["claims"], charts=[chart], tables={"claims": table})

@@ -50,6 +50,14 @@ EN: dict[str, str] = {
     "median": "median",
     "band": "5-95 % band",
     "caption_sources": "Data",
+    "tolerance": "Tolerance",
+    "note": "Note",
+    "claimed_in_seed": "claimed in the seed",
+    "self_sufficiency": "IC self-sufficiency",
+    "usd_per_chip": "USD per chip",
+    "verdicts": "verdicts",
+    "contradicted_list": "Contradicted",
+    "left_out": "Chips left out (their catalog data lack what the rules test)",
 }
 
 ZH_HANT: dict[str, str] = {
@@ -92,6 +100,14 @@ ZH_HANT: dict[str, str] = {
     "median": "中位數",
     "band": "5-95% 區間",
     "caption_sources": "資料",
+    "tolerance": "容差",
+    "note": "說明",
+    "claimed_in_seed": "種子文章的說法",
+    "self_sufficiency": "積體電路自給率",
+    "usd_per_chip": "每顆晶片美元",
+    "verdicts": "判定",
+    "contradicted_list": "與資料不符",
+    "left_out": "未列入的晶片(目錄資料缺少規則所需的欄位)",
 }
 
 
