@@ -116,12 +116,18 @@ def test_identifiability_report() -> None:
     assert ident.loc["alpha_domestic", "data_share"] > 0.9
     assert ident.loc["ecosystem_learning", "data_share"] < 0.5
     assert np.isfinite(full.data_condition) and full.data_condition > 1
+    # the misfit is larger than SIGMA_OBS assumes: the data's weight is cut by chi2/dof, so the
+    # standard errors widen, but never beyond the prior's
+    assert full.chi2_per_dof > 1 and full.scale == pytest.approx(full.chi2_per_dof)
+    raw_sd = np.sqrt(np.diag(full.raw_covariance))
+    assert (full.std_errors >= raw_sd - 1e-12).all() and (full.std_errors <= full.prior_sd).all()
     corr = full.correlation()
     assert np.allclose(corr, corr.T) and np.allclose(np.diag(corr), 1.0)
     # one observation (<= 2021) cannot identify three parameters: the data-only information
     # matrix is singular and beta/eta come from the prior
     early = api.calibrate("baseline", until=2021)
     assert early.n_obs == 1 and early.data_condition == float("inf")
+    assert np.isnan(early.chi2_per_dof) and early.scale == 1.0
     ident = early.identifiability().set_index("parameter")
     assert ident.loc["beta", "data_share"] < 0.1
     assert ident.loc["ecosystem_learning", "data_share"] < 0.01

@@ -102,6 +102,8 @@ def calibrate(
             for a, row in zip(fit.names, fit.correlation(), strict=True)
         },
         "data_condition_number": fit.data_condition,
+        "chi2_per_dof": fit.chi2_per_dof,
+        "covariance_scale": fit.scale,
         "fit": fit.table().to_dict(orient="records"),
     }
     if table is not None:
@@ -112,7 +114,15 @@ def calibrate(
         return
     if format is Format.csv:
         raise InputError("--format", "csv", "table or json (calibrate prints several tables)")
-    emit(fit.parameters(), format, title="fitted parameters")
+    from chipwar.dynamics.calibration import SIGMA_OBS
+
+    emit(
+        fit.parameters(),
+        format,
+        title=f"fitted parameters (chi2/dof {fit.scale:.2f})"
+        if fit.scale > 1
+        else "fitted parameters",
+    )
     emit(
         fit.identifiability(),
         format,
@@ -120,7 +130,12 @@ def calibrate(
         f"data-only condition number "
         f"{fit.data_condition:.3g})",
     )
-    emit(fit.table(), format, title=f"fit (RMSE {fit.rmse_pp:.1f} pp)")
+    emit(
+        fit.table(),
+        format,
+        title=f"fit (RMSE {fit.rmse_pp:.1f} pp; chi2/dof {fit.chi2_per_dof:.2f} at sigma "
+        f"{SIGMA_OBS} on the logit scale)",
+    )
     if table is not None and until is not None:
         err = api.backtest_errors(table)
         title = (

@@ -7,7 +7,9 @@ Residuals are on the logit scale, one per observation, plus one prior term per f
 
 The model quantity compared is the domestic share of units for unit-based series and the domestic
 share of value for value-based series (see TARGETS). Standard errors come from (J'J)^-1 at the
-optimum, with the prior rows included (a posterior approximation); ``Fit.identifiability`` says
+optimum, with the prior rows included (a posterior approximation); when the misfit exceeds
+SIGMA_OBS the data rows' information is divided by the Birge ratio max(1, chi2/dof), the prior's
+kept. ``Fit.identifiability`` (before that inflation) says
 how much of each parameter's precision comes from the data rather than the prior:
 
     data_share = 1 - var_posterior / var_prior
@@ -77,6 +79,8 @@ class Fit:
     cost: float
     prior_sd: Array | None = None
     data_information: Array | None = None  # J_obs' J_obs at the optimum (data rows only)
+    raw_covariance: Array | None = None  # (J'J)^-1 before the chi2/dof inflation
+    scale: float = 1.0  # the data's information is divided by this: max(1, chi2/dof)
 
     @property
     def rmse_pp(self) -> float:
@@ -107,7 +111,8 @@ class Fit:
     def identifiability(self) -> pd.DataFrame:
         """Per parameter: prior and posterior s.d. and the share of precision from the data."""
         prior = self.prior_sd if self.prior_sd is not None else np.full(len(self.names), np.nan)
-        post = self.std_errors
+        raw = self.raw_covariance if self.raw_covariance is not None else self.covariance
+        post = np.sqrt(np.clip(np.diag(raw), 0, None))
         share = 1 - post**2 / prior**2
         corr = self.correlation()
         others = []
@@ -124,6 +129,17 @@ class Fit:
                 "strongest_correlation": others,
             }
         )
+
+    @property
+    def chi2_per_dof(self) -> float:
+        """sum(r_obs^2) / (n_obs - n_free): about 1 if SIGMA_OBS matches the misfit; above 1 the
+        standard errors (which assume SIGMA_OBS) are too small. NaN without spare observations."""
+        dof = self.n_obs - len(self.names)
+        if dof <= 0:
+            return float("nan")
+        obs = np.array([o.share for o in self.observations])
+        res = (_logit(self.fitted) - _logit(obs)) / SIGMA_OBS
+        return float(np.sum(res**2) / dof)
 
     @property
     def data_condition(self) -> float:
@@ -225,11 +241,21 @@ def fit_shares(
     sol = least_squares(residuals, start, jac=jacobian, bounds=(lo, hi), method="trf")
     jac = jacobian(sol.x)
     try:
-        cov = np.linalg.inv(jac.T @ jac)
+        raw = np.linalg.inv(jac.T @ jac)
     except np.linalg.LinAlgError:
-        cov = np.diag(sd**2)
-    se = np.sqrt(np.clip(np.diag(cov), 0, None))
+        raw = np.diag(sd**2)
     j_obs = jac[: len(obs)]
+    # Birge ratio: when the misfit exceeds SIGMA_OBS (chi2/dof > 1), the data's information is
+    # divided by chi2/dof (the prior's is kept): cov = (J_obs'J_obs / scale + J_pr'J_pr)^-1
+    dof = len(obs) - len(names)
+    chi2 = float(np.sum(residuals(sol.x)[: len(obs)] ** 2))
+    scale = max(1.0, chi2 / dof) if dof > 0 else 1.0
+    j_pr = jac[len(obs) :]
+    try:
+        cov = np.linalg.inv(j_obs.T @ j_obs / scale + j_pr.T @ j_pr)
+    except np.linalg.LinAlgError:
+        cov = raw
+    se = np.sqrt(np.clip(np.diag(cov), 0, None))
     fields = {k: getattr(base, k) for k in Params.__dataclass_fields__}
     for i, name in enumerate(names):
         fields[name] = sol.x[i : i + 1]
@@ -247,6 +273,8 @@ def fit_shares(
         cost=float(sol.cost),
         prior_sd=sd,
         data_information=np.asarray(j_obs.T @ j_obs, dtype=float),
+        raw_covariance=np.asarray(raw, dtype=float),
+        scale=scale,
     )
 
 
