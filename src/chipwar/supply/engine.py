@@ -298,7 +298,6 @@ def simulate(
     safe_rate = np.where(net.rate > 0, net.rate, 1.0)
     headroom = np.where(net.rate > 0, net.capacity / safe_rate, 1.0)
     edge_cap = (flow * headroom[net.edge_src])[:, None].astype(dtype)
-    cut_mult = np.ones((e, r), dtype=dtype) if any(len(sh.edges) for sh in net.shocks) else None
     s_out_all = sparse.csr_matrix(
         (np.ones(e, dtype=dtype), (net.edge_src, np.arange(e))), shape=(n, e)
     )
@@ -369,11 +368,16 @@ def simulate(
         if e:
             o = c.q @ need
             orders_prev = s_out_all @ o
-            if edge_cuts and cut_mult is not None:
-                cut_mult.fill(1.0)
-                for idx, m in edge_cuts:
-                    cut_mult[idx] *= m
-                np.copyto(o, np.minimum(o, cut_mult * edge_cap), where=cut_mult < 1.0)
+            if edge_cuts:  # cap only the blocked edges: o_e = min(o_e, m_e · K_e) where m_e < 1
+                if len(edge_cuts) == 1:
+                    cut_idx, mult = edge_cuts[0][0], np.broadcast_to(edge_cuts[0][1], (1, r))
+                else:
+                    cut_idx = np.unique(np.concatenate([idx for idx, _ in edge_cuts]))
+                    mult = np.ones((len(cut_idx), r), dtype=dtype)
+                    for idx, m in edge_cuts:
+                        mult[np.searchsorted(cut_idx, idx)] *= m
+                sub = o[cut_idx]
+                o[cut_idx] = np.where(mult < 1.0, np.minimum(sub, mult * edge_cap[cut_idx]), sub)
             if down_src is not None:
                 o *= down_src
             # 4 allocation, pro rata per priority level
