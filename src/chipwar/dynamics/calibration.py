@@ -109,12 +109,13 @@ class Fit:
         return np.asarray(self.covariance / np.outer(sd, sd), dtype=float)
 
     def identifiability(self) -> pd.DataFrame:
-        """Per parameter: prior and posterior s.d. and the share of precision from the data."""
+        """Per parameter, before the chi2/dof inflation: prior and posterior s.d., the share of
+        precision from the data, and the strongest correlation."""
         prior = self.prior_sd if self.prior_sd is not None else np.full(len(self.names), np.nan)
         raw = self.raw_covariance if self.raw_covariance is not None else self.covariance
         post = np.sqrt(np.clip(np.diag(raw), 0, None))
         share = 1 - post**2 / prior**2
-        corr = self.correlation()
+        corr = raw / np.outer(np.maximum(post, 1e-300), np.maximum(post, 1e-300))
         others = []
         for i in range(len(self.names)):
             j = max((k for k in range(len(self.names)) if k != i),
