@@ -68,8 +68,11 @@ class ReportResult:
     def summary_lines(self) -> list[str]:
         from collections import Counter
 
+        from chipwar.claims.verdict import VERDICTS
+
         counts = Counter(c["verdict"] for c in self.claims)
-        lines = [f"{len(self.claims)} claims: " + ", ".join(f"{n} {v}" for v, n in counts.items())]
+        shown = ", ".join(f"{counts[v]} {v}" for v in VERDICTS if counts[v])
+        lines = [f"{len(self.claims)} claims: {shown}"]
         missing = [s.title for s in self.sections if not s.available]
         if missing:
             lines.append("sections without an engine yet: " + "; ".join(missing))
