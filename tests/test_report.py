@@ -165,3 +165,22 @@ def test_a_section_without_its_engine_becomes_a_notice() -> None:
     s = _safe("nexperia", broken, t)
     assert not s.available and t["failed"] in s.note and "bad scenario" in s.note
     assert s.charts == []
+
+
+def test_unwritable_outputs_are_clear_errors_and_nothing_is_written(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    html = tmp_path / "r.html"
+    res = cli("report", "-o", str(html), "--xlsx", str(tmp_path))  # xlsx names a directory
+    assert res.code == 2 and "--xlsx" in res.err and "Traceback" not in res.err
+    assert not html.exists()  # checked before the HTML is written
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    res = cli("report", "-o", str(blocker / "sub" / "r.html"))  # folder cannot be created
+    assert res.code == 2 and "--output" in res.err and "Traceback" not in res.err
+
+
+def test_output_folder_is_created(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """What `make run` does from a fresh checkout: build/ does not exist yet."""
+    out = tmp_path / "build" / "report.html"
+    res = cli("report", "-o", str(out))
+    assert res.code == 0 and out.exists()
+    assert "open: file://" in res.out and "claims:" in res.out

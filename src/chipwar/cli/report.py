@@ -60,10 +60,14 @@ def report(
 
     if lang not in LANGS:
         raise InputError("--lang", lang, "one of " + ", ".join(LANGS))
-    if output.is_dir():
-        raise InputError("--output", str(output), "a file path, not a directory")
+    _writable("--output", output)
+    if xlsx is not None:
+        _writable("--xlsx", xlsx)
     t0 = time.perf_counter()
-    result = build_report(output, lang=lang, xlsx=xlsx)
+    try:
+        result = build_report(output, lang=lang, xlsx=xlsx)
+    except OSError as exc:  # e.g. the disk filled up while writing
+        raise InputError("--output", str(output), f"a writable file path ({exc})") from None
     dt = time.perf_counter() - t0
     stdout.print(f"[bold]chipwar report[/] ({lang}) built in {dt:.1f} s")
     for line in result.summary_lines():
@@ -71,6 +75,22 @@ def report(
     stdout.print(f"open: {result.path.resolve().as_uri()}", highlight=False, soft_wrap=True)
     if result.xlsx is not None:
         stdout.print(f"tables: {result.xlsx.resolve()}", highlight=False, soft_wrap=True)
+
+
+def _writable(option: str, path: Path) -> None:
+    """Fail before anything is written when ``path`` cannot be written (InputError)."""
+    import os
+
+    from chipwar.errors import InputError
+
+    if path.is_dir():
+        raise InputError(option, str(path), "a file path, not a directory")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(option, str(path), f"a path whose folder can be created ({exc})") from None
+    if not os.access(path.parent, os.W_OK):
+        raise InputError(option, str(path), "a path in a writable folder")
 
 
 def register(app: typer.Typer) -> None:
