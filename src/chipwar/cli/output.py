@@ -81,8 +81,10 @@ def fmt_cell(value: Any) -> str:
             return "0"
         if a >= 1e6 or a < 1e-3:
             return f"{value:.3g}"
-        if a >= 100:
+        if a >= 1000:
             return f"{value:,.0f}"
+        if a >= 100:
+            return f"{value:.4g}"
         if a >= 1:
             return f"{value:,.3g}" if a < 10 else f"{value:,.1f}"
         return f"{value:.3f}"
