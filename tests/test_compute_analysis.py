@@ -272,3 +272,21 @@ def test_example_scenario_loads_and_lowers_ascend_cost() -> None:
     with_sc = tco_frame([chip], [site], assumptions=sc.assumptions)["usd_per_pflop_hour"]
     default = tco_frame([chip], [site])["usd_per_pflop_hour"]
     assert with_sc.iloc[0] < default.iloc[0]
+
+
+def test_evaluate_into_reused_buffers_matches_and_checks_them(catalog) -> None:  # type: ignore[no-untyped-def]
+    from chipwar.compute.montecarlo import sample_values
+    from chipwar.compute.tco import COMPUTED, evaluate, prepare
+
+    chips, sites = catalog
+    batch = prepare(list(chips.values()), list(sites.values()), date=DAY)
+    values = sample_values(batch, 200, seed=5)
+    fresh = evaluate(batch, values)
+    shape = (*batch.shape, 200)
+    buffers = {k: np.full(shape, np.nan) for k in COMPUTED}
+    again = evaluate(batch, values, out=buffers)
+    for name in COMPUTED:
+        assert again[name] is buffers[name]
+        assert np.array_equal(fresh[name], buffers[name]), name
+    with pytest.raises(InputError, match="usd_per_pflop_hour"):
+        evaluate(batch, values, out={**buffers, "usd_per_pflop_hour": np.empty(3)})

@@ -99,21 +99,33 @@ PASS_THROUGH: tuple[str, ...] = ("it_power_kw", "price_usd_per_kwh", "subsidy")
 """Outputs that are inputs of the equations, reported unchanged."""
 
 
-def _kernel(x: Mapping[str, Array], out: Mapping[str, Array]) -> None:
+def _kernel(
+    x: Mapping[str, Array], out: Mapping[str, Array], scratch: dict[str, Array] | None = None
+) -> None:
     """The TCO equations written into preallocated ``out`` arrays (the computed ones of
     :data:`OUTPUT_COLUMNS`, plus any of :data:`PASS_THROUGH` given), all of the broadcast shape
-    of ``x``, with in-place ufuncs: about 30 array passes and a few small temporaries. Called on
-    cache-sized blocks by :func:`evaluate`.
+    of ``x``, with in-place ufuncs: about 30 array passes. Temporaries live in ``scratch``
+    (reused across the blocks of :func:`evaluate`: allocating a fresh 256 kB array costs more
+    than the arithmetic on it).
 
     CRF/H = r/H + (r/H) / expm1(n·log1p r)  (= r (1+r)^n / ((1+r)^n − 1) / H); r = 0 → 1/(n·H).
     """
-    rate = x["cost_of_capital"]
-    log_growth = np.log1p(rate)
-    rate_h = rate * (1.0 / HOURS_PER_YEAR)
-    zero = not np.all(rate)
+    ws: dict[str, Array] = {} if scratch is None else scratch
 
-    def crf_per_hour(life: Array) -> Array:
-        crf = np.multiply(life, log_growth)
+    def tmp(name: str, *operands: Array) -> Array:
+        shape = np.broadcast_shapes(*(np.shape(a) for a in operands))
+        arr = ws.get(name)
+        if arr is None or arr.shape != shape:
+            arr = ws[name] = np.empty(shape)
+        return arr
+
+    rate = x["cost_of_capital"]
+    log_growth = np.log1p(rate, out=tmp("log_growth", rate))
+    rate_h = np.multiply(rate, 1.0 / HOURS_PER_YEAR, out=tmp("rate_h", rate))
+    zero = np.count_nonzero(rate) != rate.size
+
+    def crf_per_hour(life: Array, name: str) -> Array:
+        crf = np.multiply(life, log_growth, out=tmp(name, life, log_growth))
         np.expm1(crf, out=crf)
         np.divide(rate_h, crf, out=crf)
         np.add(crf, rate_h, out=crf)
@@ -124,33 +136,38 @@ def _kernel(x: Mapping[str, Array], out: Mapping[str, Array]) -> None:
     capex = x["system_capex_usd"]
     it_kw = x["it_power_kw"]
     capex_h = out["capex_usd_per_hour"]
-    np.multiply(capex, crf_per_hour(x["life_years"]), out=capex_h)
-    facility = np.multiply(x["facility_capex_usd_per_kw"], it_kw)
-    tmp = np.multiply(facility, crf_per_hour(x["facility_life_years"]))
-    np.add(capex_h, tmp, out=capex_h)
+    np.multiply(capex, crf_per_hour(x["life_years"], "crf_it"), out=capex_h)
+    fcap = x["facility_capex_usd_per_kw"]
+    facility = np.multiply(fcap, it_kw, out=tmp("facility", fcap, it_kw))
+    crf_f = crf_per_hour(x["facility_life_years"], "crf_facility")
+    np.add(capex_h, np.multiply(facility, crf_f, out=tmp("work", facility, crf_f)), out=capex_h)
     other_h = out["other_usd_per_hour"]
     np.add(capex, facility, out=other_h)
-    np.multiply(other_h, x["other_opex_fraction"] * (1.0 / HOURS_PER_YEAR), out=other_h)
+    opex = x["other_opex_fraction"]
+    opex_h = np.multiply(opex, 1.0 / HOURS_PER_YEAR, out=tmp("opex_h", opex))
+    np.multiply(other_h, opex_h, out=other_h)
     facility_kw = out["facility_power_kw"]
     np.multiply(it_kw, x["pue"], out=facility_kw)
     kwh_h = out["kwh_per_accelerator_hour"]
     np.multiply(facility_kw, x["average_load"], out=kwh_h)
     power_h = out["power_usd_per_hour"]
     np.multiply(kwh_h, x["price_usd_per_kwh"], out=power_h)
-    keep = 1.0 - x["subsidy"]
-    if keep.shape[-1] > 1 or np.any(keep != 1.0):  # skip × 1 when no sample has a subsidy
-        np.multiply(power_h, keep, out=power_h)
+    sub = x["subsidy"]
+    if sub.shape[-1] > 1 or np.count_nonzero(sub):  # skip × 1 when no sample has a subsidy
+        np.multiply(power_h, np.subtract(1.0, sub, out=tmp("keep", sub)), out=power_h)
     total = out["usd_per_accelerator_hour"]
     np.add(capex_h, power_h, out=total)
     np.add(total, other_h, out=total)
     np.divide(power_h, total, out=out["electricity_share"])
     usable = out["usable_pflops"]
     np.multiply(x["utilization"], np.asarray(x["dense_tflops"]) / 1000.0, out=usable)
-    per_usable = np.divide(1.0, usable)
+    per_usable = np.divide(1.0, usable, out=tmp("per_usable", usable))
     np.multiply(total, per_usable, out=out["usd_per_pflop_hour"])
     kwh_pflop = out["kwh_per_pflop_hour"]
     np.multiply(kwh_h, per_usable, out=kwh_pflop)
-    np.multiply(kwh_pflop, x["gco2_per_kwh"] / 1000.0, out=out["kgco2_per_pflop_hour"])
+    gco2 = x["gco2_per_kwh"]
+    kg_per_kwh = np.multiply(gco2, 1e-3, out=tmp("kg_per_kwh", gco2))
+    np.multiply(kwh_pflop, kg_per_kwh, out=out["kgco2_per_pflop_hour"])
     for name in PASS_THROUGH:
         if name in out:
             np.copyto(out[name], x[name])
@@ -457,12 +474,23 @@ keep the kernel's inputs, temporaries and output slices in the CPU cache; a sing
 10^6-sample arrays is bound by memory traffic (~1.3x slower on the benchmark machine)."""
 
 
+COMPUTED: tuple[str, ...] = tuple(c for c in OUTPUT_COLUMNS if c not in PASS_THROUGH)
+"""Outputs that :func:`evaluate` writes (the others are views of its inputs)."""
+
+
 def evaluate(
-    batch: TcoBatch, values: Mapping[str, Array], block_cells: int = BLOCK_CELLS
+    batch: TcoBatch,
+    values: Mapping[str, Array],
+    block_cells: int = BLOCK_CELLS,
+    out: Mapping[str, Array] | None = None,
 ) -> dict[str, Array]:
     """Outputs of shape (C, S, N) for the given factor values (each of factor shape + (N,)),
     written block by block (a loop over blocks of at most ``block_cells`` cells, each fully
-    vectorised; never over samples) into preallocated arrays."""
+    vectorised; never over samples) into preallocated arrays.
+
+    ``out``: optional float arrays of shape (C, S, N) for the names in :data:`COMPUTED`, reused
+    instead of fresh ones (repeated evaluations, e.g. a sweep, skip allocating and first-touching
+    ~11 × 8 N·C·S bytes per call)."""
     n = max(np.shape(v)[-1] for v in values.values())
     n_chips, n_sites = batch.shape
     shape = (n_chips, n_sites, n)
@@ -477,18 +505,27 @@ def evaluate(
         "it_power_kw": np.broadcast_to(it_power_kw, shape),
         "subsidy": np.broadcast_to(subsidy, shape),
     }
-    out = {name: np.empty(shape) for name in OUTPUT_COLUMNS if name not in views}
+    if out is None:  # one allocation for all outputs: fewer, larger (huge-page) first touches
+        whole = np.empty((len(COMPUTED), *shape))
+        out = {name: whole[i] for i, name in enumerate(COMPUTED)}
+    else:
+        for name in COMPUTED:
+            given = out.get(name)
+            if not isinstance(given, np.ndarray) or given.shape != shape or given.dtype != float:
+                raise InputError(f"out[{name!r}]", getattr(given, "shape", given),
+                                 f"a float64 array of shape {shape}")  # fmt: skip
 
     def cut(v: Array, block: slice) -> Array:
         return v[..., block] if np.shape(v)[-1] == n else v
 
+    scratch: dict[str, Array] = {}
     with np.errstate(divide="ignore", invalid="ignore"):
         for start in range(0, n, chunk):
             block = slice(start, start + chunk)
             part = {k: cut(v, block) for k, v in values.items()}
             x = _inputs(batch, part, cut(it_power_kw, block), cut(subsidy, block))
-            _kernel(x, {k: v[..., block] for k, v in out.items()})
-    return {name: out[name] if name in out else views[name] for name in OUTPUT_COLUMNS}
+            _kernel(x, {k: out[k][..., block] for k in COMPUTED}, scratch)
+    return {name: out[name] if name in COMPUTED else views[name] for name in OUTPUT_COLUMNS}
 
 
 def frame_from(batch: TcoBatch, out: Mapping[str, Array], sample: int = 0) -> pd.DataFrame:
