@@ -375,3 +375,19 @@ def test_partial_block_caps_the_flow_and_reordering_cannot_get_round_it() -> Non
     assert out8[20:32] == pytest.approx(np.full(12, 0.2 * 11.5))
     raw["shocks"][0]["fraction"] = 0.0
     assert run(_net(raw))[0].plant_lost[0, 0] == pytest.approx(0.0)
+
+
+def test_alternate_ramps_linearly_after_qualification() -> None:
+    # Ready on day 12 (trigger day 2 + 10), ramp 4 days to 10/day: ships 2.5, 5, 7.5 on days
+    # 13-15 and 10 from day 16; 2-day lead time -> the plant builds 2.5, 5, 7.5, then 10 from
+    # day 18. Lost = 7 days × 10 (days 8-14) + 7.5 + 5 + 2.5 = 85.
+    raw = copy.deepcopy(CHAIN)
+    raw["days"] = 40
+    raw["shocks"][0]["duration_days"] = 30
+    alt = {"id": "alt", "customer": "car", "part": "chip", "capacity_per_day": 10}
+    raw["alternates"] = [{**alt, "qualification_days": 10, "ramp_days": 4, "lead_time_days": 2}]
+    res, _ = run(_net(raw), keep_daily=True)
+    out = res.plant_output[:, 0, 0]
+    assert out[8:15] == pytest.approx(np.zeros(7))
+    assert out[15:19] == pytest.approx([2.5, 5.0, 7.5, 10.0])
+    assert res.plant_lost[0, 0] == pytest.approx(85.0)
