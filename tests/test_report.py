@@ -19,7 +19,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     from chipwar.cli.main import main
 
     out = tmp_path_factory.mktemp("report")
-    html_path, xlsx_path = out / "r.html", out / "t.xlsx"
+    html_path, xlsx_path = out / "build" / "r.html", out / "t.xlsx"  # build/ not there yet
     code = main(["report", "-o", str(html_path), "--lang", "zh-Hans", "--xlsx", str(xlsx_path)])
     return {"code": code, "html": html_path.read_text(encoding="utf-8"), "xlsx": xlsx_path}
 
@@ -178,9 +178,21 @@ def test_unwritable_outputs_are_clear_errors_and_nothing_is_written(cli, tmp_pat
     assert res.code == 2 and "--output" in res.err and "Traceback" not in res.err
 
 
-def test_output_folder_is_created(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    """What `make run` does from a fresh checkout: build/ does not exist yet."""
+def test_make_run_prints_a_summary_and_the_path(cli, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """What `make run` does from a fresh checkout (build/ does not exist yet): the CLI prints the
+    verdict counts and the file:// path to open (the build itself is the `built` fixture's)."""
+    import chipwar.report as rep
+    from chipwar.report.build import ReportResult
+
+    def fake(path: Path, lang: str = "en", xlsx: Path | None = None) -> ReportResult:
+        assert path.parent.is_dir()  # the CLI made build/
+        path.write_text("<html></html>", encoding="utf-8")
+        rows = [{"verdict": "supported"}, {"verdict": "contradicted"}]
+        return ReportResult(path, lang, [], rows)
+
+    monkeypatch.setattr(rep, "build_report", fake)
     out = tmp_path / "build" / "report.html"
     res = cli("report", "-o", str(out))
     assert res.code == 0 and out.exists()
-    assert "open: file://" in res.out and "claims:" in res.out
+    assert "2 claims: 1 supported, 1 contradicted" in res.out
+    assert f"open: {out.resolve().as_uri()}" in res.out.replace("\n", "")
