@@ -458,3 +458,12 @@ def test_a_claim_without_independent_data_is_not_checkable_but_shows_what_exists
     r = _result("equipment-localisation-13.6pct")
     assert r.verdict == NOT_CHECKABLE and "high-end" in r.reason
     assert "asiadaily-2025-equipment" in r.as_dict()["sources"]
+
+
+@given(k=st.integers(1, 99_999).filter(lambda k: k % 10 != 0), d=st.integers(0, 4))
+def test_half_last_digit_is_half_the_printed_step(k: int, d: int) -> None:
+    """A figure printed with d decimals (last digit non-zero) is good to half a unit of the d-th
+    decimal: the 'rounded' rule's width."""
+    from chipwar.claims.ledger import half_last_digit
+
+    assert half_last_digit(k / 10**d) == pytest.approx(0.5 * 10.0**-d)
