@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import yaml
 
 from chipwar.catalog import load_accelerators, load_sites, load_sources
 from chipwar.catalog.accelerators import Accelerator, read_accelerators
@@ -139,6 +140,31 @@ def test_unknown_currency_names_the_field() -> None:
     with pytest.raises(InputError) as err:
         usd_per_unit("XYZ", 2024)
     assert "currency" in str(err.value) and "XYZ" in str(err.value)
+
+
+def test_site_with_a_currency_missing_from_fx_is_refused_when_read(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from chipwar.catalog.sites import read_sites
+    from chipwar.errors import DataError
+
+    row = load_sites()["cn-guizhou"].model_dump(mode="json")
+    row["id"], row["electricity"]["currency"] = "xx-site", "GBP"
+    path = tmp_path / "site.yaml"
+    path.write_text(yaml.safe_dump([row]))
+    with pytest.raises(DataError, match=r"xx-site.*electricity.*'GBP'.*CNY"):
+        read_sites(path)
+
+
+def test_western_hub_tariffs_are_the_reported_data_centre_prices() -> None:
+    """Base = the price reported for each hub (sources in sites.yaml); Inner Mongolia's low is
+    Ulanqab's 0.26 CNY preferential tariff (pandaily-2018-09-ulanqab-power)."""
+    sites = load_sites()
+    reported = {"cn-guizhou": 0.35, "cn-inner-mongolia": 0.38, "cn-ningxia": 0.36,
+                "cn-gansu": 0.39}  # fmt: skip
+    for sid, cny in reported.items():
+        price = sites[sid].electricity.price_per_kwh
+        assert price.base == cny and price.low < cny < price.high, sid
+    im = sites["cn-inner-mongolia"].electricity.price_per_kwh
+    assert im.low == 0.26 and "pandaily-2018-09-ulanqab-power" in im.source
 
 
 def test_no_placeholder_sources_remain() -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 from pydantic import Field, model_validator
 
-from chipwar.catalog.fx import usd_per_unit
+from chipwar.catalog.fx import load_fx, usd_per_unit
 from chipwar.catalog.io import DATA_DIR, parse_rows, read_structured
 from chipwar.catalog.types import Country, Range, Slug, SourceIds, Strict
 from chipwar.errors import UnknownIdError
@@ -61,6 +61,16 @@ class Electricity(Strict):
     year: int
     tariff: str
     """What the price is: e.g. 'large industrial, 1-10 kV, average' or 'data-centre PPA'."""
+
+    @model_validator(mode="after")
+    def _known_currency(self) -> Electricity:
+        known = sorted({r.currency for r in load_fx()} | {"USD"})
+        if self.currency not in known:
+            raise ValueError(
+                f"currency {self.currency!r} has no rate in fx.yaml; expected one of "
+                f"{', '.join(known)}"
+            )
+        return self
 
     @property
     def price_usd_per_kwh(self) -> Range:
