@@ -290,3 +290,15 @@ def test_evaluate_into_reused_buffers_matches_and_checks_them(catalog) -> None: 
         assert np.array_equal(fresh[name], buffers[name]), name
     with pytest.raises(InputError, match="usd_per_pflop_hour"):
         evaluate(batch, values, out={**buffers, "usd_per_pflop_hour": np.empty(3)})
+
+
+def test_point_valued_inputs_still_give_one_column_per_sample(catalog) -> None:  # type: ignore[no-untyped-def]
+    """Every factor a point value (sample axis of length 1): outputs still have N samples."""
+    from chipwar.compute.tco import base_values, evaluate, prepare
+
+    chips, sites = catalog
+    batch = prepare(list(chips.values()), list(sites.values()), date=DAY)
+    out = evaluate(batch, base_values(batch), samples=7)
+    cost = out["usd_per_pflop_hour"]
+    assert cost.shape == (*batch.shape, 7)
+    assert np.array_equal(cost, np.repeat(cost[..., :1], 7, axis=-1))

@@ -136,7 +136,9 @@ def tco_montecarlo(
             "samples", samples, f"at most {MAX_CELLS // (n_chips * n_sites):,} for this many cells"
         )
     values = sample_values(batch, samples, seed)
-    outputs = {k: np.ascontiguousarray(v) for k, v in evaluate(batch, values).items()}
+    outputs = {
+        k: np.ascontiguousarray(v) for k, v in evaluate(batch, values, samples=samples).items()
+    }
     return MonteCarlo(batch=batch, outputs=outputs, samples=samples, seed=seed)
 
 

@@ -483,6 +483,7 @@ def evaluate(
     values: Mapping[str, Array],
     block_cells: int = BLOCK_CELLS,
     out: Mapping[str, Array] | None = None,
+    samples: int | None = None,
 ) -> dict[str, Array]:
     """Outputs of shape (C, S, N) for the given factor values (each of factor shape + (N,)),
     written block by block (a loop over blocks of at most ``block_cells`` cells, each fully
@@ -490,8 +491,9 @@ def evaluate(
 
     ``out``: optional float arrays of shape (C, S, N) for the names in :data:`COMPUTED`, reused
     instead of fresh ones (repeated evaluations, e.g. a sweep, skip allocating and first-touching
-    ~11 × 8 N·C·S bytes per call)."""
-    n = max(np.shape(v)[-1] for v in values.values())
+    ~11 × 8 N·C·S bytes per call). ``samples``: N when every factor is a point value (each
+    then has a sample axis of length 1); by default the longest sample axis."""
+    n = samples if samples is not None else max(np.shape(v)[-1] for v in values.values())
     n_chips, n_sites = batch.shape
     shape = (n_chips, n_sites, n)
     chunk = max(1, block_cells // (n_chips * n_sites))
