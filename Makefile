@@ -13,11 +13,13 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q -e '.[dev]'
 	touch $(STAMP)
 
-# Debian's Chromium for the browser tests (report and dashboard pages).
+# Debian's Chromium for the browser tests, and CJK fonts so the zh-Hant/zh-Hans report renders.
 system-deps:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "installing Debian chromium"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "noto.*cjk"; then \
+	  echo "installing Debian chromium and fonts-noto-cjk"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	fi
 
 ## The main job: the seed's central question, from the shipped data.
 run: install
