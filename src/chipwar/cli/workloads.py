@@ -283,13 +283,14 @@ def energy_gap(
     context: int | None = typer.Option(None, "--context", "-l"),
     spec: Path | None = SPEC_OPT,
     scenario: Path | None = SCENARIO_OPT,
+    model_spec: Path | None = MODEL_SPEC_OPT,
     format: Format = FORMAT_OPT,
 ) -> None:
     """The FT claim: electricity per million tokens vs a reference chip at one site, and the
     power-bill subsidy that makes the bills equal."""
     extra = _extra(spec, scenario)
     frame = wl.energy_gap_frame(
-        model,
+        _models([model], model_spec)[0],
         _chips(chip, extra),
         _chips([reference], extra)[0],
         _sites([site], extra)[0],
