@@ -13,7 +13,7 @@ import typer
 
 from chipwar.catalog.accelerators import Accelerator
 from chipwar.catalog.sites import Site
-from chipwar.cli.output import Format, emit, stderr, stdout
+from chipwar.cli.output import Format, emit, split_ids, stderr, stdout
 from chipwar.compute.assumptions import TcoAssumptions, load_assumptions, with_overrides
 from chipwar.errors import InputError
 
@@ -28,7 +28,7 @@ CENTRAL_CASES: tuple[tuple[str, Literal["auto"] | float, str], ...] = (
 """The seed's central question: four chips, two subsidised western provinces and Virginia."""
 
 TCO_COLUMNS = [
-    "chip", "site", "subsidy", "usd_per_accelerator_hour", "capex_usd_per_hour",
+    "chip", "site", "precision", "subsidy", "usd_per_accelerator_hour", "capex_usd_per_hour",
     "power_usd_per_hour", "other_usd_per_hour", "electricity_share", "usable_pflops",
     "usd_per_pflop_hour", "kwh_per_pflop_hour", "kgco2_per_pflop_hour",
 ]  # fmt: skip
@@ -184,8 +184,12 @@ def _require(values: list[str], option: str) -> list[str]:
 
 
 def tco(
-    chip: list[str] = typer.Option([], "--chip", "-c", help="Accelerator id (repeatable)."),
-    site: list[str] = typer.Option([], "--site", "-s", help="Site id (repeatable)."),
+    chip: list[str] = typer.Option(
+        [], "--chip", "-c", help="Accelerator id (repeatable, or comma-separated)."
+    ),
+    site: list[str] = typer.Option(
+        [], "--site", "-s", help="Site id (repeatable, or comma-separated)."
+    ),
     precision: str = PRECISION,
     utilization: float | None = UTILIZATION,
     subsidy: str = SUBSIDY,
@@ -206,15 +210,15 @@ def tco(
         scenario=scenario, sets=set_, spec=spec,
     )  # fmt: skip
     # Without --chip/--site, the entries of the --spec/--scenario file are evaluated.
-    chips = [ctx.chip(c) for c in _require(chip or list(ctx.chips), "--chip")]
-    sites = [ctx.site(s) for s in _require(site or list(ctx.sites), "--site")]
+    chips = [ctx.chip(c) for c in _require(split_ids(chip) or list(ctx.chips), "--chip")]
+    sites = [ctx.site(s) for s in _require(split_ids(site) or list(ctx.sites), "--site")]
     if samples is None:
         frame = tco_frame(chips, sites, **ctx.kwargs())
-        emit(frame, format, columns=TCO_COLUMNS if format is not Format.json else None)
+        emit(frame, format, columns=TCO_COLUMNS if format is Format.table else None)
         return
     mc = tco_montecarlo(chips, sites, samples=samples, seed=seed, **ctx.kwargs())
     summary = mc.summary()
-    emit(summary, format, columns=MC_COLUMNS if format is not Format.json else None)
+    emit(summary, format, columns=MC_COLUMNS if format is Format.table else None)
     if len(chips) == 2:
         a, b = mc.batch.chips
         for j, s in enumerate(mc.batch.sites):

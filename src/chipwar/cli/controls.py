@@ -9,7 +9,7 @@ import typer
 
 from chipwar.catalog import load_accelerators
 from chipwar.catalog.accelerators import Accelerator, read_accelerators
-from chipwar.cli.output import Format, emit, stdout
+from chipwar.cli.output import Format, emit, split_ids, stdout
 from chipwar.controls.classify import classify, parse_date, timeline
 from chipwar.controls.content import content_shares, read_bom
 from chipwar.controls.rules import load_rules
@@ -29,7 +29,9 @@ CONTENT_COLUMNS = ["regime", "date", "destination", "status", "share", "threshol
 
 
 def classify_command(
-    chip: list[str] = typer.Option(None, "--chip", "-c", help="Catalog id (repeatable)."),
+    chip: list[str] = typer.Option(
+        None, "--chip", "-c", help="Catalog id (repeatable, or comma-separated)."
+    ),
     spec: Path = typer.Option(None, "--spec", help="Accelerator spec file (YAML/JSON)."),
     all_: bool = typer.Option(False, "--all", help="Every chip in the catalog."),
     date: str = typer.Option(None, "--date", help="YYYY-MM-DD (default: today)."),
@@ -38,7 +40,7 @@ def classify_command(
     format: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
 ) -> None:
     """Is this chip controlled for this destination on this date, and why?"""
-    chips: list[str | Accelerator] = list(chip or [])
+    chips: list[str | Accelerator] = list(split_ids(chip))
     if spec is not None:
         chips += read_accelerators(spec)
     if all_:

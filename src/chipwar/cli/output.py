@@ -62,6 +62,11 @@ def to_jsonable(value: Any) -> Any:
     return value
 
 
+def split_ids(values: Iterable[str] | None) -> list[str]:
+    """Ids from repeated flags and comma-separated lists alike: ``-c a -c b,c`` -> [a, b, c]."""
+    return [part.strip() for v in values or [] for part in v.split(",") if part.strip()]
+
+
 def rows_of(data: pd.DataFrame | Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     if isinstance(data, pd.DataFrame):
         return [to_jsonable(r) for r in data.to_dict(orient="records")]
@@ -114,7 +119,9 @@ def emit(
         return
     cols = list(columns) if columns is not None else (list(rows[0]) if rows else [])
     if fmt is Format.csv:
-        writer = csv.DictWriter(sys.stdout, fieldnames=cols, extrasaction="ignore")
+        writer = csv.DictWriter(
+            sys.stdout, fieldnames=cols, extrasaction="ignore", lineterminator="\n"
+        )
         writer.writeheader()
         for r in rows:
             writer.writerow({k: _csv_cell(r.get(k)) for k in cols})

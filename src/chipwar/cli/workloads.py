@@ -10,7 +10,7 @@ import typer
 
 from chipwar.catalog.accelerators import Accelerator, load_accelerators
 from chipwar.catalog.sites import Site
-from chipwar.cli.output import Format, emit
+from chipwar.cli.output import Format, emit, split_ids
 from chipwar.compute import workload as wl
 from chipwar.compute.assumptions import TcoAssumptions
 from chipwar.compute.models import ModelSpec, load_models, read_models
@@ -58,17 +58,9 @@ SUBSIDY_OPT = typer.Option(
 )
 
 
-def _split(values: list[str] | None) -> list[str]:
-    """Accept repeated flags and comma-separated lists: --chip a --chip b,c."""
-    out: list[str] = []
-    for v in values or []:
-        out += [p.strip() for p in v.split(",") if p.strip()]
-    return out
-
-
 def _numbers(field: str, values: list[str] | None) -> list[float]:
     out = []
-    for v in _split(values):
+    for v in split_ids(values):
         try:
             out.append(float(v))
         except ValueError:
@@ -102,7 +94,7 @@ def _extra(spec: Path | None, scenario: Path | None = None) -> Extra:
 
 
 def _chips(ids: list[str] | None, extra: Extra) -> list[Accelerator]:
-    names = _split(ids) or list(extra.chips)
+    names = split_ids(ids) or list(extra.chips)
     if not names:
         raise InputError("--chip", None, "at least one accelerator id (or a --spec file)")
     catalog = {**load_accelerators(), **extra.chips}
@@ -114,7 +106,7 @@ def _chips(ids: list[str] | None, extra: Extra) -> list[Accelerator]:
 
 def _models(ids: list[str] | None, spec: Path | None) -> list[ModelSpec]:
     extra = {m.id: m for m in read_models(spec)} if spec else {}
-    names = _split(ids) or list(extra)
+    names = split_ids(ids) or list(extra)
     if not names:
         raise InputError("--model", None, "at least one model id (see `chipwar models`)")
     catalog = {**load_models(), **extra}
@@ -125,7 +117,7 @@ def _models(ids: list[str] | None, spec: Path | None) -> list[ModelSpec]:
 
 
 def _sites(ids: list[str] | None, extra: Extra) -> list[str | Site]:
-    names = _split(ids) or list(extra.sites)
+    names = split_ids(ids) or list(extra.sites)
     if not names:
         raise InputError("--site", None, "at least one site id (see `chipwar data list sites`)")
     return [extra.sites.get(n, n) for n in names]
@@ -136,7 +128,7 @@ def _precision_map(text: str) -> str | dict[str, str]:
     if "=" not in text:
         return text
     out: dict[str, str] = {}
-    for item in _split([text]):
+    for item in split_ids([text]):
         chip_id, sep, prec = item.partition("=")
         if not sep or not chip_id.strip() or not prec.strip():
             raise InputError("--precision", item, "PRECISION or CHIP=PRECISION[,CHIP=PRECISION]")
@@ -182,14 +174,14 @@ def infer(
         _models(model, model_spec),
         _chips(chip, extra),
         _sites(site, extra),
-        precision=_split(precision),
+        precision=split_ids(precision),
         batch=_numbers("--batch", batch),
         context=_numbers("--context", context) or None,
         chips_per_replica=chips,
         subsidy=_subsidy(subsidy),
         tco_assumptions=extra.tco,
     )
-    emit(frame, format, columns=INFER_COLUMNS if format is not Format.json else None)
+    emit(frame, format, columns=INFER_COLUMNS if format is Format.table else None)
 
 
 def train(
@@ -225,7 +217,7 @@ def train(
         subsidy=_subsidy(subsidy),
         tco_assumptions=extra.tco,
     )
-    emit(frame, format, columns=TRAIN_COLUMNS if format is not Format.json else None)
+    emit(frame, format, columns=TRAIN_COLUMNS if format is Format.table else None)
 
 
 def size(
@@ -262,7 +254,7 @@ def size(
         tco_assumptions=extra.tco,
     )
     title = str(frame["target"].iloc[0]) if len(frame) else None
-    emit(frame, format, columns=SIZE_COLUMNS if format is not Format.json else None, title=title)
+    emit(frame, format, columns=SIZE_COLUMNS if format is Format.table else None, title=title)
 
 
 def energy_gap(
@@ -299,7 +291,7 @@ def energy_gap(
         context=context,
         tco_assumptions=extra.tco,
     )
-    emit(frame, format, columns=GAP_COLUMNS if format is not Format.json else None, title=model)
+    emit(frame, format, columns=GAP_COLUMNS if format is Format.table else None, title=model)
 
 
 def models(format: Format = FORMAT_OPT) -> None:
@@ -308,7 +300,7 @@ def models(format: Format = FORMAT_OPT) -> None:
         {**m.model_dump(), "kv_values_per_token": m.kv_values_per_token}
         for m in load_models().values()
     ]
-    emit(rows, format, columns=MODEL_COLUMNS if format is not Format.json else None)
+    emit(rows, format, columns=MODEL_COLUMNS if format is Format.table else None)
 
 
 def register(app: typer.Typer) -> None:
