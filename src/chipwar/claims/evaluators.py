@@ -62,6 +62,22 @@ def evaluator(name: str, engine: str, knobs: tuple[str, ...]) -> Callable[[EvalF
     return deco
 
 
+def _adapted(name: str, engine: str, knobs: tuple[str, ...], adapter: str) -> None:
+    """Register check type ``name`` as served by ``chipwar.claims.adapters.<adapter>``.
+
+    ``adapters`` imports this module, so it is imported when the check first runs.
+    """
+
+    def run(params: dict[str, Any], knob: str, value: float) -> Modelled:
+        from chipwar.claims import adapters
+
+        fn: EvalFn = getattr(adapters, adapter)
+        return fn(params, knob, value)
+
+    run.__name__ = run.__qualname__ = adapter
+    evaluator(name, engine, knobs)(run)
+
+
 def require(module: str, attr: str | None = None) -> Any:
     """Import ``module`` (and return ``attr`` from it) or raise EngineMissing."""
     try:
@@ -433,16 +449,13 @@ def compute_tco_ratio(params: dict[str, Any], knob: str, value: float) -> Modell
 # ------------------------------------------------------------------ workloads engine
 
 
-@evaluator(
+# metric(chip) / metric(reference) from the workload engine (tokens/s, USD or kWh per Mtok).
+_adapted(
     "workloads.ratio",
     engine="chipwar.compute.workload",
     knobs=("chip_power", "chip_price", "chip_bandwidth"),
+    adapter="workload_ratio",
 )
-def workloads_ratio(params: dict[str, Any], knob: str, value: float) -> Modelled:
-    """metric(chip) / metric(reference) from the workload engine (tokens/s, USD or kWh per Mtok)."""
-    from chipwar.claims import adapters
-
-    return adapters.workload_ratio(params, knob, value)
 
 
 # ------------------------------------------------------------------ export controls
@@ -580,53 +593,17 @@ def controls_ownership_share(params: dict[str, Any], knob: str, value: float) ->
 # ------------------------------------------------------------------ supply, dynamics, history
 
 
-@evaluator("supply.backend_share", engine="chipwar.supply", knobs=("share",))
-def supply_backend_share(params: dict[str, Any], knob: str, value: float) -> Modelled:
-    from chipwar.claims import adapters
-
-    return adapters.supply_backend_share(params, knob, value)
-
-
-@evaluator("supply.weeks_to_shortage", engine="chipwar.supply", knobs=("inventory",))
-def supply_weeks_to_shortage(params: dict[str, Any], knob: str, value: float) -> Modelled:
-    from chipwar.claims import adapters
-
-    return adapters.supply_weeks_to_shortage(params, knob, value)
-
-
-@evaluator("supply.inventory_cover_weeks", engine="chipwar.supply", knobs=("inventory",))
-def supply_inventory_cover_weeks(params: dict[str, Any], knob: str, value: float) -> Modelled:
-    from chipwar.claims import adapters
-
-    return adapters.supply_inventory_cover_weeks(params, knob, value)
-
-
-@evaluator("supply.peak_price", engine="chipwar.supply", knobs=("elasticity",))
-def supply_peak_price(params: dict[str, Any], knob: str, value: float) -> Modelled:
-    from chipwar.claims import adapters
-
-    return adapters.supply_peak_price(params, knob, value)
-
-
-@evaluator("supply.qualification_months", engine="chipwar.supply", knobs=("qualification",))
-def supply_qualification_months(params: dict[str, Any], knob: str, value: float) -> Modelled:
-    from chipwar.claims import adapters
-
-    return adapters.supply_qualification_months(params, knob, value)
-
-
-@evaluator("dynamics.value", engine="chipwar.dynamics.api", knobs=("other_ss",))
-def dynamics_value(params: dict[str, Any], knob: str, value: float) -> Modelled:
-    from chipwar.claims import adapters
-
-    return adapters.dynamics_value(params, knob, value)
-
-
-@evaluator("dynamics.probability", engine="chipwar.dynamics.api", knobs=("other_ss",))
-def dynamics_probability(params: dict[str, Any], knob: str, value: float) -> Modelled:
-    from chipwar.claims import adapters
-
-    return adapters.dynamics_probability(params, knob, value)
+# Checks served by the same-named function in ``chipwar.claims.adapters`` (dots -> underscores).
+for _name, _engine, _knob in (
+    ("supply.backend_share", "chipwar.supply", "share"),
+    ("supply.weeks_to_shortage", "chipwar.supply", "inventory"),
+    ("supply.inventory_cover_weeks", "chipwar.supply", "inventory"),
+    ("supply.peak_price", "chipwar.supply", "elasticity"),
+    ("supply.qualification_months", "chipwar.supply", "qualification"),
+    ("dynamics.value", "chipwar.dynamics.api", "other_ss"),
+    ("dynamics.probability", "chipwar.dynamics.api", "other_ss"),
+):
+    _adapted(_name, _engine, (_knob,), adapter=_name.replace(".", "_"))
 
 
 def fallback(params: dict[str, Any], knob_factor: float, why: str) -> Modelled:
