@@ -150,26 +150,18 @@ def make_context(
     sets: list[str],
     spec: Path | None = None,
 ) -> Context:
-    from chipwar.scenarios.loader import read_scenario, read_spec
+    from chipwar.scenarios.loader import read_extras
 
-    chips: dict[str, Accelerator] = {}
-    sites: dict[str, Site] = {}
-    assumptions = load_assumptions()
-    if scenario is not None:
-        sc = read_scenario(scenario)
-        chips, sites, assumptions = dict(sc.accelerators), dict(sc.sites), sc.assumptions
-    if spec is not None:  # spec rows win over scenario rows with the same id
-        spec_chips, spec_sites = read_spec(spec)
-        chips.update(spec_chips)
-        sites.update(spec_sites)
+    extras = read_extras(spec, scenario)
+    assumptions = extras.assumptions if extras.assumptions is not None else load_assumptions()
     if sets:
         assumptions = with_overrides(assumptions, parse_sets(sets), source="--set")
     if utilization is not None and not 0.0 < utilization <= 1.0:
         raise InputError("--utilization", utilization, "a fraction in (0, 1]")
     return Context(
         assumptions=assumptions,
-        chips=chips,
-        sites=sites,
+        chips=extras.chips,
+        sites=extras.sites,
         date=parse_date(date),
         subsidy=parse_subsidy(subsidy),
         utilization=utilization,

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 import typer
 
 from chipwar.catalog.accelerators import Accelerator, load_accelerators
 from chipwar.catalog.sites import Site
+from chipwar.cli.compute import parse_subsidy
 from chipwar.cli.output import Format, emit, split_ids
 from chipwar.compute import workload as wl
-from chipwar.compute.assumptions import TcoAssumptions
 from chipwar.compute.models import ModelSpec, load_models, read_models
 from chipwar.errors import InputError, UnknownIdError
+from chipwar.scenarios.loader import Extras, read_extras
 
 INFER_COLUMNS = [
     "model", "chip", "site", "precision", "batch", "context", "chips_to_hold_model",
@@ -68,32 +67,7 @@ def _numbers(field: str, values: list[str] | None) -> list[float]:
     return out
 
 
-@dataclass
-class Extra:
-    """Entries and TCO assumptions from --spec / --scenario files."""
-
-    chips: dict[str, Accelerator]
-    sites: dict[str, Site]
-    tco: TcoAssumptions | None
-
-
-def _extra(spec: Path | None, scenario: Path | None = None) -> Extra:
-    from chipwar.scenarios.loader import read_scenario, read_spec
-
-    chips: dict[str, Accelerator] = {}
-    sites: dict[str, Site] = {}
-    tco: TcoAssumptions | None = None
-    if scenario is not None:
-        sc = read_scenario(scenario)
-        chips, sites, tco = dict(sc.accelerators), dict(sc.sites), sc.assumptions
-    if spec is not None:  # spec rows win over scenario rows with the same id
-        spec_chips, spec_sites = read_spec(spec)
-        chips.update(spec_chips)
-        sites.update(spec_sites)
-    return Extra(chips, sites, tco)
-
-
-def _chips(ids: list[str] | None, extra: Extra) -> list[Accelerator]:
+def _chips(ids: list[str] | None, extra: Extras) -> list[Accelerator]:
     names = split_ids(ids) or list(extra.chips)
     if not names:
         raise InputError("--chip", None, "at least one accelerator id (or a --spec file)")
@@ -116,7 +90,7 @@ def _models(ids: list[str] | None, spec: Path | None) -> list[ModelSpec]:
         raise UnknownIdError("model", str(exc.args[0]), sorted(catalog)) from None
 
 
-def _sites(ids: list[str] | None, extra: Extra) -> list[str | Site]:
+def _sites(ids: list[str] | None, extra: Extras) -> list[str | Site]:
     names = split_ids(ids) or list(extra.sites)
     if not names:
         raise InputError("--site", None, "at least one site id (see `chipwar data list sites`)")
@@ -134,18 +108,6 @@ def _precision_map(text: str) -> str | dict[str, str]:
             raise InputError("--precision", item, "PRECISION or CHIP=PRECISION[,CHIP=PRECISION]")
         out[chip_id.strip()] = prec.strip()
     return out
-
-
-def _subsidy(text: str) -> Literal["auto"] | float:
-    if text == "auto":
-        return "auto"
-    try:
-        value = float(text)
-    except ValueError:
-        raise InputError("--subsidy", text, "'auto' or a fraction in [0, 1]") from None
-    if not 0 <= value <= 1:
-        raise InputError("--subsidy", text, "'auto' or a fraction in [0, 1]")
-    return value
 
 
 def infer(
@@ -169,7 +131,7 @@ def infer(
     format: Format = FORMAT_OPT,
 ) -> None:
     """Inference roofline: tokens/s per chip, chips to hold the model, USD and kWh per Mtok."""
-    extra = _extra(spec, scenario)
+    extra = read_extras(spec, scenario)
     frame = wl.infer_frame(
         _models(model, model_spec),
         _chips(chip, extra),
@@ -178,8 +140,8 @@ def infer(
         batch=_numbers("--batch", batch),
         context=_numbers("--context", context) or None,
         chips_per_replica=chips,
-        subsidy=_subsidy(subsidy),
-        tco_assumptions=extra.tco,
+        subsidy=parse_subsidy(subsidy),
+        tco_assumptions=extra.assumptions,
     )
     emit(frame, format, columns=INFER_COLUMNS if format is Format.table else None)
 
@@ -203,7 +165,7 @@ def train(
     format: Format = FORMAT_OPT,
 ) -> None:
     """Training run: total FLOPs, chip-hours, energy (MWh), cost (USD), days on K chips."""
-    extra = _extra(spec, scenario)
+    extra = read_extras(spec, scenario)
     frame = wl.train_frame(
         _models([model], model_spec)[0],
         tokens,
@@ -214,8 +176,8 @@ def train(
         precision=precision,
         total_flops=flops,
         attention=attention,
-        subsidy=_subsidy(subsidy),
-        tco_assumptions=extra.tco,
+        subsidy=parse_subsidy(subsidy),
+        tco_assumptions=extra.assumptions,
     )
     emit(frame, format, columns=TRAIN_COLUMNS if format is Format.table else None)
 
@@ -240,7 +202,7 @@ def size(
     format: Format = FORMAT_OPT,
 ) -> None:
     """Cluster sizing: chips, facility MW, capex and yearly opex per chip × site."""
-    extra = _extra(spec, scenario)
+    extra = read_extras(spec, scenario)
     parsed = wl.parse_target(target)
     named = parsed.get("model") or model
     if model_spec is not None or named is not None:  # resolve the model (catalog or --model-spec)
@@ -250,8 +212,8 @@ def size(
         _chips(chip, extra),
         _sites(site, extra),
         model=None,
-        subsidy=_subsidy(subsidy),
-        tco_assumptions=extra.tco,
+        subsidy=parse_subsidy(subsidy),
+        tco_assumptions=extra.assumptions,
     )
     title = str(frame["target"].iloc[0]) if len(frame) else None
     emit(frame, format, columns=SIZE_COLUMNS if format is Format.table else None, title=title)
@@ -280,7 +242,7 @@ def energy_gap(
 ) -> None:
     """The FT claim: electricity per million tokens vs a reference chip at one site, and the
     power-bill subsidy that makes the bills equal."""
-    extra = _extra(spec, scenario)
+    extra = read_extras(spec, scenario)
     frame = wl.energy_gap_frame(
         _models([model], model_spec)[0],
         _chips(chip, extra),
@@ -289,7 +251,7 @@ def energy_gap(
         precision=_precision_map(precision),
         batch=batch,
         context=context,
-        tco_assumptions=extra.tco,
+        tco_assumptions=extra.assumptions,
     )
     emit(frame, format, columns=GAP_COLUMNS if format is Format.table else None, title=model)
 

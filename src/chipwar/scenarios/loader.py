@@ -169,6 +169,31 @@ def read_spec(path: str | Path) -> tuple[dict[str, Accelerator], dict[str, Site]
     return {c.id: c for c in chips}, {s.id: s for s in sites}
 
 
+@dataclass(frozen=True)
+class Extras:
+    """What ``--scenario`` and ``--spec`` files add: entries and assumptions (None: no scenario)."""
+
+    chips: dict[str, Accelerator]
+    sites: dict[str, Site]
+    assumptions: TcoAssumptions | None
+
+
+def read_extras(spec: str | Path | None, scenario: str | Path | None = None) -> Extras:
+    """Entries and TCO assumptions of a scenario file and a spec file, either optional; spec rows
+    win over scenario rows with the same id."""
+    chips: dict[str, Accelerator] = {}
+    sites: dict[str, Site] = {}
+    assumptions: TcoAssumptions | None = None
+    if scenario is not None:
+        sc = read_scenario(scenario)
+        chips, sites, assumptions = dict(sc.accelerators), dict(sc.sites), sc.assumptions
+    if spec is not None:
+        spec_chips, spec_sites = read_spec(spec)
+        chips.update(spec_chips)
+        sites.update(spec_sites)
+    return Extras(chips, sites, assumptions)
+
+
 def scenario_json_schema() -> dict[str, Any]:
     """JSON Schema (draft 2020-12) of a compute scenario file; rows of ``accelerators`` and
     ``sites`` are checked in full by the catalog models when the file is read."""
