@@ -17,15 +17,29 @@ M = TypeVar("M", bound=BaseModel)
 DATA_DIR = Path(str(resources.files("chipwar") / "data"))
 
 
-def read_structured(path: str | Path) -> Any:
-    """Read a YAML or JSON file (chosen by suffix; YAML otherwise) into Python objects."""
+def read_text(path: str | Path) -> str:
+    """A UTF-8 text file (a leading byte-order mark is dropped); DataError if it cannot be read."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise DataError(f"{path}: file not found") from None
     except (IsADirectoryError, PermissionError, UnicodeDecodeError) as exc:
         raise DataError(f"{path}: cannot read ({exc.__class__.__name__}: {exc})") from None
+
+
+def raise_problems(problems: list[str], limit: int = 50) -> None:
+    """Raise one DataError listing the first ``limit`` problems (and how many more), if any."""
+    if not problems:
+        return
+    more = f"\n… and {len(problems) - limit} more problem(s)" if len(problems) > limit else ""
+    raise DataError("\n".join(problems[:limit]) + more)
+
+
+def read_structured(path: str | Path) -> Any:
+    """Read a YAML or JSON file (chosen by suffix; YAML otherwise) into Python objects."""
+    path = Path(path)
+    text = read_text(path)
     try:
         if path.suffix.lower() == ".json":
             return json.loads(text)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from chipwar.errors import InputError
 
 SLUG = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
 
@@ -20,6 +23,21 @@ def _country(value: str) -> str:
     if not re.fullmatch(r"[A-Z]{2}", value):
         raise ValueError("must be an ISO-3166 alpha-2 code such as 'CN' or 'US'")
     return value
+
+
+def parse_date(value: dt.date | str | None, field_name: str = "date") -> dt.date:
+    """An ISO date or a date (``None`` -> today); anything else raises InputError naming the
+    field."""
+    if value is None:
+        return dt.date.today()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise InputError(field_name, value, "an ISO date such as 2025-10-01") from None
 
 
 Slug = Annotated[str, AfterValidator(_slug)]

@@ -13,6 +13,7 @@ import typer
 
 from chipwar.catalog.accelerators import Accelerator
 from chipwar.catalog.sites import Site
+from chipwar.catalog.types import parse_date
 from chipwar.cli.output import Format, emit, split_ids, stderr, stdout
 from chipwar.compute.assumptions import TcoAssumptions, load_assumptions, with_overrides
 from chipwar.errors import InputError
@@ -110,15 +111,6 @@ def parse_subsidy(text: str) -> Literal["auto"] | float:
     return value
 
 
-def parse_date(text: str | None) -> dt.date | None:
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise InputError("--date", text, "an ISO date such as 2026-01-31") from None
-
-
 def parse_sets(items: list[str]) -> dict[str, Any]:
     """``NAME=VALUE`` or ``NAME=LOW,BASE,HIGH`` -> {name: number or range mapping}."""
     out: dict[str, Any] = {}
@@ -162,7 +154,7 @@ def make_context(
         assumptions=assumptions,
         chips=extras.chips,
         sites=extras.sites,
-        date=parse_date(date),
+        date=None if date is None else parse_date(date, "--date"),
         subsidy=parse_subsidy(subsidy),
         utilization=utilization,
         precision=precision.strip().lower(),

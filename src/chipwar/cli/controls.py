@@ -9,8 +9,9 @@ import typer
 
 from chipwar.catalog import load_accelerators
 from chipwar.catalog.accelerators import Accelerator, read_accelerators
+from chipwar.catalog.types import parse_date
 from chipwar.cli.output import Format, emit, split_ids, stdout
-from chipwar.controls.classify import classify, parse_date, timeline
+from chipwar.controls.classify import classify, timeline
 from chipwar.controls.content import content_shares, read_bom
 from chipwar.controls.rules import load_rules
 from chipwar.errors import InputError

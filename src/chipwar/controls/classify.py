@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from chipwar.catalog.accelerators import Accelerator, get_accelerator
+from chipwar.catalog.types import parse_date
 from chipwar.controls.rules import (
     METRIC_FIELDS,
     METRIC_LABEL,
@@ -44,20 +45,6 @@ COLUMNS = [
 ]  # fmt: skip
 GB_PER_TB = 1000.0
 UNDETERMINED = "undetermined"
-
-
-def parse_date(value: dt.date | str | None) -> dt.date:
-    """An ISO date (``YYYY-MM-DD``) or a date; None means today."""
-    if value is None:
-        return dt.date.today()
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise InputError("date", value, "an ISO date YYYY-MM-DD") from None
 
 
 def spec_frame(chips: Sequence[Accelerator]) -> pd.DataFrame:

@@ -20,8 +20,7 @@ import pandas as pd
 from pydantic import Field, model_validator
 
 from chipwar.catalog.io import parse_rows, read_structured
-from chipwar.catalog.types import Country, Strict
-from chipwar.controls.classify import parse_date
+from chipwar.catalog.types import Country, Strict, parse_date
 from chipwar.controls.rules import ContentPeriod, ContentRegime, RuleBook, load_rules
 from chipwar.errors import DataError, InputError
 

@@ -30,8 +30,14 @@ import numpy as np
 import scipy.sparse as sp
 from pydantic import Field, ValidationError
 
-from chipwar.catalog.io import DATA_DIR, format_validation_error, read_structured
-from chipwar.catalog.types import Slug, SourceIds, Strict
+from chipwar.catalog.io import (
+    DATA_DIR,
+    format_validation_error,
+    raise_problems,
+    read_structured,
+    read_text,
+)
+from chipwar.catalog.types import Slug, SourceIds, Strict, parse_date
 from chipwar.controls.names import normalize
 from chipwar.errors import DataError, InputError, UnknownIdError
 
@@ -41,20 +47,6 @@ if TYPE_CHECKING:
 DAY_MIN = np.iinfo(np.int64).min // 2
 DAY_MAX = np.iinfo(np.int64).max // 2
 INFLOW_TOL = 1e-9
-
-
-def parse_date(value: dt.date | str | None, field_name: str = "date") -> dt.date:
-    """An ISO date (``None`` -> today); anything else raises InputError naming the field."""
-    if value is None:
-        return dt.date.today()
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise InputError(field_name, value, "an ISO date such as 2025-10-01") from None
 
 
 def _day(d: dt.date) -> int:
@@ -232,7 +224,7 @@ def read_ownership_csv(path: str | Path) -> OwnershipGraph:
     ``owner_name``, ``owned_name``, ``source`` optional). Entities are the ids that appear.
     Errors name the line and column; all problems are reported at once, nothing half-loaded."""
     path = Path(path)
-    text = _read_text(path)
+    text = read_text(path)
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip() for h in (reader.fieldnames or [])]
     missing = [c for c in ("owner_id", "owned_id", "share") if c not in header]
@@ -310,24 +302,10 @@ def read_ownership_csv(path: str | Path) -> OwnershipGraph:
         edges.append((i, j, share, dates[0], dates[1]))
         src = (row.get("source") or "").strip()
         sources.append([src] if src else [])
-    if problems:
-        raise DataError("\n".join(problems[:50]) + _more(problems, 50))
+    raise_problems(problems)
     if not edges:
         raise DataError(f"{path.name}: no ownership edges found")
     return OwnershipGraph(ids, names, [() for _ in ids], *_edge_arrays(edges), sources, index)
-
-
-def _more(problems: list[str], n: int) -> str:
-    return f"\n… and {len(problems) - n} more problem(s)" if len(problems) > n else ""
-
-
-def _read_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise DataError(f"{path}: file not found") from None
-    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as exc:
-        raise DataError(f"{path}: cannot read ({exc.__class__.__name__})") from None
 
 
 def read_ownership(path: str | Path) -> OwnershipGraph:

@@ -15,7 +15,13 @@ from typing import Any
 
 from pydantic import Field, ValidationError
 
-from chipwar.catalog.io import DATA_DIR, format_validation_error, read_structured
+from chipwar.catalog.io import (
+    DATA_DIR,
+    format_validation_error,
+    raise_problems,
+    read_structured,
+    read_text,
+)
 from chipwar.catalog.sources import Source, check_source_ids
 from chipwar.catalog.types import Slug, SourceIds, Strict
 from chipwar.controls.names import NameIndex
@@ -117,15 +123,6 @@ def load_parties() -> list[Party]:
     return list(_load_parties())
 
 
-def _read_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise DataError(f"{path}: file not found") from None
-    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as exc:
-        raise DataError(f"{path}: cannot read ({exc.__class__.__name__})") from None
-
-
 def _date(text: str, where: str, col: str, problems: list[str]) -> dt.date | None:
     text = text.strip()
     if not text:
@@ -145,7 +142,7 @@ def read_parties_csv(path: str | Path) -> list[Party]:
     """A user parties CSV: ``id,name,list,listed_from,listed_to[,aliases]`` (aliases separated by
     ``|``; listed_to may be empty). Or a CSL CSV export (detected by its ``_id`` column)."""
     path = Path(path)
-    text = _read_text(path)
+    text = read_text(path)
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip() for h in (reader.fieldnames or [])]
     if "_id" in header:
@@ -181,15 +178,10 @@ def read_parties_csv(path: str | Path) -> list[Party]:
             problems.append(f"{where}, column listed_to: before listed_from")
         if pid and name and lst and start:
             out.append(Party(pid, name, lst, start, end, _split(row.get("aliases"), "|")))
-    if problems:
-        raise DataError("\n".join(problems[:50]) + _more(problems))
+    raise_problems(problems)
     if not out:
         raise DataError(f"{path.name}: no parties found")
     return out
-
-
-def _more(problems: list[str], n: int = 50) -> str:
-    return f"\n… and {len(problems) - n} more problem(s)" if len(problems) > n else ""
 
 
 _CSL_SHORT = {
@@ -230,8 +222,7 @@ def _parties_from_csl_rows(
             continue
         rows.append((reader.line_num, dict(row)))
     out = _csl_records(rows, name, problems, alt_sep="; ")
-    if problems:
-        raise DataError("\n".join(problems[:50]) + _more(problems))
+    raise_problems(problems)
     return out
 
 
@@ -286,8 +277,7 @@ def read_csl_json(path: str | Path) -> list[Party]:
             continue
         rows.append((-i, rec))
     out = _csl_records(rows, path.name, problems, alt_sep="; ")
-    if problems:
-        raise DataError("\n".join(problems[:50]) + _more(problems))
+    raise_problems(problems)
     return out
 
 
@@ -398,7 +388,7 @@ def screen(
 def read_queries_csv(path: str | Path) -> list[str]:
     """Names to screen: a CSV with a ``name`` column (other columns ignored)."""
     p = Path(path)
-    reader = csv.DictReader(io.StringIO(_read_text(p)))
+    reader = csv.DictReader(io.StringIO(read_text(p)))
     header = [h.strip() for h in (reader.fieldnames or [])]
     if "name" not in header:
         raise DataError(f"{p.name} line 1: no 'name' column; expected a CSV with a name column")
@@ -410,6 +400,5 @@ def read_queries_csv(path: str | Path) -> list[str]:
         if not nm:
             problems.append(f"{p.name} line {reader.line_num}, column name: empty")
         out.append(nm)
-    if problems:
-        raise DataError("\n".join(problems[:50]) + _more(problems))
+    raise_problems(problems)
     return out
