@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import typer
 
 from chipwar.catalog import load_accelerators
@@ -52,23 +54,29 @@ def classify_command(
         if len(chips) != 1:
             raise InputError("chip", len(chips), "exactly one chip with --timeline")
         events = timeline(chips[0], destination)
-        if format is not Format.table:
-            emit(events, format, columns=TIMELINE_COLUMNS if format is Format.csv else None)
-            return
-        cols = [c for c in TIMELINE_COLUMNS if c != "reasons"]
-        emit(events, format, columns=cols, title=f"{_name(chips[0])} → {destination.upper()}")
-        for e in events:
-            stdout.print(f"[bold]{e['date']}[/]", highlight=False)
-            for line in e["reasons"]:  # type: ignore[attr-defined]
-                stdout.print(f"  - {line}", highlight=False, markup=False)
+        title = f"{_name(chips[0])} → {destination.upper()}"
+        _emit_with_reasons(events, format, TIMELINE_COLUMNS, "date", title=title)
         return
     frame = classify(chips, destination, parse_date(date), missing="flag" if all_ else "raise")
+    _emit_with_reasons(frame, format, CLASSIFY_COLUMNS, "chip")
+
+
+def _emit_with_reasons(
+    rows: pd.DataFrame | Sequence[Mapping[str, Any]],
+    format: Format,
+    columns: list[str],
+    label: str,
+    title: str | None = None,
+) -> None:
+    """JSON/CSV: every column (CSV in ``columns`` order). Table: the columns but ``reasons``, then
+    each row's reasons listed under its ``label`` cell."""
     if format is not Format.table:
-        emit(frame, format, columns=CLASSIFY_COLUMNS if format is Format.csv else None)
+        emit(rows, format, columns=columns if format is Format.csv else None)
         return
-    emit(frame, format, columns=[c for c in CLASSIFY_COLUMNS if c != "reasons"])
-    for _, row in frame.iterrows():
-        stdout.print(f"[bold]{row['chip']}[/]", highlight=False)
+    emit(rows, format, columns=[c for c in columns if c != "reasons"], title=title)
+    records = rows.to_dict(orient="records") if isinstance(rows, pd.DataFrame) else rows
+    for row in records:
+        stdout.print(f"[bold]{row[label]}[/]", highlight=False)
         for line in row["reasons"]:
             stdout.print(f"  - {line}", highlight=False, markup=False)
 
@@ -164,15 +172,9 @@ def content_command(
     parts, file_value = read_bom(bom)
     value = product_value if product_value is not None else file_value
     frame = content_shares(parts, destination, parse_date(date), product_value_usd=value)
-    if format is not Format.table:
-        emit(frame, format, columns=CONTENT_COLUMNS if format is Format.csv else None)
-        return
-    emit(frame, format, columns=[c for c in CONTENT_COLUMNS if c != "reasons"])
-    for _, row in frame.iterrows():
-        stdout.print(f"[bold]{row['regime']}[/]", highlight=False)
-        for line in row["reasons"]:
-            stdout.print(f"  - {line}", highlight=False, markup=False)
-    stdout.print(f"product value {frame['product_value_usd'].iloc[0]:,.2f} USD")
+    _emit_with_reasons(frame, format, CONTENT_COLUMNS, "regime")
+    if format is Format.table:
+        stdout.print(f"product value {frame['product_value_usd'].iloc[0]:,.2f} USD")
 
 
 def register(app: typer.Typer) -> None:
