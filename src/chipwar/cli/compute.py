@@ -14,7 +14,7 @@ import typer
 from chipwar.catalog.accelerators import Accelerator
 from chipwar.catalog.sites import Site
 from chipwar.catalog.types import parse_date
-from chipwar.cli.output import Format, emit, split_ids, stderr, stdout
+from chipwar.cli.output import FORMAT_OPTION, Format, emit, split_ids, stderr, stdout
 from chipwar.compute.assumptions import TcoAssumptions, load_assumptions, with_overrides
 from chipwar.errors import InputError
 
@@ -65,7 +65,6 @@ SPEC = typer.Option(
 SET = typer.Option(
     [], "--set", help="Override an assumption: NAME=VALUE or NAME=LOW,BASE,HIGH (repeatable)."
 )
-FORMAT = typer.Option(Format.table, "--format", "-f", help="table, json or csv.")
 SAMPLES = typer.Option(None, "--samples", "-n", help="Monte Carlo draws (beta-PERT per input).")
 SEED = typer.Option(0, "--seed", help="Random seed for --samples.")
 
@@ -181,7 +180,7 @@ def tco(
     scenario: Path | None = SCENARIO,
     spec: Path | None = SPEC,
     set_: list[str] = SET,
-    format: Format = FORMAT,
+    format: Format = FORMAT_OPTION,
     samples: int | None = SAMPLES,
     seed: int = SEED,
 ) -> None:
@@ -242,7 +241,7 @@ def compare(
     scenario: Path | None = SCENARIO,
     spec: Path | None = SPEC,
     set_: list[str] = SET,
-    format: Format = FORMAT,
+    format: Format = FORMAT_OPTION,
     samples: int | None = SAMPLES,
     seed: int = SEED,
 ) -> None:
@@ -286,7 +285,7 @@ def breakeven(
     scenario: Path | None = SCENARIO,
     spec: Path | None = SPEC,
     set_: list[str] = SET,
-    format: Format = FORMAT,
+    format: Format = FORMAT_OPTION,
 ) -> None:
     """The value of one input at which chip A and chip B cost the same per usable PFLOP-hour."""
     from chipwar.compute.breakeven import breakeven as solve
@@ -315,7 +314,7 @@ def sensitivity(
     scenario: Path | None = SCENARIO,
     spec: Path | None = SPEC,
     set_: list[str] = SET,
-    format: Format = FORMAT,
+    format: Format = FORMAT_OPTION,
 ) -> None:
     """Tornado: USD per usable PFLOP-hour with each uncertain input at its low and high."""
     from chipwar.compute.montecarlo import tornado

@@ -12,7 +12,7 @@ import typer
 from chipwar.catalog import load_accelerators
 from chipwar.catalog.accelerators import Accelerator, read_accelerators
 from chipwar.catalog.types import parse_date
-from chipwar.cli.output import Format, emit, split_ids, stdout
+from chipwar.cli.output import FORMAT_OPTION, Format, emit, split_ids, stdout
 from chipwar.controls.classify import classify, timeline
 from chipwar.controls.content import content_shares, read_bom
 from chipwar.controls.rules import load_rules
@@ -40,7 +40,7 @@ def classify_command(
     date: str = typer.Option(None, "--date", help="YYYY-MM-DD (default: today)."),
     destination: str = typer.Option("CN", "--destination", "-d", help="ISO-3166 alpha-2."),
     show_timeline: bool = typer.Option(False, "--timeline", help="Dates the status changed."),
-    format: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
+    format: Format = FORMAT_OPTION,
 ) -> None:
     """Is this chip controlled for this destination on this date, and why?"""
     chips: list[str | Accelerator] = list(split_ids(chip))
@@ -86,7 +86,7 @@ def _name(chip: str | Accelerator) -> str:
 
 
 @rules_app.command("list")
-def rules_list(format: Format = typer.Option(Format.table, "--format", "-f")) -> None:
+def rules_list(format: Format = FORMAT_OPTION) -> None:
     """Every rule version (chip rules in effective-date order) and content regime."""
     book = load_rules()
     rows: list[dict[str, Any]] = [
@@ -117,7 +117,7 @@ def rules_list(format: Format = typer.Option(Format.table, "--format", "-f")) ->
 @rules_app.command("show")
 def rules_show(
     version: str = typer.Argument(..., metavar="VERSION", help="A rule version or regime id."),
-    format: Format = typer.Option(Format.table, "--format", "-f"),
+    format: Format = FORMAT_OPTION,
 ) -> None:
     """Show one rule version in full: dates, paragraphs, requirements, sources."""
     book = load_rules()
@@ -166,7 +166,7 @@ def content_command(
     product_value: float = typer.Option(
         None, "--product-value", help="Product value [USD] (default: sum of part values)."
     ),
-    format: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
+    format: Format = FORMAT_OPTION,
 ) -> None:
     """Controlled-content shares of a product: US de minimis and China's rare-earth rule."""
     parts, file_value = read_bom(bom)

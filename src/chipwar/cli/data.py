@@ -8,7 +8,7 @@ import typer
 
 from chipwar.catalog import load_accelerators, load_sites, load_sources
 from chipwar.catalog.validate import validate_all
-from chipwar.cli.output import Format, emit, fmt_cell, stderr, stdout
+from chipwar.cli.output import FORMAT_OPTION, Format, emit, fmt_cell, stderr, stdout
 from chipwar.errors import DataError, UnknownIdError
 
 data_app = typer.Typer(help="Reference data: accelerators, sites, sources.", no_args_is_help=True)
@@ -68,7 +68,7 @@ def _summary(table: Table, row: dict[str, object]) -> dict[str, object]:
 @data_app.command("list")
 def list_(
     table: Table = typer.Argument(..., help="Which table."),
-    format: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
+    format: Format = FORMAT_OPTION,
 ) -> None:
     """List a reference table."""
     rows = _rows(table)
@@ -80,7 +80,7 @@ def list_(
 @data_app.command("show")
 def show(
     ident: str = typer.Argument(..., metavar="ID", help="An accelerator, site or source id."),
-    format: Format = typer.Option(Format.table, "--format", "-f"),
+    format: Format = FORMAT_OPTION,
 ) -> None:
     """Show one entry (accelerator, site or source) in full."""
     for table in Table:

@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 import typer
 
-from chipwar.cli.output import Format, emit, stderr
+from chipwar.cli.output import FORMAT_OPTION, FORMAT_OPTION_NO_CSV, Format, emit, stderr
 from chipwar.errors import InputError
 
 dynamics_app = typer.Typer(
@@ -43,7 +43,7 @@ def run(
     scenario: str = typer.Argument(..., metavar="FILE", help=SCENARIO_HELP),
     samples: int = typer.Option(1, "--samples", "-n", help="Parameter draws (fan chart if > 1)."),
     seed: int = typer.Option(0, "--seed", help="Random seed for the draws."),
-    format: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
+    format: Format = FORMAT_OPTION,
 ) -> None:
     """Run a scenario: yearly shares, self-sufficiency, costs, energy, NVIDIA China revenue."""
     from chipwar.dynamics.api import run_scenario
@@ -61,7 +61,7 @@ def compare(
     scenarios: list[str] = typer.Argument(..., metavar="FILE...", help=SCENARIO_HELP),
     samples: int = typer.Option(1, "--samples", "-n", help="Parameter draws per scenario."),
     seed: int = typer.Option(0, "--seed", help="Random seed (the same draws in every scenario)."),
-    format: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
+    format: Format = FORMAT_OPTION,
 ) -> None:
     """Run several scenarios with the same parameter draws and list them side by side."""
     from chipwar.dynamics.api import run_scenario
@@ -81,7 +81,7 @@ def calibrate(
     ),
     scenario: str = typer.Option("baseline", "--scenario", help=SCENARIO_HELP),
     last: int = typer.Option(2024, "--last", help="Last year of the backtest window."),
-    format: Format = typer.Option(Format.table, "--format", "-f", help="table or json."),
+    format: Format = FORMAT_OPTION_NO_CSV,
 ) -> None:
     """Fit the free parameters to the domestic-share history; with --until, backtest."""
     from chipwar.dynamics import api
@@ -150,7 +150,7 @@ def history(
     series: str | None = typer.Argument(
         None, help="One series (name:variant) to show; all series are listed without it."
     ),
-    format: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
+    format: Format = FORMAT_OPTION,
 ) -> None:
     """Show the sourced historical series (variants of one quantity are kept apart)."""
     from chipwar.dynamics.history import load_history
@@ -182,7 +182,7 @@ def claims(
     scenario: str = typer.Option("baseline", "--scenario", help=SCENARIO_HELP),
     samples: int = typer.Option(2000, "--samples", "-n", help="Parameter draws."),
     seed: int = typer.Option(0, "--seed"),
-    format: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
+    format: Format = FORMAT_OPTION,
 ) -> None:
     """The seed's two forecasts beside the model's distribution for them."""
     from chipwar.dynamics.api import seed_claims

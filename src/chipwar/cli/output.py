@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import typer
 from rich.console import Console
 from rich.table import Table
 
@@ -36,6 +37,12 @@ class Format(str, Enum):
     table = "table"
     json = "json"
     csv = "csv"
+
+
+FORMAT_OPTION = typer.Option(Format.table, "--format", "-f", help="table, json or csv.")
+"""The ``--format`` option of a command whose output is a table."""
+FORMAT_OPTION_NO_CSV = typer.Option(Format.table, "--format", "-f", help="table or json.")
+"""The ``--format`` option of a command whose output is not one table."""
 
 
 def to_jsonable(value: Any) -> Any:

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import typer
 
-from chipwar.cli.output import Format, emit, stderr, stdout
+from chipwar.cli.output import FORMAT_OPTION, Format, emit, stderr, stdout
 
 CLAIM_COLUMNS = ["id", "verdict", "claimed", "modelled", "reason", "flip"]
 
 
 def claims(
-    format: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
+    format: Format = FORMAT_OPTION,
     claim_id: list[str] = typer.Option(None, "--id", help="Only these claim ids (repeatable)."),
     flip: bool = typer.Option(
         True, "--flip/--no-flip", help="Search how far each claim's input must move to flip."

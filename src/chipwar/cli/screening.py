@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from chipwar.cli.output import Format, emit
+from chipwar.cli.output import FORMAT_OPTION, FORMAT_OPTION_NO_CSV, Format, emit
 from chipwar.errors import InputError
 
 SCREEN_COLUMNS = [
@@ -40,7 +40,7 @@ def screen_cmd(
     parties: Path | None = typer.Option(
         None, "--parties", help="Parties CSV (id,name,list,listed_from,listed_to[,aliases]) or CSL."
     ),
-    format: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
+    format: Format = FORMAT_OPTION,
 ) -> None:
     """Screen company names against restricted parties and their ≥50 % affiliates."""
     from chipwar.controls.parties import read_queries_csv, screen
@@ -66,7 +66,7 @@ def ownership_cmd(
     threshold: float | None = typer.Option(None, "--threshold", help="Threshold 0-1."),
     ownership: Path | None = typer.Option(None, "--ownership", help="Ownership CSV/YAML to use."),
     parties: Path | None = typer.Option(None, "--parties", help="Parties CSV or CSL export."),
-    format: Format = typer.Option(Format.table, "--format", "-f", help="table or json."),
+    format: Format = FORMAT_OPTION_NO_CSV,
 ) -> None:
     """Who owns an entity, through which paths, and its listed / affiliate status on a date."""
     from chipwar.controls.ownership import assess

@@ -9,7 +9,14 @@ from typing import Any
 
 import typer
 
-from chipwar.cli.output import Format, emit, progress_enabled, stderr
+from chipwar.cli.output import (
+    FORMAT_OPTION,
+    FORMAT_OPTION_NO_CSV,
+    Format,
+    emit,
+    progress_enabled,
+    stderr,
+)
 from chipwar.errors import InputError
 
 supply_app = typer.Typer(
@@ -55,7 +62,7 @@ def run_cmd(
     daily: bool = typer.Option(
         False, "--daily", help="JSON: add daily plant output and part price/shortage paths."
     ),
-    format: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
+    format: Format = FORMAT_OPTION,
 ) -> None:
     """Simulate the scenario: per plant first stoppage, lost units and recovery; per part price."""
     from chipwar.supply import run, summarize
@@ -104,7 +111,7 @@ def critical_cmd(
         None, "--outage-days", help="How long each node/country is lost (default: whole horizon)."
     ),
     top: int = typer.Option(20, "--top", help="Rows to show (0: all)."),
-    format: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
+    format: Format = FORMAT_OPTION,
 ) -> None:
     """Rank single nodes and single countries by the plant output their loss costs."""
     from chipwar.supply import criticality
@@ -136,7 +143,7 @@ def critical_cmd(
 @supply_app.command("validate")
 def validate_cmd(
     file: str = typer.Argument(..., help=FILE_HELP),
-    format: Format = typer.Option(Format.table, "--format", "-f", help="table or json."),
+    format: Format = FORMAT_OPTION_NO_CSV,
 ) -> None:
     """Check a scenario (schema, unknown nodes, BOM cycles, shares, shock dates); exit 2 if bad."""
     net = _load(file)

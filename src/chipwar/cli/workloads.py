@@ -9,7 +9,7 @@ import typer
 from chipwar.catalog.accelerators import Accelerator, load_accelerators
 from chipwar.catalog.sites import Site
 from chipwar.cli.compute import parse_subsidy
-from chipwar.cli.output import Format, emit, split_ids
+from chipwar.cli.output import FORMAT_OPTION, Format, emit, split_ids
 from chipwar.compute import workload as wl
 from chipwar.compute.models import ModelSpec, load_models, read_models
 from chipwar.errors import InputError, UnknownIdError
@@ -37,7 +37,6 @@ MODEL_COLUMNS = [
     "kv_heads", "attention", "kv_values_per_token", "vocab_size", "max_context",
 ]  # fmt: skip
 
-FORMAT_OPT = typer.Option(Format.table, "--format", "-f", help="table, json or csv.")
 SPEC_OPT = typer.Option(
     None,
     "--spec",
@@ -128,7 +127,7 @@ def infer(
     spec: Path | None = SPEC_OPT,
     scenario: Path | None = SCENARIO_OPT,
     model_spec: Path | None = MODEL_SPEC_OPT,
-    format: Format = FORMAT_OPT,
+    format: Format = FORMAT_OPTION,
 ) -> None:
     """Inference roofline: tokens/s per chip, chips to hold the model, USD and kWh per Mtok."""
     extra = read_extras(spec, scenario)
@@ -162,7 +161,7 @@ def train(
     spec: Path | None = SPEC_OPT,
     scenario: Path | None = SCENARIO_OPT,
     model_spec: Path | None = MODEL_SPEC_OPT,
-    format: Format = FORMAT_OPT,
+    format: Format = FORMAT_OPTION,
 ) -> None:
     """Training run: total FLOPs, chip-hours, energy (MWh), cost (USD), days on K chips."""
     extra = read_extras(spec, scenario)
@@ -199,7 +198,7 @@ def size(
     spec: Path | None = SPEC_OPT,
     scenario: Path | None = SCENARIO_OPT,
     model_spec: Path | None = MODEL_SPEC_OPT,
-    format: Format = FORMAT_OPT,
+    format: Format = FORMAT_OPTION,
 ) -> None:
     """Cluster sizing: chips, facility MW, capex and yearly opex per chip × site."""
     extra = read_extras(spec, scenario)
@@ -238,7 +237,7 @@ def energy_gap(
     spec: Path | None = SPEC_OPT,
     scenario: Path | None = SCENARIO_OPT,
     model_spec: Path | None = MODEL_SPEC_OPT,
-    format: Format = FORMAT_OPT,
+    format: Format = FORMAT_OPTION,
 ) -> None:
     """The FT claim: electricity per million tokens vs a reference chip at one site, and the
     power-bill subsidy that makes the bills equal."""
@@ -256,7 +255,7 @@ def energy_gap(
     emit(frame, format, columns=GAP_COLUMNS if format is Format.table else None, title=model)
 
 
-def models(format: Format = FORMAT_OPT) -> None:
+def models(format: Format = FORMAT_OPTION) -> None:
     """List the reference models."""
     rows = [
         {**m.model_dump(), "kv_values_per_token": m.kv_values_per_token}
