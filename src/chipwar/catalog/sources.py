@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -62,6 +63,22 @@ def _load_dir(directory: Path) -> dict[str, Source]:
     if problems:
         raise DataError("\n".join(problems))
     return out
+
+
+def cited_source_ids(node: Any) -> list[str]:
+    """Every id under a ``source`` key anywhere in nested mappings and lists, in order (repeats
+    kept)."""
+    if isinstance(node, dict):
+        out: list[str] = []
+        for key, value in node.items():
+            if key == "source" and isinstance(value, list | tuple):
+                out.extend(str(v) for v in value)
+            else:
+                out.extend(cited_source_ids(value))
+        return out
+    if isinstance(node, list | tuple):
+        return [sid for item in node for sid in cited_source_ids(item)]
+    return []
 
 
 def check_source_ids(ids: Iterable[str], where: str, sources: dict[str, Source]) -> list[str]:

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from chipwar.catalog.sources import cited_source_ids
 from chipwar.claims.evaluators import DataMissing, EngineMissing, _accelerator, fallback, require
 from chipwar.claims.verdict import Modelled
 
@@ -385,18 +386,6 @@ def _dynamics_samples(params: dict[str, Any], knob: str, value: float) -> np.nda
     return np.asarray(getattr(out, attr))[:, int(np.searchsorted(years, year))]
 
 
-def _collect_sources(node: Any, out: list[str]) -> None:
-    if isinstance(node, dict):
-        for key, v in node.items():
-            if key == "source" and isinstance(v, list | tuple):
-                out.extend(str(x) for x in v)
-            else:
-                _collect_sources(v, out)
-    elif isinstance(node, list | tuple):
-        for v in node:
-            _collect_sources(v, out)
-
-
 @lru_cache(maxsize=8)
 def dynamics_sources(scenario: str) -> tuple[str, ...]:
     """Every source id the dynamics scenario cites, plus those of the history series its
@@ -406,8 +395,7 @@ def dynamics_sources(scenario: str) -> tuple[str, ...]:
     from chipwar.dynamics.history import load_history
 
     prep = dyn.prepare(scenario)
-    out: list[str] = []
-    _collect_sources(prep.scenario.model_dump(), out)
+    out = cited_source_ids(prep.scenario.model_dump())
     series = [name for name, _ in TARGETS] + ["self_sufficiency:icinsights"]
     frame = load_history()
     for src in frame.loc[frame["series"].isin(series), "source"]:

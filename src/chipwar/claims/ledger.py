@@ -16,7 +16,7 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from chipwar.catalog.io import DATA_DIR, parse_rows, read_structured
-from chipwar.catalog.sources import Source, check_source_ids
+from chipwar.catalog.sources import Source, check_source_ids, cited_source_ids
 from chipwar.catalog.types import Slug, Strict
 from chipwar.errors import DataError
 
@@ -181,21 +181,7 @@ def load_claims(path: str | Path | None = None) -> list[Claim]:
 
 def evidence_source_ids(claim: Claim) -> list[str]:
     """Source ids cited inside the claim's check parameters (evidence inputs, fallbacks)."""
-    out: list[str] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if key == "source" and isinstance(value, list | tuple):
-                    out.extend(str(v) for v in value)
-                else:
-                    walk(value)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-
-    walk(claim.check.params)
-    return out
+    return cited_source_ids(claim.check.params)
 
 
 def check_data(sources: dict[str, Source]) -> list[str]:

@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from chipwar.catalog.sources import cited_source_ids
 from chipwar.errors import ChipwarError
 from chipwar.report.i18n import strings
 
@@ -394,33 +395,17 @@ def _yaml_sources(paths: list[Path]) -> list[str]:
     """Every ``source`` id cited anywhere in the given data files."""
     from chipwar.catalog.io import read_structured
 
-    out: list[str] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            for k, v in node.items():
-                if k == "source" and isinstance(v, list):
-                    out.extend(str(x) for x in v)
-                else:
-                    walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-
-    for path in paths:
-        walk(read_structured(path))
-    return list(dict.fromkeys(out))
+    return list(
+        dict.fromkeys(sid for path in paths for sid in cited_source_ids(read_structured(path)))
+    )
 
 
 def section_nexperia(t: dict[str, str]) -> Section:
-    from chipwar.claims.adapters import _collect_sources
     from chipwar.supply import results
     from chipwar.supply.scenario import read_scenario
 
     scn = read_scenario("nexperia-2025")
-    found: list[str] = []
-    _collect_sources(scn.model_dump(mode="json"), found)
-    scn_sources = list(dict.fromkeys(found))
+    scn_sources = list(dict.fromkeys(cited_source_ids(scn.model_dump(mode="json"))))
     net = results.build(scn)
     res, _ = results.run(net, samples=1, seed=0)
     summary = results.summarize(net, res, 1, 0)
