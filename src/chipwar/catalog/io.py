@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -26,6 +29,26 @@ def read_text(path: str | Path) -> str:
         raise DataError(f"{path}: file not found") from None
     except (IsADirectoryError, PermissionError, UnicodeDecodeError) as exc:
         raise DataError(f"{path}: cannot read ({exc.__class__.__name__}: {exc})") from None
+
+
+def read_csv(path: str | Path) -> csv.DictReader[str]:
+    """Rows of a CSV file (UTF-8, byte-order mark dropped) keyed by its header, names stripped."""
+    reader = csv.DictReader(io.StringIO(read_text(path)))
+    reader.fieldnames = [h.strip() for h in (reader.fieldnames or [])]
+    return reader
+
+
+def require_columns(
+    reader: csv.DictReader[str],
+    required: Iterable[str],
+    where: str,
+    expected: str,
+    what: str = "column(s)",
+) -> None:
+    """Raise DataError naming ``where`` and each column of ``required`` the header lacks."""
+    missing = [c for c in required if c not in (reader.fieldnames or [])]
+    if missing:
+        raise DataError(f"{where} line 1: missing {what} {', '.join(missing)}; expected {expected}")
 
 
 def raise_problems(problems: list[str], limit: int = 50) -> None:

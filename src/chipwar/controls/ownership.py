@@ -16,10 +16,8 @@ error (never clipped). Sources: bis-2025-09-affiliates-ifr, bis-2025-11-affiliat
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import heapq
-import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -34,8 +32,9 @@ from chipwar.catalog.io import (
     DATA_DIR,
     format_validation_error,
     raise_problems,
+    read_csv,
     read_structured,
-    read_text,
+    require_columns,
 )
 from chipwar.catalog.types import Slug, SourceIds, Strict, parse_date
 from chipwar.controls.names import normalize
@@ -224,16 +223,10 @@ def read_ownership_csv(path: str | Path) -> OwnershipGraph:
     ``owner_name``, ``owned_name``, ``source`` optional). Entities are the ids that appear.
     Errors name the line and column; all problems are reported at once, nothing half-loaded."""
     path = Path(path)
-    text = read_text(path)
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    missing = [c for c in ("owner_id", "owned_id", "share") if c not in header]
-    if missing:
-        raise DataError(
-            f"{path.name} line 1: missing column(s) {', '.join(missing)}; expected at least "
-            f"{','.join(OWNERSHIP_COLUMNS)}"
-        )
-    reader.fieldnames = header
+    reader = read_csv(path)
+    expected = f"at least {','.join(OWNERSHIP_COLUMNS)}"
+    require_columns(reader, ("owner_id", "owned_id", "share"), path.name, expected)
+    n_columns = len(reader.fieldnames or [])
     problems: list[str] = []
     ids: list[str] = []
     names: list[str] = []
@@ -254,7 +247,7 @@ def read_ownership_csv(path: str | Path) -> OwnershipGraph:
         line = reader.line_num
         where = f"{path.name} line {line}"
         if None in row:
-            problems.append(f"{where}: more cells than the {len(header)} columns of the header")
+            problems.append(f"{where}: more cells than the {n_columns} columns of the header")
             continue
         owner = (row.get("owner_id") or "").strip()
         owned = (row.get("owned_id") or "").strip()

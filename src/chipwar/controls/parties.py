@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -19,8 +18,9 @@ from chipwar.catalog.io import (
     DATA_DIR,
     format_validation_error,
     raise_problems,
+    read_csv,
     read_structured,
-    read_text,
+    require_columns,
 )
 from chipwar.catalog.sources import Source, check_source_ids
 from chipwar.catalog.types import Slug, SourceIds, Strict
@@ -142,18 +142,11 @@ def read_parties_csv(path: str | Path) -> list[Party]:
     """A user parties CSV: ``id,name,list,listed_from,listed_to[,aliases]`` (aliases separated by
     ``|``; listed_to may be empty). Or a CSL CSV export (detected by its ``_id`` column)."""
     path = Path(path)
-    text = read_text(path)
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    reader = read_csv(path)
+    header = list(reader.fieldnames or [])
     if "_id" in header:
-        return _parties_from_csl_rows(reader, header, path.name)
-    missing = [c for c in PARTY_COLUMNS if c not in header]
-    if missing:
-        raise DataError(
-            f"{path.name} line 1: missing column(s) {', '.join(missing)}; expected "
-            f"{','.join(PARTY_COLUMNS)}[,aliases]"
-        )
-    reader.fieldnames = header
+        return _parties_from_csl_rows(reader, path.name)
+    require_columns(reader, PARTY_COLUMNS, path.name, f"{','.join(PARTY_COLUMNS)}[,aliases]")
     problems: list[str] = []
     out: list[Party] = []
     seen: dict[str, int] = {}
@@ -202,22 +195,21 @@ def csl_list_name(source: str) -> str:
     return source.split(" - ")[0].strip() or source
 
 
-def _parties_from_csl_rows(
-    reader: csv.DictReader[str], header: list[str], name: str
-) -> list[Party]:
-    missing = [c for c in ("_id", "source", "name", "start_date", "alt_names") if c not in header]
-    if missing:
-        raise DataError(
-            f"{name} line 1: missing CSL column(s) {', '.join(missing)}; expected the published "
-            f"header {','.join(CSL_COLUMNS)}"
-        )
-    reader.fieldnames = header
+def _parties_from_csl_rows(reader: csv.DictReader[str], name: str) -> list[Party]:
+    require_columns(
+        reader,
+        ("_id", "source", "name", "start_date", "alt_names"),
+        name,
+        f"the published header {','.join(CSL_COLUMNS)}",
+        what="CSL column(s)",
+    )
     problems: list[str] = []
     rows: list[tuple[int, dict[str, Any]]] = []
     for row in reader:
         if None in row:
             problems.append(
-                f"{name} line {reader.line_num}: more cells than the {len(header)} columns"
+                f"{name} line {reader.line_num}: more cells than the "
+                f"{len(reader.fieldnames or [])} columns"
             )
             continue
         rows.append((reader.line_num, dict(row)))
@@ -388,11 +380,9 @@ def screen(
 def read_queries_csv(path: str | Path) -> list[str]:
     """Names to screen: a CSV with a ``name`` column (other columns ignored)."""
     p = Path(path)
-    reader = csv.DictReader(io.StringIO(read_text(p)))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    if "name" not in header:
+    reader = read_csv(p)
+    if "name" not in (reader.fieldnames or []):
         raise DataError(f"{p.name} line 1: no 'name' column; expected a CSV with a name column")
-    reader.fieldnames = header
     out: list[str] = []
     problems: list[str] = []
     for row in reader:
