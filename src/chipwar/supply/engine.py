@@ -224,6 +224,14 @@ def _compile(net: Network, dtype: npt.DTypeLike = np.float64) -> _Compiled:
     )  # fmt: skip
 
 
+def _price(ordered: FloatArray, unfilled: FloatArray, cap: float, inv_exp: float) -> FloatArray:
+    """Price index min(cap, filled^(-1/elasticity)), filled = 1 - unfilled/ordered (1 where
+    nothing is ordered)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        filled = np.where(ordered > 0, 1.0 - unfilled / ordered, 1.0)
+        return np.minimum(cap, np.power(np.maximum(filled, 1e-12), inv_exp))
+
+
 def simulate(
     net: Network,
     draws: Draws | None = None,
@@ -413,22 +421,13 @@ def simulate(
         # 7 shortage and price per part
         if k:
             wanted = np.minimum(need, use)  # today's flow need, capped at the baseline flow
-            got = np.minimum(need - gap, wanted)
-            ordered = c.slot_to_part @ wanted
-            unfilled = c.slot_to_part @ (wanted - got)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                filled_frac = np.where(ordered > 0, 1.0 - unfilled / ordered, 1.0)
-                price[t] = np.minimum(
-                    net.price_cap, np.power(np.maximum(filled_frac, 1e-12), inv_exp)
-                )
+            missed = wanted - np.minimum(need - gap, wanted)
+            unfilled = c.slot_to_part @ missed
+            price[t] = _price(c.slot_to_part @ wanted, unfilled, net.price_cap, inv_exp)
             shortage[t] = unfilled
-            m_wanted = c.slot_to_market @ wanted
-            m_unfilled = c.slot_to_market @ (wanted - got)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                m_frac = np.where(m_wanted > 0, 1.0 - m_unfilled / m_wanted, 1.0)
-                market_price[t] = np.minimum(
-                    net.price_cap, np.power(np.maximum(m_frac, 1e-12), inv_exp)
-                )
+            market_price[t] = _price(
+                c.slot_to_market @ wanted, c.slot_to_market @ missed, net.price_cap, inv_exp
+            )
             if inv.size:
                 min_inv = min(min_inv, float(inv.min()))
         if progress is not None:
