@@ -14,9 +14,8 @@ from typing import Literal
 import pandas as pd
 from pydantic import Field, field_validator
 
-from chipwar.catalog.io import DATA_DIR, parse_rows, read_structured
+from chipwar.catalog.io import DATA_DIR, lookup, read_table
 from chipwar.catalog.types import Country, Range, Slug, SourceIds, Strict
-from chipwar.errors import UnknownIdError
 
 Precision = Literal["fp64", "fp32", "tf32", "bf16", "fp16", "fp8", "int8", "fp4"]
 PRECISIONS: tuple[str, ...] = ("fp64", "fp32", "tf32", "bf16", "fp16", "fp8", "int8", "fp4")
@@ -78,10 +77,7 @@ class Accelerator(Strict):
 
 def read_accelerators(path: str | Path) -> list[Accelerator]:
     """Read and validate an accelerator file (a list of rows, or a single mapping)."""
-    raw = read_structured(path)
-    if isinstance(raw, dict):
-        raw = raw.get("accelerators", [raw])
-    return parse_rows(Accelerator, raw, str(Path(path).name))
+    return read_table(Accelerator, path, "accelerators")
 
 
 @cache
@@ -97,11 +93,7 @@ def load_accelerators(path: str | Path | None = None) -> dict[str, Accelerator]:
 
 def get_accelerator(chip_id: str, extra: dict[str, Accelerator] | None = None) -> Accelerator:
     """Look a chip up in ``extra`` (user specs) then in the shipped catalog."""
-    catalog = {**load_accelerators(), **(extra or {})}
-    try:
-        return catalog[chip_id]
-    except KeyError:
-        raise UnknownIdError("chip", chip_id, sorted(catalog)) from None
+    return lookup({**load_accelerators(), **(extra or {})}, chip_id, "chip")
 
 
 def accelerator_frame(chips: list[Accelerator] | None = None) -> pd.DataFrame:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -13,9 +13,10 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from chipwar.errors import DataError
+from chipwar.errors import DataError, UnknownIdError
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 DATA_DIR = Path(str(resources.files("chipwar") / "data"))
 
@@ -114,3 +115,20 @@ def parse_rows(model: type[M], rows: Any, where: str, key: str = "id") -> list[M
     if problems:
         raise DataError("\n".join(problems))
     return out
+
+
+def read_table(model: type[M], path: str | Path, section: str) -> list[M]:
+    """Validated rows of a YAML/JSON file: a list of rows, a mapping with a ``section`` list, or
+    a single row."""
+    raw = read_structured(path)
+    if isinstance(raw, dict):
+        raw = raw.get(section, [raw])
+    return parse_rows(model, raw, Path(path).name)
+
+
+def lookup(catalog: Mapping[str, T], key: str, field: str) -> T:
+    """``catalog[key]``, or UnknownIdError naming ``field``, the id and the known ids."""
+    try:
+        return catalog[key]
+    except KeyError:
+        raise UnknownIdError(field, key, sorted(catalog)) from None

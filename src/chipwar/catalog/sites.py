@@ -10,9 +10,8 @@ import pandas as pd
 from pydantic import Field, model_validator
 
 from chipwar.catalog.fx import load_fx, usd_per_unit
-from chipwar.catalog.io import DATA_DIR, parse_rows, read_structured
+from chipwar.catalog.io import DATA_DIR, lookup, read_table
 from chipwar.catalog.types import Country, Range, Slug, SourceIds, Strict
-from chipwar.errors import UnknownIdError
 
 
 class Eligibility(Strict):
@@ -107,10 +106,7 @@ class Site(Strict):
 
 
 def read_sites(path: str | Path) -> list[Site]:
-    raw = read_structured(path)
-    if isinstance(raw, dict):
-        raw = raw.get("sites", [raw])
-    return parse_rows(Site, raw, str(Path(path).name))
+    return read_table(Site, path, "sites")
 
 
 @cache
@@ -124,11 +120,7 @@ def load_sites(path: str | Path | None = None) -> dict[str, Site]:
 
 
 def get_site(site_id: str, extra: dict[str, Site] | None = None) -> Site:
-    catalog = {**load_sites(), **(extra or {})}
-    try:
-        return catalog[site_id]
-    except KeyError:
-        raise UnknownIdError("site", site_id, sorted(catalog)) from None
+    return lookup({**load_sites(), **(extra or {})}, site_id, "site")
 
 
 def site_frame(sites: list[Site] | None = None) -> pd.DataFrame:

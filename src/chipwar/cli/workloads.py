@@ -7,12 +7,13 @@ from pathlib import Path
 import typer
 
 from chipwar.catalog.accelerators import Accelerator, load_accelerators
+from chipwar.catalog.io import lookup
 from chipwar.catalog.sites import Site
 from chipwar.cli.compute import parse_subsidy
 from chipwar.cli.output import FORMAT_OPTION, Format, emit, split_ids
 from chipwar.compute import workload as wl
 from chipwar.compute.models import ModelSpec, load_models, read_models
-from chipwar.errors import InputError, UnknownIdError
+from chipwar.errors import InputError
 from chipwar.scenarios.loader import Extras, read_extras
 
 INFER_COLUMNS = [
@@ -71,10 +72,7 @@ def _chips(ids: list[str] | None, extra: Extras) -> list[Accelerator]:
     if not names:
         raise InputError("--chip", None, "at least one accelerator id (or a --spec file)")
     catalog = {**load_accelerators(), **extra.chips}
-    try:
-        return [catalog[n] for n in names]
-    except KeyError as exc:
-        raise UnknownIdError("chip", str(exc.args[0]), sorted(catalog)) from None
+    return [lookup(catalog, n, "chip") for n in names]
 
 
 def _models(ids: list[str] | None, spec: Path | None) -> list[ModelSpec]:
@@ -83,10 +81,7 @@ def _models(ids: list[str] | None, spec: Path | None) -> list[ModelSpec]:
     if not names:
         raise InputError("--model", None, "at least one model id (see `chipwar models`)")
     catalog = {**load_models(), **extra}
-    try:
-        return [catalog[n] for n in names]
-    except KeyError as exc:
-        raise UnknownIdError("model", str(exc.args[0]), sorted(catalog)) from None
+    return [lookup(catalog, n, "model") for n in names]
 
 
 def _sites(ids: list[str] | None, extra: Extras) -> list[str | Site]:

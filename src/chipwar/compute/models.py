@@ -16,10 +16,10 @@ from typing import Literal
 import numpy as np
 from pydantic import Field, model_validator
 
-from chipwar.catalog.io import DATA_DIR, parse_rows, read_structured
+from chipwar.catalog.io import DATA_DIR, lookup, read_structured, read_table
 from chipwar.catalog.sources import Source, check_source_ids
 from chipwar.catalog.types import Range, Slug, SourceIds, Strict
-from chipwar.errors import DataError, UnknownIdError
+from chipwar.errors import DataError
 
 
 class ModelSpec(Strict):
@@ -111,10 +111,7 @@ class WorkloadAssumptions(Strict):
 
 def read_models(path: str | Path) -> list[ModelSpec]:
     """Read and validate a model file (a list of rows, or one mapping)."""
-    raw = read_structured(path)
-    if isinstance(raw, dict):
-        raw = raw.get("models", [raw])
-    return parse_rows(ModelSpec, raw, str(Path(path).name))
+    return read_table(ModelSpec, path, "models")
 
 
 @cache
@@ -133,10 +130,7 @@ def get_model(model_id: str | ModelSpec, extra: dict[str, ModelSpec] | None = No
     if isinstance(model_id, ModelSpec):
         return model_id
     catalog = {**load_models(), **(extra or {})}
-    try:
-        return catalog[model_id]
-    except KeyError:
-        raise UnknownIdError("model", model_id, sorted(catalog)) from None
+    return lookup(catalog, model_id, "model")
 
 
 @cache
