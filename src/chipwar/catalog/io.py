@@ -90,6 +90,14 @@ def format_validation_error(exc: ValidationError, where: str) -> str:
     return "\n".join(lines)
 
 
+def parse_one(model: type[M], raw: Any, where: str) -> M:
+    """Validate one mapping into ``model``; DataError lists every problem, each naming ``where``."""
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        raise DataError(format_validation_error(exc, where)) from None
+
+
 def parse_rows(model: type[M], rows: Any, where: str, key: str = "id") -> list[M]:
     """Validate a list of mappings into ``model`` rows; collect every problem, then raise once."""
     if not isinstance(rows, list):

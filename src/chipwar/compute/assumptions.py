@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError, model_validator
 
-from chipwar.catalog.io import DATA_DIR, format_validation_error, read_structured
+from chipwar.catalog.io import DATA_DIR, parse_one, read_structured
 from chipwar.catalog.sources import Source, check_source_ids
 from chipwar.catalog.types import Range, Strict
 from chipwar.errors import DataError, InputError
@@ -112,9 +112,7 @@ def parse_assumptions(raw: Any, where: str) -> TcoAssumptions:
     if not isinstance(raw, dict):
         raise DataError(f"{where}: expected a mapping of assumption name -> range")
     try:
-        return TcoAssumptions.model_validate(raw)
-    except ValidationError as exc:
-        raise DataError(format_validation_error(exc, where)) from None
+        return parse_one(TcoAssumptions, raw, where)
     except InputError as exc:
         raise DataError(f"{where}: {exc}") from None
 

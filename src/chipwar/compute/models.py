@@ -16,10 +16,9 @@ from typing import Literal
 import numpy as np
 from pydantic import Field, model_validator
 
-from chipwar.catalog.io import DATA_DIR, lookup, read_structured, read_table
+from chipwar.catalog.io import DATA_DIR, lookup, parse_one, read_structured, read_table
 from chipwar.catalog.sources import Source, check_source_ids
 from chipwar.catalog.types import Range, Slug, SourceIds, Strict
-from chipwar.errors import DataError
 
 
 class ModelSpec(Strict):
@@ -137,15 +136,7 @@ def get_model(model_id: str | ModelSpec, extra: dict[str, ModelSpec] | None = No
 def load_workload_assumptions() -> WorkloadAssumptions:
     """The shipped efficiency factors."""
     path = DATA_DIR / "workload_assumptions.yaml"
-    raw = read_structured(path)
-    from pydantic import ValidationError
-
-    from chipwar.catalog.io import format_validation_error
-
-    try:
-        return WorkloadAssumptions.model_validate(raw)
-    except ValidationError as exc:
-        raise DataError(format_validation_error(exc, path.name)) from None
+    return parse_one(WorkloadAssumptions, read_structured(path), path.name)
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from pydantic import Field, ValidationError
 from chipwar.catalog.io import (
     DATA_DIR,
     format_validation_error,
+    parse_one,
     raise_problems,
     read_csv,
     read_structured,
@@ -355,11 +356,7 @@ class AffiliatesRule(Strict):
 
 
 def read_affiliates_rule(path: str | Path) -> AffiliatesRule:
-    raw = read_structured(path)
-    try:
-        return AffiliatesRule.model_validate(raw)
-    except ValidationError as exc:
-        raise DataError(format_validation_error(exc, Path(path).name)) from None
+    return parse_one(AffiliatesRule, read_structured(path), Path(path).name)
 
 
 @cache

@@ -14,9 +14,9 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field
 
-from chipwar.catalog.io import DATA_DIR, format_validation_error, read_structured
+from chipwar.catalog.io import DATA_DIR, parse_one, read_structured
 from chipwar.catalog.sources import Source, check_source_ids
 from chipwar.catalog.types import Slug, SourceIds, Strict
 from chipwar.errors import DataError, InputError, UnknownIdError
@@ -258,13 +258,6 @@ class RuleBook:
         return [g for g in self.groups.groups if code in self.members(f"group:{g}")]
 
 
-def _parse(model: type[Strict], raw: object, where: str) -> Strict:
-    try:
-        return model.model_validate(raw)
-    except ValidationError as exc:
-        raise DataError(format_validation_error(exc, where)) from None
-
-
 def read_rules(directory: str | Path | None = None) -> RuleBook:
     """Read and validate every rule file; resolve ``extends`` chains."""
     directory = RULES_DIR if directory is None else Path(directory)
@@ -285,7 +278,7 @@ def read_rules(directory: str | Path | None = None) -> RuleBook:
             problems.append(f"{path.name}: kind: {kind!r}; expected chip, content, country-groups")
             continue
         try:
-            item = _parse(model, raw, path.name)
+            item = parse_one(model, raw, path.name)
         except DataError as exc:
             problems.append(str(exc))
             continue
