@@ -97,12 +97,21 @@ def test_price_multiplier_unit_elasticity() -> None:
     assert res.part_shortage[1, chip, 0] == pytest.approx(7.0)
 
 
-def test_alternate_fills_gap_after_qualification() -> None:
+def _chain_with_alternate(ramp_days: int) -> dict[str, Any]:
+    """CHAIN over 40 days with a 30-day stop, and an alternate for the car's chip: 10/day,
+    qualified 10 days after the trigger, ``ramp_days`` to full rate, 2 days' lead time."""
     raw = copy.deepcopy(CHAIN)
     raw["days"] = 40
     raw["shocks"][0]["duration_days"] = 30
     alt = {"id": "alt", "customer": "car", "part": "chip", "capacity_per_day": 10}
-    raw["alternates"] = [{**alt, "qualification_days": 10, "ramp_days": 0, "lead_time_days": 2}]
+    raw["alternates"] = [
+        {**alt, "qualification_days": 10, "ramp_days": ramp_days, "lead_time_days": 2}
+    ]
+    return raw
+
+
+def test_alternate_fills_gap_after_qualification() -> None:
+    raw = _chain_with_alternate(ramp_days=0)
     with_alt, _ = run(_net(raw))
     raw.pop("alternates")
     without, _ = run(_net(raw))
@@ -381,11 +390,7 @@ def test_alternate_ramps_linearly_after_qualification() -> None:
     # Ready on day 12 (trigger day 2 + 10), ramp 4 days to 10/day: ships 2.5, 5, 7.5 on days
     # 13-15 and 10 from day 16; 2-day lead time -> the plant builds 2.5, 5, 7.5, then 10 from
     # day 18. Lost = 7 days × 10 (days 8-14) + 7.5 + 5 + 2.5 = 85.
-    raw = copy.deepcopy(CHAIN)
-    raw["days"] = 40
-    raw["shocks"][0]["duration_days"] = 30
-    alt = {"id": "alt", "customer": "car", "part": "chip", "capacity_per_day": 10}
-    raw["alternates"] = [{**alt, "qualification_days": 10, "ramp_days": 4, "lead_time_days": 2}]
+    raw = _chain_with_alternate(ramp_days=4)
     res, _ = run(_net(raw), keep_daily=True)
     out = res.plant_output[:, 0, 0]
     assert out[8:15] == pytest.approx(np.zeros(7))
