@@ -26,3 +26,28 @@ def test_usage_errors_exit_2_and_name_the_value(cli, argv, needle) -> None:  # t
     assert res.code == 2
     assert needle in res.err
     assert "Traceback" not in res.err + res.out
+
+
+@pytest.mark.parametrize(
+    ("override", "needle"),
+    [
+        ("cost_of_capital=nan", "finite"),
+        ("cost_of_capital=inf", "finite"),
+        ("utilization.nvidi=0.9", "vendor/family prefix"),
+        ("facility_capex_usd_per_kw.china=5000", "ISO-3166"),
+        ("cost_of_capital=0.3,0.1,0.2", "low <= base <= high"),
+    ],
+)
+def test_bad_assumption_overrides_are_named_not_ignored(cli, override, needle) -> None:  # type: ignore[no-untyped-def]
+    res = cli("tco", "-c", "nvidia-h20", "-s", "cn-gansu", "--set", override)
+    assert res.code == 2, res.out
+    assert needle in res.err and "Value error" not in res.err
+    assert "Traceback" not in res.err
+
+
+def test_a_known_vendor_override_changes_the_cost(cli) -> None:  # type: ignore[no-untyped-def]
+    base = cli("tco", "-c", "nvidia-h20", "-s", "cn-gansu", "-f", "json").json()[0]
+    tuned = cli(
+        "tco", "-c", "nvidia-h20", "-s", "cn-gansu", "--set", "utilization.nvidia=0.9", "-f", "json"
+    ).json()[0]
+    assert tuned["usd_per_pflop_hour"] < base["usd_per_pflop_hour"]

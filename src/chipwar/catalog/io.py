@@ -86,7 +86,8 @@ def format_validation_error(exc: ValidationError, where: str) -> str:
         loc = ".".join(str(p) for p in err["loc"]) or "(root)"
         got = err.get("input")
         got_text = "" if isinstance(got, dict | list) else f" (got {got!r})"
-        lines.append(f"{where}: {loc}: {err['msg']}{got_text}")
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        lines.append(f"{where}: {loc}: {msg}{got_text}")
     return "\n".join(lines)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from typing import Annotated
 
@@ -62,6 +63,9 @@ class Range(Strict):
 
     @model_validator(mode="after")
     def _ordered(self) -> Range:
+        if not all(math.isfinite(x) for x in (self.low, self.base, self.high)):
+            got = f"{self.low}, {self.base}, {self.high}"
+            raise ValueError(f"low, base and high must be finite numbers, got {got}")
         if not self.low <= self.base <= self.high:
             raise ValueError(
                 f"low <= base <= high is required, got {self.low}, {self.base}, {self.high}"

@@ -6,13 +6,16 @@ Every value is a :class:`~chipwar.catalog.types.Range` with source ids; a scenar
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+import re
+from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError, model_validator
 
+from chipwar.catalog.accelerators import load_accelerators
 from chipwar.catalog.io import DATA_DIR, parse_one, read_structured
 from chipwar.catalog.sources import Source, check_source_ids
 from chipwar.catalog.types import Range, Strict
@@ -138,13 +141,14 @@ def as_range(value: Any, field: str, source: str = "user-override") -> Range:
         return value
     if isinstance(value, bool) or value is None:
         raise InputError(field, value, "a number or a {low, base, high} mapping")
-    if isinstance(value, int | float):
-        return Range.exact(float(value), [source])
-    if isinstance(value, str):
+    if isinstance(value, int | float | str):
         try:
-            return Range.exact(float(value), [source])
+            number = float(value)
         except ValueError:
             raise InputError(field, value, "a number") from None
+        if not math.isfinite(number):
+            raise InputError(field, value, "a finite number")
+        return Range.exact(number, [source])
     if isinstance(value, dict):
         data = {"source": [source], **value}
         if "base" in data:
@@ -160,21 +164,54 @@ def as_range(value: Any, field: str, source: str = "user-override") -> Range:
 def _first_msg(exc: ValidationError) -> str:
     err = exc.errors()[0]
     loc = ".".join(str(p) for p in err["loc"])
-    return f"{loc}: {err['msg']}" if loc else str(err["msg"])
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    return f"{loc}: {msg}" if loc else msg
+
+
+def _check_entry(name: str, entry: str, table: Mapping[str, Any], chip_ids: Iterable[str]) -> None:
+    """A table entry must name something that exists, so a typo is an error, not a no-op:
+    ``utilization.<chip id or vendor/family prefix>``, ``facility_capex_usd_per_kw.<ISO-2>``."""
+    if not entry or entry in table:
+        return
+    if name == "facility_capex_usd_per_kw":
+        if not re.fullmatch(r"[A-Z]{2}", entry):
+            raise InputError(f"{name}.{entry}", entry, "an ISO-3166 alpha-2 country such as CN")
+        return
+    ids = set(chip_ids)
+    if entry in ids or any(c.startswith(f"{entry}-") for c in ids):
+        return
+    vendors = sorted({c.split("-")[0] for c in ids})
+    raise InputError(
+        f"{name}.{entry}",
+        entry,
+        f"a chip id or a vendor/family prefix such as {', '.join(vendors)}",
+    )
 
 
 def with_overrides(
-    base: TcoAssumptions, overrides: Mapping[str, Any], source: str = "user-override"
+    base: TcoAssumptions,
+    overrides: Mapping[str, Any],
+    source: str = "user-override",
+    chip_ids: Iterable[str] | None = None,
 ) -> TcoAssumptions:
     """Replace assumptions by name. Keys: a field (``cost_of_capital``) or a table entry
     (``utilization.huawei``, ``facility_capex_usd_per_kw.CN``); values: a number or a Range
-    mapping. Unknown names raise InputError naming them; bounds are checked."""
+    mapping. Unknown names (and table entries that match no chip, vendor or country) raise
+    InputError naming them; bounds are checked. ``chip_ids``: the chips entries may name (the
+    catalog's by default)."""
     data: dict[str, Any] = {name: getattr(base, name) for name in type(base).model_fields}
     fields = list(type(base).model_fields)
+    known_chips = list(load_accelerators()) + list(chip_ids or [])
     for key, value in overrides.items():
         name, _, entry = key.partition(".")
         if name not in fields:
             raise InputError("assumption", key, f"one of {', '.join(fields)}")
+        if name in ("utilization", "facility_capex_usd_per_kw"):
+            named = [entry]
+            if isinstance(value, dict) and not entry and not {"low", "base", "high"} & set(value):
+                named = [str(k) for k in value]
+            for e in named:
+                _check_entry(name, e, data[name], known_chips)
         if name in ("utilization", "facility_capex_usd_per_kw"):
             if isinstance(value, dict) and not entry and not {"low", "base", "high"} & set(value):
                 table = dict(data[name])

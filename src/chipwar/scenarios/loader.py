@@ -97,7 +97,14 @@ def parse_scenario(raw: Any, where: str) -> Scenario:
     if not isinstance(overrides, dict):
         raise ScenarioError(f"{where}: assumptions: expected a mapping of name -> value")
     try:
-        assumptions = with_overrides(load_assumptions(), overrides, source=f"scenario:{where}")
+        own_chips = [
+            str(row["id"])
+            for row in raw.get("accelerators") or []
+            if isinstance(row, dict) and "id" in row
+        ]
+        assumptions = with_overrides(
+            load_assumptions(), overrides, source=f"scenario:{where}", chip_ids=own_chips
+        )
     except InputError as exc:
         raise ScenarioError(f"{where}: assumptions: {exc}") from None
 
