@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import platform
 import re
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +17,17 @@ HEADER = (
     "Each section is written by its script in `benchmarks/` (run all with `make bench`).\n"
     "Ratios are measured in one run: ours vs. a straightforward reference implementation.\n"
 )
+
+
+def best_of(repeats: int, func: Callable[[], object]) -> float:
+    """Shortest wall time [s] of ``repeats`` runs (the machine is shared; the minimum is the
+    least disturbed)."""
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - t0)
+    return min(times)
 
 
 def machine() -> str:

@@ -9,13 +9,12 @@ from __future__ import annotations
 import random
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _results import write_section
+from _results import best_of, write_section
 from chipwar.compute.montecarlo import sample_values
 from chipwar.compute.tco import (
     BLOCK_CELLS,
@@ -113,17 +112,6 @@ def reference_montecarlo(batch: TcoBatch, n: int, seed: int) -> list[dict[str, f
         }  # fmt: skip
         out.append(reference(x, 1)[0])
     return out
-
-
-def best_of(repeats: int, func: Callable[[], object]) -> float:
-    """Shortest wall time of ``repeats`` runs (the machine is shared; the minimum is the
-    least disturbed)."""
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def main() -> None:

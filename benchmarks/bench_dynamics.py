@@ -9,20 +9,11 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _results import write_section
+from _results import best_of, write_section
 from chipwar.dynamics import api
 from chipwar.dynamics.calibration import draw_fitted
 from chipwar.dynamics.model import simulate, simulate_loop
 from chipwar.dynamics.scenario import sample_params
-
-
-def _best(fn, repeat: int = 3) -> float:  # type: ignore[no-untyped-def]
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:
@@ -31,7 +22,7 @@ def main() -> None:
     rows = []
     for n in (100, 1000, 3000):
         params = sample_params(prep.scenario, n, 0, draw_fitted(fit, n, 0))
-        vec = _best(lambda p=params: simulate(prep.chips, p, prep.levers))
+        vec = best_of(3, lambda p=params: simulate(prep.chips, p, prep.levers))
         a = simulate(prep.chips, params, prep.levers)
         start = time.perf_counter()
         b = simulate_loop(prep.chips, params, prep.levers)

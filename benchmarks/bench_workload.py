@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import math
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +16,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _results import write_section
+from _results import best_of, write_section
 from chipwar.catalog.accelerators import Accelerator, load_accelerators
 from chipwar.catalog.sites import load_sites
 from chipwar.compute.models import ModelSpec, load_models, load_workload_assumptions
@@ -75,12 +73,6 @@ REPEATS_OURS = 7
 REPEATS_REFERENCE = 3
 
 
-def _timed(func: Callable[[], object]) -> float:
-    t0 = time.perf_counter()
-    func()
-    return time.perf_counter() - t0
-
-
 def main() -> None:
     models = list(load_models().values())
     chips = [
@@ -129,8 +121,8 @@ def main() -> None:
     # One untimed call each first (imports, catalog caches), then the best of several runs
     # (the machine is shared; the minimum is the least disturbed).
     ours, ref = run_ours(), run_reference()
-    t_ours = min(_timed(run_ours) for _ in range(REPEATS_OURS))
-    t_ref = min(_timed(run_reference) for _ in range(REPEATS_REFERENCE))
+    t_ours = best_of(REPEATS_OURS, run_ours)
+    t_ref = best_of(REPEATS_REFERENCE, run_reference)
 
     ref_arr = np.asarray(ref)
     cols = [
