@@ -51,3 +51,33 @@ def test_a_known_vendor_override_changes_the_cost(cli) -> None:  # type: ignore[
         "tco", "-c", "nvidia-h20", "-s", "cn-gansu", "--set", "utilization.nvidia=0.9", "-f", "json"
     ).json()[0]
     assert tuned["usd_per_pflop_hour"] < base["usd_per_pflop_hour"]
+
+
+def test_size_target_beyond_any_cluster_is_refused(cli) -> None:  # type: ignore[no-untyped-def]
+    res = cli(
+        "size", "--target", "tokens_per_s=1e30", "--model", "llama-3.1-70b",
+        "--chip", "nvidia-h20", "--site", "cn-gansu",
+    )  # fmt: skip
+    assert res.code == 2 and "fewer than" in res.err
+
+
+def test_negative_seed_is_a_usage_error(cli) -> None:  # type: ignore[no-untyped-def]
+    res = cli("tco", "-c", "nvidia-h20", "-s", "cn-gansu", "--samples", "10", "--seed", "-1")
+    assert res.code == 2 and "--seed" in res.err and "Traceback" not in res.err
+
+
+def test_repeated_ids_give_one_row(cli) -> None:  # type: ignore[no-untyped-def]
+    res = cli(
+        "tco", "-c", "nvidia-h20,nvidia-h20", "-c", "nvidia-h20", "-s", "cn-gansu", "-f", "json"
+    )
+    assert res.code == 0 and len(res.json()) == 1
+
+
+def test_python_api_takes_a_single_id_as_well_as_a_list() -> None:
+    from chipwar.compute.tco import tco_frame
+    from chipwar.controls.classify import classify
+    from chipwar.controls.ownership import owned_by
+
+    assert tco_frame("nvidia-h20", "cn-gansu")["chip"].tolist() == ["nvidia-h20"]
+    assert classify("nvidia-h20", "CN", "2025-06-01")["chip"].tolist() == ["nvidia-h20"]
+    assert owned_by("wingtech", "2025-10-01") == owned_by(["wingtech"], "2025-10-01")

@@ -66,7 +66,7 @@ SET = typer.Option(
     [], "--set", help="Override an assumption: NAME=VALUE or NAME=LOW,BASE,HIGH (repeatable)."
 )
 SAMPLES = typer.Option(None, "--samples", "-n", help="Monte Carlo draws (beta-PERT per input).")
-SEED = typer.Option(0, "--seed", help="Random seed for --samples.")
+SEED = typer.Option(0, "--seed", min=0, help="Random seed for --samples (an integer >= 0).")
 
 
 @dataclass

@@ -70,8 +70,10 @@ def to_jsonable(value: Any) -> Any:
 
 
 def split_ids(values: Iterable[str] | None) -> list[str]:
-    """Ids from repeated flags and comma-separated lists alike: ``-c a -c b,c`` -> [a, b, c]."""
-    return [part.strip() for v in values or [] for part in v.split(",") if part.strip()]
+    """Ids from repeated flags and comma-separated lists alike, in order and without repeats:
+    ``-c a -c b,c,a`` -> [a, b, c]."""
+    parts = (part.strip() for v in values or [] for part in v.split(","))
+    return list(dict.fromkeys(p for p in parts if p))
 
 
 def rows_of(data: pd.DataFrame | Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:

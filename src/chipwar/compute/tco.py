@@ -556,8 +556,8 @@ def frame_from(batch: TcoBatch, out: Mapping[str, Array], sample: int = 0) -> pd
 
 
 def tco_frame(
-    chips: Sequence[str | Accelerator],
-    sites: Sequence[str | Site],
+    chips: Sequence[str | Accelerator] | str,
+    sites: Sequence[str | Site] | str,
     *,
     precision: str = "bf16",
     utilization: float | None = None,
@@ -574,8 +574,8 @@ def tco_frame(
     fraction to every chip × site (a what-if; 0 = no subsidy).
     """
     batch = prepare(
-        chips,
-        sites,
+        [chips] if isinstance(chips, str) else chips,
+        [sites] if isinstance(sites, str) else sites,
         precision=precision,
         utilization=utilization,
         subsidy=subsidy,

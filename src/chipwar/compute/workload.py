@@ -51,6 +51,10 @@ model's maximum)."""
 HOURS_PER_YEAR = 8760.0
 FloatArray = np.ndarray
 
+MAX_CLUSTER_CHIPS = 1e12
+"""Sizing answers above this many accelerators are refused as input errors (the count would
+not fit an integer, and no such cluster is meaningful)."""
+
 
 # --------------------------------------------------------------------------------------------
 # Pure array functions
@@ -813,6 +817,10 @@ def size_frame(
         peak = np.asarray([chip_peak_tflops(c, precision) for c in chip_list])
         n = chips_for_training(flops, peak[ic], mfu, t["days"])
         label = f"train {m.id} in {t['days']:g} days"
+    if not np.all(n < MAX_CLUSTER_CHIPS):
+        raise InputError(
+            "target", label, f"a target that needs fewer than {MAX_CLUSTER_CHIPS:.0e} accelerators"
+        )
     costs = _tco_costs(
         chip_list,
         site_list,

@@ -487,7 +487,7 @@ def _resolve_chips(chips: Sequence[str | Accelerator]) -> list[Accelerator]:
 
 
 def classify(
-    chips: Sequence[str | Accelerator],
+    chips: Sequence[str | Accelerator] | str,
     destination: str,
     date: dt.date | str,
     *,
@@ -500,7 +500,7 @@ def classify(
     license_required, license_exception, license_policy, reasons``. A chip can be bought in the
     destination on that date iff ``license_required`` is False (licences assumed not granted).
     """
-    accs = _resolve_chips(chips)
+    accs = _resolve_chips([chips] if isinstance(chips, str) else chips)
     return classify_frame(spec_frame(accs), destination, date, version=version, missing=missing)
 
 

@@ -453,7 +453,7 @@ def top_paths(
 
 
 def owned_by(
-    owner_ids: Sequence[str], date: dt.date | str, min_share: float = 0.5
+    owner_ids: Sequence[str] | str, date: dt.date | str, min_share: float = 0.5
 ) -> dict[str, float]:
     """Entity id -> aggregate share (direct + indirect, over paths and the given owners) for every
     entity, other than the owners themselves, held >= ``min_share`` on ``date``; shipped data.
@@ -464,7 +464,7 @@ def owned_by(
     day = parse_date(date)
     g = load_ownership()
     seeds = np.zeros(g.n, dtype=bool)
-    for oid in owner_ids:
+    for oid in [owner_ids] if isinstance(owner_ids, str) else owner_ids:
         seeds[g.idx(oid)] = True
     a = aggregate(g.matrix(day), seeds, ids=g.ids)
     hit = np.nonzero((a >= min_share - 1e-12) & ~seeds & (a > 0))[0]
