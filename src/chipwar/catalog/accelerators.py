@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from functools import cache
 from pathlib import Path
-from typing import Literal
 
 import pandas as pd
 from pydantic import Field, field_validator
@@ -17,7 +16,6 @@ from pydantic import Field, field_validator
 from chipwar.catalog.io import DATA_DIR, lookup, read_table
 from chipwar.catalog.types import Country, Range, Slug, SourceIds, Strict
 
-Precision = Literal["fp64", "fp32", "tf32", "bf16", "fp16", "fp8", "int8", "fp4"]
 PRECISIONS: tuple[str, ...] = ("fp64", "fp32", "tf32", "bf16", "fp16", "fp8", "int8", "fp4")
 BIT_LENGTH: dict[str, int] = {
     "fp64": 64, "fp32": 32, "tf32": 32, "bf16": 16, "fp16": 16, "fp8": 8, "int8": 8, "fp4": 4,

@@ -141,16 +141,6 @@ def coverage(query_key: str, candidate_key: str) -> tuple[float, list[str]]:
     return 1.0 - (len(missing) + len(extra)) / max(total, 1), missing + [f"+{w}" for w in extra]
 
 
-def fuzzy_score(query_key: str, candidate_key: str) -> tuple[float, list[str]]:
-    """(0.6·token_set + 0.4·token_sort)/100 × (0.5 + 0.5·coverage), and the missing words."""
-    base = (
-        0.6 * fuzz.token_set_ratio(query_key, candidate_key)
-        + 0.4 * fuzz.token_sort_ratio(query_key, candidate_key)
-    ) / 100.0
-    cov, missing = coverage(query_key, candidate_key)
-    return base * (0.5 + 0.5 * cov), missing
-
-
 def _weak_text(missing: list[str]) -> str:
     """'; weak: ...' naming query words absent from the candidate (and '+' candidate words)."""
     lost = [repr(w) for w in missing if not w.startswith("+")]

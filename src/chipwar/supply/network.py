@@ -22,14 +22,6 @@ IntArray = npt.NDArray[np.int64]
 
 SHARE_TOLERANCE = 1e-6
 
-SHOCK_CODES = {
-    "export_ban": 0,
-    "delivery_stop": 1,
-    "shutdown": 2,
-    "ownership_freeze": 3,
-    "capacity_cut": 4,
-}
-
 
 @dataclass(frozen=True)
 class ShockSpec:

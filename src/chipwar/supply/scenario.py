@@ -10,7 +10,6 @@ the Monte Carlo samples (triangular distribution).
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -293,10 +292,6 @@ def json_schema() -> dict[str, Any]:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "chipwar supply scenario"
     return schema
-
-
-def write_json_schema(path: str | Path) -> None:
-    Path(path).write_text(json.dumps(json_schema(), indent=2) + "\n", encoding="utf-8")
 
 
 def scenario_source_ids(scn: Scenario) -> list[tuple[str, str]]:
