@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -37,6 +37,22 @@ def read_csv(path: str | Path) -> csv.DictReader[str]:
     reader = csv.DictReader(io.StringIO(read_text(path)))
     reader.fieldnames = [h.strip() for h in (reader.fieldnames or [])]
     return reader
+
+
+def csv_records(
+    reader: csv.DictReader[str], name: str, problems: list[str]
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line number, row) for each row of ``reader``; a row with more cells than the header is
+    added to ``problems`` (naming file ``name`` and the line) and skipped."""
+    n_columns = len(reader.fieldnames or [])
+    for row in reader:
+        if None in row:
+            problems.append(
+                f"{name} line {reader.line_num}: more cells than the {n_columns} columns of the "
+                "header"
+            )
+            continue
+        yield reader.line_num, row
 
 
 def require_columns(

@@ -30,6 +30,7 @@ from pydantic import Field, ValidationError
 
 from chipwar.catalog.io import (
     DATA_DIR,
+    csv_records,
     format_validation_error,
     parse_one,
     raise_problems,
@@ -227,7 +228,6 @@ def read_ownership_csv(path: str | Path) -> OwnershipGraph:
     reader = read_csv(path)
     expected = f"at least {','.join(OWNERSHIP_COLUMNS)}"
     require_columns(reader, ("owner_id", "owned_id", "share"), path.name, expected)
-    n_columns = len(reader.fieldnames or [])
     problems: list[str] = []
     ids: list[str] = []
     names: list[str] = []
@@ -244,12 +244,8 @@ def read_ownership_csv(path: str | Path) -> OwnershipGraph:
             names[index[eid]] = name
         return index[eid]
 
-    for row in reader:
-        line = reader.line_num
+    for line, row in csv_records(reader, path.name, problems):
         where = f"{path.name} line {line}"
-        if None in row:
-            problems.append(f"{where}: more cells than the {n_columns} columns of the header")
-            continue
         owner = (row.get("owner_id") or "").strip()
         owned = (row.get("owned_id") or "").strip()
         bad = False

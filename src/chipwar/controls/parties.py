@@ -16,6 +16,7 @@ from pydantic import Field, ValidationError
 
 from chipwar.catalog.io import (
     DATA_DIR,
+    csv_records,
     format_validation_error,
     raise_problems,
     read_csv,
@@ -143,19 +144,14 @@ def read_parties_csv(path: str | Path) -> list[Party]:
     ``|``; listed_to may be empty). Or a CSL CSV export (detected by its ``_id`` column)."""
     path = Path(path)
     reader = read_csv(path)
-    header = list(reader.fieldnames or [])
-    if "_id" in header:
+    if "_id" in (reader.fieldnames or []):
         return _parties_from_csl_rows(reader, path.name)
     require_columns(reader, PARTY_COLUMNS, path.name, f"{','.join(PARTY_COLUMNS)}[,aliases]")
     problems: list[str] = []
     out: list[Party] = []
     seen: dict[str, int] = {}
-    for row in reader:
-        line = reader.line_num
+    for line, row in csv_records(reader, path.name, problems):
         where = f"{path.name} line {line}"
-        if None in row:
-            problems.append(f"{where}: more cells than the {len(header)} columns of the header")
-            continue
         pid, name, lst = (row.get(c, "").strip() for c in ("id", "name", "list"))
         for col, val in (("id", pid), ("name", name), ("list", lst)):
             if not val:
@@ -204,15 +200,7 @@ def _parties_from_csl_rows(reader: csv.DictReader[str], name: str) -> list[Party
         what="CSL column(s)",
     )
     problems: list[str] = []
-    rows: list[tuple[int, dict[str, Any]]] = []
-    for row in reader:
-        if None in row:
-            problems.append(
-                f"{name} line {reader.line_num}: more cells than the "
-                f"{len(reader.fieldnames or [])} columns"
-            )
-            continue
-        rows.append((reader.line_num, dict(row)))
+    rows: list[tuple[int, dict[str, Any]]] = list(csv_records(reader, name, problems))
     out = _csl_records(rows, name, problems, alt_sep="; ")
     raise_problems(problems)
     return out
