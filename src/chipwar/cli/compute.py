@@ -197,11 +197,11 @@ def tco(
     sites = [ctx.site(s) for s in _require(split_ids(site) or list(ctx.sites), "--site")]
     if samples is None:
         frame = tco_frame(chips, sites, **ctx.kwargs())
-        emit(frame, format, columns=TCO_COLUMNS if format is Format.table else None)
+        emit(frame, format, table_columns=TCO_COLUMNS)
         return
     mc = tco_montecarlo(chips, sites, samples=samples, seed=seed, **ctx.kwargs())
     summary = mc.summary()
-    emit(summary, format, columns=MC_COLUMNS if format is Format.table else None)
+    emit(summary, format, table_columns=MC_COLUMNS)
     if len(chips) == 2:
         a, b = mc.batch.chips
         for j, s in enumerate(mc.batch.sites):

@@ -74,7 +74,7 @@ def list_(
     rows = _rows(table)
     if format is Format.table:
         rows = [_summary(table, r) for r in rows]
-    emit(rows, format, columns=LIST_COLUMNS[table] if format is Format.table else None)
+    emit(rows, format, table_columns=LIST_COLUMNS[table])
 
 
 @data_app.command("show")

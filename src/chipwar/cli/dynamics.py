@@ -71,7 +71,7 @@ def compare(
         raise InputError("FILE", scenarios, "two or more scenarios to compare")
     frames = [run_scenario(s, samples=samples, seed=seed) for s in scenarios]
     result = pd.concat(frames, ignore_index=True).sort_values(["year", "scenario"], kind="stable")
-    emit(result, format, columns=RUN_COLUMNS if format is Format.table else None)
+    emit(result, format, table_columns=RUN_COLUMNS)
 
 
 @dynamics_app.command("calibrate")
@@ -190,7 +190,7 @@ def claims(
     _check_samples(samples, seed)
     table = seed_claims(scenario, samples=samples, seed=seed)
     cols = ["claim", "year", "threshold", "probability", "p5", "p50", "p95", "scenario", "reason"]
-    emit(table, format, columns=cols if format is Format.table else None)
+    emit(table, format, table_columns=cols)
     if format is Format.table:
         stderr.print(f"{samples} draws, seed {seed}; shares are fractions (0.30 = 30 %)")
 

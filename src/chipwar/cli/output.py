@@ -114,9 +114,13 @@ def emit(
     fmt: Format,
     *,
     columns: Iterable[str] | None = None,
+    table_columns: Iterable[str] | None = None,
     title: str | None = None,
 ) -> None:
-    """Print rows (or one object) as a Rich table, JSON or CSV."""
+    """Print rows (or one object) as a Rich table, JSON or CSV. ``columns``: the columns (and
+    their order) in a table or CSV; ``table_columns``: the table's alone (CSV keeps every one)."""
+    if fmt is Format.table and table_columns is not None:
+        columns = table_columns
     if isinstance(data, Mapping):
         if fmt is Format.json:
             _write(json.dumps(to_jsonable(data), ensure_ascii=False, indent=2))

@@ -57,7 +57,7 @@ def screen_cmd(
         queries, date, threshold=threshold, min_score=min_score, limit=limit,
         parties=plist, graph=graph,
     )  # fmt: skip
-    emit(rows, format, columns=SCREEN_COLUMNS if format is Format.table else None)
+    emit(rows, format, table_columns=SCREEN_COLUMNS)
 
 
 def ownership_cmd(

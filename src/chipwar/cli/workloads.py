@@ -137,7 +137,7 @@ def infer(
         subsidy=parse_subsidy(subsidy),
         tco_assumptions=extra.assumptions,
     )
-    emit(frame, format, columns=INFER_COLUMNS if format is Format.table else None)
+    emit(frame, format, table_columns=INFER_COLUMNS)
 
 
 def train(
@@ -173,7 +173,7 @@ def train(
         subsidy=parse_subsidy(subsidy),
         tco_assumptions=extra.assumptions,
     )
-    emit(frame, format, columns=TRAIN_COLUMNS if format is Format.table else None)
+    emit(frame, format, table_columns=TRAIN_COLUMNS)
 
 
 def size(
@@ -210,7 +210,7 @@ def size(
         tco_assumptions=extra.assumptions,
     )
     title = str(frame["target"].iloc[0]) if len(frame) else None
-    emit(frame, format, columns=SIZE_COLUMNS if format is Format.table else None, title=title)
+    emit(frame, format, table_columns=SIZE_COLUMNS, title=title)
 
 
 def energy_gap(
@@ -247,7 +247,7 @@ def energy_gap(
         context=context,
         tco_assumptions=extra.assumptions,
     )
-    emit(frame, format, columns=GAP_COLUMNS if format is Format.table else None, title=model)
+    emit(frame, format, table_columns=GAP_COLUMNS, title=model)
 
 
 def models(format: Format = FORMAT_OPTION) -> None:
@@ -256,7 +256,7 @@ def models(format: Format = FORMAT_OPTION) -> None:
         {**m.model_dump(), "kv_values_per_token": m.kv_values_per_token}
         for m in load_models().values()
     ]
-    emit(rows, format, columns=MODEL_COLUMNS if format is Format.table else None)
+    emit(rows, format, table_columns=MODEL_COLUMNS)
 
 
 def register(app: typer.Typer) -> None:
