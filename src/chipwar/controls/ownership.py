@@ -89,11 +89,11 @@ class OwnershipGraph:
     day_from: np.ndarray
     day_to: np.ndarray
     edge_source: list[list[str]] = field(default_factory=list)
-    index: dict[str, int] = field(default_factory=dict)
+    index: dict[str, int] = field(init=False)
+    """Entity id -> its position in ``ids`` (derived)."""
 
     def __post_init__(self) -> None:
-        if not self.index:
-            self.index = {e: i for i, e in enumerate(self.ids)}
+        self.index = {e: i for i, e in enumerate(self.ids)}
 
     @property
     def n(self) -> int:
@@ -214,7 +214,7 @@ def read_ownership_yaml(
             sources.append(list(ed.source))
     if problems:
         raise DataError("\n".join(problems))
-    return OwnershipGraph(ids, names, aliases, *_edge_arrays(edges), sources, index)
+    return OwnershipGraph(ids, names, aliases, *_edge_arrays(edges), sources)
 
 
 OWNERSHIP_COLUMNS = ("owner_id", "owned_id", "share", "valid_from", "valid_to")
@@ -295,7 +295,7 @@ def read_ownership_csv(path: str | Path) -> OwnershipGraph:
     raise_problems(problems)
     if not edges:
         raise DataError(f"{path.name}: no ownership edges found")
-    return OwnershipGraph(ids, names, [() for _ in ids], *_edge_arrays(edges), sources, index)
+    return OwnershipGraph(ids, names, [() for _ in ids], *_edge_arrays(edges), sources)
 
 
 def read_ownership(path: str | Path) -> OwnershipGraph:
