@@ -1,11 +1,14 @@
-"""File reading with errors that name the file and what is wrong (``read_*`` = files)."""
+"""File reading with errors that name the file and what is wrong (``read_*`` = files), and
+atomic writing."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator, Mapping
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -157,3 +160,18 @@ def lookup(catalog: Mapping[str, T], key: str, field: str) -> T:
         return catalog[key]
     except KeyError:
         raise UnknownIdError(field, key, sorted(catalog)) from None
+
+
+def write_atomically(path: Path, write: Callable[[Path], object], prefix: str, suffix: str) -> None:
+    """Call ``write`` on a new temporary file beside ``path``, then move it into place (mode 644).
+    If anything fails the temporary file is removed and ``path`` is left as it was."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=suffix)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

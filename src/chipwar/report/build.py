@@ -9,8 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +17,7 @@ from typing import Any
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from chipwar.catalog.io import write_atomically
 from chipwar.catalog.sources import cited_source_ids
 from chipwar.errors import ChipwarError
 from chipwar.report.i18n import strings
@@ -678,13 +677,4 @@ def _fmt(x: Any) -> str:
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".report-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8"), ".report-", ".tmp")

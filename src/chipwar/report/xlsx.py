@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 
+from chipwar.catalog.io import write_atomically
 from chipwar.cli.output import to_jsonable
 
 
@@ -25,16 +24,11 @@ def _cell_safe(frame: pd.DataFrame) -> pd.DataFrame:
 
 def write_tables(path: Path, tables: dict[str, pd.DataFrame]) -> Path:
     """Write ``tables`` to ``path`` atomically; sheet names are cut to Excel's 31 characters."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tables-", suffix=".xlsx")
-    os.close(fd)
-    try:
+
+    def write(tmp: Path) -> None:
         with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
             for name, frame in tables.items():
                 _cell_safe(frame).to_excel(writer, sheet_name=name[:31], index=False)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+
+    write_atomically(path, write, ".tables-", ".xlsx")
     return path
