@@ -20,7 +20,7 @@ section, the row and the field.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -62,14 +62,13 @@ def _rows(
     raw: Any,
     where: str,
     catalog: Mapping[str, BaseModel],
-    dump: Callable[[BaseModel], dict[str, Any]],
 ) -> list[M]:
     if not isinstance(raw, list):
         raise ScenarioError(f"{where}: expected a list of rows, got {type(raw).__name__}")
     merged: list[Any] = []
     for row in raw:
         if isinstance(row, dict) and row.get("id") in catalog:
-            merged.append({**dump(catalog[row["id"]]), **row})
+            merged.append({**catalog[row["id"]].model_dump(), **row})
         else:
             merged.append(row)
     try:
@@ -108,14 +107,11 @@ def parse_scenario(raw: Any, where: str) -> Scenario:
     except InputError as exc:
         raise ScenarioError(f"{where}: assumptions: {exc}") from None
 
-    def dump(model: BaseModel) -> dict[str, Any]:
-        return model.model_dump(exclude_defaults=False)
-
     chips = _rows(
         Accelerator, raw.get("accelerators", []), f"{where}: accelerators",
-        load_accelerators(), dump,
+        load_accelerators(),
     )  # fmt: skip
-    sites = _rows(Site, raw.get("sites", []), f"{where}: sites", load_sites(), dump)
+    sites = _rows(Site, raw.get("sites", []), f"{where}: sites", load_sites())
     return Scenario(
         name=raw.get("name", ""),
         description=raw.get("description", ""),
@@ -126,13 +122,17 @@ def parse_scenario(raw: Any, where: str) -> Scenario:
     )
 
 
-def read_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario file (YAML, or JSON by suffix)."""
+def _read(path: str | Path) -> Any:
+    """The file's contents; a file that cannot be read or parsed is a ScenarioError."""
     try:
-        raw = read_structured(path)
+        return read_structured(path)
     except ChipwarError as exc:
         raise ScenarioError(str(exc)) from None
-    return parse_scenario(raw, Path(path).name)
+
+
+def read_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file (YAML, or JSON by suffix)."""
+    return parse_scenario(_read(path), Path(path).name)
 
 
 def read_spec(path: str | Path) -> tuple[dict[str, Accelerator], dict[str, Site]]:
@@ -144,10 +144,7 @@ def read_spec(path: str | Path) -> tuple[dict[str, Accelerator], dict[str, Site]
     other row an accelerator. Assumption overrides belong in ``--scenario``.
     """
     where = Path(path).name
-    try:
-        raw = read_structured(path)
-    except ChipwarError as exc:
-        raise ScenarioError(str(exc)) from None
+    raw = _read(path)
     if isinstance(raw, dict) and ({"accelerators", "sites"} & set(raw)):
         extra = sorted(set(raw) - {"accelerators", "sites", "name", "description"})
         if extra:
@@ -166,11 +163,8 @@ def read_spec(path: str | Path) -> tuple[dict[str, Accelerator], dict[str, Site]
         site_rows = [r for r in rows if "electricity" in r]
         chip_rows = [r for r in rows if "electricity" not in r]
 
-    def dump(model: BaseModel) -> dict[str, Any]:
-        return model.model_dump(exclude_defaults=False)
-
-    chips = _rows(Accelerator, chip_rows, f"{where}: accelerators", load_accelerators(), dump)
-    sites = _rows(Site, site_rows, f"{where}: sites", load_sites(), dump)
+    chips = _rows(Accelerator, chip_rows, f"{where}: accelerators", load_accelerators())
+    sites = _rows(Site, site_rows, f"{where}: sites", load_sites())
     if not chips and not sites:
         raise ScenarioError(f"{where}: no accelerator or site rows found")
     return {c.id: c for c in chips}, {s.id: s for s in sites}
