@@ -140,8 +140,9 @@ def emit(
             writer.writerow({k: _csv_cell(r.get(k)) for k in cols})
         return
     table = Table(title=title, header_style="bold", show_lines=False)
-    for c in cols:
-        table.add_column(c, overflow="fold")
+    for i, c in enumerate(cols):
+        # The first column holds ids: kept whole so they can be read and copied.
+        table.add_column(c, overflow="fold", no_wrap=i == 0)
     for r in rows:
         table.add_row(*(fmt_cell(r.get(c)) for c in cols))
     stdout.print(table)
