@@ -107,6 +107,21 @@ def test_judge_hand_worked_cases() -> None:
     assert judge(at_least, tol, None)[0] == NOT_CHECKABLE
 
 
+def test_reason_is_a_template_with_arguments_the_report_can_translate() -> None:
+    """The English reason is the 'below' template filled in; other templates give other text."""
+    from chipwar.claims.verdict import REASONS, judge_parts, render_reason
+
+    claimed = Claimed(op="at_least", value=0.6, unit="fraction")
+    verdict, part = judge_parts(claimed, Tolerance(abs=0.05), Modelled(0.225))
+    assert verdict == CONTRADICTED and part[0] == "below"
+    assert render_reason([part]) == "modelled 0.225 fraction is below the claimed ≥ 0.6 fraction"
+    zh = {**REASONS, "below": "模型值 {value} 低於文中說法 {claimed}"}
+    words = {"unit.fraction": "比例"}
+    assert render_reason([part], zh, words) == "模型值 0.225 比例 低於文中說法 ≥ 0.6 比例"
+    edge = ("borderline", {"knob": "k", "move": "+1", "unit": "days", "verdict": PARTLY})
+    assert render_reason([edge], words={PARTLY: "部分成立"}).endswith("+1 days makes it 部分成立")
+
+
 @given(
     v=st.floats(-10, 10),
     d=st.floats(0, 5),
@@ -372,6 +387,9 @@ def test_a_verdict_on_a_tolerance_edge_is_called_borderline() -> None:
     assert abs(r.flip.at - 1) < 0.01 and "borderline" in r.reason
     clear = evaluate(_claim(claimed={"op": "approx", "value": 0.7, "unit": "fraction"}))
     assert clear.verdict == SUPPORTED and "borderline" not in clear.reason
+    from chipwar.claims.verdict import render_reason
+
+    assert r.reason_parts[-1][0] == "borderline" and render_reason(r.reason_parts) == r.reason
 
 
 def test_the_seed_series_are_not_used_as_evidence() -> None:

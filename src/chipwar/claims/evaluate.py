@@ -14,7 +14,14 @@ from typing import Any
 
 from chipwar.claims.evaluators import EVALUATORS, NotCheckable
 from chipwar.claims.ledger import Claim, evidence_source_ids, load_claims
-from chipwar.claims.verdict import NOT_CHECKABLE, Modelled, judge, partial_band
+from chipwar.claims.verdict import (
+    NOT_CHECKABLE,
+    Modelled,
+    Reason,
+    judge_parts,
+    partial_band,
+    render_reason,
+)
 from chipwar.errors import ChipwarError
 
 
@@ -29,11 +36,15 @@ class Flip:
     verdict: str
     modelled: float
 
-    def text(self) -> str:
+    def change(self) -> str:
+        """The knob's move, e.g. ``x1.25`` (scale) or ``+30`` (shift)."""
         if self.kind == "scale":
             digits = ".6f" if abs(self.at - 1) < 0.01 else ".4g"
-            return f"{self.knob} x{self.at:{digits}} -> {self.verdict}"
-        return f"{self.knob} {self.at:+.0f} -> {self.verdict}"
+            return f"x{self.at:{digits}}"
+        return f"{self.at:+.0f}"
+
+    def text(self) -> str:
+        return f"{self.knob} {self.change()} -> {self.verdict}"
 
 
 @dataclass
@@ -44,6 +55,14 @@ class Result:
     modelled: Modelled | None = None
     flip: Flip | None = None
     errors: list[str] = field(default_factory=list)
+    reason_parts: list[Reason] = field(default_factory=list)
+    """``reason`` as template keys and arguments (``verdict.REASONS``), for translation."""
+
+    @classmethod
+    def of(
+        cls, claim: Claim, verdict: str, parts: list[Reason], modelled: Modelled | None = None
+    ) -> Result:
+        return cls(claim, verdict, render_reason(parts), modelled, reason_parts=parts)
 
     def as_dict(self) -> dict[str, Any]:
         c, m = self.claim, self.modelled
@@ -58,6 +77,7 @@ class Result:
             "paraphrase": c.paraphrase,
             "quantity": c.quantity,
             "claimed": c.claimed.text(),
+            "claimed_bound": c.claimed.bound_text(),
             "claimed_interval": list(c.claimed.interval),
             "unit": c.claimed.unit,
             "modelled": None if m is None else m.value,
@@ -65,13 +85,22 @@ class Result:
             "modelled_high": None if m is None else m.high,
             "verdict": self.verdict,
             "reason": self.reason,
+            "reason_parts": [[k, dict(a)] for k, a in self.reason_parts],
             "sources": _unique(evidence_source_ids(c) if m is None else m.sources),
             "check": c.check.engine,
             "tolerance": c.tolerance.describe(),
+            "tolerance_rule": c.tolerance.rule,
             "basis": "" if m is None else m.basis,
             "assumption": c.knob.description or c.knob.input,
             "note": c.note,
             "flip": None if self.flip is None else self.flip.text(),
+            "flip_parts": None
+            if self.flip is None
+            else {
+                "knob": self.flip.knob,
+                "change": self.flip.change(),
+                "verdict": self.flip.verdict,
+            },
             "assumptions": [] if m is None else m.assumptions,
             "evidence": [] if m is None else m.rows,
         }
@@ -108,21 +137,21 @@ def evaluate(claim: Claim, knob_value: float | None = None, *, with_flip: bool =
     try:
         m = model(claim, knob_value)
     except NotCheckable as exc:
-        return Result(claim, NOT_CHECKABLE, f"not checkable ({exc})")
+        return Result.of(claim, NOT_CHECKABLE, [("not_checkable", {"detail": str(exc)})])
     except ChipwarError as exc:
-        return Result(claim, NOT_CHECKABLE, f"not checkable (engine refused: {exc})")
+        return Result.of(claim, NOT_CHECKABLE, [("engine_refused", {"detail": str(exc)})])
     except Exception as exc:  # an engine whose API moved: say so rather than fake a verdict
-        return Result(
-            claim, NOT_CHECKABLE, f"not checkable (evaluator failed: {type(exc).__name__}: {exc})"
-        )
+        detail = f"{type(exc).__name__}: {exc}"
+        return Result.of(claim, NOT_CHECKABLE, [("evaluator_failed", {"detail": detail})])
     circular = _circular(m.sources)
     if circular:
-        return Result(claim, NOT_CHECKABLE, f"not checkable ({circular})", m)
-    verdict, reason = judge(claim.claimed, claim.tolerance, m)
-    res = Result(claim, verdict, reason, m)
-    if with_flip:
-        res.flip = flip(claim, verdict, knob_value)
-        res.reason += _edge_note(claim, res.flip, knob_value)
+        return Result.of(claim, NOT_CHECKABLE, [circular], m)
+    verdict, reason = judge_parts(claim.claimed, claim.tolerance, m)
+    parts = [reason]
+    f = flip(claim, verdict, knob_value) if with_flip else None
+    edge = _edge_note(claim, f, knob_value)
+    res = Result.of(claim, verdict, parts + ([edge] if edge else []), m)
+    res.flip = f
     return res
 
 
@@ -130,21 +159,22 @@ BORDERLINE = 0.01
 """A verdict that flips when its input moves by less than 1 % (or 1 day) is called borderline."""
 
 
-def _edge_note(claim: Claim, f: Flip | None, start: float | None) -> str:
+def _edge_note(claim: Claim, f: Flip | None, start: float | None) -> Reason | None:
     if f is None:
-        return ""
+        return None
     x0 = identity(f.kind) if start is None else start
     if f.kind == "scale":
         near = abs(math.log(f.at / x0)) < math.log1p(BORDERLINE)
         rel = f.at / x0 - 1
         move = f"{rel:+.1%}" if abs(rel) >= 0.001 else f"{'+' if rel > 0 else '-'}<0.1%"
+        unit = ""
     else:
-        near, move = abs(f.at - x0) <= 1.0, f"{f.at - x0:+.0f} days"
+        near, move, unit = abs(f.at - x0) <= 1.0, f"{f.at - x0:+.0f}", "days"
     if not near:
-        return ""
+        return None
     if claim.tolerance.rule == "exact":
-        return f"; exact rule: any change in {f.knob} makes it {f.verdict}"
-    return f"; borderline: {f.knob} {move} makes it {f.verdict}"
+        return "exact_flip", {"knob": f.knob, "verdict": f.verdict}
+    return "borderline", {"knob": f.knob, "move": move, "unit": unit, "verdict": f.verdict}
 
 
 def seed_source_ids() -> set[str]:
@@ -154,24 +184,21 @@ def seed_source_ids() -> set[str]:
     return {c.article for c in load_claims()} | {s for s in load_sources() if s.startswith("seed-")}
 
 
-def _circular(sources: list[str]) -> str:
+def _circular(sources: list[str]) -> Reason | None:
     """Why the evidence cannot test the claim: it cites no source, or only the seed articles and
     modelling assumptions (a series whose only source is the seed would check it against itself).
-    Empty string when at least one independent source is cited."""
+    None when at least one independent source is cited."""
     from chipwar.catalog.sources import load_sources
 
     if not sources:
-        return "the check cites no source for the data it used"
+        return "no_sources", {}
     bib, seed = load_sources(), seed_source_ids()
     independent = [
         s for s in sources if s not in seed and (s not in bib or bib[s].kind != "assumption")
     ]
     if independent:
-        return ""
-    return (
-        "circular: the data's only sources are the seed article and modelling assumptions "
-        f"({', '.join(_unique(sources))})"
-    )
+        return None
+    return "circular", {"ids": ", ".join(_unique(sources))}
 
 
 def _state(claim: Claim, x: float) -> tuple[str, int, float]:

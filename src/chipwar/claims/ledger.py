@@ -56,10 +56,14 @@ class Claimed(Strict):
 
     def text(self) -> str:
         """Human-readable claimed value, e.g. ``>= 0.6 fraction``."""
+        return f"{self.bound_text()} {self.unit}"
+
+    def bound_text(self) -> str:
+        """The claimed value without its unit, e.g. ``>= 0.6``."""
         sym = {"approx": "≈", "at_least": "≥", "at_most": "≤"}
         if self.op == "between":
-            return f"{self.low:g}–{self.high:g} {self.unit}"
-        return f"{sym[self.op]} {self.value:g} {self.unit}"
+            return f"{self.low:g}–{self.high:g}"
+        return f"{sym[self.op]} {self.value:g}"
 
 
 def half_last_digit(x: float) -> float:

@@ -12,6 +12,7 @@ With claimed interval [a, b] and tolerance t (absolute, or relative to each boun
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,31 +60,76 @@ def _inside(x: float, lo: float, hi: float) -> bool:
     return lo - _EPS * scale <= x <= hi + _EPS * scale
 
 
-def judge(claimed: Claimed, tol: Tolerance, m: Modelled | None) -> tuple[str, str]:
-    """Return ``(verdict, one-line reason)``."""
+REASONS: dict[str, str] = {
+    "no_value": "no modelled value",
+    "within": "modelled {value} is within the claimed {claimed} (tolerance included)",
+    "near": "modelled {value} is near but outside the claimed {claimed} (within {k}x tolerance)",
+    "range": "modelled {value} is outside the claimed {claimed}, but the modelled range "
+    "{low}–{high} reaches it",
+    "below": "modelled {value} is below the claimed {claimed}",
+    "above": "modelled {value} is above the claimed {claimed}",
+    "not_checkable": "not checkable ({detail})",
+    "engine_refused": "not checkable (engine refused: {detail})",
+    "evaluator_failed": "not checkable (evaluator failed: {detail})",
+    "no_sources": "not checkable (the check cites no source for the data it used)",
+    "circular": "not checkable (circular: the data's only sources are the seed article and "
+    "modelling assumptions ({ids}))",
+    "exact_flip": "; exact rule: any change in {knob} makes it {verdict}",
+    "borderline": "; borderline: {knob} {move} makes it {verdict}",
+}
+"""English reason templates; the report translates them by key (``reason.<key>`` in
+``chipwar.report.i18n``). ``{value}``, ``{claimed}`` and ``{move}`` get the ``{unit}`` appended
+when rendered; ``{verdict}`` is a verdict word."""
+
+Reason = tuple[str, dict[str, str]]
+"""A reason template key and its arguments (strings)."""
+
+
+def render_reason(
+    parts: list[Reason],
+    templates: Mapping[str, str] | None = None,
+    words: Mapping[str, str] | None = None,
+) -> str:
+    """Join the reason parts, each formatted with its template (English by default); ``words``
+    translates verdict words (``verdict`` arguments) and units (``unit.<unit>`` keys)."""
+    tpl, w = templates or REASONS, words or {}
+    out = []
+    for key, args in parts:
+        a = dict(args)
+        if "unit" in a:
+            unit = w.get(f"unit.{a['unit']}", a["unit"]) if a["unit"] else ""
+            for k in ("value", "claimed", "move"):
+                if k in a:
+                    a[k] = f"{a[k]} {unit}".rstrip()
+        if "verdict" in a:
+            a["verdict"] = w.get(a["verdict"], a["verdict"])
+        out.append(tpl[key].format(**a))
+    return "".join(out)
+
+
+def judge_parts(claimed: Claimed, tol: Tolerance, m: Modelled | None) -> tuple[str, Reason]:
+    """Return ``(verdict, (reason template key, arguments))``."""
     if m is None or not math.isfinite(m.value):
-        return NOT_CHECKABLE, "no modelled value"
+        return NOT_CHECKABLE, ("no_value", {})
     lo_t, hi_t = _bounds(claimed, tol, 1.0)
     lo_p, hi_p = _bounds(claimed, tol, tol.partial)
     v = m.value
-    shown = f"modelled {_fmt(v)} {claimed.unit}".rstrip()
-    target = f"claimed {claimed.text()}"
+    args = {"value": _fmt(v), "claimed": claimed.bound_text(), "unit": claimed.unit}
     if _inside(v, lo_t, hi_t):
-        return SUPPORTED, f"{shown} is within the {target} (tolerance included)"
+        return SUPPORTED, ("within", args)
     if _inside(v, lo_p, hi_p):
-        return (
-            PARTLY,
-            f"{shown} is near but outside the {target} (within {tol.partial:g}x tolerance)",
-        )
+        return PARTLY, ("near", {**args, "k": f"{tol.partial:g}"})
     if m.low is not None and m.high is not None:
         r_lo, r_hi = min(m.low, m.high), max(m.low, m.high)
         if r_lo <= hi_t + _EPS and r_hi >= lo_t - _EPS:
-            return PARTLY, (
-                f"{shown} is outside the {target}, but the modelled range "
-                f"{_fmt(r_lo)}–{_fmt(r_hi)} reaches it"
-            )
-    side = "below" if v < lo_t else "above"
-    return CONTRADICTED, f"{shown} is {side} the {target}"
+            return PARTLY, ("range", {**args, "low": _fmt(r_lo), "high": _fmt(r_hi)})
+    return CONTRADICTED, ("below" if v < lo_t else "above", args)
+
+
+def judge(claimed: Claimed, tol: Tolerance, m: Modelled | None) -> tuple[str, str]:
+    """Return ``(verdict, one-line reason)``."""
+    verdict, reason = judge_parts(claimed, tol, m)
+    return verdict, render_reason([reason])
 
 
 def _fmt(x: float) -> str:
