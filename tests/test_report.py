@@ -5,12 +5,34 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from chipwar.claims import load_claims
 from chipwar.report.i18n import EN, LANGS, ZH_HANT, strings
+
+
+@pytest.fixture(scope="module", autouse=True)
+def claims_once() -> Iterator[None]:
+    """The claims ledger evaluated once for the module (both builds below would repeat it)."""
+    from chipwar import claims
+
+    results = claims.evaluate_all()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(claims, "evaluate_all", lambda *a, **k: results)
+        yield
+
+
+@pytest.fixture(scope="module")
+def zh_hant(tmp_path_factory: pytest.TempPathFactory) -> str:
+    from chipwar.report import build_report
+
+    path = tmp_path_factory.mktemp("report-hant") / "r.html"
+    build_report(path, lang="zh-Hant")
+    return path.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +60,7 @@ def test_self_contained_no_external_resources(built: dict[str, object]) -> None:
     assert "Content-Security-Policy" in html and "default-src 'none'" in html
 
 
-def _charts(html: str) -> list[tuple[str, dict]]:  # type: ignore[type-arg]
+def _charts(html: str) -> list[tuple[str, dict[str, Any]]]:
     out = []
     for m in re.finditer(r'Plotly.newPlot\("chart-([\w-]+)"', html):
         head = html.rfind("var fig = ", 0, m.start())
@@ -109,6 +131,110 @@ def test_evidence_shows_tolerance_rule_and_reason(built: dict[str, object]) -> N
     block = html[html.index('id="evidence-nexperia-inventory-lasts-weeks"') :]
     block = block[: block.index("</div>")]
     assert "modelled: rel 0.1" in block and strings("zh-Hans")["tolerance"] in block
+
+
+ENGLISH_TEMPLATES = [
+    "is below the claimed",
+    "is above the claimed",
+    "is within the claimed",
+    "near but outside",
+    "reaches it",
+    "tolerance included",
+    "borderline:",
+    "exact rule:",
+    "licence required",
+    "licences assumed not granted.",  # the caption (evaluator notes stay English)
+    "shipped assumptions",
+    "current price",
+    "break-even price",
+    "Verdicts of the claims ledger",
+    "Chips left out",
+    "is not allowed; expected",
+    "base values",
+    "sampled runs",
+    "crosses = the seed",
+    "half a unit of the claimed",
+    "<th>publisher</th>",
+]
+
+
+def _text_outside_scripts(html: str) -> str:
+    body = html[html.index("</head>") :]
+    return re.sub(r"<script>.*?</script>", "", body, flags=re.S)
+
+
+def _chart_strings(html: str) -> str:
+    """Every legend name, axis title and annotation of every chart (what Plotly draws)."""
+    out = []
+    for _, fig in _charts(html):
+        out += [str(t.get("name", "")) for t in fig["data"]]
+        for key, ax in fig["layout"].items():
+            if key.startswith(("xaxis", "yaxis")) and isinstance(ax.get("title"), dict):
+                out.append(ax["title"]["text"])
+        out += [a["text"] for a in fig["layout"].get("annotations", [])]
+    return "\n".join(out)
+
+
+def test_zh_hant_report_has_no_english_reason_or_ui_template_text(zh_hant: str) -> None:
+    """Reasons, verdict words, legends, captions and notices are translated; only data (ids,
+    source titles, paraphrases, free-text notes from the ledger) may stay English."""
+    shown = _text_outside_scripts(zh_hant) + _chart_strings(zh_hant)
+    found = [s for s in ENGLISH_TEMPLATES if s in shown]
+    assert not found, found
+    t = strings("zh-Hant")
+    assert t["licence required"] in shown and t["no licence required"] in shown
+    block = zh_hant[zh_hant.index('id="evidence-dc-electricity-share-over-60pct"') :]
+    assert "模型值 0.225 比例 低於文中說法 ≥ 0.6 比例" in block[: block.index("</div>")]
+
+
+def test_zh_summary_lists_contradicted_claims_quote_first_with_translated_verdict(
+    zh_hant: str,
+) -> None:
+    summary = zh_hant[zh_hant.index('id="section-summary"') : zh_hant.index('id="section-compute"')]
+    items = re.findall(r"<li><a href=\"#evidence-.*?</li>", summary, re.S)
+    claims = {c.id: c for c in load_claims()}
+    assert items
+    for li in items:
+        cid = re.match(r'<li><a href="#evidence-([\w-]+)"', li).group(1)  # type: ignore[union-attr]
+        c = claims[cid]
+        assert "(不成立)" in li and "contradicted" not in li
+        assert li.index(c.quote) < li.index(c.paraphrase)
+
+
+def test_every_reason_template_is_translated_with_the_same_placeholders() -> None:
+    from string import Formatter
+
+    from chipwar.claims.verdict import REASONS
+
+    def fields(text: str) -> set[str]:
+        return {f for _, f, _, _ in Formatter().parse(text) if f}
+
+    for lang in LANGS:
+        t = strings(lang)
+        for key, en in REASONS.items():
+            assert fields(t[f"reason.{key}"]) == fields(en), (lang, key)
+        for key in ("cap_breakeven", "cap_nexperia_output", "cap_selfsuff", "licence_exception"):
+            assert fields(t[key]) == fields(EN[key]), (lang, key)
+
+
+def test_nexperia_plants_with_identical_base_lines_get_their_own_panels(
+    built: dict[str, object],
+) -> None:
+    """oem-europe, oem-north-america and honda-celaya have the same base-value share of plan;
+    each gets a panel (own y axis) with a distinct line style and its sampled 5-95 % band."""
+    fig = dict(_charts(str(built["html"])))["nexperia-output"]
+    base = {t["legendgroup"]: t for t in fig["data"] if t.get("mode") == "lines+markers"}
+    band = {t["legendgroup"]: t for t in fig["data"] if t.get("fill") == "tonexty"}
+    plants = ["oem-europe", "oem-north-america", "honda-celaya"]
+    assert set(plants) <= set(base) and set(plants) <= set(band)
+    assert len({base[p]["yaxis"] for p in plants}) == 3
+    assert len({base[p]["line"]["dash"] for p in plants}) == 3
+    assert base["oem-europe"]["y"] == base["honda-celaya"]["y"]  # why one panel hid two lines
+    assert band["oem-europe"]["y"] != band["honda-celaya"]["y"]  # the samples tell them apart
+    assert min(band["honda-celaya"]["y"]) < min(base["honda-celaya"]["y"]) <= 1.0
+    for p in plants:
+        axis = "yaxis" + base[p]["yaxis"][1:]
+        assert fig["layout"][axis]["title"]["text"] == strings("zh-Hans")["share_of_plan"]
 
 
 def test_language_is_simplified_chinese(built: dict[str, object]) -> None:

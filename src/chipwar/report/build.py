@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from chipwar.catalog.io import write_atomically
 from chipwar.catalog.sources import cited_source_ids
-from chipwar.errors import ChipwarError
+from chipwar.errors import ChipwarError, InputError
 from chipwar.report.i18n import strings
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -179,7 +180,7 @@ def section_compute(t: dict[str, str]) -> Section:
                     "margin": {"l": 70, "r": 20, "t": 30, "b": 40},
                 },
             ),
-            f"{t['usd_per_pflop_hour']}: chipwar.compute.tco.tco_frame, BF16, shipped assumptions.",
+            f"{t['usd_per_pflop_hour']}: {t['cap_compute_cost']}",
             srcs,
         ),
         Chart(
@@ -191,7 +192,7 @@ def section_compute(t: dict[str, str]) -> Section:
                     "yaxis": {"title": t["electricity_share"], "tickformat": ".0%"},
                 },
             ),
-            f"{t['electricity_share']} (subsidy where eligible): tco_frame.electricity_share.",
+            f"{t['electricity_share']} ({t['subsidy_eligible']}): {t['cap_compute_share']}",
             srcs,
         ),
     ]
@@ -200,7 +201,7 @@ def section_compute(t: dict[str, str]) -> Section:
     if not be.empty:
         tables["breakeven"] = be
         cp = be[(be["param"] == "chip-price") & (be["site"] == BREAKEVEN_SITES[0])]
-        x = [cp["chip_a"].tolist(), ("vs " + cp["chip_b"]).tolist()]
+        x = [cp["chip_a"].tolist(), (t["vs"] + " " + cp["chip_b"]).tolist()]
         no_power = be[(be["param"] == "electricity-price") & be["value"].isna()]
         charts.append(
             Chart(
@@ -209,13 +210,13 @@ def section_compute(t: dict[str, str]) -> Section:
                     [
                         {
                             "type": "bar",
-                            "name": "current price",
+                            "name": t["current_price"],
                             "x": x,
                             "y": cp["current"].round(0).tolist(),
                         },
                         {
                             "type": "bar",
-                            "name": "break-even price",
+                            "name": t["breakeven_price"],
                             "x": x,
                             "y": cp["value"].round(0).tolist(),
                         },
@@ -226,9 +227,12 @@ def section_compute(t: dict[str, str]) -> Section:
                         "xaxis": {"type": "multicategory"},
                     },
                 ),
-                f"{t['breakeven']}: chipwar.compute.breakeven at {BREAKEVEN_SITES[0]} "
-                f"(param chip-price). No electricity price >= 0 equalises the costs in "
-                f"{len(no_power)} of {int((be['param'] == 'electricity-price').sum())} pairs.",
+                f"{t['breakeven']}: "
+                + t["cap_breakeven"].format(
+                    site=BREAKEVEN_SITES[0],
+                    n=len(no_power),
+                    total=int((be["param"] == "electricity-price").sum()),
+                ),
                 srcs,
             )
         )
@@ -276,7 +280,7 @@ def section_tokens(t: dict[str, str]) -> Section:
             ],
             {"yaxis": {"title": t["tokens_per_kwh"]}},
         ),
-        f"{t['tokens_per_kwh']} at {site}, batch 64, BF16: chipwar.compute.workload.infer_frame.",
+        f"{t['tokens_per_kwh']} {t['cap_tokens'].format(site=site)}",
         [
             *_sources_of(chips, [site]),
             *_yaml_sources([DATA_DIR / "workload_assumptions.yaml"]),
@@ -304,6 +308,21 @@ def section_tokens(t: dict[str, str]) -> Section:
 STATUS_COLORS = {"no licence required": "#4caf50", "licence required": "#e53935"}
 
 
+def status_label(status: str, t: dict[str, str]) -> str:
+    """An export-control status (``chipwar.controls.classify``) in the report's language."""
+    if status in t:
+        return t[status]
+    m = re.fullmatch(r"licence required \((\S+) available\)", status)
+    return t["licence_exception"].format(ex=m.group(1)) if m else status
+
+
+def _left_out(chip: str, exc: ChipwarError, t: dict[str, str]) -> str:
+    """Why a chip is not in the timeline: the missing field, or the engine's message."""
+    if isinstance(exc, InputError) and exc.value is None:
+        return t["left_out_missing"].format(chip=chip, field=exc.field.rsplit(".", 1)[-1])
+    return f"{chip}: {exc}"
+
+
 def section_controls(t: dict[str, str]) -> Section:
     from chipwar.catalog.accelerators import load_accelerators
     from chipwar.controls.classify import timeline
@@ -316,7 +335,7 @@ def section_controls(t: dict[str, str]) -> Section:
         try:
             tl = timeline(chip, "CN")
         except ChipwarError as exc:  # e.g. a chip without the die area a rule needs
-            skipped.append(f"{chip.id}: {exc}")
+            skipped.append(_left_out(chip.id, exc, t))
             continue
         dates: list[dt.date] = [ev["date"] for ev in tl]  # type: ignore[misc]
         for i, ev in enumerate(tl):
@@ -340,7 +359,7 @@ def section_controls(t: dict[str, str]) -> Section:
                 {
                     "type": "bar",
                     "orientation": "h",
-                    "name": status,
+                    "name": status_label(status, t),
                     "x": [],
                     "y": [],
                     "base": [],
@@ -361,8 +380,7 @@ def section_controls(t: dict[str, str]) -> Section:
                 "margin": {"l": 160, "r": 20, "t": 30, "b": 40},
             },
         ),
-        "chipwar.controls.classify.timeline(chip, 'CN') for every catalog chip; licences assumed "
-        "not granted.",
+        t["cap_controls"],
         _rule_sources(),
     )
     note = (t["left_out"] + ": " + "; ".join(skipped)) if skipped else ""
@@ -408,29 +426,9 @@ def section_nexperia(t: dict[str, str]) -> Section:
     net = results.build(scn)
     res, _ = results.run(net, samples=1, seed=0)
     summary = results.summarize(net, res, 1, 0)
-    out = res.plant_output_mean  # [T, P]
-    days = [(net.start_date + dt.timedelta(days=i)).isoformat() for i in range(out.shape[0])]
-    data = []
-    for j, node in enumerate(net.plant_nodes):
-        plan = float(net.demand[j])
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "lines",
-                "name": net.node_ids[node],
-                "x": days,
-                "y": [round(float(v) / plan, 4) for v in out[:, j]],
-            }
-        )
-    chart = Chart(
-        "nexperia-output",
-        _fig(
-            data,
-            {"yaxis": {"title": t["plant_output"], "tickformat": ".0%"}, "xaxis": {"type": "date"}},
-        ),
-        f"{t['plant_output']}: chipwar.supply scenario nexperia-2025 (base values).",
-        scn_sources,
-    )
+    days = [(net.start_date + dt.timedelta(days=i)).isoformat() for i in range(res.days)]
+    sampled, _ = results.run(net, samples=NEXPERIA_SAMPLES, seed=0, keep_daily=True)
+    chart = _nexperia_output_chart(net, res, sampled, days, t, scn_sources)
     price = res.part_price[:, :, 0]  # [T, parts], base-value run
     prices = [
         {
@@ -451,8 +449,7 @@ def section_nexperia(t: dict[str, str]) -> Section:
                 _fig(
                     prices, {"yaxis": {"title": t["price_multiplier"]}, "xaxis": {"type": "date"}}
                 ),
-                f"{t['price_multiplier']}: chipwar.supply scenario nexperia-2025 (market "
-                "response P/P0 = min(cap, (filled/ordered)^(-1/elasticity))).",
+                f"{t['price_multiplier']}: {t['cap_price']}",
                 list(dict.fromkeys([*scn.market.source, *scn_sources])),
             )
         )
@@ -464,6 +461,124 @@ def section_nexperia(t: dict[str, str]) -> Section:
         charts=charts,
         tables={"nexperia_plants": plants, "nexperia_reported": reported},
     )
+
+
+NEXPERIA_SAMPLES = 200
+"""Sampled runs behind the plant-output band (seed 0)."""
+
+PLANT_STYLES = [
+    ("#1976d2", "solid", "circle"),
+    ("#e53935", "dash", "square"),
+    ("#2e7d32", "dot", "diamond"),
+    ("#8e24aa", "dashdot", "triangle-up"),
+    ("#ef6c00", "longdash", "x"),
+]
+
+
+def _nexperia_output_chart(
+    net: Any, base: Any, sampled: Any, days: list[str], t: dict[str, str], sources: list[str]
+) -> Chart:
+    """Small multiples: one panel per plant whose output falls below plan in the base run or in
+    any sample, each with its base-value line and the 5-95 % band of the sampled runs. The base
+    lines of the cut plants coincide as shares of plan, so one shared panel would show one line.
+    """
+    import numpy as np
+
+    plan = np.asarray(net.demand, dtype=float)
+    share_base = base.plant_output_mean / plan  # [T, P]
+    share = sampled.plant_output / plan[None, :, None]  # [T, P, R]
+    p5, p95 = np.percentile(share, [5, 95], axis=2)  # [T, P]
+    cut = [j for j in range(len(plan)) if min(share_base[:, j].min(), share[:, j].min()) < 0.999]
+    others = [net.node_ids[net.plant_nodes[j]] for j in range(len(plan)) if j not in cut]
+    same = [
+        net.node_ids[net.plant_nodes[j]]
+        for j in cut
+        if any(
+            k != j
+            and np.allclose(share_base[:, j], share_base[:, k], atol=1e-6)
+            and share_base[:, j].min() < 0.999
+            for k in cut
+        )
+    ]
+    n = max(len(cut), 1)
+    gap = 0.06 / n
+    data: list[dict[str, Any]] = []
+    layout: dict[str, Any] = {
+        "height": 90 + 230 * n,
+        "margin": {"l": 70, "r": 20, "t": 30, "b": 40},
+        "xaxis": {"type": "date", "anchor": f"y{n if n > 1 else ''}"},
+        "annotations": [],
+        "legend": {"orientation": "h", "y": -0.06 if n > 1 else -0.2},
+    }
+    for i, j in enumerate(cut):
+        ax = "" if i == 0 else str(i + 1)
+        name = net.node_ids[net.plant_nodes[j]]
+        color, dash, symbol = PLANT_STYLES[i % len(PLANT_STYLES)]
+        top = 1 - i / n
+        layout[f"yaxis{ax}"] = {
+            "domain": [top - 1 / n + gap, top - gap],
+            "range": [0, 1.05],
+            "tickformat": ".0%",
+            "title": {"text": t["share_of_plan"]},
+        }
+        layout["annotations"].append(
+            {
+                "text": f"<b>{name}</b> ({net.node_country[net.plant_nodes[j]]})",
+                "xref": "paper",
+                "yref": f"y{ax} domain",
+                "x": 0.01,
+                "y": 0.02,
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "showarrow": False,
+            }
+        )
+        common = {"type": "scatter", "x": days, "xaxis": "x", "yaxis": f"y{ax}"}
+        data += [
+            {
+                **common,
+                "mode": "lines",
+                "line": {"width": 0},
+                "y": np.round(p95[:, j], 4).tolist(),
+                "name": f"{name} p95",
+                "legendgroup": name,
+                "showlegend": False,
+                "hoverinfo": "skip",
+            },
+            {
+                **common,
+                "mode": "lines",
+                "line": {"width": 0},
+                "fill": "tonexty",
+                "fillcolor": _rgba(color, 0.2),
+                "y": np.round(p5[:, j], 4).tolist(),
+                "name": f"{name} {t['band']}",
+                "legendgroup": name,
+            },
+            {
+                **common,
+                "mode": "lines+markers",
+                "line": {"color": color, "dash": dash, "width": 2},
+                "marker": {"symbol": symbol, "size": 6, "maxdisplayed": 30},
+                "y": np.round(share_base[:, j], 4).tolist(),
+                "name": f"{name} {t['base_run']}",
+                "legendgroup": name,
+            },
+        ]
+    return Chart(
+        "nexperia-output",
+        {"data": data, "layout": {**_fig([], {})["layout"], **layout}},
+        f"{t['plant_output']}: "
+        + t["cap_nexperia_output"].format(
+            n=NEXPERIA_SAMPLES, seed=0, same=", ".join(same) or "—", others=", ".join(others) or "—"
+        ),
+        sources,
+    )
+
+
+def _rgba(hex_color: str, alpha: float) -> str:
+    r, g, b = (int(hex_color[k : k + 2], 16) for k in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
 
 
 def section_selfsuff(t: dict[str, str]) -> Section:
@@ -498,7 +613,7 @@ def section_selfsuff(t: dict[str, str]) -> Section:
     tables = {"history_self_sufficiency": hist[hist["series"].str.startswith("self_sufficiency")]}
     colors = ["33,150,243", "76,175,80", "229,57,53", "255,152,0"]
     for i, scenario in enumerate(DYNAMICS_SCENARIOS):
-        f = run_scenario(scenario, samples=400, seed=0)
+        f = run_scenario(scenario, samples=DYNAMICS_SAMPLES, seed=0)
         x = f["year"].astype(int).tolist()
         rgb = colors[i % len(colors)]
         if "self_sufficiency_p5" in f:
@@ -543,16 +658,14 @@ def section_selfsuff(t: dict[str, str]) -> Section:
     chart = Chart(
         "selfsuff",
         _fig(data, {"yaxis": {"title": t["self_sufficiency"], "tickformat": ".0%"}}),
-        "IC self-sufficiency: history (chipwar.dynamics.history; crosses = the seed's own claims, "
-        "not evidence) and the dynamics scenarios "
-        f"{', '.join(DYNAMICS_SCENARIOS)} (chipwar.dynamics.api.run_scenario, median and "
-        "5-95 % band of 400 samples, seed 0).",
+        t["cap_selfsuff"].format(scenarios=", ".join(DYNAMICS_SCENARIOS), n=DYNAMICS_SAMPLES),
         list(dict.fromkeys(srcs)),
     )
     return Section("selfsuff", t["selfsuff"], charts=[chart], tables=tables)
 
 
 DYNAMICS_SCENARIOS = ["baseline", "no-subsidy", "controls-lifted", "controls-tightened"]
+DYNAMICS_SAMPLES = 400
 
 
 SECTIONS: list[tuple[str, Callable[[dict[str, str]], Section]]] = [
@@ -581,7 +694,7 @@ def claims_section(t: dict[str, str]) -> tuple[Section, list[dict[str, Any]], li
     from chipwar.claims import evaluate_all
 
     results = evaluate_all()
-    rows = [r.as_dict() for r in results]
+    rows = [_translated(r.as_dict(), t) for r in results]
     counts: dict[str, int] = {}
     for r in rows:
         counts[r["verdict"]] = counts.get(r["verdict"], 0) + 1
@@ -604,13 +717,34 @@ def claims_section(t: dict[str, str]) -> tuple[Section, list[dict[str, Any]], li
             ],
             {"height": 320, "yaxis": {"title": t["verdicts"]}},
         ),
-        "Verdicts of the claims ledger (data/claims.yaml) computed by chipwar.claims; each "
-        "verdict's own sources are listed with its evidence below. Claims quoted from:",
+        t["cap_claims"],
         list(dict.fromkeys(r["article_id"] for r in rows)),
     )
-    table = pd.DataFrame(rows)
+    table = pd.DataFrame(rows).drop(columns=["reason_parts", "flip_parts"], errors="ignore")
     sec = Section("claims", t["claims"], charts=[chart], tables={"claims": table})
     return sec, rows, results
+
+
+def _translated(row: dict[str, Any], t: dict[str, str]) -> dict[str, Any]:
+    """A claim row plus its reason, claimed value, tolerance and flip in the report's language
+    (``*_shown`` keys; the English fields stay for the Excel export)."""
+    from chipwar.claims.verdict import render_reason
+
+    templates = {k[len("reason.") :]: v for k, v in t.items() if k.startswith("reason.")}
+    unit = t.get(f"unit.{row['unit']}", row["unit"])
+    fp = row.get("flip_parts")
+    return {
+        **row,
+        "reason_shown": render_reason(row["reason_parts"], templates, t) or row["reason"],
+        "claimed_shown": f"{row['claimed_bound']} {unit}".rstrip(),
+        "unit_shown": unit,
+        "tolerance_shown": t["tolerance_rounded"]
+        if row.get("tolerance_rule") == "rounded"
+        else row["tolerance"],
+        "flip_shown": None
+        if not fp
+        else f"{fp['knob']} {fp['change']} → {t.get(fp['verdict'], fp['verdict'])}",
+    }
 
 
 def _sources_table(ids: list[str]) -> dict[str, dict[str, Any]]:

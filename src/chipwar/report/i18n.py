@@ -5,7 +5,24 @@ from __future__ import annotations
 
 from functools import cache
 
+from chipwar.claims.verdict import REASONS
 from chipwar.errors import InputError
+
+UNITS = (
+    "weeks",
+    "months",
+    "days",
+    "fraction",
+    "probability",
+    "ratio",
+    "x normal price",
+    "USD",
+    "USD bn",
+    "CNY bn",
+    "JPY bn",
+    "CNY/kWh",
+)
+"""Units of the claims ledger shown in the report (a unit not listed here is shown as is)."""
 
 LANGS = ("en", "zh-Hant", "zh-Hans")
 
@@ -58,6 +75,42 @@ EN: dict[str, str] = {
     "verdicts": "verdicts",
     "contradicted_list": "Contradicted",
     "left_out": "Chips left out (their catalog data lack what the rules test)",
+    "left_out_missing": "{chip}: no {field}",
+    "no licence required": "no licence required",
+    "licence required": "licence required",
+    "licence_exception": "licence required ({ex} available)",
+    "undetermined": "undetermined",
+    "current_price": "current price",
+    "breakeven_price": "break-even price",
+    "vs": "vs",
+    "subsidy_eligible": "subsidy where eligible",
+    "cap_compute_cost": "chipwar.compute.tco.tco_frame, BF16, shipped assumptions.",
+    "cap_compute_share": "tco_frame.electricity_share.",
+    "cap_breakeven": "chipwar.compute.breakeven at {site} (param chip-price). No electricity "
+    "price >= 0 equalises the costs in {n} of {total} pairs.",
+    "cap_tokens": "at {site}, batch 64, BF16: chipwar.compute.workload.infer_frame.",
+    "cap_controls": "chipwar.controls.classify.timeline(chip, 'CN') for every catalog chip; "
+    "licences assumed not granted.",
+    "cap_nexperia_output": "One panel per plant whose output falls below plan: the base-value run "
+    "(line) and the 5-95 % band of {n} sampled runs (seed {seed}). The base-value lines of "
+    "{same} coincide; the sampled band shows where they differ. Never below plan in any sample: "
+    "{others}. chipwar.supply scenario nexperia-2025.",
+    "cap_price": "chipwar.supply scenario nexperia-2025 (market response P/P0 = min(cap, "
+    "(filled/ordered)^(-1/elasticity))).",
+    "cap_selfsuff": "IC self-sufficiency: history (chipwar.dynamics.history; crosses = the seed's "
+    "own claims, not evidence) and the dynamics scenarios {scenarios} "
+    "(chipwar.dynamics.api.run_scenario, median and 5-95 % band of {n} samples, seed 0).",
+    "cap_claims": "Verdicts of the claims ledger (data/claims.yaml) computed by chipwar.claims; "
+    "each verdict's own sources are listed with its evidence below. Claims quoted from:",
+    "base_run": "base values",
+    "share_of_plan": "share of plan",
+    "col_title": "title",
+    "col_publisher": "publisher",
+    "col_date": "date",
+    "col_kind": "kind",
+    "tolerance_rounded": "rounded: half a unit of the claimed figure's last digit",
+    **{f"reason.{k}": v for k, v in REASONS.items()},
+    **{f"unit.{u}": u for u in UNITS},
 }
 
 ZH_HANT: dict[str, str] = {
@@ -108,6 +161,64 @@ ZH_HANT: dict[str, str] = {
     "verdicts": "判定",
     "contradicted_list": "與資料不符",
     "left_out": "未列入的晶片(目錄資料缺少規則所需的欄位)",
+    "left_out_missing": "{chip}:缺少 {field}",
+    "no licence required": "無需許可證",
+    "licence required": "需要許可證",
+    "licence_exception": "需要許可證(可適用 {ex} 許可例外)",
+    "undetermined": "無法判定",
+    "current_price": "目前價格",
+    "breakeven_price": "損益平衡價格",
+    "vs": "對比",
+    "subsidy_eligible": "符合資格者計入補貼",
+    "cap_compute_cost": "chipwar.compute.tco.tco_frame,BF16,採用內建假設。",
+    "cap_compute_share": "tco_frame.electricity_share。",
+    "cap_breakeven": "chipwar.compute.breakeven,地點 {site}(參數 chip-price)。"
+    "{total} 組比較中有 {n} 組不存在任何 ≥ 0 的電價能使兩者成本相等。",
+    "cap_tokens": "地點 {site},批次 64,BF16:chipwar.compute.workload.infer_frame。",
+    "cap_controls": "對目錄中每顆晶片執行 chipwar.controls.classify.timeline(chip, 'CN');"
+    "假設許可證均未獲批准。",
+    "cap_nexperia_output": "每個產出曾低於計畫的工廠各一個小圖:基準值模擬(線)與 {n} 次抽樣模擬的 "
+    "5-95% 區間(隨機種子 {seed})。{same} 的基準值曲線重合;抽樣區間顯示其差異。"
+    "在所有抽樣中皆未低於計畫:{others}。chipwar.supply 情境 nexperia-2025。",
+    "cap_price": "chipwar.supply 情境 nexperia-2025(市場反應 P/P0 = min(cap, "
+    "(filled/ordered)^(-1/elasticity)))。",
+    "cap_selfsuff": "積體電路自給率:歷史資料(chipwar.dynamics.history;叉號為種子文章本身的說法,"
+    "並非證據)及動態情境 {scenarios}(chipwar.dynamics.api.run_scenario,{n} 次抽樣的中位數與 "
+    "5-95% 區間,隨機種子 0)。",
+    "cap_claims": "說法核對表(data/claims.yaml)的判定由 chipwar.claims 計算;"
+    "各判定的資料來源列於下方證據中。說法引自:",
+    "base_run": "基準值",
+    "share_of_plan": "佔計畫比例",
+    "col_title": "標題",
+    "col_publisher": "發布者",
+    "col_date": "日期",
+    "col_kind": "類型",
+    "tolerance_rounded": "四捨五入:說法數字最後一位的半個單位",
+    "reason.no_value": "沒有模型數值",
+    "reason.within": "模型值 {value} 落在文中說法 {claimed} 的範圍內(含容差)",
+    "reason.near": "模型值 {value} 接近但超出文中說法 {claimed}(在 {k} 倍容差內)",
+    "reason.range": "模型值 {value} 超出文中說法 {claimed},但模型區間 {low}–{high} 涵蓋該範圍",
+    "reason.below": "模型值 {value} 低於文中說法 {claimed}",
+    "reason.above": "模型值 {value} 高於文中說法 {claimed}",
+    "reason.not_checkable": "無法核對({detail})",
+    "reason.engine_refused": "無法核對(模型拒絕輸入:{detail})",
+    "reason.evaluator_failed": "無法核對(評估程式失敗:{detail})",
+    "reason.no_sources": "無法核對(核對所用的資料未註明任何出處)",
+    "reason.circular": "無法核對(循環論證:資料的唯一出處是種子文章本身與模型假設({ids}))",
+    "reason.exact_flip": ";精確規則:{knob} 有任何變動即變為「{verdict}」",
+    "reason.borderline": ";臨界:{knob} 變動 {move} 即變為「{verdict}」",
+    "unit.weeks": "週",
+    "unit.months": "個月",
+    "unit.days": "天",
+    "unit.fraction": "比例",
+    "unit.probability": "機率",
+    "unit.ratio": "比值",
+    "unit.x normal price": "倍正常價格",
+    "unit.USD": "美元",
+    "unit.USD bn": "十億美元",
+    "unit.CNY bn": "十億人民幣",
+    "unit.JPY bn": "十億日圓",
+    "unit.CNY/kWh": "人民幣/度",
 }
 
 
