@@ -143,7 +143,8 @@ ENGLISH_TEMPLATES = [
     "borderline:",
     "exact rule:",
     "licence required",
-    "licences assumed not granted.",  # the caption (evaluator notes stay English)
+    "licences assumed not granted",
+    "shipped TCO assumptions",
     "shipped assumptions",
     "current price",
     "break-even price",

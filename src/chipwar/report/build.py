@@ -738,6 +738,7 @@ def _translated(row: dict[str, Any], t: dict[str, str]) -> dict[str, Any]:
         "reason_shown": render_reason(row["reason_parts"], templates, t) or row["reason"],
         "claimed_shown": f"{row['claimed_bound']} {unit}".rstrip(),
         "unit_shown": unit,
+        "assumptions_shown": [t.get(f"assume.{a}", a) for a in row["assumptions"]],
         "tolerance_shown": t["tolerance_rounded"]
         if row.get("tolerance_rule") == "rounded"
         else row["tolerance"],

@@ -24,6 +24,20 @@ UNITS = (
 )
 """Units of the claims ledger shown in the report (a unit not listed here is shown as is)."""
 
+ASSUMPTION_NOTES = (
+    "licences assumed not granted (chipwar.controls convention)",
+    "legal availability stands in for market share (licences assumed not granted)",
+    "shipped TCO assumptions (chipwar.compute.tco defaults)",
+    "knob scales the aggregate share (one-edge chain)",
+)
+"""Fixed assumption notes of the claims evaluators (``Modelled.assumptions``); others stay as is."""
+ASSUMPTION_NOTES_ZH_HANT = (
+    "假設許可證均未獲批准(chipwar.controls 慣例)",
+    "以能否合法購買代替市場佔有率(假設許可證均未獲批准)",
+    "採用內建 TCO 假設(chipwar.compute.tco 預設值)",
+    "調整項縮放的是總持股比例(單一持股鏈)",
+)
+
 LANGS = ("en", "zh-Hant", "zh-Hans")
 
 EN: dict[str, str] = {
@@ -111,6 +125,7 @@ EN: dict[str, str] = {
     "tolerance_rounded": "rounded: half a unit of the claimed figure's last digit",
     **{f"reason.{k}": v for k, v in REASONS.items()},
     **{f"unit.{u}": u for u in UNITS},
+    **{f"assume.{a}": a for a in ASSUMPTION_NOTES},
 }
 
 ZH_HANT: dict[str, str] = {
@@ -219,6 +234,7 @@ ZH_HANT: dict[str, str] = {
     "unit.CNY bn": "十億人民幣",
     "unit.JPY bn": "十億日圓",
     "unit.CNY/kWh": "人民幣/度",
+    **{f"assume.{a}": zh for a, zh in zip(ASSUMPTION_NOTES, ASSUMPTION_NOTES_ZH_HANT, strict=True)},
 }
 
 
