@@ -174,12 +174,16 @@ def test_timeline_of_a800_and_h20() -> None:
         (dt.date(2022, 10, 7), False, "not 3A090"),
         (dt.date(2023, 10, 23), True, "not 3A090"),
         (dt.date(2023, 11, 17), True, "3A090.a"),
+        # 91 FR 1684: "less advanced" than the H200 -> case-by-case for exports from the US.
+        (dt.date(2026, 1, 15), True, "3A090.a"),
     ]
+    assert "case-by-case" in str(a800[-1]["license_policy"])
     h20 = timeline("nvidia-h20", "CN")
     assert [e["date"] for e in h20] == [
         dt.date(2022, 10, 7),
         dt.date(2025, 4, 9),
         dt.date(2025, 8, 11),
+        dt.date(2026, 1, 15),
     ]
     assert h20[1]["status"] == "licence required"
     assert "15 %" in str(h20[2]["license_policy"])

@@ -76,8 +76,11 @@ def test_rare_earth_rule_dates_and_threshold() -> None:
     suspended = regime(frame, "US", "2025-12-15", RE)
     assert suspended["status"] == "suspended" and suspended["would_apply"]
     assert not suspended["applies"]
+    # After 10 Nov 2026 no source says whether No. 70 was extended: undetermined, not guessed.
     after = regime(frame, "US", "2026-11-11", RE)
-    assert after["share"] == pytest.approx(0.001) and after["applies"]
+    assert after["share"] == pytest.approx(0.001) and after["would_apply"]
+    assert after["status"] == "undetermined" and after["applies"] is None
+    assert any(r.startswith("undetermined after 2026-11-10") for r in after["reasons"])
     before = regime(frame, "US", "2024-01-01", RE)
     assert before["status"] == "not-yet-adopted"
     below = bom(("magnet", "CN", 0.99, "EAR99", 0.99), ("rest", "JP", 999.01, "EAR99", 0))

@@ -7,8 +7,12 @@ Vectorised over chips: each paragraph test (``metric op threshold``, thresholds 
 bis-2024-12-02-ifr, bis-2025-ai-diffusion-ifr, nvidia-2025-04-15-8k.
 
 * ECCN = the first paragraph (in the rule's order) whose tests all hold; "not 3A090" if none.
-* licence required = OR over the requirements in force for the destination of
+* licence required = OR over the requirements in force for the destination, the transaction
+  (export / reexport / transfer) and the end user's headquarters of
   (chip's ECCN in requirement.eccn) or (any of requirement.any_of holds).
+* licence policy of a triggered requirement = the review policies that match it (named chips, or
+  all of their tests; destination, transaction, date), most recent first, else its own policy.
+* a system (ECCN 4A090) is classified by the IC it contains (3A090.x -> 4A090.x).
 * TPP = max over precisions of dense TOPS × bit length; performance density = TPP / die area
   [TPP/mm²]; bandwidths in [GB/s].
 """
@@ -17,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -30,32 +34,41 @@ from chipwar.controls.rules import (
     METRIC_LABEL,
     METRICS,
     SYMBOL,
+    TRANSACTIONS,
     Condition,
     Paragraph,
     Requirement,
     ResolvedVersion,
+    ReviewPolicy,
     RuleBook,
     load_rules,
 )
+from chipwar.controls.systems import System, load_systems
 from chipwar.errors import InputError
 
 COLUMNS = [
-    "chip", "date", "destination", "rule_version", "eccn", "tpp", "performance_density",
-    "license_required", "license_exception", "license_policy", "reasons",
+    "chip", "date", "destination", "transaction", "end_user_hq", "rule_version", "eccn", "tpp",
+    "performance_density", "license_required", "license_exception", "license_policy",
+    "rules_reviewed_through", "stale", "reasons",
 ]  # fmt: skip
 GB_PER_TB = 1000.0
 UNDETERMINED = "undetermined"
 
 
-def spec_frame(chips: Sequence[Accelerator]) -> pd.DataFrame:
-    """The engine's input columns for accelerators: metrics in rule units, plus ``datacenter``."""
+def spec_frame(chips: Sequence[Accelerator | System]) -> pd.DataFrame:
+    """The engine's input columns for accelerators: metrics in rule units, plus ``datacenter``.
+
+    A system row carries its IC's metrics, ``system_of`` (the IC id) and ``ic_count``."""
     rows = []
-    for a in chips:
+    for item in chips:
+        a = get_accelerator(item.ic) if isinstance(item, System) else item
         mem = a.memory_bandwidth_tbps * GB_PER_TB if a.memory_bandwidth_tbps is not None else None
         io = a.interconnect_gbps
         rows.append(
             {
-                "chip": a.id,
+                "chip": item.id,
+                "system_of": item.ic if isinstance(item, System) else None,
+                "ic_count": item.ic_count if isinstance(item, System) else None,
                 "tpp": a.tpp,
                 "performance_density": a.performance_density,
                 "interconnect_gbps": io,
@@ -64,8 +77,8 @@ def spec_frame(chips: Sequence[Accelerator]) -> pd.DataFrame:
                 "designer_country": a.designer_country,
             }
         )
-    frame = pd.DataFrame(rows, columns=["chip", *METRICS[:-1], "datacenter", "designer_country"])
-    return frame
+    columns = ["chip", "system_of", "ic_count", *METRICS[:-1], "datacenter", "designer_country"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def _metric_arrays(specs: pd.DataFrame) -> dict[str, np.ndarray]:
@@ -131,16 +144,43 @@ def _in_scope(scope: str, datacenter: np.ndarray) -> np.ndarray:
     return np.ones(len(datacenter), dtype=bool)
 
 
+def _dated(item: Requirement | ReviewPolicy, date: dt.date) -> bool:
+    return (item.valid_from is None or item.valid_from <= date) and (
+        item.valid_until is None or date <= item.valid_until
+    )
+
+
 def active_requirements(
-    version: ResolvedVersion, book: RuleBook, destination: str, date: dt.date
+    version: ResolvedVersion,
+    book: RuleBook,
+    destination: str,
+    date: dt.date,
+    transaction: str = "export",
+    end_user_hq: str | None = None,
 ) -> list[Requirement]:
-    """Requirements of ``version`` that cover ``destination`` on ``date``."""
+    """Requirements of ``version`` that cover ``destination``, ``transaction`` and an end user
+    headquartered in ``end_user_hq`` (default: the destination) on ``date``."""
+    hq = end_user_hq or destination
     return [
         r
         for r in version.requirements
         if book.matches(r.destinations, destination)
-        and (r.valid_from is None or r.valid_from <= date)
-        and (r.valid_until is None or date <= r.valid_until)
+        and (not r.end_user_hq or book.matches(r.end_user_hq, hq))
+        and transaction in r.transactions
+        and _dated(r, date)
+    ]
+
+
+def active_policies(
+    version: ResolvedVersion, book: RuleBook, destination: str, date: dt.date, transaction: str
+) -> list[ReviewPolicy]:
+    """Review policies of ``version`` in force for ``destination`` and ``transaction`` on ``date``."""
+    return [
+        p
+        for p in version.policies
+        if book.matches(p.destinations, destination)
+        and transaction in p.transactions
+        and _dated(p, date)
     ]
 
 
@@ -161,6 +201,29 @@ class Decision:
     exception: list[str | None]  # per requirement index later combined per row
     exception_code: np.ndarray  # (R, n) int: index into exception_names, -1 none
     exception_names: list[str]
+    transaction: str = "export"
+    end_user_hq: str = ""
+    policies: list[ReviewPolicy] = field(default_factory=list)
+    skipped_policies: list[ReviewPolicy] = field(default_factory=list)
+    """Policies that match destination and date but not the transaction (named in reasons)."""
+    policy_hit: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=bool))  # (Q, n)
+
+    def policies_for(self, k: int, j: int) -> list[ReviewPolicy]:
+        """Review policies that apply to requirement ``k`` for row ``j``, most recent first."""
+        rid = self.requirements[k].id
+        hits = [
+            p
+            for q, p in enumerate(self.policies)
+            if self.policy_hit[q, j] and (not p.requirements or rid in p.requirements)
+        ]
+        return hits[::-1]
+
+    def policy_texts(self, k: int, j: int) -> list[str]:
+        hits = self.policies_for(k, j)
+        return [p.policy for p in hits] if hits else [self.requirements[k].policy]
+
+    def policy_text(self, k: int, j: int) -> str:
+        return "; ".join(self.policy_texts(k, j))
 
 
 def decide(
@@ -169,6 +232,8 @@ def decide(
     date: dt.date,
     version: ResolvedVersion,
     book: RuleBook,
+    transaction: str = "export",
+    end_user_hq: str | None = None,
 ) -> Decision:
     """Vectorised core: classify every row of ``specs`` under ``version`` for one destination.
 
@@ -208,7 +273,7 @@ def decide(
         open_ &= f
 
     eccn_of = [p.eccn for p in version.paragraphs]
-    reqs = active_requirements(version, book, destination, date)
+    reqs = active_requirements(version, book, destination, date, transaction, end_user_hq)
     names: list[str] = []
     triggers: list[_TF] = []
     exc_codes = []
@@ -238,6 +303,18 @@ def decide(
         exc_codes.append(code)
     trigger = np.vstack([_state(*tf) for tf in triggers]) if triggers else np.zeros((0, n))
     required = _state(*_or_tf(triggers, n))
+    pols = active_policies(version, book, destination, date, transaction)
+    ids = specs["chip"].astype(str).to_numpy() if "chip" in specs else np.full(n, "")
+    if "system_of" in specs:
+        ic = specs["system_of"].to_numpy()
+        ids = np.where(pd.isna(ic), ids, ic.astype(str))
+    hit_rows = []
+    for pol in pols:
+        if pol.chips:
+            hit_rows.append(np.isin(ids, pol.chips))
+        else:
+            hit_rows.append(_and_tf([cond(c) for c in pol.all_of], n)[0])
+    policy_hit = np.vstack(hit_rows) if hit_rows else np.zeros((0, n), dtype=bool)
     return Decision(
         version=version,
         destination=destination,
@@ -252,6 +329,15 @@ def decide(
         exception=[],
         exception_code=np.vstack(exc_codes) if exc_codes else np.zeros((0, n), dtype=int),
         exception_names=names,
+        transaction=transaction,
+        end_user_hq=end_user_hq or destination,
+        policies=pols,
+        skipped_policies=[
+            p
+            for p in version.policies
+            if p not in pols and book.matches(p.destinations, destination) and _dated(p, date)
+        ],
+        policy_hit=policy_hit,
     )
 
 
@@ -333,10 +419,13 @@ def _paragraph_reasons(d: Decision, j: int) -> list[str]:
 
 def _requirement_reasons(d: Decision, j: int, eccn: str) -> list[str]:
     lines: list[str] = []
-    dest = d.destination
     covered = False
     for k, r in enumerate(d.requirements):
         state = d.trigger[k, j]
+        to = f"to {d.destination}" + (
+            f" for an end user headquartered in {d.end_user_hq}" if r.end_user_hq else ""
+        )
+        policy = d.policy_text(k, j)
         if r.eccn and eccn in r.eccn:
             covered = True
             ex_code = int(d.exception_code[k, j])
@@ -345,7 +434,7 @@ def _requirement_reasons(d: Decision, j: int, eccn: str) -> list[str]:
                 if ex_code >= 0
                 else ""
             )
-            lines.append(f"{r.id}: {eccn} to {dest} needs a licence ({r.policy}){ex} [{r.cite}]")
+            lines.append(f"{r.id}: {eccn} {to} needs a licence ({policy}){ex} [{r.cite}]")
             continue
         if r.any_of and not _in_scope(r.scope, d.datacenter[j : j + 1])[0]:
             what = "data centers" if r.scope == "datacenter" else "non-data-center ICs"
@@ -362,14 +451,48 @@ def _requirement_reasons(d: Decision, j: int, eccn: str) -> list[str]:
                     misses.append(_cond_text(c, v, False))
             if state == 1:
                 covered = True
-                lines.append(
-                    f"{r.id}: {hits[0]} -> licence needed to {dest} ({r.policy}) [{r.cite}]"
-                )
+                lines.append(f"{r.id}: {hits[0]} -> licence needed {to} ({policy}) [{r.cite}]")
             else:
                 lines += [f"{r.id}: {m}" for m in misses]
     if not covered and not np.isnan(d.license_required[j]):
         what = f"an item {eccn}" if eccn.startswith("not ") else eccn
-        lines.append(f"{d.version.id}: no licence requirement to {dest} for {what}")
+        lines.append(f"{d.version.id}: no licence requirement to {d.destination} for {what}")
+    return lines + _policy_reasons(d, j)
+
+
+def _policy_reasons(d: Decision, j: int) -> list[str]:
+    """Why each review policy of the version does or does not set the policy of row ``j``."""
+    triggered = {d.requirements[k].id for k in range(len(d.requirements)) if d.trigger[k, j] == 1}
+    lines: list[str] = []
+    for q, p in enumerate(d.policies):
+        if p.requirements and not triggered & set(p.requirements) or not triggered:
+            continue
+        if p.chips:
+            named = ", ".join(p.chips)
+            lines.append(
+                f"{p.id}: names {named} -> {p.policy} [{p.cite}]"
+                if d.policy_hit[q, j]
+                else f"{p.id}: applies only to the chips it names ({named}), not to this one"
+            )
+            continue
+        tests = []
+        for c in p.all_of:
+            v = d.metrics[c.metric][j]
+            if np.isnan(v):
+                tests.append(f"{METRIC_FIELDS[c.metric]} unknown")
+            else:
+                tests.append(_cond_text(c, v, bool(_condition(np.array([v]), c)[0] == 1)))
+        if d.policy_hit[q, j]:
+            lines.append(f"{p.id}: {' and '.join(tests)} -> {p.policy} [{p.cite}]")
+            lines += [p.reason] if p.reason else []
+        else:
+            lines.append(f"{p.id}: {'; '.join(tests)} (policy not applicable)")
+    for p in d.skipped_policies:
+        if triggered and (not p.requirements or triggered & set(p.requirements)):
+            lines.append(
+                f"{p.id}: applies only to {'/'.join(p.transactions)} ({p.policy}); not to a "
+                f"{d.transaction}, which keeps the requirement's policy [{p.cite}]"
+            )
     return lines
 
 
@@ -382,18 +505,27 @@ def classify_frame(
     reasons: bool = True,
     missing: Literal["raise", "flag"] = "raise",
     book: RuleBook | None = None,
+    transaction: str = "export",
+    end_user_hq: str | None = None,
 ) -> pd.DataFrame:
     """Classify rows of specs (columns ``tpp``, ``performance_density`` [TPP/mm²],
-    ``interconnect_gbps``, ``memory_bandwidth_gbps`` [GB/s], ``datacenter``, optional ``chip``).
+    ``interconnect_gbps``, ``memory_bandwidth_gbps`` [GB/s], ``datacenter``, optional ``chip``,
+    ``system_of`` and ``ic_count`` for systems).
 
+    ``transaction`` is export (from the US), reexport or transfer (in-country); ``end_user_hq``
+    is the country of the end user's ultimate parent (default: the destination).
     ``missing="raise"`` raises InputError naming the first chip whose outcome needs a missing
     field; ``"flag"`` returns ``eccn = "undetermined"`` and ``license_required = None`` instead.
+    Every row carries ``rules_reviewed_through`` and ``stale`` (the date is after it).
     """
     book = book or load_rules()
     day = parse_date(date)
     dest = book.destination(destination)
+    hq = dest if end_user_hq is None else book.destination(end_user_hq, field="end_user_hq")
+    if transaction not in TRANSACTIONS:
+        raise InputError("transaction", transaction, "one of " + ", ".join(TRANSACTIONS))
     ver = book.version(version) if version else book.in_force(day)
-    d = decide(specs, dest, day, ver, book)
+    d = decide(specs, dest, day, ver, book, transaction, hq)
     n = len(specs)
     chips = specs["chip"].to_numpy() if "chip" in specs else np.arange(n)
     undetermined = (d.eccn_index == -2) | np.isnan(d.license_required)
@@ -410,20 +542,31 @@ def classify_frame(
     codes = np.array([labels.index(e) for e in eccn_names] + [len(labels) - 2, len(labels) - 1])
     eccn_code = codes[np.where(d.eccn_index >= 0, d.eccn_index, len(eccn_names) - d.eccn_index - 1)]
     eccn = np.asarray(labels, dtype=object)[eccn_code]
+    ic_eccn = eccn
+    eccn_col = pd.Categorical.from_codes(eccn_code, labels)  # type: ignore[call-overload]
+    systems = specs["system_of"].notna().to_numpy() if "system_of" in specs else np.zeros(n, bool)
+    if systems.any():
+        eccn = np.where(systems, [_system_eccn(ver, e) for e in eccn], eccn)
+        eccn_col = pd.Categorical(eccn)
     required = d.license_required
     known = ~np.isnan(required)
+    reviewed = book.reviewed_through
     out = pd.DataFrame(
         {
             "chip": chips,
             "date": _constant(day, n),
             "destination": _constant(dest, n),
+            "transaction": _constant(transaction, n),
+            "end_user_hq": _constant(hq, n),
             "rule_version": _constant(ver.id, n),
-            "eccn": pd.Categorical.from_codes(eccn_code, labels),  # type: ignore[call-overload]
+            "eccn": eccn_col,
             "tpp": d.metrics["tpp"],
             "performance_density": d.metrics["performance_density"],
             "license_required": required == 1
             if known.all()
             else np.where(known, required == 1, None),
+            "rules_reviewed_through": _constant(reviewed, n),
+            "stale": np.full(n, day > reviewed),
         }
     )
     if not reasons:
@@ -432,18 +575,47 @@ def classify_frame(
     policies = []
     for j in range(n):
         ks = [k for k in range(len(d.requirements)) if d.trigger[k, j] == 1]
-        policies.append("; ".join(dict.fromkeys(d.requirements[k].policy for k in ks)) or None)
+        texts = [t for k in ks for t in d.policy_texts(k, j)]
+        policies.append("; ".join(dict.fromkeys(texts)) or None)
     out["license_policy"] = pd.Series(policies, dtype=object)
-    for col in ("chip", "date", "destination", "rule_version", "eccn"):
+    for col in COLUMNS[:7] + ["rules_reviewed_through"]:
         out[col] = out[col].astype(object)
+    out["stale"] = out["stale"].astype(object)
     # Python bools (None where undetermined), so callers may test ``is False``.
     out["license_required"] = pd.Series(np.where(known, required == 1, None), dtype=object)
     origin = specs["designer_country"].to_numpy() if "designer_country" in specs else [None] * n
+    system_of = specs["system_of"].to_numpy() if "system_of" in specs else [None] * n
+    count = specs["ic_count"].to_numpy() if "ic_count" in specs else [None] * n
     out["reasons"] = [
-        _paragraph_reasons(d, j) + _requirement_reasons(d, j, str(eccn[j])) + _origin(origin[j])
+        _system_reason(ver, system_of[j], count[j], str(ic_eccn[j]), str(eccn[j]))
+        + _paragraph_reasons(d, j)
+        + _requirement_reasons(d, j, str(ic_eccn[j]))
+        + ([ver.meta.reason] if ver.meta.reason else [])
+        + _origin(origin[j])
         for j in range(n)
     ]
     return out[COLUMNS]
+
+
+def _system_eccn(version: ResolvedVersion, ic_eccn: str) -> str:
+    """ECCN of a computer containing ICs of ``ic_eccn`` (4A090 from 3A090) under ``version``."""
+    table = version.systems or {}
+    if ic_eccn in table:
+        return table[ic_eccn]
+    heads = {e.split(".")[0] for e in table.values()}
+    if ic_eccn.startswith("not ") and len(heads) == 1:
+        return f"not {heads.pop()}"
+    return ic_eccn
+
+
+def _system_reason(
+    version: ResolvedVersion, ic: object, count: object, ic_eccn: str, eccn: str
+) -> list[str]:
+    if not isinstance(ic, str):
+        return []
+    cite = f" [{version.meta.systems_cite}]" if version.meta.systems_cite else ""
+    n = int(count) if isinstance(count, int | float | np.integer) and not pd.isna(count) else "?"
+    return [f"system with {n} x {ic}: classified by its ICs ({ic_eccn}) -> {eccn}{cite}"]
 
 
 def _origin(country: object) -> list[str]:
@@ -482,26 +654,46 @@ def _missing_field(d: Decision, j: int) -> tuple[str, str]:
     return "spec", "a test"  # pragma: no cover
 
 
-def _resolve_chips(chips: Sequence[str | Accelerator]) -> list[Accelerator]:
-    return [c if isinstance(c, Accelerator) else get_accelerator(c) for c in chips]
+def _resolve_chips(chips: Sequence[str | Accelerator | System]) -> list[Accelerator | System]:
+    """Catalog ids (accelerators or systems) and specs, in order."""
+    systems = load_systems()
+    out: list[Accelerator | System] = []
+    for c in chips:
+        if isinstance(c, Accelerator | System):
+            out.append(c)
+        elif c in systems:
+            out.append(systems[c])
+        else:
+            out.append(get_accelerator(c))
+    return out
 
 
 def classify(
-    chips: Sequence[str | Accelerator] | str,
+    chips: Sequence[str | Accelerator | System] | str,
     destination: str,
     date: dt.date | str,
     *,
     version: str | None = None,
     missing: Literal["raise", "flag"] = "raise",
+    transaction: str = "export",
+    end_user_hq: str | None = None,
 ) -> pd.DataFrame:
-    """Classify catalog ids or Accelerator specs for a destination (ISO-3166 alpha-2) on a date.
+    """Classify catalog ids (accelerators or systems) or specs for a destination (ISO-3166
+    alpha-2) on a date, for a transaction and an end user headquartered in ``end_user_hq``.
 
-    One row per chip: ``chip, date, destination, rule_version, eccn, tpp, performance_density,
-    license_required, license_exception, license_policy, reasons``. A chip can be bought in the
-    destination on that date iff ``license_required`` is False (licences assumed not granted).
+    One row per chip with the columns of ``COLUMNS``. A chip can be bought in the destination on
+    that date iff ``license_required`` is False (licences assumed not granted).
     """
     accs = _resolve_chips([chips] if isinstance(chips, str) else chips)
-    return classify_frame(spec_frame(accs), destination, date, version=version, missing=missing)
+    return classify_frame(
+        spec_frame(accs),
+        destination,
+        date,
+        version=version,
+        missing=missing,
+        transaction=transaction,
+        end_user_hq=end_user_hq,
+    )
 
 
 def _status(row: pd.Series) -> str:
@@ -520,7 +712,7 @@ def change_dates(book: RuleBook | None = None) -> list[dt.date]:
     for i, v in enumerate(book.versions):
         dates.add(v.effective)
         end = book.versions[i + 1].effective if i + 1 < len(book.versions) else None
-        for r in v.requirements:
+        for r in (*v.requirements, *v.policies):
             for day in (
                 r.valid_from,
                 r.valid_until + dt.timedelta(days=1) if r.valid_until else None,
@@ -530,7 +722,12 @@ def change_dates(book: RuleBook | None = None) -> list[dt.date]:
     return sorted(dates)
 
 
-def timeline(chip: str | Accelerator, destination: str = "CN") -> list[dict[str, object]]:
+def timeline(
+    chip: str | Accelerator | System,
+    destination: str = "CN",
+    transaction: str = "export",
+    end_user_hq: str | None = None,
+) -> list[dict[str, object]]:
     """Dates on which the chip's status for the destination changed, with the reasons.
 
     Each entry: ``date, status, rule_version, eccn, license_required, license_exception,
@@ -542,7 +739,9 @@ def timeline(chip: str | Accelerator, destination: str = "CN") -> list[dict[str,
     out: list[dict[str, object]] = []
     prev: tuple[object, ...] | None = None
     for day in change_dates(book):
-        row = classify_frame(specs, destination, day, book=book).iloc[0]
+        row = classify_frame(
+            specs, destination, day, book=book, transaction=transaction, end_user_hq=end_user_hq
+        ).iloc[0]
         policy = row["license_policy"]
         lead = policy.split("; ")[0] if isinstance(policy, str) else None  # the deciding one
         key = (row["eccn"], row["license_required"], row["license_exception"], lead)

@@ -91,7 +91,8 @@ def content_shares(
     book: RuleBook | None = None,
 ) -> pd.DataFrame:
     """One row per content regime: ``regime, date, destination, status, share, threshold,
-    applies, would_apply, counted_usd, product_value_usd, reasons``."""
+    applies, would_apply, counted_usd, product_value_usd, reasons``. ``applies`` is None when the
+    share crosses the threshold but the regime's status on the date is undetermined."""
     book = book or load_rules()
     day = parse_date(date)
     dest = book.destination(destination)
@@ -149,6 +150,9 @@ def content_shares(
         in_force = status == "in-force"
         if period is None:
             reasons.append(f"not adopted before {regime.periods[0].start.isoformat()}")
+        elif status == "undetermined":
+            since = (period.start - dt.timedelta(days=1)).isoformat()
+            reasons.append(f"undetermined after {since}: {period.instrument}. {period.note}".strip())
         elif not in_force:
             reasons.append(f"{status} on {day.isoformat()}: {period.instrument}")
         rows.append(
@@ -159,7 +163,7 @@ def content_shares(
                 "status": status,
                 "share": share,
                 "threshold": threshold,
-                "applies": bool(hit and in_force),
+                "applies": None if hit and status == "undetermined" else bool(hit and in_force),
                 "would_apply": bool(hit),
                 "counted_usd": counted,
                 "product_value_usd": total,

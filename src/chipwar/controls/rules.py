@@ -1,15 +1,17 @@
 """Export-control rule sets kept as dated data: loader, schema and data checker.
 
 Each file in ``data/rules/`` is one version of a chip rule (``kind: chip``), one content regime
-(``kind: content``: de minimis, rare earths) or the destination table (``kind: country-groups``).
-A chip version may ``extends:`` an earlier one and add or remove licence requirements, so each
+(``kind: content``: de minimis, rare earths), one dated measure (``kind: measure``: China's export
+bans, end-user authorizations, tariffs), the destination table (``kind: country-groups``) or the
+rule set's review record (``kind: rule-set``: ``rules_reviewed_through``). A chip version may
+``extends:`` an earlier one and add or remove licence requirements and review policies, so each
 file states only what that instrument changed. Thresholds live only here, never in engine code.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -46,6 +48,9 @@ METRIC_FIELDS: dict[str, str] = {
 """Accelerator-schema field(s) each metric is computed from (named in missing-field errors)."""
 
 Op = Literal[">=", ">", "<", "<="]
+Transaction = Literal["export", "reexport", "transfer"]
+TRANSACTIONS: tuple[str, ...] = ("export", "reexport", "transfer")
+"""export from the US; reexport from one foreign country to another; transfer within a country."""
 NEGATION: dict[str, str] = {">=": "<", ">": "≤", "<": "≥", "<=": ">"}
 SYMBOL: dict[str, str] = {">=": "≥", ">": ">", "<": "<", "<=": "≤"}
 Scope = Literal["any", "datacenter", "non-datacenter"]
@@ -91,11 +96,40 @@ class Requirement(Strict):
     any_of: list[Condition] = []
     scope: Scope = "any"
     destinations: list[str] = Field(min_length=1)
+    end_user_hq: list[str] = []
+    """If given, the requirement applies only when the end user's ultimate parent is headquartered
+    in one of these (ISO codes or ``group:NAME``), wherever the item goes."""
+    transactions: list[Transaction] = list(TRANSACTIONS)
     valid_from: dt.date | None = None
     valid_until: dt.date | None = None
     policy: str
     exceptions: list[LicenseException] = []
     cite: str = ""
+    source: SourceIds
+    note: str = ""
+
+
+class ReviewPolicy(Strict):
+    """A licence review policy that replaces a requirement's own policy for some items.
+
+    It applies to a triggered requirement (named in ``requirements``, or any) when the destination,
+    transaction and date match and either the chip is one of ``chips`` (named chips and their
+    stated equivalents only) or, with no ``chips``, every test of ``all_of`` holds.
+    """
+
+    id: str
+    requirements: list[str] = []
+    """Requirement ids it modifies; empty = every requirement of the version."""
+    chips: list[str] = []
+    all_of: list[Condition] = []
+    destinations: list[str] = Field(min_length=1)
+    transactions: list[Transaction] = list(TRANSACTIONS)
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+    policy: str
+    cite: str = ""
+    reason: str = ""
+    """A line added to the answer when the policy applies (e.g. a related tariff)."""
     source: SourceIds
     note: str = ""
 
@@ -107,7 +141,7 @@ class ChipRuleVersion(Strict):
     kind: Literal["chip"]
     jurisdiction: str
     title: str
-    instrument: Literal["rule", "letter", "announcement", "licensing"]
+    instrument: Literal["rule", "letter", "announcement", "licensing", "guidance"]
     citation: str
     announced: dt.date | None = None
     published: dt.date | None = None
@@ -120,6 +154,13 @@ class ChipRuleVersion(Strict):
     requirements: list[Requirement] | None = None
     add_requirements: list[Requirement] = []
     remove_requirements: list[str] = []
+    add_policies: list[ReviewPolicy] = []
+    remove_policies: list[str] = []
+    systems: dict[str, str] | None = None
+    """ECCN of a computer or server containing ICs of each IC ECCN (e.g. 3A090.a -> 4A090.a)."""
+    systems_cite: str = ""
+    reason: str = ""
+    """A line added to every answer while this version is in force (e.g. 'no legal effect')."""
     source: SourceIds
     notes: str = ""
 
@@ -139,12 +180,46 @@ class ContentThreshold(Strict):
     note: str = ""
 
 
+PeriodStatus = Literal["in-force", "suspended", "not-yet-applicable", "ended", "undetermined"]
+
+
 class ContentPeriod(Strict):
-    """A period during which a regime is in force, suspended or not yet applicable."""
+    """A period during which a regime or measure is in force, suspended, not yet applicable,
+    ended, or undetermined (the sources reviewed do not say what happened; ``note`` says why)."""
 
     start: dt.date
-    status: Literal["in-force", "suspended", "not-yet-applicable"]
+    status: PeriodStatus
     instrument: str
+    effect: str = ""
+    """What the status means for a transaction (measures), e.g. 'licence in principle not granted'."""
+    source: SourceIds
+    note: str = ""
+
+
+class Measure(Strict):
+    """A dated measure that is not a chip-parameter rule: an export ban on a company, an end-user
+    authorization, a tariff. Its status on a date is the last period started by then."""
+
+    id: Slug
+    kind: Literal["measure"]
+    jurisdiction: str
+    title: str
+    citation: str
+    scope: str
+    licence_matter: bool = True
+    """False for measures that are not export licensing (tariffs, corporate orders)."""
+    periods: list[ContentPeriod] = Field(min_length=1)
+    source: SourceIds
+    notes: str = ""
+
+
+class RuleSet(Strict):
+    """A rule set's review record: the date through which its files were checked against their
+    sources. Any rule directory (chips here, tools elsewhere) may carry one."""
+
+    id: Slug
+    kind: Literal["rule-set"]
+    rules_reviewed_through: dt.date
     source: SourceIds
     note: str = ""
 
@@ -191,6 +266,8 @@ class ResolvedVersion:
     paragraphs: tuple[Paragraph, ...]
     requirements: tuple[Requirement, ...]
     not_applicable: tuple[str, ...]
+    policies: tuple[ReviewPolicy, ...] = ()
+    systems: dict[str, str] | None = None
 
     @property
     def id(self) -> str:
@@ -208,6 +285,12 @@ class RuleBook:
     versions: tuple[ResolvedVersion, ...]
     regimes: dict[str, ContentRegime]
     groups: CountryGroups
+    rule_set: RuleSet
+    measures: dict[str, Measure] = field(default_factory=dict)
+
+    @property
+    def reviewed_through(self) -> dt.date:
+        return self.rule_set.rules_reviewed_through
 
     def version(self, version_id: str) -> ResolvedVersion:
         for v in self.versions:
@@ -228,13 +311,13 @@ class RuleBook:
             )
         return current[-1]
 
-    def destination(self, code: str) -> str:
+    def destination(self, code: str, field: str = "destination") -> str:
         """Normalise an ISO code (aliases such as HK -> CN); unknown codes list what is allowed."""
         code = code.strip().upper()
         code = self.groups.aliases.get(code, code)
         if code not in self.groups.countries:
             allowed = sorted({*self.groups.countries, *self.groups.aliases})
-            raise InputError("destination", code, "one of " + ", ".join(allowed))
+            raise InputError(field, code, "one of " + ", ".join(allowed))
         return code
 
     def members(self, spec: str) -> frozenset[str]:
@@ -263,7 +346,9 @@ def read_rules(directory: str | Path | None = None) -> RuleBook:
     directory = RULES_DIR if directory is None else Path(directory)
     chips: dict[str, ChipRuleVersion] = {}
     regimes: dict[str, ContentRegime] = {}
+    measures: dict[str, Measure] = {}
     groups: CountryGroups | None = None
+    rule_set: RuleSet | None = None
     problems: list[str] = []
     for path in sorted(directory.glob("*.yaml")):
         raw = read_structured(path)
@@ -272,10 +357,12 @@ def read_rules(directory: str | Path | None = None) -> RuleBook:
             "chip": ChipRuleVersion,
             "content": ContentRegime,
             "country-groups": CountryGroups,
+            "measure": Measure,
+            "rule-set": RuleSet,
         }
         model = kinds.get(str(kind))
         if model is None:
-            problems.append(f"{path.name}: kind: {kind!r}; expected chip, content, country-groups")
+            problems.append(f"{path.name}: kind: {kind!r}; expected {', '.join(kinds)}")
             continue
         try:
             item = parse_one(model, raw, path.name)
@@ -288,24 +375,32 @@ def read_rules(directory: str | Path | None = None) -> RuleBook:
             chips[item.id] = item
         elif isinstance(item, ContentRegime):
             regimes[item.id] = item
+        elif isinstance(item, Measure):
+            measures[item.id] = item
+        elif isinstance(item, RuleSet):
+            rule_set = item
         elif isinstance(item, CountryGroups):
             groups = item
     if groups is None:
         problems.append(f"{directory}: no country-groups file")
+    if rule_set is None:
+        problems.append(f"{directory}: no rule-set file (kind: rule-set, rules_reviewed_through)")
     if problems:
         raise DataError("\n".join(problems))
-    assert groups is not None
+    assert groups is not None and rule_set is not None
     resolved = [_resolve(chips, vid, ()) for vid in chips]
     resolved.sort(key=lambda v: (v.effective, v.id))
     if not resolved:
         raise DataError(f"{directory}: no chip rule versions")
-    return RuleBook(tuple(resolved), regimes, groups)
+    return RuleBook(tuple(resolved), regimes, groups, rule_set, measures)
 
 
 def _resolve(chips: dict[str, ChipRuleVersion], vid: str, seen: tuple[str, ...]) -> ResolvedVersion:
     v = chips[vid]
     if vid in seen:
         raise DataError(f"rules: extends cycle {' -> '.join((*seen, vid))}")
+    base_pol: tuple[ReviewPolicy, ...] = ()
+    base_sys: dict[str, str] | None = None
     if v.extends is None:
         base_par: tuple[Paragraph, ...] = ()
         base_req: tuple[Requirement, ...] = ()
@@ -321,6 +416,7 @@ def _resolve(chips: dict[str, ChipRuleVersion], vid: str, seen: tuple[str, ...])
             parent.requirements,
             parent.not_applicable,
         )
+        base_pol, base_sys = parent.policies, parent.systems
     paragraphs = tuple(v.paragraphs) if v.paragraphs is not None else base_par
     reqs = list(v.requirements) if v.requirements is not None else list(base_req)
     unknown = [r for r in v.remove_requirements if r not in {q.id for q in reqs}]
@@ -333,7 +429,34 @@ def _resolve(chips: dict[str, ChipRuleVersion], vid: str, seen: tuple[str, ...])
     if len(ids) != len(set(ids)):
         raise DataError(f"{vid}: duplicate requirement ids {ids}")
     na = tuple(v.not_applicable) if v.not_applicable else base_na
-    return ResolvedVersion(v, paragraphs, tuple(reqs), na)
+    unknown = [p for p in v.remove_policies if p not in {q.id for q in base_pol}]
+    if unknown:
+        raise DataError(f"{vid}: remove_policies names unknown policy(ies) {unknown}")
+    pols = tuple(p for p in base_pol if p.id not in v.remove_policies) + tuple(v.add_policies)
+    bad = [p.id for p in pols if not set(p.requirements) <= set(ids)]  # [] = every requirement
+    if bad:
+        raise DataError(f"{vid}: review policy(ies) {bad} name a requirement not in this version")
+    systems = v.systems if v.systems is not None else base_sys
+    return ResolvedVersion(v, paragraphs, tuple(reqs), na, pols, systems)
+
+
+def as_of_warning(
+    date: dt.date, reviewed_through: dt.date, today: dt.date | None = None, what: str = "rules"
+) -> str | None:
+    """One line for stderr when an answer is dated after the rule data's review date (stale) or
+    in the future; None otherwise. ``what`` names the rule set (chip rules, tool rules...)."""
+    today = today or dt.date.today()
+    if date > today:
+        return (
+            f"warning: {date.isoformat()} is in the future; the {what} are reviewed through "
+            f"{reviewed_through.isoformat()} and later changes cannot be known"
+        )
+    if date > reviewed_through:
+        return (
+            f"warning: {date.isoformat()} is after {reviewed_through.isoformat()}, the date the "
+            f"{what} were last reviewed against their sources: the answer may be stale"
+        )
+    return None
 
 
 @cache
@@ -348,6 +471,9 @@ def check_data(sources: dict[str, Source]) -> list[str]:
         book = read_rules()
     except DataError as exc:
         return str(exc).splitlines()
+    from chipwar.catalog.accelerators import load_accelerators
+
+    chips = set(load_accelerators())
     problems: list[str] = []
     problems += check_source_ids(book.groups.source, "rules[country-groups]", sources)
     known = set(book.groups.countries)
@@ -378,12 +504,25 @@ def check_data(sources: dict[str, Source]) -> list[str]:
         for r in v.requirements:
             where = f"rules[{v.id}].{r.id}"
             problems += check_source_ids(r.source, where, sources)
-            problems += dest_problems(r.destinations, where)
+            problems += dest_problems(r.destinations + r.end_user_hq, where)
             bad = [e for e in r.eccn if e not in eccns]
             if bad:
                 problems.append(f"{where}: eccn {bad} not defined by any paragraph")
             if not r.eccn and not r.any_of:
                 problems.append(f"{where}: needs eccn or any_of")
+        for p in v.policies:
+            where = f"rules[{v.id}].{p.id}"
+            problems += check_source_ids(p.source, where, sources)
+            problems += dest_problems(p.destinations, where)
+            problems += [f"{where}: chip {c!r} is not in the catalog" for c in p.chips if c not in chips]
+    problems += check_source_ids(book.rule_set.source, f"rules[{book.rule_set.id}]", sources)
+    for m in book.measures.values():
+        problems += check_source_ids(m.source, f"rules[{m.id}]", sources)
+        for p in m.periods:
+            problems += check_source_ids(p.source, f"rules[{m.id}].periods", sources)
+        starts = [p.start for p in m.periods]
+        if starts != sorted(starts):
+            problems.append(f"rules[{m.id}]: periods are not in date order")
     for regime in book.regimes.values():
         problems += check_source_ids(regime.source, f"rules[{regime.id}]", sources)
         for p in regime.periods:
