@@ -34,7 +34,8 @@ class Accelerator(Strict):
     foundry: str | None = None
     process_nm: float | None = Field(default=None, gt=0)
     release_date: dt.date | None = None
-    dense_tflops: dict[str, float] = Field(min_length=1)
+    dense_tflops: dict[str, float] = {}
+    """Dense peak TFLOPS/TOPS per precision; empty when no figure is published (TPP unknown)."""
     memory_gb: float | None = Field(default=None, gt=0)
     memory_bandwidth_tbps: float | None = Field(default=None, gt=0)
     interconnect_gbps: float | None = Field(default=None, ge=0)
@@ -64,8 +65,11 @@ class Accelerator(Strict):
 
     @property
     def tpp(self) -> float:
-        """BIS Total Processing Performance: max(dense TOPS × bit length) over precisions."""
-        return max(tops * BIT_LENGTH[p] for p, tops in self.dense_tflops.items())
+        """BIS Total Processing Performance: max(dense TOPS × bit length) over precisions; NaN
+        when no dense rate is published."""
+        return max(
+            (tops * BIT_LENGTH[p] for p, tops in self.dense_tflops.items()), default=float("nan")
+        )
 
     @property
     def performance_density(self) -> float | None:

@@ -461,9 +461,9 @@ _adapted(
 # ------------------------------------------------------------------ export controls
 
 
-def _classify(chips: list[Any], destination: str, date: dt.date) -> pd.DataFrame:
+def _classify(chips: list[Any], destination: str, date: dt.date, **kw: Any) -> pd.DataFrame:
     classify = require("chipwar.controls.classify", "classify")
-    return classify(chips, destination, date)
+    return classify(chips, destination, date, **kw)
 
 
 def _perf_scaled(chip: Any, factor: float, capability: bool = False) -> Any:
@@ -531,17 +531,24 @@ def controls_purchasable_share(params: dict[str, Any], knob: str, value: float) 
     if not chips:
         raise DataMissing(f"no {params.get('vendor')} chips released by {date} in the catalog")
     chips = [_chip_knob(c, knob, value) for c in chips]
-    frame = _classify(chips, str(params["destination"]), date)
+    frame = _classify(chips, str(params["destination"]), date, missing="flag")
+    unknown = frame.loc[frame["license_required"].isna(), "chip"].tolist()
+    frame = frame[frame["license_required"].notna()]
+    if frame.empty:
+        raise DataMissing(f"no chip's licence status is determined on {date}: {unknown}")
     can_buy = ~frame["license_required"].astype(bool)
     cols = [c for c in ("chip", "eccn", "tpp", "license_required", "rule_version") if c in frame]
     return Modelled(
         value=float(can_buy.mean()),
         sources=sorted({s for c in chips for s in c.source}),
-        basis=f"share of {len(chips)} {params.get('vendor')} chips without licence, {date}",
+        basis=f"share of {len(frame)} {params.get('vendor')} chips without licence, {date}",
         rows=frame[cols].to_dict(orient="records"),
         assumptions=[
             "legal availability stands in for market share (licences assumed not granted)"
-        ],
+        ]
+        + [f"left out, licence status undetermined (spec unknown): {', '.join(unknown)}"] * bool(
+            unknown
+        ),
     )
 
 

@@ -12,10 +12,11 @@ import typer
 from chipwar.catalog import load_accelerators
 from chipwar.catalog.accelerators import Accelerator, read_accelerators
 from chipwar.catalog.types import parse_date
-from chipwar.cli.output import FORMAT_OPTION, Format, emit, split_ids, stdout
+from chipwar.cli.output import FORMAT_OPTION, Format, emit, split_ids, stderr, stdout
 from chipwar.controls.classify import classify, timeline
 from chipwar.controls.content import content_shares, read_bom
-from chipwar.controls.rules import load_rules
+from chipwar.controls.measures import measure_status
+from chipwar.controls.rules import TRANSACTIONS, as_of_warning, load_rules
 from chipwar.errors import InputError
 
 rules_app = typer.Typer(
@@ -23,10 +24,15 @@ rules_app = typer.Typer(
 )
 
 CLASSIFY_COLUMNS = [
-    "chip", "date", "destination", "rule_version", "eccn", "tpp", "performance_density",
-    "license_required", "license_exception", "reasons",
+    "chip", "date", "destination", "transaction", "end_user_hq", "rule_version", "eccn", "tpp",
+    "performance_density", "license_required", "license_exception", "license_policy",
+    "rules_reviewed_through", "stale", "reasons",
 ]  # fmt: skip
+TABLE_HIDDEN = {"transaction", "end_user_hq", "rules_reviewed_through", "stale", "license_policy"}
+"""Left out of the classify table (shown in the title line, JSON and CSV)."""
 TIMELINE_COLUMNS = ["date", "status", "rule_version", "eccn", "license_policy", "reasons"]
+MEASURE_COLUMNS = ["measure", "jurisdiction", "date", "status", "since", "effect", "licence_matter",
+                   "stale", "reasons"]  # fmt: skip
 CONTENT_COLUMNS = ["regime", "date", "destination", "status", "share", "threshold", "applies",
                    "reasons"]  # fmt: skip
 
@@ -39,10 +45,22 @@ def classify_command(
     all_: bool = typer.Option(False, "--all", help="Every chip in the catalog."),
     date: str = typer.Option(None, "--date", help="YYYY-MM-DD (default: today)."),
     destination: str = typer.Option("CN", "--destination", "-d", help="ISO-3166 alpha-2."),
+    transaction: str = typer.Option(
+        "export",
+        "--transaction",
+        help="export (from the US), reexport (from abroad) or transfer (in-country).",
+    ),
+    end_user_hq: str = typer.Option(
+        None,
+        "--end-user-hq",
+        help="Country of the end user's ultimate parent (default: the destination).",
+    ),
     show_timeline: bool = typer.Option(False, "--timeline", help="Dates the status changed."),
     format: Format = FORMAT_OPTION,
 ) -> None:
-    """Is this chip controlled for this destination on this date, and why?"""
+    """Is this chip (or DGX/HGX system) controlled for this destination on this date, and why?"""
+    if transaction not in TRANSACTIONS:
+        raise InputError("transaction", transaction, "one of " + ", ".join(TRANSACTIONS))
     chips: list[str | Accelerator] = list(split_ids(chip))
     if spec is not None:
         chips += read_accelerators(spec)
@@ -53,12 +71,39 @@ def classify_command(
     if show_timeline:
         if len(chips) != 1:
             raise InputError("chip", len(chips), "exactly one chip with --timeline")
-        events = timeline(chips[0], destination)
-        title = f"{_name(chips[0])} → {destination.upper()}"
+        events = timeline(chips[0], destination, transaction, end_user_hq)
+        hq = f", end user headquartered in {end_user_hq.upper()}" if end_user_hq else ""
+        title = f"{_name(chips[0])} → {destination.upper()} ({transaction}{hq})"
         _emit_with_reasons(events, format, TIMELINE_COLUMNS, "date", title=title)
+        _warn_as_of(parse_date(None))
         return
-    frame = classify(chips, destination, parse_date(date), missing="flag" if all_ else "raise")
-    _emit_with_reasons(frame, format, CLASSIFY_COLUMNS, "chip")
+    day = parse_date(date)
+    frame = classify(
+        chips,
+        destination,
+        day,
+        missing="flag" if all_ else "raise",
+        transaction=transaction,
+        end_user_hq=end_user_hq,
+    )
+    row = frame.iloc[0]
+    title = (
+        f"{row['transaction']} to {row['destination']}, end user headquartered in "
+        f"{row['end_user_hq']}; rules reviewed through {row['rules_reviewed_through']}"
+    )
+    if format is Format.table:
+        columns = [c for c in CLASSIFY_COLUMNS if c not in TABLE_HIDDEN]
+        _emit_with_reasons(frame, format, columns, "chip", title=title, policy=True)
+    else:
+        _emit_with_reasons(frame, format, CLASSIFY_COLUMNS, "chip")
+    _warn_as_of(day)
+
+
+def _warn_as_of(day: Any) -> None:
+    """One stderr line when ``day`` is after the rules' review date or in the future."""
+    line = as_of_warning(day, load_rules().reviewed_through, what="chip rules")
+    if line:
+        stderr.print(line, highlight=False, markup=False)
 
 
 def _emit_with_reasons(
@@ -67,9 +112,10 @@ def _emit_with_reasons(
     columns: list[str],
     label: str,
     title: str | None = None,
+    policy: bool = False,
 ) -> None:
     """JSON/CSV: every column (CSV in ``columns`` order). Table: the columns but ``reasons``, then
-    each row's reasons listed under its ``label`` cell."""
+    each row's reasons (and, with ``policy``, its licence policy) listed under its ``label``."""
     if format is not Format.table:
         emit(rows, format, columns=columns if format is Format.csv else None)
         return
@@ -77,6 +123,8 @@ def _emit_with_reasons(
     records = rows.to_dict(orient="records") if isinstance(rows, pd.DataFrame) else rows
     for row in records:
         stdout.print(f"[bold]{row[label]}[/]", highlight=False)
+        if policy and row.get("license_policy"):
+            stdout.print(f"  policy: {row['license_policy']}", highlight=False, markup=False)
         for line in row["reasons"]:
             stdout.print(f"  - {line}", highlight=False, markup=False)
 
@@ -87,7 +135,8 @@ def _name(chip: str | Accelerator) -> str:
 
 @rules_app.command("list")
 def rules_list(format: Format = FORMAT_OPTION) -> None:
-    """Every rule version (chip rules in effective-date order) and content regime."""
+    """Every rule version (chip rules in effective-date order), content regime and measure, and
+    the date the rule data were last reviewed against their sources."""
     book = load_rules()
     rows: list[dict[str, Any]] = [
         {
@@ -111,7 +160,40 @@ def rules_list(format: Format = FORMAT_OPTION) -> None:
         }
         for r in book.regimes.values()
     ]
-    emit(rows, format)
+    rows += [
+        {
+            "id": m.id,
+            "kind": "measure",
+            "jurisdiction": m.jurisdiction,
+            "instrument": "measure",
+            "effective": m.periods[0].start,
+            "citation": m.citation,
+        }
+        for m in book.measures.values()
+    ]
+    reviewed = book.reviewed_through
+    for r in rows:
+        r["rules_reviewed_through"] = reviewed
+    emit(rows, format, title=f"rules reviewed through {reviewed.isoformat()}")
+
+
+@rules_app.command("measures")
+def rules_measures(
+    date: str = typer.Option(None, "--date", help="YYYY-MM-DD (default: today)."),
+    measure: list[str] = typer.Option(None, "--measure", "-m", help="Measure id (repeatable)."),
+    format: Format = FORMAT_OPTION,
+) -> None:
+    """Status on a date of the dated measures: China's export bans and their suspensions, the
+    VEU revocation, the affiliates rule, the Section 232 tariff, the Dutch Nexperia order."""
+    book = load_rules()
+    day = parse_date(date)
+    wanted = list(split_ids(measure)) or list(book.measures)
+    unknown = [m for m in wanted if m not in book.measures]
+    if unknown:
+        raise InputError("measure", unknown[0], "one of " + ", ".join(book.measures))
+    rows = [measure_status(book.measures[m], day, book.reviewed_through) for m in wanted]
+    _emit_with_reasons(rows, format, MEASURE_COLUMNS, "measure")
+    _warn_as_of(day)
 
 
 @rules_app.command("show")

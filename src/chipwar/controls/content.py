@@ -21,7 +21,7 @@ from pydantic import Field, model_validator
 
 from chipwar.catalog.io import parse_rows, read_structured
 from chipwar.catalog.types import Country, Strict, parse_date
-from chipwar.controls.rules import ContentPeriod, ContentRegime, RuleBook, load_rules
+from chipwar.controls.rules import ContentPeriod, ContentRegime, Measure, RuleBook, load_rules
 from chipwar.errors import DataError, InputError
 
 NOT_CONTROLLED = "EAR99"
@@ -72,8 +72,8 @@ def read_bom(path: str | Path) -> tuple[pd.DataFrame, float | None]:
     return frame, product_value
 
 
-def period_at(regime: ContentRegime, date: dt.date) -> ContentPeriod | None:
-    """The regime's period on ``date``; None before the regime existed."""
+def period_at(regime: ContentRegime | Measure, date: dt.date) -> ContentPeriod | None:
+    """The regime's (or measure's) period on ``date``; None before it existed."""
     current = [p for p in regime.periods if p.start <= date]
     return current[-1] if current else None
 
