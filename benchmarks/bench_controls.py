@@ -23,7 +23,7 @@ from chipwar.controls.rules import load_rules
 
 N = 1_000_000
 SAMPLE = 20_000
-DATE = dt.date(2025, 6, 1)
+DATE = dt.date(2026, 2, 1)
 DEST = "CN"
 
 

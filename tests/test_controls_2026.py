@@ -351,3 +351,63 @@ def test_a_later_version_never_uncontrols_a_chip(
     before = classify_frame(frame, dest, day, version=child.meta.extends, **kw).iloc[0]  # type: ignore[arg-type]
     after = classify_frame(frame, dest, day, version=version, **kw).iloc[0]  # type: ignore[arg-type]
     assert not (before["license_required"] and not after["license_required"])
+
+
+# --- CLI ------------------------------------------------------------------------------------------
+
+
+def test_cli_json_contract_and_no_warning_when_current(cli) -> None:  # type: ignore[no-untyped-def]
+    r = cli("classify", "-c", "nvidia-h200", "--date", "2026-02-01", "--destination", "CN",
+            "--transaction", "reexport", "--end-user-hq", "CN", "--format", "json")  # fmt: skip
+    assert r.code == 0, r.err
+    (row,) = r.json()
+    for key in ("chip", "date", "destination", "rule_version", "eccn", "tpp",
+                "performance_density", "license_required", "license_exception", "license_policy",
+                "reasons", "transaction", "end_user_hq", "rules_reviewed_through", "stale"):  # fmt: skip
+        assert key in row, key
+    assert row["transaction"] == "reexport" and row["end_user_hq"] == "CN"
+    assert row["rules_reviewed_through"] == "2026-12-02" and row["stale"] is False
+    assert "presumption of denial" in row["license_policy"]
+    assert "warning" not in r.err
+
+
+def test_cli_warns_once_on_stderr_for_a_future_date_and_still_answers(cli) -> None:  # type: ignore[no-untyped-def]
+    r = cli("classify", "-c", "nvidia-h200", "--date", "2030-01-01", "--format", "json")
+    assert r.code == 0
+    assert r.json()[0]["stale"] is True and r.json()[0]["license_required"] is True
+    lines = [x for x in r.err.splitlines() if x.strip()]
+    assert len(lines) == 1 and lines[0].startswith("warning: 2030-01-01 is in the future")
+
+
+def test_cli_rules_list_shows_review_date_and_measures(cli) -> None:  # type: ignore[no-untyped-def]
+    r = cli("rules", "list", "--format", "json")
+    assert r.code == 0
+    rows = r.json()
+    assert {x["rules_reviewed_through"] for x in rows} == {"2026-12-02"}
+    assert {"us-bis-2026-01-15-h200-case-by-case", "cn-mofcom-2024-46-gallium-germanium"} <= {
+        x["id"] for x in rows
+    }
+    assert "rules reviewed through 2026-12-02" in cli("rules", "list").out
+    m = cli("rules", "measures", "--date", "2026-11-15", "-m", "us-bis-affiliates-rule",
+            "--format", "json")  # fmt: skip
+    assert m.code == 0 and m.json()[0]["status"] == "undetermined"
+
+
+def test_cli_timeline_for_h200(cli) -> None:  # type: ignore[no-untyped-def]
+    r = cli("classify", "-c", "nvidia-h200", "--timeline", "--format", "json")
+    assert r.code == 0, r.err
+    events = r.json()
+    assert events[-1]["date"] == "2026-01-15"
+    assert events[-1]["license_policy"].startswith("case-by-case")
+    assert "presumption of denial" in events[-2]["license_policy"]
+
+
+def test_cli_bad_transaction_hq_and_measure_exit_2(cli) -> None:  # type: ignore[no-untyped-def]
+    for args, field in (
+        (("classify", "-c", "nvidia-h200", "--transaction", "ship"), "transaction"),
+        (("classify", "-c", "nvidia-h200", "--end-user-hq", "XX"), "end_user_hq"),
+        (("rules", "measures", "-m", "no-such-measure"), "measure"),
+    ):
+        r = cli(*args)
+        assert r.code == 2 and "Traceback" not in r.err, args
+        assert field in r.err and "error:" in r.err, r.err
