@@ -28,12 +28,21 @@ def one(chip: str, dest: str, date: str, **kw: str) -> pd.Series:
 
 
 def status(measure: str, date: str) -> dict[str, object]:
-    return measure_status(BOOK.measures[measure], dt.date.fromisoformat(date), BOOK.reviewed_through)
+    return measure_status(
+        BOOK.measures[measure], dt.date.fromisoformat(date), BOOK.reviewed_through
+    )
 
 
 def synth(version: str, date: str, dest: str = "CN", **cols: float) -> pd.Series:
-    row = {"chip": "synthetic", "tpp": 0.0, "performance_density": 0.0, "interconnect_gbps": 0.0,
-           "memory_bandwidth_gbps": 0.0, "datacenter": True, **cols}  # fmt: skip
+    row = {
+        "chip": "synthetic",
+        "tpp": 0.0,
+        "performance_density": 0.0,
+        "interconnect_gbps": 0.0,
+        "memory_bandwidth_gbps": 0.0,
+        "datacenter": True,
+        **cols,
+    }
     return classify_frame(pd.DataFrame([row]), dest, date, version=version).iloc[0]
 
 
@@ -112,7 +121,9 @@ def test_c20_c22_affiliate_owned_60_percent_by_listed_party(tmp_path: Path) -> N
     # Part C 20: non-listed firm 60 % owned by an Entity-List party, 2025-10-15: licence
     # (Affiliates Rule in force 29 Sep - 9 Nov 2025; S90 Fenwick, S92 Bass Berry).
     (tmp_path / "own.csv").write_text("owner_id,owned_id,share\nl,x,0.6\nm,x,0.4\n")
-    (tmp_path / "p.csv").write_text("id,name,list,listed_from,listed_to\nl,L Co,Entity List,2020-01-01,\n")
+    (tmp_path / "p.csv").write_text(
+        "id,name,list,listed_from,listed_to\nl,L Co,Entity List,2020-01-01,\n"
+    )
     g = read_ownership_csv(tmp_path / "own.csv")
     parties = read_parties_csv(tmp_path / "p.csv")
     (r,) = assess(["x"], "2025-10-15", graph=g, parties=parties)
@@ -172,10 +183,22 @@ def test_c23_magnet_with_chinese_rare_earths_to_us_buyer_december_2025() -> None
     # MOFCOM licence (No. 61 suspended by No. 70 from 7 Nov 2025; S96, S99).
     bom = pd.DataFrame(
         [
-            {"part": "NdFeB magnet", "origin": "DE", "value_usd": 100.0, "classification": "EAR99",
-             "rare_earth_value_usd": 2.0, "rare_earth_origin": "CN"},  # fmt: skip
-            {"part": "housing", "origin": "DE", "value_usd": 900.0, "classification": "EAR99",
-             "rare_earth_value_usd": 0.0, "rare_earth_origin": "DE"},  # fmt: skip
+            {
+                "part": "NdFeB magnet",
+                "origin": "DE",
+                "value_usd": 100.0,
+                "classification": "EAR99",
+                "rare_earth_value_usd": 2.0,
+                "rare_earth_origin": "CN",
+            },
+            {
+                "part": "housing",
+                "origin": "DE",
+                "value_usd": 900.0,
+                "classification": "EAR99",
+                "rare_earth_value_usd": 0.0,
+                "rare_earth_origin": "DE",
+            },
         ]
     )
     rows = content_shares(bom, "US", "2025-12-15").set_index("regime")
@@ -262,8 +285,14 @@ def test_revenue_share_is_attached_to_the_named_chip_only() -> None:
     h20 = one("nvidia-h20", "CN", "2025-09-01")
     assert "15 % revenue share" in h20["license_policy"]
     assert any(r.startswith("h20-mi308-revenue-share: names nvidia-h20") for r in h20["reasons"])
-    like = synth("us-bis-2025-08-11-h20-licences", "2025-09-01", tpp=2368,
-                 performance_density=2.91, memory_bandwidth_gbps=4000, interconnect_gbps=900)  # fmt: skip
+    like = synth(
+        "us-bis-2025-08-11-h20-licences",
+        "2025-09-01",
+        tpp=2368,
+        performance_density=2.91,
+        memory_bandwidth_gbps=4000,
+        interconnect_gbps=900,
+    )
     assert like["license_required"] is True and "15 %" not in like["license_policy"]
     assert "licence required for the indefinite future" in like["license_policy"]
 
@@ -322,8 +351,12 @@ finite = st.floats(min_value=0, max_value=1e5, allow_nan=False)
 
 
 def test_the_2025_2026_versions_are_additive() -> None:
-    assert {"us-bis-2025-08-11-h20-licences", "us-2025-12-08-h200-announcement", LANE,
-            "us-bis-2026-05-31-hq-guidance"} <= set(ADDITIVE)  # fmt: skip
+    assert {
+        "us-bis-2025-08-11-h20-licences",
+        "us-2025-12-08-h200-announcement",
+        LANE,
+        "us-bis-2026-05-31-hq-guidance",
+    } <= set(ADDITIVE)
 
 
 @settings(max_examples=60, deadline=None)
@@ -357,13 +390,40 @@ def test_a_later_version_never_uncontrols_a_chip(
 
 
 def test_cli_json_contract_and_no_warning_when_current(cli) -> None:  # type: ignore[no-untyped-def]
-    r = cli("classify", "-c", "nvidia-h200", "--date", "2026-02-01", "--destination", "CN",
-            "--transaction", "reexport", "--end-user-hq", "CN", "--format", "json")  # fmt: skip
+    r = cli(
+        "classify",
+        "-c",
+        "nvidia-h200",
+        "--date",
+        "2026-02-01",
+        "--destination",
+        "CN",
+        "--transaction",
+        "reexport",
+        "--end-user-hq",
+        "CN",
+        "--format",
+        "json",
+    )
     assert r.code == 0, r.err
     (row,) = r.json()
-    for key in ("chip", "date", "destination", "rule_version", "eccn", "tpp",
-                "performance_density", "license_required", "license_exception", "license_policy",
-                "reasons", "transaction", "end_user_hq", "rules_reviewed_through", "stale"):  # fmt: skip
+    for key in (
+        "chip",
+        "date",
+        "destination",
+        "rule_version",
+        "eccn",
+        "tpp",
+        "performance_density",
+        "license_required",
+        "license_exception",
+        "license_policy",
+        "reasons",
+        "transaction",
+        "end_user_hq",
+        "rules_reviewed_through",
+        "stale",
+    ):
         assert key in row, key
     assert row["transaction"] == "reexport" and row["end_user_hq"] == "CN"
     assert row["rules_reviewed_through"] == "2026-12-02" and row["stale"] is False
@@ -388,8 +448,16 @@ def test_cli_rules_list_shows_review_date_and_measures(cli) -> None:  # type: ig
         x["id"] for x in rows
     }
     assert "rules reviewed through 2026-12-02" in cli("rules", "list").out
-    m = cli("rules", "measures", "--date", "2026-11-15", "-m", "us-bis-affiliates-rule",
-            "--format", "json")  # fmt: skip
+    m = cli(
+        "rules",
+        "measures",
+        "--date",
+        "2026-11-15",
+        "-m",
+        "us-bis-affiliates-rule",
+        "--format",
+        "json",
+    )
     assert m.code == 0 and m.json()[0]["status"] == "undetermined"
 
 

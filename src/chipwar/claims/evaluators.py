@@ -543,12 +543,9 @@ def controls_purchasable_share(params: dict[str, Any], knob: str, value: float) 
         sources=sorted({s for c in chips for s in c.source}),
         basis=f"share of {len(frame)} {params.get('vendor')} chips without licence, {date}",
         rows=frame[cols].to_dict(orient="records"),
-        assumptions=[
-            "legal availability stands in for market share (licences assumed not granted)"
-        ]
-        + [f"left out, licence status undetermined (spec unknown): {', '.join(unknown)}"] * bool(
-            unknown
-        ),
+        assumptions=["legal availability stands in for market share (licences assumed not granted)"]
+        + [f"left out, licence status undetermined (spec unknown): {', '.join(unknown)}"]
+        * bool(unknown),
     )
 
 

@@ -174,7 +174,7 @@ def active_requirements(
 def active_policies(
     version: ResolvedVersion, book: RuleBook, destination: str, date: dt.date, transaction: str
 ) -> list[ReviewPolicy]:
-    """Review policies of ``version`` in force for ``destination`` and ``transaction`` on ``date``."""
+    """Review policies of ``version`` for ``destination`` and ``transaction`` on ``date``."""
     return [
         p
         for p in version.policies
@@ -465,7 +465,7 @@ def _policy_reasons(d: Decision, j: int) -> list[str]:
     triggered = {d.requirements[k].id for k in range(len(d.requirements)) if d.trigger[k, j] == 1}
     lines: list[str] = []
     for q, p in enumerate(d.policies):
-        if p.requirements and not triggered & set(p.requirements) or not triggered:
+        if (p.requirements and not triggered & set(p.requirements)) or not triggered:
             continue
         if p.chips:
             named = ", ".join(p.chips)
@@ -578,9 +578,8 @@ def classify_frame(
         texts = [t for k in ks for t in d.policy_texts(k, j)]
         policies.append("; ".join(dict.fromkeys(texts)) or None)
     out["license_policy"] = pd.Series(policies, dtype=object)
-    for col in COLUMNS[:7] + ["rules_reviewed_through"]:
+    for col in (*COLUMNS[:7], "rules_reviewed_through", "stale"):
         out[col] = out[col].astype(object)
-    out["stale"] = out["stale"].astype(object)
     # Python bools (None where undetermined), so callers may test ``is False``.
     out["license_required"] = pd.Series(np.where(known, required == 1, None), dtype=object)
     origin = specs["designer_country"].to_numpy() if "designer_country" in specs else [None] * n
@@ -712,7 +711,8 @@ def change_dates(book: RuleBook | None = None) -> list[dt.date]:
     for i, v in enumerate(book.versions):
         dates.add(v.effective)
         end = book.versions[i + 1].effective if i + 1 < len(book.versions) else None
-        for r in (*v.requirements, *v.policies):
+        dated: list[Requirement | ReviewPolicy] = [*v.requirements, *v.policies]
+        for r in dated:
             for day in (
                 r.valid_from,
                 r.valid_until + dt.timedelta(days=1) if r.valid_until else None,

@@ -152,7 +152,9 @@ def content_shares(
             reasons.append(f"not adopted before {regime.periods[0].start.isoformat()}")
         elif status == "undetermined":
             since = (period.start - dt.timedelta(days=1)).isoformat()
-            reasons.append(f"undetermined after {since}: {period.instrument}. {period.note}".strip())
+            reasons.append(
+                f"undetermined after {since}: {period.instrument}. {period.note}".strip()
+            )
         elif not in_force:
             reasons.append(f"{status} on {day.isoformat()}: {period.instrument}")
         rows.append(

@@ -49,7 +49,7 @@ METRIC_FIELDS: dict[str, str] = {
 
 Op = Literal[">=", ">", "<", "<="]
 Transaction = Literal["export", "reexport", "transfer"]
-TRANSACTIONS: tuple[str, ...] = ("export", "reexport", "transfer")
+TRANSACTIONS: tuple[Transaction, ...] = ("export", "reexport", "transfer")
 """export from the US; reexport from one foreign country to another; transfer within a country."""
 NEGATION: dict[str, str] = {">=": "<", ">": "≤", "<": "≥", "<=": ">"}
 SYMBOL: dict[str, str] = {">=": "≥", ">": ">", "<": "<", "<=": "≤"}
@@ -191,7 +191,7 @@ class ContentPeriod(Strict):
     status: PeriodStatus
     instrument: str
     effect: str = ""
-    """What the status means for a transaction (measures), e.g. 'licence in principle not granted'."""
+    """What the status means for a transaction (measures), e.g. 'licence not granted'."""
     source: SourceIds
     note: str = ""
 
@@ -510,19 +510,29 @@ def check_data(sources: dict[str, Source]) -> list[str]:
                 problems.append(f"{where}: eccn {bad} not defined by any paragraph")
             if not r.eccn and not r.any_of:
                 problems.append(f"{where}: needs eccn or any_of")
-        for p in v.policies:
-            where = f"rules[{v.id}].{p.id}"
-            problems += check_source_ids(p.source, where, sources)
-            problems += dest_problems(p.destinations, where)
-            problems += [f"{where}: chip {c!r} is not in the catalog" for c in p.chips if c not in chips]
+        for pol in v.policies:
+            where = f"rules[{v.id}].{pol.id}"
+            problems += check_source_ids(pol.source, where, sources)
+            problems += dest_problems(pol.destinations, where)
+            problems += [
+                f"{where}: chip {c!r} is not in the catalog" for c in pol.chips if c not in chips
+            ]
     problems += check_source_ids(book.rule_set.source, f"rules[{book.rule_set.id}]", sources)
-    for m in book.measures.values():
-        problems += check_source_ids(m.source, f"rules[{m.id}]", sources)
-        for p in m.periods:
-            problems += check_source_ids(p.source, f"rules[{m.id}].periods", sources)
-        starts = [p.start for p in m.periods]
+    from chipwar.controls.systems import load_systems
+
+    for system in load_systems().values():
+        where = f"systems.yaml[{system.id}]"
+        problems += check_source_ids(system.source, where, sources)
+        if system.ic not in chips:
+            problems.append(f"{where}: ic {system.ic!r} is not in the accelerator catalog")
+    for measure in book.measures.values():
+        where = f"rules[{measure.id}]"
+        problems += check_source_ids(measure.source, where, sources)
+        for period in measure.periods:
+            problems += check_source_ids(period.source, f"{where}.periods", sources)
+        starts = [period.start for period in measure.periods]
         if starts != sorted(starts):
-            problems.append(f"rules[{m.id}]: periods are not in date order")
+            problems.append(f"{where}: periods are not in date order")
     for regime in book.regimes.values():
         problems += check_source_ids(regime.source, f"rules[{regime.id}]", sources)
         for p in regime.periods:
