@@ -8,6 +8,7 @@ ECCN and licence outcomes are checked to agree.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 import time
 from pathlib import Path
@@ -82,7 +83,9 @@ def main() -> None:
 **Speed-up, vectorised vs per-row: {t_ref / t_vec:,.0f}×** (ECCN and licence outcomes agree on all
 {N:,} rows; {required:.0%} of specs need a licence; the per-row time excludes building the
 row dicts). Building the human-readable `reasons` is
-per-row Python and dominates when requested.
+per-row Python and dominates when requested. Load average when it finished:
+{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (the machine is shared, so absolute times vary;
+the ratio is measured in one run).
 """
     print(md)
     write_section("controls", md)

@@ -463,9 +463,13 @@ def _requirement_reasons(d: Decision, j: int, eccn: str) -> list[str]:
 def _policy_reasons(d: Decision, j: int) -> list[str]:
     """Why each review policy of the version does or does not set the policy of row ``j``."""
     triggered = {d.requirements[k].id for k in range(len(d.requirements)) if d.trigger[k, j] == 1}
+
+    def relevant(p: ReviewPolicy) -> bool:
+        return bool(triggered) and (not p.requirements or bool(triggered & set(p.requirements)))
+
     lines: list[str] = []
     for q, p in enumerate(d.policies):
-        if (p.requirements and not triggered & set(p.requirements)) or not triggered:
+        if not relevant(p):
             continue
         if p.chips:
             named = ", ".join(p.chips)
@@ -488,7 +492,7 @@ def _policy_reasons(d: Decision, j: int) -> list[str]:
         else:
             lines.append(f"{p.id}: {'; '.join(tests)} (policy not applicable)")
     for p in d.skipped_policies:
-        if triggered and (not p.requirements or triggered & set(p.requirements)):
+        if relevant(p):
             lines.append(
                 f"{p.id}: applies only to {'/'.join(p.transactions)} ({p.policy}); not to a "
                 f"{d.transaction}, which keeps the requirement's policy [{p.cite}]"
