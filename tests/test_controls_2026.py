@@ -479,3 +479,14 @@ def test_cli_bad_transaction_hq_and_measure_exit_2(cli) -> None:  # type: ignore
         r = cli(*args)
         assert r.code == 2 and "Traceback" not in r.err, args
         assert field in r.err and "error:" in r.err, r.err
+
+
+def test_cli_rules_show_policies_and_measures(cli) -> None:  # type: ignore[no-untyped-def]
+    r = cli("rules", "show", LANE, "--format", "json")
+    assert r.code == 0
+    (pol,) = [p for p in r.json()["policies"] if p["id"] == "h200-class-case-by-case"]
+    assert pol["transactions"] == ["export"] and pol["destinations"] == ["CN", "MO"]
+    table = cli("rules", "show", LANE)
+    assert table.code == 0 and "h200-class-case-by-case: tpp < 21000" in table.out
+    m = cli("rules", "show", "us-bis-affiliates-rule", "--format", "json")
+    assert m.code == 0 and m.json()["periods"][-1]["status"] == "undetermined"

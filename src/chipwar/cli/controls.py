@@ -198,22 +198,28 @@ def rules_measures(
 
 @rules_app.command("show")
 def rules_show(
-    version: str = typer.Argument(..., metavar="VERSION", help="A rule version or regime id."),
+    version: str = typer.Argument(
+        ..., metavar="VERSION", help="A rule version, content regime or measure id."
+    ),
     format: Format = FORMAT_OPTION,
 ) -> None:
     """Show one rule version in full: dates, paragraphs, requirements, sources."""
     book = load_rules()
     if version in book.regimes:
         data: dict[str, Any] = book.regimes[version].model_dump()
+    elif version in book.measures:
+        data = book.measures[version].model_dump()
     else:
         v = book.version(version)
-        data = v.meta.model_dump(exclude={"paragraphs", "requirements", "add_requirements"})
+        exclude = {"paragraphs", "requirements", "add_requirements", "add_policies"}
+        data = v.meta.model_dump(exclude=exclude)
         data["paragraphs"] = [p.model_dump() for p in v.paragraphs]
         data["requirements"] = [r.model_dump() for r in v.requirements]
+        data["policies"] = [p.model_dump() for p in v.policies]
     if format is Format.json:
         emit(data, format)
         return
-    for key in ("paragraphs", "requirements", "thresholds", "periods"):
+    for key in ("paragraphs", "requirements", "policies", "thresholds", "periods"):
         if key in data:
             data[key] = [_one_line(x) for x in data[key]]
     emit([{"field": k, "value": v} for k, v in data.items()], format, title=version)
@@ -223,6 +229,13 @@ def _one_line(item: dict[str, Any]) -> str:
     def cond(c: dict[str, Any]) -> str:
         return f"{c['metric']} {c['op']} {c['value']:g}"
 
+    if "requirements" in item:  # a review policy
+        what = ", ".join(item["chips"]) or " and ".join(cond(c) for c in item["all_of"])
+        on = ", ".join(item["requirements"]) or "every requirement"
+        return (
+            f"{item['id']}: {what} ({on}; {', '.join(item['destinations'])}; "
+            f"{'/'.join(item['transactions'])}): {item['policy']}"
+        )
     if "all_of" in item:
         return f"{item['id']} ({item['eccn']}, {item['scope']}): " + " and ".join(
             cond(c) for c in item["all_of"]
