@@ -490,3 +490,35 @@ def test_cli_rules_show_policies_and_measures(cli) -> None:  # type: ignore[no-u
     assert table.code == 0 and "h200-class-case-by-case: tpp < 21000" in table.out
     m = cli("rules", "show", "us-bis-affiliates-rule", "--format", "json")
     assert m.code == 0 and m.json()["periods"][-1]["status"] == "undetermined"
+
+
+def test_vectorised_agrees_with_reference_for_transactions_and_headquarters() -> None:
+    import numpy as np
+
+    from chipwar.controls.classify import active_requirements, classify_reference
+
+    rng = np.random.default_rng(11)
+    n = 500
+    frame = pd.DataFrame(
+        {
+            "tpp": rng.uniform(0, 40000, n),
+            "performance_density": rng.uniform(0, 30, n),
+            "interconnect_gbps": rng.uniform(0, 1500, n),
+            "memory_bandwidth_gbps": rng.uniform(0, 9000, n),
+            "datacenter": rng.random(n) < 0.7,
+        }
+    )
+    day = dt.date(2026, 7, 1)
+    v = BOOK.in_force(day)
+    for dest, hq, tx in (
+        ("MY", "CN", "export"),
+        ("CN", "CN", "reexport"),
+        ("MY", "MY", "transfer"),
+    ):
+        out = classify_frame(frame, dest, day, transaction=tx, end_user_hq=hq, reasons=False)
+        active = active_requirements(v, BOOK, dest, day, tx, hq)
+        ref = [
+            classify_reference(r, dest, day, v, BOOK, active)
+            for r in frame.to_dict(orient="records")
+        ]
+        assert list(out["license_required"]) == [x for _, x in ref], (dest, hq, tx)
