@@ -18,9 +18,11 @@ from typing import Literal
 
 from pydantic import Field
 
+from chipwar.catalog.accelerators import load_accelerators
 from chipwar.catalog.io import DATA_DIR, parse_one, read_structured
 from chipwar.catalog.sources import Source, check_source_ids
 from chipwar.catalog.types import Slug, SourceIds, Strict
+from chipwar.controls.systems import load_systems
 from chipwar.errors import DataError, InputError, UnknownIdError
 
 RULES_DIR = DATA_DIR / "rules"
@@ -471,8 +473,6 @@ def check_data(sources: dict[str, Source]) -> list[str]:
         book = read_rules()
     except DataError as exc:
         return str(exc).splitlines()
-    from chipwar.catalog.accelerators import load_accelerators
-
     chips = set(load_accelerators())
     problems: list[str] = []
     problems += check_source_ids(book.groups.source, "rules[country-groups]", sources)
@@ -518,8 +518,6 @@ def check_data(sources: dict[str, Source]) -> list[str]:
                 f"{where}: chip {c!r} is not in the catalog" for c in pol.chips if c not in chips
             ]
     problems += check_source_ids(book.rule_set.source, f"rules[{book.rule_set.id}]", sources)
-    from chipwar.controls.systems import load_systems
-
     for system in load_systems().values():
         where = f"systems.yaml[{system.id}]"
         problems += check_source_ids(system.source, where, sources)
