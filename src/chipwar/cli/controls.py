@@ -59,6 +59,7 @@ def classify_command(
     format: Format = FORMAT_OPTION,
 ) -> None:
     """Is this chip (or DGX/HGX system) controlled for this destination on this date, and why?"""
+    transaction = transaction.strip().lower()
     if transaction not in TRANSACTIONS:
         raise InputError("transaction", transaction, "one of " + ", ".join(TRANSACTIONS))
     chips: list[str | Accelerator] = list(split_ids(chip))

@@ -526,6 +526,7 @@ def classify_frame(
     day = parse_date(date)
     dest = book.destination(destination)
     hq = dest if end_user_hq is None else book.destination(end_user_hq, field="end_user_hq")
+    transaction = transaction.strip().lower()
     if transaction not in TRANSACTIONS:
         raise InputError("transaction", transaction, "one of " + ", ".join(TRANSACTIONS))
     ver = book.version(version) if version else book.in_force(day)
