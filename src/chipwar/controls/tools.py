@@ -443,7 +443,7 @@ def classify_frame(
             columns["license_required_any"].append(any_required[j])
             columns["rules_reviewed_through"].append(book.rules_reviewed_through)
             columns["stale"].append(stale)
-    out = pd.DataFrame(columns)
+    out = pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in columns.items()})
     return out if reasons else out.drop(columns=["reasons"])
 
 
