@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from chipwar.catalog.tools import Tool, get_tool, mrf_nm, tool_frame
+from chipwar.catalog.tools import MRF_DECIMALS, Tool, get_tool, mrf_nm, tool_frame
 from chipwar.catalog.types import parse_date
 from chipwar.controls.rules import NEGATION, SYMBOL
 from chipwar.controls.tool_rules import (
@@ -125,8 +125,8 @@ class Specs:
             else np.full(n, np.nan)
             for p in ("wavelength_nm", "numerical_aperture", "dedicated_chuck_overlay_nm")
         }
-        origin = col("vendor_country", None)
-        origin = np.array([o if isinstance(o, str) else None for o in origin], dtype=object)
+        origin = col("vendor_country", None).copy()
+        origin[pd.isna(origin)] = None
         tool = col("tool", None) if "tool" in frame else np.arange(n).astype(object)
         return cls(tool, col("kind", ""), col("category", "") == "lithography", origin, params)
 
@@ -137,7 +137,9 @@ class Specs:
 def _condition(specs: Specs, c: ParamCondition) -> TF:
     if c.param == "mrf_nm":
         assert c.k_factor is not None
-        values = mrf_nm(specs.params["wavelength_nm"], specs.params["numerical_aperture"], c.k_factor)
+        values = mrf_nm(
+            specs.params["wavelength_nm"], specs.params["numerical_aperture"], c.k_factor
+        )
     else:
         values = specs.params[c.param]
     hit = _OPS[c.op](values, c.value)  # NaN compares False
@@ -178,8 +180,7 @@ def _carved_out(specs: Specs, book: ToolRuleBook, listed: dict[str, TF]) -> TF:
     """Known true where the maker's country lists the tool on its own export-control list."""
     n = len(specs)
     t, f = _false(n)
-    unknown = np.array([o is None for o in specs.origin])
-    f = f & ~unknown
+    f = f & ~pd.isna(specs.origin)
     for country, regimes in book.info.export_lists.items():
         mask = specs.origin == country
         if mask.any():
@@ -193,9 +194,8 @@ def _origin(specs: Specs, book: ToolRuleBook, regime: str, which: str) -> TF:
     n = len(specs)
     if which == "any":
         return _true(n)
-    home = book.exporters(regime)
-    known = np.array([o is not None for o in specs.origin])
-    inside = np.array([o in home for o in specs.origin])
+    known = ~pd.isna(specs.origin)
+    inside = np.isin(specs.origin, sorted(book.exporters(regime)))
     domestic = (inside, known & ~inside)
     return domestic if which == "domestic" else _not(domestic)
 
@@ -239,9 +239,7 @@ def decide(
     for regime in REGIMES:
         version = chosen[regime]
         entries, any_listed = lists[regime]
-        reqs = (
-            active_requirements(version, book, query.destination, query.date) if version else []
-        )
+        reqs = active_requirements(version, book, query.destination, query.date) if version else []
         parts, triggers = [], []
         for r in reqs:
             if r.all_items:
@@ -276,19 +274,24 @@ def _num(v: float) -> str:
     return f"{v:.6g}"
 
 
-def _cond_text(specs: Specs, j: int, c: ParamCondition) -> str:
+def _cond_value(specs: Specs, j: int, c: ParamCondition) -> float:
+    """The tested value for row ``j`` (NaN = unknown)."""
     if c.param == "mrf_nm":
         assert c.k_factor is not None
         lam, na = specs.params["wavelength_nm"][j], specs.params["numerical_aperture"][j]
-        v = float(mrf_nm(np.array([lam]), np.array([na]), c.k_factor)[0])
-        if np.isnan(v):
-            return f"{c.label} unknown: needs wavelength_nm and numerical_aperture"
-        shown = f"{_num(lam)} × {c.k_factor:g} / {_num(na)} = {_num(v)}"
-    else:
-        v = float(specs.params[c.param][j])
-        if np.isnan(v):
-            return f"{c.label} unknown: {c.param} is not given"
-        shown = _num(v)
+        return round(float(lam) * c.k_factor / float(na), MRF_DECIMALS)  # NaN stays NaN
+    return float(specs.params[c.param][j])
+
+
+def _cond_text(specs: Specs, j: int, c: ParamCondition) -> str:
+    v = _cond_value(specs, j, c)
+    if np.isnan(v):
+        need = "wavelength_nm and numerical_aperture" if c.param == "mrf_nm" else c.param
+        return f"{c.label} unknown: needs {need}"
+    shown = _num(v)
+    if c.param == "mrf_nm":
+        lam, na = specs.params["wavelength_nm"][j], specs.params["numerical_aperture"][j]
+        shown = f"{_num(lam)} × {c.k_factor:g} / {_num(na)} = {shown}"
     holds = bool(_OPS[c.op](v, c.value))
     sym = SYMBOL[c.op] if holds else NEGATION[c.op]
     return f"{c.label} {shown} {sym} {c.value:g}"
@@ -310,9 +313,9 @@ def _entry_reasons(specs: Specs, j: int, d: RegimeDecision) -> list[str]:
                 f"{e.id}: " + "; ".join(_cond_text(specs, j, c) for c in e.all_of) + f" [{e.cite}]"
             )
             continue
-        for c in e.all_of:
-            ct, cf = _condition(specs, c)
-            if cf[j] or not ct[j]:
+        for c in e.all_of:  # the first test that fails or is unknown
+            v = _cond_value(specs, j, c)
+            if np.isnan(v) or not _OPS[c.op](v, c.value):
                 lines.append(f"{e.id}: {_cond_text(specs, j, c)}")
                 break
     return lines
@@ -372,9 +375,7 @@ def _row_reasons(
     home = book.exporters(d.regime)
     origin = specs.origin[j]
     if d.regime != "us" and origin is not None and origin not in home:
-        lines.append(
-            f"made in {origin}: this row is for an export from {', '.join(sorted(home))}"
-        )
+        lines.append(f"made in {origin}: this row is for an export from {', '.join(sorted(home))}")
     if d.regime == "us" and query.destination in book.members("group:D:5") | {"MO"}:
         lines.append(book.info.screening_note.strip())
     return lines
@@ -405,46 +406,82 @@ def classify_frame(
     decisions = decide(specs, query, book, versions)
     any_required = _value(_or([decisions[r].required for r in REGIMES], n))
     stale = query.date > book.rules_reviewed_through
-    columns: dict[str, list[object]] = {c: [] for c in COLUMNS}
-    per_regime = {}
-    for regime in REGIMES:
+    k = len(REGIMES)
+    cols: dict[str, np.ndarray] = {
+        "entry": np.empty((n, k), dtype=object),
+        "license_required": np.empty((n, k), dtype=object),
+        "license_policy": np.empty((n, k), dtype=object),
+    }
+    for i, regime in enumerate(REGIMES):
         d = decisions[regime]
-        entry = np.full(n, "", dtype=object)
-        for e, (t, _) in zip(d.version.entries if d.version else (), d.entries, strict=True):
-            entry = entry + np.where(t, e.id + "; ", "")
-        listed_unknown = ~(d.listed[0] | d.listed[1])
-        entry = np.where(
-            d.listed[0],
-            np.array([s[:-2] for s in entry], dtype=object),
-            np.where(listed_unknown, UNDETERMINED, NOT_LISTED),
-        )
-        if d.version is None:
-            entry = np.full(n, None, dtype=object)
-        policies = []
-        for j in range(n):
-            hit = [book.policy(r, query.destination) for r, (t, _) in zip(d.requirements, d.trigger, strict=True) if t[j]]
-            policies.append("; ".join(dict.fromkeys(hit)) or None)
-        per_regime[regime] = (d, entry, _value(d.required), policies)
-    for j in range(n):
-        for regime in REGIMES:
-            d, entry, required, policies = per_regime[regime]
-            columns["tool"].append(specs.tool[j])
-            columns["date"].append(query.date)
-            columns["destination"].append(query.destination)
-            columns["end_use"].append(query.end_use)
-            columns["regime"].append(regime)
-            columns["rule_version"].append(d.version.id if d.version else None)
-            columns["entry"].append(entry[j])
-            columns["license_required"].append(required[j])
-            columns["license_policy"].append(policies[j])
-            columns["reasons"].append(
-                _row_reasons(specs, j, d, book, query) if reasons else None
-            )
-            columns["license_required_any"].append(any_required[j])
-            columns["rules_reviewed_through"].append(book.rules_reviewed_through)
-            columns["stale"].append(stale)
-    out = pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in columns.items()})
-    return out if reasons else out.drop(columns=["reasons"])
+        cols["entry"][:, i] = _entries(d, n)
+        cols["license_required"][:, i] = _value(d.required)
+        cols["license_policy"][:, i] = _policies(d, book, query.destination, n)
+    versions_used = [decisions[r].version for r in REGIMES]
+    data = {
+        "tool": np.repeat(specs.tool, k),
+        "date": _constant(query.date, n * k),
+        "destination": _constant(query.destination, n * k),
+        "end_use": _constant(query.end_use, n * k),
+        "regime": np.tile(np.array(REGIMES, dtype=object), n),
+        "rule_version": np.tile(
+            np.array([v.id if v else None for v in versions_used], dtype=object), n
+        ),
+        "entry": cols["entry"].ravel(),
+        "license_required": cols["license_required"].ravel(),
+        "license_policy": cols["license_policy"].ravel(),
+        "license_required_any": np.repeat(any_required, k),
+        "rules_reviewed_through": _constant(book.rules_reviewed_through, n * k),
+        "stale": _constant(stale, n * k),
+    }
+    out = pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in data.items()})
+    if not reasons:
+        return out
+    out["reasons"] = [
+        _row_reasons(specs, j, decisions[regime], book, query)
+        for j in range(n)
+        for regime in REGIMES
+    ]
+    return out[COLUMNS]
+
+
+def _constant(value: object, size: int) -> np.ndarray:
+    out = np.empty(size, dtype=object)
+    out[:] = [value] if size else []
+    return out
+
+
+def _joined(hits: list[np.ndarray], labels: list[str], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """'; '-joined labels of the hits per row, built once per distinct combination (a bitmask),
+    so the cost does not grow with string work per row. Returns (text, any hit)."""
+    code = np.zeros(n, dtype=np.int64)
+    for i, hit in enumerate(hits):
+        code |= hit.astype(np.int64) << i
+    distinct, inverse = np.unique(code, return_inverse=True)
+    texts = np.array(
+        ["; ".join(lab for i, lab in enumerate(labels) if c >> i & 1) for c in distinct],
+        dtype=object,
+    )
+    return texts[inverse], code != 0
+
+
+def _entries(d: RegimeDecision, n: int) -> np.ndarray:
+    """The entries a tool is known to be in ('; '-joined), NOT_LISTED or UNDETERMINED."""
+    if d.version is None:
+        return np.full(n, None, dtype=object)
+    text, _ = _joined([t for t, _ in d.entries], [e.id for e in d.version.entries], n)
+    unknown = ~(d.listed[0] | d.listed[1])
+    return np.where(d.listed[0], text, np.where(unknown, UNDETERMINED, NOT_LISTED))
+
+
+def _policies(d: RegimeDecision, book: ToolRuleBook, destination: str, n: int) -> np.ndarray:
+    """The policies of the triggered requirements ('; '-joined, each once), None if none."""
+    by_text: dict[str, np.ndarray] = {}
+    for r, (t, _) in zip(d.requirements, d.trigger, strict=True):
+        text = book.policy(r, destination)
+        by_text[text] = by_text.get(text, np.zeros(n, dtype=bool)) | t
+    text, hit = _joined(list(by_text.values()), list(by_text), n)
+    return np.where(hit, text, None)
 
 
 def _resolve_tools(tools: Sequence[str | Tool]) -> list[Tool]:
@@ -595,4 +632,3 @@ def classify_reference(
             states.append(kleene_and([entry, origin, use_ok, not_carved]))
         out[regime] = kleene_or(states)
     return out
-
