@@ -106,14 +106,18 @@ unknown) classified for {DEST} on {DATE}, end use {END_USE}, under all four regi
 
 | implementation | tools | wall time | tools/s |
 |---|---:|---:|---:|
-| vectorised `classify_frame` (entry, licence, policy; 4 regimes) | {N:,} | {t_vec:.2f} s | {rate_vec:,.0f} |
-| per-tool `classify_reference` (plain Python, 4 regimes) | {SAMPLE:,} | {t_ref:.2f} s | {rate_ref:,.0f} |
-| vectorised with per-row `reasons` strings | {SAMPLE:,} | {t_reasons:.2f} s | {SAMPLE / t_reasons:,.0f} |
+| vectorised `classify_frame` (entry, licence, policy; 4 regimes) | {N:,} | {t_vec:.2f} s | {
+        rate_vec:,.0f} |
+| per-tool `classify_reference` (plain Python, 4 regimes) | {SAMPLE:,} | {t_ref:.2f} s | {
+        rate_ref:,.0f} |
+| vectorised with per-row `reasons` strings | {SAMPLE:,} | {t_reasons:.2f} s | {
+        SAMPLE / t_reasons:,.0f} |
 
 **Speed-up, vectorised vs per-tool reference: {rate_vec / rate_ref:,.0f}×** (rates compared; the
 reference runs on the first {SAMPLE:,} tools and agrees with the vectorised licence outcome on
-all {SAMPLE * len(REGIMES):,} tool × regime rows). Share needing a licence: {", ".join(
-    f"{r} {s:.0%}" for r, s in shares.items())}.
+all {SAMPLE * len(REGIMES):,} tool × regime rows). Share needing a licence: {
+        ", ".join(f"{r} {s:.0%}" for r, s in shares.items())
+    }.
 """
     print(md)
     write_section("tools", md)

@@ -56,7 +56,10 @@ def test_article2_china_42pct_of_equipment_market() -> None:
 
 def test_china_nearly_a_third_of_capacity_2025() -> None:
     """SEMI (semi-2024-06-18-capacity): China 10.1 M of 33.7 M wafers/month in 2025."""
-    share = fact("china_fab_capacity:semi", 2025)["value"] / fact("world_fab_capacity:semi", 2025)["value"]
+    share = (
+        fact("china_fab_capacity:semi", 2025)["value"]
+        / fact("world_fab_capacity:semi", 2025)["value"]
+    )
     assert 0.29 < share < 0.31
 
 

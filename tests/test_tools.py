@@ -122,16 +122,19 @@ def test_c29_listed_end_user_is_a_screening_matter() -> None:
     for dest in ("CN", "MO"):
         us = answer("asml-xt-400m", "2023-06-01", dest=dest)["us"]
         assert any("screening question" in line for line in us["reasons"])
-    assert not any("screening" in line for line in answer("asml-xt-400m", "2023-06-01",
-                                                              dest="DE")["us"]["reasons"])
+    assert not any(
+        "screening" in line
+        for line in answer("asml-xt-400m", "2023-06-01", dest="DE")["us"]["reasons"]
+    )
 
 
-# ------------------------------------------------------------------ own outcomes from the rule texts
+# ------------------------------------------------------------------ own outcomes (rule texts)
 
 
 def test_1980di_us_band_only_for_advanced_node_fabs() -> None:
     """From 17 Nov 2023 the US reaches the NXT:1980Di (DCO 1.6 nm) only for advanced-node fabs
-    (0 % de minimis); Wennink: 'off limits for a handful of fabs' (bitschips-2023-10-23-us-rules)."""
+    (0 % de minimis); Wennink: 'off limits for a handful of fabs'
+    (bitschips-2023-10-23-us-rules)."""
     adv = answer("asml-nxt-1980di", "2024-01-15", "advanced-node")
     other = answer("asml-nxt-1980di", "2024-01-15", "other")
     unknown = answer("asml-nxt-1980di", "2024-01-15", None)
@@ -268,7 +271,7 @@ def test_timeline_lists_each_regimes_changes() -> None:
     assert (dt.date(2024, 9, 7), "licence required") in nl
 
 
-# ------------------------------------------------------------------ vectorised vs reference; property
+# ------------------------------------------------------------------ reference; property
 
 
 def _random_tools(seed: int, n: int) -> list[Tool]:
@@ -286,8 +289,9 @@ def _random_tools(seed: int, n: int) -> list[Tool]:
                 vendor_country=[None, "NL", "US", "JP", "CN"][int(rng.integers(5))],
                 wavelength_nm=float(rng.choice([13.5, 193.0, 248.0, 180.0])) if litho else None,
                 numerical_aperture=None if rng.random() < 0.1 else float(rng.uniform(0.3, 1.5)),
-                dedicated_chuck_overlay_nm=None if rng.random() < 0.1 else float(
-                    rng.choice([1.0, 1.5, 1.6, 2.4, 2.5, 3.0])),  # fmt: skip
+                dedicated_chuck_overlay_nm=None
+                if rng.random() < 0.1
+                else float(rng.choice([1.0, 1.5, 1.6, 2.4, 2.5, 3.0])),
             )
         )
     return out

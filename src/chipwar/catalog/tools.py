@@ -73,7 +73,9 @@ class Tool(Strict):
         return round(self.wavelength_nm * k_factor / self.numerical_aperture, MRF_DECIMALS)
 
 
-def mrf_nm(wavelength_nm: np.ndarray, numerical_aperture: np.ndarray, k_factor: float) -> np.ndarray:
+def mrf_nm(
+    wavelength_nm: np.ndarray, numerical_aperture: np.ndarray, k_factor: float
+) -> np.ndarray:
     """Vectorised MRF = wavelength_nm × k_factor / numerical_aperture [nm] (NaN where unknown)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.round(wavelength_nm * k_factor / numerical_aperture, MRF_DECIMALS)
@@ -112,6 +114,6 @@ def tool_frame(tools: list[Tool] | None = None) -> pd.DataFrame:
         rows.append(row)
     frame = pd.DataFrame(rows)
     for p in PARAMS:
-        frame[p] = pd.to_numeric(frame.get(p), errors="coerce").astype(float)
+        frame[p] = pd.to_numeric(frame[p], errors="coerce").astype(float)
     frame["release_year"] = frame["release_year"].astype("Int64")
     return frame

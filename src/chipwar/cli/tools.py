@@ -75,10 +75,13 @@ def classify_command(
         return
     day = parse_date(date)
     frame = classify_tools(tools, destination, day, end_use)
-    _warn_if_stale(frame.iloc[0].to_dict())
-    first = frame.iloc[0]
+    rows: list[dict[str, Any]] = [
+        {str(k): v for k, v in r.items()} for r in frame.to_dict("records")
+    ]
+    _warn_if_stale(rows[0])
+    first = rows[0]
     title = f"→ {first['destination']} on {first['date']}, end use {first['end_use'] or 'unknown'}"
-    _emit(frame.to_dict(orient="records"), format, COLUMNS, ("tool", "regime"), title)
+    _emit(rows, format, COLUMNS, ("tool", "regime"), title)
 
 
 def _emit(
@@ -115,6 +118,3 @@ def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
     tools_app.command("classify")(classify_command)
     app.add_typer(tools_app, name="tools")
-
-
-

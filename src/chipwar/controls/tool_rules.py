@@ -296,8 +296,8 @@ def read_tool_rules(directory: str | Path | None = None) -> ToolRuleBook:
     assert info is not None
     by_regime: dict[str, list[ResolvedToolVersion]] = {r: [] for r in REGIMES}
     for vid in raw_versions:
-        v = _resolve(raw_versions, vid, ())
-        by_regime[v.regime].append(v)
+        resolved = _resolve(raw_versions, vid, ())
+        by_regime[resolved.regime].append(resolved)
     for r, vs in by_regime.items():
         if not vs:
             raise DataError(f"{directory}: no rule version for regime {r!r}")

@@ -230,10 +230,12 @@ def decide(
     """Vectorised core: every regime for every tool. ``versions`` overrides the version in force
     per regime (used to compare versions on the same tools)."""
     n = len(specs)
-    chosen = {r: book.in_force(r, query.date) for r in REGIMES}
+    chosen: dict[str, ResolvedToolVersion | None] = {
+        r: book.in_force(r, query.date) for r in REGIMES
+    }
     chosen.update(versions or {})
     lists = {r: _listed(specs, chosen[r]) for r in REGIMES}
-    listed = {r: lists[r][1] for r in REGIMES}
+    listed: dict[str, TF] = {r: lists[r][1] for r in REGIMES}
     carved = _carved_out(specs, book, listed)
     out: dict[str, RegimeDecision] = {}
     for regime in REGIMES:
@@ -257,7 +259,7 @@ def decide(
             parts.append(part)
             triggers.append(_and(list(part.values()), n))
         if version is None:
-            none = book.info.regimes[regime].before_first == "none"  # type: ignore[index]
+            none = book.info.regimes[regime].before_first == "none"
             required = _false(n) if none else (np.zeros(n, bool), np.zeros(n, bool))
         else:
             required = _or(triggers, n)
@@ -301,7 +303,7 @@ def _entry_reasons(specs: Specs, j: int, d: RegimeDecision) -> list[str]:
     assert d.version is not None
     lines = []
     kind = specs.kind[j]
-    for e, (t, f) in zip(d.version.entries, d.entries, strict=True):
+    for e, (t, _f) in zip(d.version.entries, d.entries, strict=True):
         if e.kinds:
             if t[j]:
                 lines.append(f"{e.id}: lists tool kind '{kind}' [{e.cite}]")
@@ -478,10 +480,10 @@ def _policies(d: RegimeDecision, book: ToolRuleBook, destination: str, n: int) -
     """The policies of the triggered requirements ('; '-joined, each once), None if none."""
     by_text: dict[str, np.ndarray] = {}
     for r, (t, _) in zip(d.requirements, d.trigger, strict=True):
-        text = book.policy(r, destination)
-        by_text[text] = by_text.get(text, np.zeros(n, dtype=bool)) | t
-    text, hit = _joined(list(by_text.values()), list(by_text), n)
-    return np.where(hit, text, None)
+        policy = book.policy(r, destination)
+        by_text[policy] = by_text.get(policy, np.zeros(n, dtype=bool)) | t
+    joined, hit = _joined(list(by_text.values()), list(by_text), n)
+    return np.where(hit, joined, np.array(None, dtype=object))
 
 
 def _resolve_tools(tools: Sequence[str | Tool]) -> list[Tool]:
@@ -539,7 +541,7 @@ def timeline(
         rows = classify_frame(frame, destination, day, end_use, book=book)
         for row in rows.to_dict(orient="records"):
             key = tuple(
-                None if pd.isna(row[k]) else row[k]  # type: ignore[call-overload]
+                None if pd.isna(row[k]) else row[k]
                 for k in ("entry", "license_required", "license_policy")
             )
             if prev.get(row["regime"]) != key:
@@ -572,10 +574,7 @@ def classify_reference(
         return True if True in xs else (None if None in xs else False)
 
     def holds(c: ParamCondition) -> bool | None:
-        if c.param == "mrf_nm":
-            v = tool.mrf_nm(c.k_factor or 0.0)
-        else:
-            v = getattr(tool, c.param)
+        v = tool.mrf_nm(c.k_factor or 0.0) if c.param == "mrf_nm" else getattr(tool, c.param)
         if v is None:
             return None
         return {">=": v >= c.value, ">": v > c.value, "<": v < c.value, "<=": v <= c.value}[c.op]
@@ -597,7 +596,7 @@ def classify_reference(
     for regime in REGIMES:
         v = book.in_force(regime, date)
         if v is None:
-            none = book.info.regimes[regime].before_first == "none"  # type: ignore[index]
+            none = book.info.regimes[regime].before_first == "none"
             out[regime] = False if none else None
             continue
         home = book.exporters(regime)

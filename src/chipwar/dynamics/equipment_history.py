@@ -41,7 +41,7 @@ class Milestone(Strict):
 
 
 def read_quarterly(path: str | Path | None = None) -> pd.DataFrame:
-    """Quarterly series (validated: columns, quarter format, finite values, a source on each row)."""
+    """Quarterly series, validated: columns, quarter format, finite values, a source per row."""
     path = Path(path) if path is not None else EQUIPMENT_DIR / "asml_china_quarterly.csv"
     frame = pd.read_csv(path, dtype={"series": str, "quarter": str, "source": str, "note": str})
     if list(frame.columns) != QUARTERLY_COLUMNS:
@@ -97,7 +97,9 @@ def fact(series: str, period: int | str) -> dict[str, object]:
         try:
             year = int(text)
         except ValueError:
-            raise InputError("period", text, "a year such as 2023 or a quarter such as 2023Q3") from None
+            raise InputError(
+                "period", text, "a year such as 2023 or a quarter such as 2023Q3"
+            ) from None
         years = [int(y) for y in get_series(series).index]
         if year not in years:
             raise InputError("period", text, f"a year with data for {series}: {years}")
@@ -120,7 +122,9 @@ def check_data(sources: dict[str, Source]) -> list[str]:
         q = read_quarterly()
         for i, row in enumerate(q.itertuples(index=False), start=2):
             for sid in str(row.source).split(";"):
-                problems += check_source_ids([sid.strip()], f"equipment/quarterly line {i}", sources)
+                problems += check_source_ids(
+                    [sid.strip()], f"equipment/quarterly line {i}", sources
+                )
         for m in read_milestones():
             problems += check_source_ids(m.source, f"equipment/milestones[{m.date}]", sources)
     except DataError as exc:

@@ -125,7 +125,8 @@ EN: dict[str, str] = {
     "tolerance_rounded": "rounded: half a unit of the claimed figure's last digit",
     "equipment": "Equipment controls (destination China)",
     "equipment_note": "One bar per tool and regime (us, nl, eu, jp): the regimes are shown side "
-    "by side, never merged. The nl and eu rows answer for an export from the Netherlands/EU, the jp "
+    "by side, never merged. The nl and eu rows answer for an export from the Netherlands/EU, "
+    "the jp "
     "rows for an export from Japan; grey = undetermined (rules before that date not modelled).",
     "cap_equipment": "chipwar.controls.tools.timeline(tool, 'CN', end use {end_use}) for key "
     "tools; licences assumed not granted.",
@@ -228,7 +229,8 @@ ZH_HANT: dict[str, str] = {
     "equipment_note": "每項設備、每個管制體系(us 美國、nl 荷蘭、eu 歐盟、jp 日本)各一條:"
     "各體系並列顯示,從不合併。nl 與 eu 列回答自荷蘭/歐盟出口的情形,jp 列回答自日本出口的情形;"
     "灰色 = 無法判定(該日期之前的規則未納入模型)。",
-    "cap_equipment": "對主要設備執行 chipwar.controls.tools.timeline(tool, 'CN', 最終用途 {end_use});"
+    "cap_equipment": "對主要設備執行 "
+    "chipwar.controls.tools.timeline(tool, 'CN', 最終用途 {end_use});"
     "假設許可證均未獲批准。",
     "asml_china_share": "ASML 對中國銷售(佔比)",
     "asml_20f": "20-F 年報:依客戶所在地的總淨銷售額",

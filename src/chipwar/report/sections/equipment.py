@@ -74,10 +74,11 @@ def _timeline_chart(t: dict[str, str]) -> tuple[Chart, pd.DataFrame]:
         events = timeline(tool, "CN", END_USE)
         for regime in REGIMES:
             mine = [e for e in events if e["regime"] == regime]
+            dates: list[dt.date] = [e["date"] for e in mine]  # type: ignore[misc]
             for i, ev in enumerate(mine):
-                start = max(ev["date"], START)  # type: ignore[type-var]
-                stop = mine[i + 1]["date"] if i + 1 < len(mine) else end
-                if stop <= start:  # type: ignore[operator]
+                start = max(dates[i], START)
+                stop = dates[i + 1] if i + 1 < len(mine) else end
+                if stop <= start:
                     continue
                 status = str(ev["status"])
                 label = f"{tool} · {regime}"
@@ -106,8 +107,8 @@ def _timeline_chart(t: dict[str, str]) -> tuple[Chart, pd.DataFrame]:
                     },
                 )
                 tr["y"].append(label)
-                tr["base"].append(start.isoformat())  # type: ignore[union-attr]
-                tr["x"].append((stop - start).days * 86_400_000)  # type: ignore[operator]
+                tr["base"].append(start.isoformat())
+                tr["x"].append((stop - start).days * 86_400_000)
     n_rows = 4 * len(tools)
     chart = Chart(
         "equipment-timeline",
@@ -185,8 +186,13 @@ def _share_chart(t: dict[str, str]) -> tuple[Chart, pd.DataFrame]:
     )
     sources += q["source"].astype(str).tolist()
     rows += [
-        {"series": r.series, "period": r.quarter, "share": r.value / 100, "source": r.source,
-         "note": r.note}  # fmt: skip
+        {
+            "series": r.series,
+            "period": r.quarter,
+            "share": float(r.value) / 100,  # type: ignore[arg-type]
+            "source": r.source,
+            "note": r.note,
+        }
         for r in q.itertuples(index=False)
     ]
     book = load_tool_rules()
@@ -228,7 +234,11 @@ def _share_chart(t: dict[str, str]) -> tuple[Chart, pd.DataFrame]:
             data,
             {
                 "xaxis": {"type": "date"},
-                "yaxis": {"title": t["asml_china_share"], "tickformat": ".0%", "rangemode": "tozero"},
+                "yaxis": {
+                    "title": t["asml_china_share"],
+                    "tickformat": ".0%",
+                    "rangemode": "tozero",
+                },
                 "shapes": shapes,
                 "annotations": annotations,
                 "height": 480,
