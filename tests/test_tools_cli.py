@@ -100,3 +100,13 @@ def test_bad_input_exits_2(cli, tmp_path: Path) -> None:  # type: ignore[no-unty
     bad.write_text(SPEC.replace("numerical_aperture: 1.35", "numerical_aperture: -1"))
     r = cli("tools", "classify", "--spec", str(bad))
     assert r.code == 2 and "numerical_aperture" in r.err and "my-scanner" in r.err
+
+
+def test_rules_lists_every_version_with_citation(cli) -> None:  # type: ignore[no-untyped-def]
+    r = cli("tools", "rules", "-f", "json")
+    assert r.code == 0, r.err
+    rows = r.json()
+    assert {x["regime"] for x in rows} == {"us", "nl", "eu", "jp"}
+    ids = [x["id"] for x in rows]
+    assert "eu-2026-02-09-corrigendum" in ids and "nl-2025-04-01" in ids
+    assert all(x["citation"] for x in rows)

@@ -46,6 +46,26 @@ def list_command(format: Format = FORMAT_OPTION) -> None:
     emit(frame, format, columns=columns)
 
 
+@tools_app.command("rules")
+def rules_command(format: Format = FORMAT_OPTION) -> None:
+    """Every equipment rule version by regime, in effective-date order, with its citation."""
+    book = load_tool_rules()
+    rows = [
+        {
+            "id": v.id,
+            "regime": v.regime,
+            "effective": v.effective,
+            "extends": v.meta.extends,
+            "entries": len(v.entries),
+            "requirements": len(v.requirements),
+            "citation": v.meta.citation,
+        }
+        for versions in book.versions.values()
+        for v in versions
+    ]
+    emit(rows, format, title=f"equipment rules reviewed through {book.rules_reviewed_through}")
+
+
 def classify_command(
     tool: list[str] = typer.Option(
         None, "--tool", "-t", help="Catalog id (repeatable, or comma-separated)."
