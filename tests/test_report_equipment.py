@@ -10,7 +10,7 @@ from chipwar.report.i18n import EN, ZH_HANT, strings
 from chipwar.report.sections.equipment import KEY_TOOLS, section_equipment
 
 KEYS = [
-    "equipment", "equipment_note", "cap_equipment", "asml_china_share", "asml_20f",
+    "equipment", "equipment_note", "cap_equipment", "tool_regime", "asml_china_share", "asml_20f",
     "asml_annual_report", "asml_press", "asml_guidance", "asml_quarterly", "cap_asml_share",
 ]  # fmt: skip
 

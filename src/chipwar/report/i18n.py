@@ -130,6 +130,7 @@ EN: dict[str, str] = {
     "rows for an export from Japan; grey = undetermined (rules before that date not modelled).",
     "cap_equipment": "chipwar.controls.tools.timeline(tool, 'CN', end use {end_use}) for key "
     "tools; licences assumed not granted.",
+    "tool_regime": "tool · regime (us, nl, eu, jp)",
     "asml_china_share": "ASML sales to China (share)",
     "asml_20f": "20-F: total net sales by customer location",
     "asml_annual_report": "annual report (as reported)",
@@ -232,6 +233,7 @@ ZH_HANT: dict[str, str] = {
     "cap_equipment": "對主要設備執行 "
     "chipwar.controls.tools.timeline(tool, 'CN', 最終用途 {end_use});"
     "假設許可證均未獲批准。",
+    "tool_regime": "設備 · 管制體系(us 美國、nl 荷蘭、eu 歐盟、jp 日本)",
     "asml_china_share": "ASML 對中國銷售(佔比)",
     "asml_20f": "20-F 年報:依客戶所在地的總淨銷售額",
     "asml_annual_report": "年報(轉述)",

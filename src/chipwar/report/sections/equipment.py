@@ -118,6 +118,8 @@ def _timeline_chart(t: dict[str, str]) -> tuple[Chart, pd.DataFrame]:
                 "barmode": "overlay",
                 "xaxis": {"type": "date"},
                 "yaxis": {
+                    "title": t["tool_regime"],
+                    "automargin": True,
                     "autorange": "reversed",
                     "tickfont": {"size": 10},
                     "categoryorder": "array",
