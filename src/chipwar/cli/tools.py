@@ -1,4 +1,4 @@
-"""CLI commands for equipment controls: ``tools list`` and ``tools classify``."""
+"""CLI commands for equipment controls: ``tools list``, ``tools rules`` and ``tools classify``."""
 
 from __future__ import annotations
 
