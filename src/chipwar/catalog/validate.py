@@ -59,6 +59,8 @@ CHECKERS: dict[str, str] = {
     "fx": "chipwar.catalog.validate:check_fx",
     "screening": "chipwar.controls.parties:check_data",
     "rules": "chipwar.controls.rules:check_data",
+    "tools": "chipwar.controls.tool_rules:check_data",
+    "equipment-history": "chipwar.dynamics.equipment_history:check_data",
     "history": "chipwar.dynamics.history:check_data",
     "models": "chipwar.compute.models:check_data",
     "tco-assumptions": "chipwar.compute.assumptions:check_data",

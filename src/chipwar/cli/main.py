@@ -8,7 +8,17 @@ import typer
 from rich.markup import escape
 
 from chipwar import __version__
-from chipwar.cli import compute, controls, data, dynamics, report, screening, supply, workloads
+from chipwar.cli import (
+    compute,
+    controls,
+    data,
+    dynamics,
+    report,
+    screening,
+    supply,
+    tools,
+    workloads,
+)
 from chipwar.cli.output import stderr
 from chipwar.errors import ChipwarError
 
@@ -37,7 +47,7 @@ def _root(
     """chipwar: compute cost, export controls, supply chains and industry dynamics."""
 
 
-for module in (data, compute, workloads, controls, screening, supply, dynamics, report):
+for module in (data, compute, workloads, controls, tools, screening, supply, dynamics, report):
     module.register(app)
 
 

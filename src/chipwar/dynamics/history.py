@@ -21,7 +21,7 @@ from chipwar.errors import DataError, InputError, UnknownIdError
 HISTORY_DIR = DATA_DIR / "history"
 COLUMNS = ["series", "year", "value", "unit", "source", "note"]
 UNITS = {
-    "usd_bn", "cny_bn", "pct", "units", "units_m", "units_bn", "wafers_per_month",
+    "usd_bn", "cny_bn", "eur_bn", "pct", "units", "units_m", "units_bn", "wafers_per_month",
 }  # fmt: skip
 SERIES_RE = re.compile(r"^[a-z0-9_]+:[a-z0-9-]+$")
 

@@ -668,10 +668,17 @@ DYNAMICS_SCENARIOS = ["baseline", "no-subsidy", "controls-lifted", "controls-tig
 DYNAMICS_SAMPLES = 400
 
 
+def section_equipment(t: dict[str, str]) -> Section:
+    from chipwar.report.sections.equipment import section_equipment as build
+
+    return build(t)
+
+
 SECTIONS: list[tuple[str, Callable[[dict[str, str]], Section]]] = [
     ("compute", section_compute),
     ("tokens", section_tokens),
     ("controls", section_controls),
+    ("equipment", section_equipment),
     ("nexperia", section_nexperia),
     ("selfsuff", section_selfsuff),
 ]

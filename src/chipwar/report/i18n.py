@@ -123,6 +123,23 @@ EN: dict[str, str] = {
     "col_date": "date",
     "col_kind": "kind",
     "tolerance_rounded": "rounded: half a unit of the claimed figure's last digit",
+    "equipment": "Equipment controls (destination China)",
+    "equipment_note": "One bar per tool and regime (us, nl, eu, jp): the regimes are shown side "
+    "by side, never merged. The nl and eu rows answer for an export from the Netherlands/EU, "
+    "the jp "
+    "rows for an export from Japan; grey = undetermined (rules before that date not modelled).",
+    "cap_equipment": "chipwar.controls.tools.timeline(tool, 'CN', end use {end_use}) for key "
+    "tools; licences assumed not granted.",
+    "tool_regime": "tool · regime (us, nl, eu, jp)",
+    "asml_china_share": "ASML sales to China (share)",
+    "asml_20f": "20-F: total net sales by customer location",
+    "asml_annual_report": "annual report (as reported)",
+    "asml_press": "press reports (bases differ)",
+    "asml_guidance": "company guidance",
+    "asml_quarterly": "system sales, by quarter",
+    "cap_asml_share": "ASML's China share by year and quarter (chipwar.dynamics.history, "
+    "chipwar.dynamics.equipment_history; metrics as published, never averaged); dotted lines: "
+    "equipment rule versions (data/rules/equipment).",
     **{f"reason.{k}": v for k, v in REASONS.items()},
     **{f"unit.{u}": u for u in UNITS},
     **{f"assume.{a}": a for a in ASSUMPTION_NOTES},
@@ -209,6 +226,23 @@ ZH_HANT: dict[str, str] = {
     "col_date": "日期",
     "col_kind": "類型",
     "tolerance_rounded": "四捨五入:說法數字最後一位的半個單位",
+    "equipment": "半導體設備出口管制(目的地:中國)",
+    "equipment_note": "每項設備、每個管制體系(us 美國、nl 荷蘭、eu 歐盟、jp 日本)各一條:"
+    "各體系並列顯示,從不合併。nl 與 eu 列回答自荷蘭/歐盟出口的情形,jp 列回答自日本出口的情形;"
+    "灰色 = 無法判定(該日期之前的規則未納入模型)。",
+    "cap_equipment": "對主要設備執行 "
+    "chipwar.controls.tools.timeline(tool, 'CN', 最終用途 {end_use});"
+    "假設許可證均未獲批准。",
+    "tool_regime": "設備 · 管制體系(us 美國、nl 荷蘭、eu 歐盟、jp 日本)",
+    "asml_china_share": "ASML 對中國銷售(佔比)",
+    "asml_20f": "20-F 年報:依客戶所在地的總淨銷售額",
+    "asml_annual_report": "年報(轉述)",
+    "asml_press": "媒體報導(口徑不一)",
+    "asml_guidance": "公司預期",
+    "asml_quarterly": "系統銷售額(按季)",
+    "cap_asml_share": "ASML 中國佔比,按年與按季(chipwar.dynamics.history、"
+    "chipwar.dynamics.equipment_history;依原始口徑列示,從不平均);虛線:設備管制規則版本"
+    "(data/rules/equipment)。",
     "reason.no_value": "沒有模型數值",
     "reason.within": "模型值 {value} 落在文中說法 {claimed} 的範圍內(含容差)",
     "reason.near": "模型值 {value} 接近但超出文中說法 {claimed}(在 {k} 倍容差內)",

@@ -1,0 +1,2 @@
+"""Report section builders, one module per section (shared by the HTML report and, later, the
+web dashboard)."""
