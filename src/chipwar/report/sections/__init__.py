@@ -1,0 +1,1 @@
+"""Report sections, one module per topic (shared with the web dashboard)."""
