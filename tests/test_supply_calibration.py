@@ -44,13 +44,26 @@ TOY: dict[str, Any] = {
     "days": 60,
     "nodes": [
         {"id": "fab", "kind": "fab", "country": "DE", "part": "chip"},
-        {"id": "car", "kind": "plant", "country": "DE", "part": "vehicle", "bom": {"chip": 1},
-         "inventory_days": {"low": 2, "base": 10, "high": 30}},
-    ],  # fmt: skip
+        {
+            "id": "car",
+            "kind": "plant",
+            "country": "DE",
+            "part": "vehicle",
+            "bom": {"chip": 1},
+            "inventory_days": {"low": 2, "base": 10, "high": 30},
+        },
+    ],
     "edges": [{"supplier": "fab", "customer": "car", "share": 1, "lead_time_days": LEAD}],
     "demand": [{"plant": "car", "units_per_day": 100}],
-    "shocks": [{"id": "fire", "kind": "shutdown", "target": {"nodes": ["fab"]},
-                "start": "2025-10-01", "end": "2025-11-10"}],  # fmt: skip
+    "shocks": [
+        {
+            "id": "fire",
+            "kind": "shutdown",
+            "target": {"nodes": ["fab"]},
+            "start": "2025-10-01",
+            "end": "2025-11-10",
+        }
+    ],
 }
 
 
@@ -145,7 +158,7 @@ def test_observations_bad_input_names_the_field() -> None:
     assert "observations[late].date: 2026-03-01 is outside the simulated period" in msg
 
 
-# ------------------------------------------------------------------ ABC against an analytic posterior
+# ------------------------------------------------------------------ ABC vs an analytic posterior
 
 
 def test_rejection_abc_recovers_the_analytic_posterior() -> None:

@@ -220,8 +220,8 @@ def calibrate_cmd(
     ]  # fmt: skip
     emit(result["observations"], format, columns=cols, title=title)
     rows = [
-        {"input": escape(r["input"]), "prior": _spread(r["prior"]), "posterior": _spread(r["posterior"]),
-         "ks": r["ks"]}
+        {"input": escape(r["input"]), "prior": _spread(r["prior"]),
+         "posterior": _spread(r["posterior"]), "ks": r["ks"]}
         for r in result["inputs"][:10]
     ]  # fmt: skip
     emit(rows, format, title="inputs the observations moved most (KS distance)")

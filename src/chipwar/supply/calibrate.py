@@ -102,7 +102,7 @@ class Calibration:
     def input_table(self) -> list[dict[str, Any]]:
         """Per scenario input: prior and posterior percentiles and the KS distance between them
         (how far the observations moved it), largest first."""
-        rows = []
+        rows: list[dict[str, Any]] = []
         for name, idx in _by_name(self.inputs).items():
             prior = self.values[idx].ravel()
             post = self.values[idx][:, self.accepted].ravel()
@@ -115,13 +115,11 @@ class Calibration:
                     "posterior": _spread_dict(fit),
                     "prior_median": round(float(np.median(prior)), 3),
                     "posterior_median": round(float(np.median(post)), 3),
-                    "width_ratio": round(
-                        (fit.high - fit.low) / (spread.high - spread.low), 3
-                    ),
+                    "width_ratio": round((fit.high - fit.low) / (spread.high - spread.low), 3),
                     "ks": round(float(stats.ks_2samp(prior, post).statistic), 3),
                 }
             )
-        rows.sort(key=lambda r: -r["ks"])
+        rows.sort(key=lambda r: -float(r["ks"]))
         return rows
 
 
@@ -225,7 +223,8 @@ def calibration_record(cal: Calibration, observations_source: str) -> dict[str, 
         "acceptance_rate": round(cal.n_accepted / cal.samples, 5),
         "epsilon_weeks": round(cal.epsilon_weeks, 3),
         "all_observations_reproduced": cal.exact,
-        "distribution": "triangular (low/high: posterior 2.5/97.5th percentiles; mode: mean-matched)",
+        "distribution": "triangular (low/high: posterior 2.5/97.5th percentiles; "
+        "mode: mean-matched)",
         "hit_rate": {
             oid: {"prior": round(float(p), 4), "accepted": round(float(q), 4)}
             for oid, p, q in zip(cal.scored.ids, prior_hit, post_hit, strict=True)

@@ -145,7 +145,7 @@ def draws_from(net: Network, inputs: list[UncertainInput], values: FloatArray) -
     to 0..1; alternates' qualification in days from their trigger.
     """
     r = values.shape[1]
-    k, n = net.n_slots, net.n_nodes
+    k = net.n_slots
     inv0 = np.zeros((k, r))
     for j in range(k):
         units = net.slot_inv_units[j]

@@ -467,4 +467,3 @@ def _resolve_shock(scn: Scenario, s: Shock, net: Network, owned_by: OwnedBy | No
 
 def base_value(v: Value) -> float:
     return v.base if isinstance(v, Spread) else float(v)
-

@@ -198,7 +198,10 @@ def check_against(obs: Observations, scn: Scenario, net: Network) -> None:
 
 def _market_keys(net: Network) -> list[tuple[str, str]]:
     return sorted(
-        {(net.part_ids[p], net.node_country[n]) for p, n in zip(net.slot_part, net.slot_node)}
+        {
+            (net.part_ids[p], net.node_country[n])
+            for p, n in zip(net.slot_part, net.slot_node, strict=True)
+        }
     )
 
 

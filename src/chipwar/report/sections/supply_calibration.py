@@ -35,6 +35,12 @@ def _runs() -> dict[str, tuple[Network, SimResult]]:
     return out
 
 
+def _daily(res: SimResult) -> np.ndarray:
+    if res.plant_output is None:
+        raise ValueError("simulate(..., keep_daily=True) is needed")  # a bug, not bad input
+    return res.plant_output
+
+
 def _band(key: str, label: str, days: list[str], values: np.ndarray, axes: dict[str, str],
           t: dict[str, str], show: bool) -> list[dict[str, Any]]:  # fmt: skip
     """p5-p95 band (filled) and median line of values [T, R]."""
@@ -90,11 +96,13 @@ def section_supply_calibration(t: dict[str, str]) -> Section:
     days = [net.date_of(i).isoformat() for i in range(net.days)]
     plants = [net.node_ids[i] for i in net.plant_nodes]
     plan = net.demand[None, :, None]
-    share = {k: res.plant_output / plan for k, (_, res) in runs.items()}  # [T, P, R]
+    share = {k: _daily(res) / plan for k, (_, res) in runs.items()}  # [T, P, R]
     cut = [j for j in range(len(plants)) if min(share[k][:, j].min() for k in share) < 0.999]
     plant_series = [(plants[j], {k: share[k][:, j, :] for k in share}) for j in cut]
     price = {k: res.part_price for k, (_, res) in runs.items()}  # [T, parts, R]
-    moved = [p for p, pid in enumerate(net.part_ids) if max(price[k][:, p].max() for k in price) > 1]
+    moved = [
+        p for p, pid in enumerate(net.part_ids) if max(price[k][:, p].max() for k in price) > 1
+    ]
     part_series = [(net.part_ids[p], {k: price[k][:, p, :] for k in price}) for p in moved]
 
     obs = read_observations(POSTERIOR)
