@@ -8,6 +8,7 @@ Options: ``--float64`` also times the scale run in float64; ``--simpy-days D`` (
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import sys
 import time
@@ -29,7 +30,7 @@ def _rss_gb() -> float:
 
 
 def scale(n_nodes: int, n_edges: int, days: int, reps: int, dtype: type) -> dict[str, float]:
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     raw = generate(n_nodes, n_edges, days, seed=1)
     net = build(parse_scenario(raw), use_controls=False)
     t1 = time.perf_counter()
@@ -43,6 +44,8 @@ def scale(n_nodes: int, n_edges: int, days: int, reps: int, dtype: type) -> dict
         "build_s": t1 - t0,
         "simulate_s": t2 - t1,
         "total_s": t2 - t0,
+        "cpu_s": time.process_time() - c0,
+        "load_avg": os.getloadavg()[0],
         "peak_rss_gb": _rss_gb(),
         "lost_p50": float(np.median(res.plant_lost.sum(axis=0))),
     }
@@ -100,12 +103,13 @@ def main() -> None:
     rows = [
         f"| float32 | {s32['nodes']:,} | {s32['edges']:,} | {args.days} | {args.reps} | "
         f"{s32['build_s']:.1f} | {s32['simulate_s']:.1f} | {s32['total_s']:.1f} | "
-        f"{s32['peak_rss_gb']:.2f} |"
+        f"{s32['cpu_s']:.1f} | {s32['load_avg']:.1f} | {s32['peak_rss_gb']:.2f} |"
     ]
     if s64:
         rows.append(
             f"| float64 | {s64['nodes']:,} | {s64['edges']:,} | {args.days} | {args.reps} | "
             f"{s64['build_s']:.1f} | {s64['simulate_s']:.1f} | {s64['total_s']:.1f} | "
+            f"{s64['cpu_s']:.1f} | {s64['load_avg']:.1f} | "
             f"{s64['peak_rss_gb']:.2f} (process peak) |"
         )
     ratio_1 = cc["simpy_s"] / cc["ours_s"]
@@ -115,9 +119,11 @@ def main() -> None:
 Scale: a generated layered network (fab -> assembly -> distributor -> Tier-1 -> plant,
 `benchmarks/supply_network.py`), daily steps, Monte Carlo replications as the second array
 axis; time includes generating, validating and compiling the scenario. Target: < 60 s, < 4 GB.
+Wall time depends on the other jobs sharing the 2 cores: CPU s is this process's own CPU time
+and "load" the 1-minute load average when the run ended (2.0 = both cores busy).
 
-| state dtype | nodes | edges | days | replications | build s | simulate s | total s | peak RSS GB |
-|---|---|---|---|---|---|---|---|---|
+| dtype | nodes | edges | days | reps | build s | simulate s | total s | CPU s | load | RSS GB |
+|---|---|---|---|---|---|---|---|---|---|---|
 {chr(10).join(rows)}
 
 Cross-check against a SimPy process-based implementation of the same model

@@ -1,4 +1,6 @@
-"""The built-in Nexperia 2025 scenario against what was reported (sources in data/sources/).
+"""The sourced prior of the Nexperia 2025 scenario (``nexperia-2025-prior``) against what was
+reported (sources in data/sources/); the calibrated ``nexperia-2025`` is tested in
+test_supply_calibration.py.
 
 The scenario's inventory cover priors come from the same reports (supply-assumption-nexperia-cover),
 so timing is checked loosely; the tests pin the structure, the dated events, and the checks that
@@ -26,12 +28,12 @@ from chipwar.supply.scenario import BUILTIN_DIR, check_data, scenario_source_ids
 
 @pytest.fixture(scope="module")
 def raw() -> dict[str, Any]:
-    return yaml.safe_load((BUILTIN_DIR / "nexperia-2025.yaml").read_text(encoding="utf-8"))
+    return yaml.safe_load((BUILTIN_DIR / "nexperia-2025-prior.yaml").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
 def net():  # type: ignore[no-untyped-def]
-    return build(read_scenario("nexperia-2025"))
+    return build(read_scenario("nexperia-2025-prior"))
 
 
 def _lean(raw: dict[str, Any], which: str = "low") -> dict[str, Any]:
@@ -43,18 +45,19 @@ def _lean(raw: dict[str, Any], which: str = "low") -> dict[str, Any]:
     return r
 
 
-def test_shipped_copy_matches_top_level_file() -> None:
+@pytest.mark.parametrize("name", ["nexperia-2025", "nexperia-2025-prior"])
+def test_shipped_copy_matches_top_level_file(name: str) -> None:
     from pathlib import Path
 
-    top = Path(__file__).parents[1] / "scenarios" / "nexperia-2025.yaml"
-    assert top.read_text(encoding="utf-8") == (BUILTIN_DIR / "nexperia-2025.yaml").read_text(
+    top = Path(__file__).parents[1] / "scenarios" / f"{name}.yaml"
+    assert top.read_text(encoding="utf-8") == (BUILTIN_DIR / f"{name}.yaml").read_text(
         encoding="utf-8"
     )
 
 
 def test_every_citation_resolves_and_items_are_sourced() -> None:
     assert check_data(load_sources()) == []
-    ids = {sid for _, sid in scenario_source_ids(read_scenario("nexperia-2025"))}
+    ids = {sid for _, sid in scenario_source_ids(read_scenario("nexperia-2025-prior"))}
     assert "seed-autobiz-nexperia" in ids and "oica-2024-production" in ids
 
 

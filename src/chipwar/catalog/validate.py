@@ -65,6 +65,7 @@ CHECKERS: dict[str, str] = {
     "models": "chipwar.compute.models:check_data",
     "tco-assumptions": "chipwar.compute.assumptions:check_data",
     "supply-scenarios": "chipwar.supply.scenario:check_data",
+    "supply-observations": "chipwar.supply.observations:check_data",
 }
 """Table name -> checker. Other parts of the model add their tables here."""
 

@@ -15,6 +15,7 @@ from chipwar.cli.output import (
     Format,
     emit,
     progress_enabled,
+    split_ids,
     stderr,
 )
 from chipwar.errors import InputError
@@ -138,6 +139,96 @@ def critical_cmd(
         "plants_hit",
     ]
     emit(rows, format, columns=cols, title=f"{net.scenario_id}: criticality ({net.days} days)")
+
+
+@supply_app.command("calibrate")
+def calibrate_cmd(
+    file: str = typer.Argument(..., help=FILE_HELP),
+    observations: str = typer.Option(
+        ..., "--observations", help="Observations file (YAML/JSON) or a built-in name."
+    ),
+    samples: int = typer.Option(20_000, "--samples", "-n", help="Prior samples (>= 100)."),
+    seed: int = typer.Option(0, "--seed", help="Random seed (same seed, same posterior)."),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write the posterior scenario (YAML) here."
+    ),
+    new_id: str | None = typer.Option(
+        None, "--id", help="Id of the posterior scenario (default: SCENARIO-calibrated)."
+    ),
+    hold_out: list[str] = typer.Option(
+        [], "--hold-out", help="Observation id to leave out of the fit and predict (repeatable)."
+    ),
+    min_accepted: int = typer.Option(
+        100, "--min-accepted", help="Accept at least this many samples (widens epsilon if needed)."
+    ),
+    check_samples: int = typer.Option(
+        1000, "--check-samples", help="Samples of the prior and posterior predictive checks."
+    ),
+    format: Format = FORMAT_OPTION_NO_CSV,
+) -> None:
+    """Fit the scenario's spreads to observed stops, restarts, cover and shortages (rejection
+    ABC) and write the posterior scenario: same network, narrowed spreads, acceptance stats."""
+    from rich.markup import escape
+
+    from chipwar.catalog.types import Slug
+    from chipwar.supply import build, read_scenario
+    from chipwar.supply.calibrate import calibrate, posterior_scenario, summary
+    from chipwar.supply.observations import read_observations
+    from chipwar.supply.scenario import write_scenario
+
+    if check_samples < 2:
+        raise InputError("--check-samples", check_samples, "an integer >= 2")
+    scn = read_scenario(file)
+    net = build(scn)
+    obs = read_observations(observations)
+    post_id = new_id or f"{scn.id}-calibrated"
+    try:
+        from pydantic import TypeAdapter
+
+        TypeAdapter(Slug).validate_python(post_id)
+    except ValueError:
+        raise InputError("--id", post_id, "a lowercase slug such as nexperia-2025") from None
+    with _progress("calibrating") as bar:
+        cal = calibrate(
+            scn, net, obs, samples, seed, hold_out=tuple(split_ids(hold_out)),
+            min_accepted=min_accepted, progress=bar,
+        )  # fmt: skip
+    post = posterior_scenario(scn, cal, post_id, observations)
+    result = summary(cal, obs, net, build(post), check_samples, seed)
+    if output is not None:
+        write_scenario(
+            post, output,
+            f"Posterior of {scn.id} calibrated by `chipwar supply calibrate` ({cal.samples} "
+            f"samples, seed {seed}) to {obs.id}.\nSame network as {scn.id}; the spreads are the "
+            "posterior (triangular). Regenerate rather than edit; the sourced prior is "
+            f"{scn.id}.",
+        )  # fmt: skip
+        result["output"] = str(output)
+        stderr.print(f"wrote {output}")
+    if format is Format.json:
+        emit(result, format)
+        return
+    rec = result["calibration"]
+    title = (
+        f"{scn.id} -> {post_id}: {rec['accepted']} of {rec['samples']} samples accepted "
+        f"(epsilon {rec['epsilon_weeks']} weeks; all observations reproduced: "
+        f"{rec['all_observations_reproduced']})"
+    )
+    cols = [
+        "id", "target", "observed", "held_out", "prior_hit_rate", "posterior_hit_rate",
+        "prior_median", "posterior_median",
+    ]  # fmt: skip
+    emit(result["observations"], format, columns=cols, title=title)
+    rows = [
+        {"input": escape(r["input"]), "prior": _spread(r["prior"]),
+         "posterior": _spread(r["posterior"]), "ks": r["ks"]}
+        for r in result["inputs"][:10]
+    ]  # fmt: skip
+    emit(rows, format, title="inputs the observations moved most (KS distance)")
+
+
+def _spread(s: dict[str, float]) -> str:
+    return f"{s['low']:g} / {s['base']:g} / {s['high']:g}"
 
 
 @supply_app.command("validate")

@@ -680,8 +680,16 @@ SECTIONS: list[tuple[str, Callable[[dict[str, str]], Section]]] = [
     ("controls", section_controls),
     ("equipment", section_equipment),
     ("nexperia", section_nexperia),
+    ("supply_calibration", lambda t: _sections("supply_calibration").section_supply_calibration(t)),
     ("selfsuff", section_selfsuff),
 ]
+
+
+def _sections(name: str) -> Any:
+    """A section module of report/sections/ (imported when its section is built)."""
+    import importlib
+
+    return importlib.import_module(f"chipwar.report.sections.{name}")
 
 
 def _safe(key: str, fn: Callable[[dict[str, str]], Section], t: dict[str, str]) -> Section:

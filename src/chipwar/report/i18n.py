@@ -51,6 +51,14 @@ EN: dict[str, str] = {
     "controls": "Export-control status (destination China)",
     "nexperia": "Nexperia 2025 supply simulation",
     "selfsuff": "Self-sufficiency scenarios",
+    "supply_calibration": "Nexperia 2025: the sourced prior against the calibrated scenario",
+    "calib_prior": "sourced prior",
+    "calib_posterior": "calibrated",
+    "calib_hit_rate": "share of samples that reproduce the observation",
+    "calib_observation": "observation (data/observations/nexperia-2025.yaml)",
+    "cap_calibration": "5-95 % band and median of {n} sampled runs (seed {seed}) of chipwar.supply "
+    "scenario {prior} (sourced spreads) and {posterior} (spreads calibrated to the dated "
+    "observations in data/observations/nexperia-2025.yaml by rejection ABC).",
     "unavailable": "Not available yet: the engine for this section is missing",
     "failed": "Not available: this section could not be built",
     "sources": "Sources",
@@ -155,6 +163,14 @@ ZH_HANT: dict[str, str] = {
     "tokens": "每度電可產生的 token 數",
     "controls": "出口管制狀態(目的地:中國)",
     "nexperia": "安世半導體 2025 年供應鏈模擬",
+    "supply_calibration": "安世半導體 2025:有出處的先驗情境與校準後情境的比較",
+    "calib_prior": "有出處的先驗",
+    "calib_posterior": "校準後",
+    "calib_hit_rate": "重現該觀察結果的抽樣比例",
+    "calib_observation": "觀察結果(data/observations/nexperia-2025.yaml)",
+    "cap_calibration": "chipwar.supply 情境 {prior}(有出處的分布範圍)與 {posterior}"
+    "(以拒絕式近似貝氏計算校準至 data/observations/nexperia-2025.yaml 中有日期的觀察結果)"
+    "各 {n} 次抽樣模擬(種子 {seed})的 5-95% 區間與中位數。",
     "selfsuff": "自給率情境",
     "unavailable": "尚無法提供:本節所需的模型尚未就緒",
     "failed": "無法提供:本節建立失敗",

@@ -33,12 +33,14 @@ alternates; inventories are clipped at zero only against floating-point round-of
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
-from chipwar.supply.network import FloatArray, IntArray, Network, base_value, sample_value
+from chipwar.supply.network import FloatArray, IntArray, Network, base_value
+from chipwar.supply.scenario import Spread, Value
 
 BoolArray = npt.NDArray[np.bool_]
 
@@ -60,6 +62,67 @@ class Draws:
         return int(self.inv0.shape[1]) if self.inv0.ndim == 2 else int(self.fg0.shape[1])
 
 
+@dataclass(frozen=True)
+class UncertainInput:
+    """One sampled input of a network: where it sits in the scenario and in ``Draws``.
+
+    ``name`` is the scenario path (``nodes[tier1-europe].inventory_days``,
+    ``shocks[wafer-stop].fraction``, ``alternates[x].qualification_days``); ``kind`` says which
+    ``Draws`` array it fills and ``index`` which row (slot, node, shock or alternate).
+    """
+
+    name: str
+    kind: Literal[
+        "inventory_days", "finished_days", "shock_duration", "shock_fraction",
+        "alt_capacity", "alt_qualification", "alt_ramp",
+    ]  # fmt: skip
+    index: int
+    spread: Spread
+
+
+def uncertain_inputs(net: Network) -> list[UncertainInput]:
+    """Every spread of a network that ``draw`` samples, in ``draw``'s sampling order.
+
+    A spread with ``low == high`` is a constant and is not listed. A node's ``inventory_days``
+    is drawn per input slot, so a node with several inputs lists the same name once per slot.
+    """
+    out: list[UncertainInput] = []
+
+    def add(name: str, kind: Any, index: int, v: Value | None) -> None:
+        if isinstance(v, Spread) and v.high > v.low:
+            out.append(UncertainInput(name, kind, index, v))
+
+    for j in range(net.n_slots):
+        if net.slot_inv_units[j] is None:
+            name = f"nodes[{net.node_ids[net.slot_node[j]]}].inventory_days"
+            add(name, "inventory_days", j, net.slot_inv_days[j])
+    plants = set(net.plant_nodes.tolist())
+    for i in range(net.n_nodes):
+        if i not in plants:
+            add(f"nodes[{net.node_ids[i]}].finished_days", "finished_days", i,
+                net.node_finished_days[i])  # fmt: skip
+    for j, sh in enumerate(net.shocks):
+        add(f"shocks[{sh.id}].duration_days", "shock_duration", j, sh.duration)
+        add(f"shocks[{sh.id}].fraction", "shock_fraction", j, sh.fraction)
+    for j, alt in enumerate(net.alternates):
+        add(f"alternates[{alt.id}].capacity_per_day", "alt_capacity", j, alt.capacity_per_day)
+        if alt.trigger_day is not None:
+            add(f"alternates[{alt.id}].qualification_days", "alt_qualification", j,
+                alt.qualification_days)  # fmt: skip
+        add(f"alternates[{alt.id}].ramp_days", "alt_ramp", j, alt.ramp_days)
+    return out
+
+
+def sample_inputs(
+    inputs: list[UncertainInput], replications: int, rng: np.random.Generator
+) -> FloatArray:
+    """[M, R] triangular(low, base, high) draws, one row per input, in the inputs' order."""
+    values = np.empty((len(inputs), replications))
+    for m, u in enumerate(inputs):
+        values[m] = rng.triangular(u.spread.low, u.spread.base, u.spread.high, size=replications)
+    return values
+
+
 def draw(
     net: Network, replications: int = 1, seed: int | None = None, *, sample: bool | None = None
 ) -> Draws:
@@ -67,40 +130,61 @@ def draw(
 
     ``sample`` defaults to ``replications > 1``. Same seed -> same draws.
     """
-    r = replications
-    do_sample = r > 1 if sample is None else sample
-    rng = np.random.default_rng(seed) if do_sample else None
-    k, n = net.n_slots, net.n_nodes
+    do_sample = replications > 1 if sample is None else sample
+    if not do_sample:
+        return draws_from(net, [], np.zeros((0, replications)))
+    inputs = uncertain_inputs(net)
+    return draws_from(net, inputs, sample_inputs(inputs, replications, np.random.default_rng(seed)))
+
+
+def draws_from(net: Network, inputs: list[UncertainInput], values: FloatArray) -> Draws:
+    """Draws with base values everywhere except the listed inputs, set from ``values`` [M, R].
+
+    Units: inventory and finished-goods inputs are in days of baseline use/output (stock =
+    days × rate); shock durations in days from the shock's start (rounded); fractions clipped
+    to 0..1; alternates' qualification in days from their trigger.
+    """
+    r = values.shape[1]
+    k = net.n_slots
     inv0 = np.zeros((k, r))
     for j in range(k):
         units = net.slot_inv_units[j]
-        if units is not None:
-            inv0[j] = units
-        else:
-            inv0[j] = sample_value(net.slot_inv_days[j], rng, r, 0.0) * net.slot_use[j]
-    fg0 = np.zeros((n, r))
-    for i in range(n):
-        fg0[i] = sample_value(net.node_finished_days[i], rng, r, 0.0) * net.rate[i]
+        inv0[j] = units if units is not None else base_value(net.slot_inv_days[j]) * net.slot_use[j]
+    fg0 = np.array([base_value(v) for v in net.node_finished_days])[:, None] * net.rate[:, None]
+    fg0 = np.repeat(fg0, r, axis=1)
     fg0[net.plant_nodes] = 0.0
-    s = len(net.shocks)
-    shock_end = np.zeros((s, r), dtype=np.int64)
-    shock_fraction = np.zeros((s, r))
-    for j, sh in enumerate(net.shocks):
-        if sh.duration is None:
-            shock_end[j] = np.iinfo(np.int64).max // 4
+    open_end = np.iinfo(np.int64).max // 4
+    shock_end = np.array(
+        [open_end if sh.duration is None else sh.start_day + round(base_value(sh.duration))
+         for sh in net.shocks], dtype=np.int64,
+    ).reshape(-1, 1).repeat(r, axis=1)  # fmt: skip
+    shock_fraction = np.clip(
+        np.array([base_value(sh.fraction) for sh in net.shocks]).reshape(-1, 1), 0.0, 1.0
+    ).repeat(r, axis=1)
+    alts = net.alternates
+    alt_capacity = np.array([base_value(a.capacity_per_day) for a in alts]).reshape(-1, 1)
+    alt_capacity = alt_capacity.repeat(r, axis=1)
+    alt_ready = np.array(
+        [np.inf if a.trigger_day is None else a.trigger_day + base_value(a.qualification_days)
+         for a in alts]
+    ).reshape(-1, 1).repeat(r, axis=1)  # fmt: skip
+    alt_ramp = np.array([base_value(a.ramp_days) for a in alts]).reshape(-1, 1).repeat(r, axis=1)
+    for u, v in zip(inputs, values, strict=True):
+        j = u.index
+        if u.kind == "inventory_days":
+            inv0[j] = v * net.slot_use[j]
+        elif u.kind == "finished_days":
+            fg0[j] = v * net.rate[j]
+        elif u.kind == "shock_duration":
+            shock_end[j] = net.shocks[j].start_day + np.rint(v).astype(np.int64)
+        elif u.kind == "shock_fraction":
+            shock_fraction[j] = np.clip(v, 0.0, 1.0)
+        elif u.kind == "alt_capacity":
+            alt_capacity[j] = v
+        elif u.kind == "alt_qualification":
+            alt_ready[j] = float(alts[j].trigger_day or 0) + v
         else:
-            dur = sample_value(sh.duration, rng, r, 0.0)
-            shock_end[j] = sh.start_day + np.rint(dur).astype(np.int64)
-        shock_fraction[j] = np.clip(sample_value(sh.fraction, rng, r, 1.0), 0.0, 1.0)
-    a = len(net.alternates)
-    alt_capacity = np.zeros((a, r))
-    alt_ready = np.full((a, r), np.inf)
-    alt_ramp = np.zeros((a, r))
-    for j, alt in enumerate(net.alternates):
-        alt_capacity[j] = sample_value(alt.capacity_per_day, rng, r, 0.0)
-        if alt.trigger_day is not None:
-            alt_ready[j] = alt.trigger_day + sample_value(alt.qualification_days, rng, r, 0.0)
-        alt_ramp[j] = sample_value(alt.ramp_days, rng, r, 0.0)
+            alt_ramp[j] = v
     return Draws(inv0, fg0, shock_end, shock_fraction, alt_capacity, alt_ready, alt_ramp)
 
 
@@ -466,4 +550,7 @@ def baseline_draws(net: Network, replications: int = 1) -> Draws:
     )  # fmt: skip
 
 
-__all__ = ["Draws", "Outage", "SimResult", "base_value", "baseline_draws", "draw", "simulate"]
+__all__ = [
+    "Draws", "Outage", "SimResult", "UncertainInput", "base_value", "baseline_draws", "draw",
+    "draws_from", "sample_inputs", "simulate", "uncertain_inputs",
+]  # fmt: skip

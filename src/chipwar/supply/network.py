@@ -7,6 +7,7 @@ outside the simulated period, a part nobody supplies) and names the item in each
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import cast
@@ -120,7 +121,7 @@ def compile_network(scn: Scenario, owned_by: OwnedBy | None = None) -> Network:
     """Check a scenario as a network and turn it into arrays (see module docstring)."""
     ids = [n.id for n in scn.nodes]
     index = {nid: i for i, nid in enumerate(ids)}
-    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    dupes = sorted(nid for nid, count in Counter(ids).items() if count > 1)
     if dupes:
         raise ScenarioError(f"nodes: duplicate node id {dupes[0]!r}")
     problems: list[str] = []
@@ -221,8 +222,9 @@ def compile_network(scn: Scenario, owned_by: OwnedBy | None = None) -> Network:
     plants = []
     for d in scn.demand:
         plants.append(index[d.plant])
+    plant_set = set(plants)
     for row in edges_raw:
-        if row[0] in plants:
+        if row[0] in plant_set:
             sup = ids[row[0]]
             problems.append(
                 f"edges[{sup}->{ids[row[1]]}]: plant {sup!r} has a demand and cannot supply"
@@ -465,16 +467,3 @@ def _resolve_shock(scn: Scenario, s: Shock, net: Network, owned_by: OwnedBy | No
 
 def base_value(v: Value) -> float:
     return v.base if isinstance(v, Spread) else float(v)
-
-
-def sample_value(
-    v: Value | None, rng: np.random.Generator | None, r: int, default: float
-) -> FloatArray:
-    """R draws of a value: triangular(low, base, high) when sampled, else base everywhere."""
-    if v is None:
-        return np.full(r, default)
-    if isinstance(v, Spread):
-        if rng is not None and v.high > v.low:
-            return rng.triangular(v.low, v.base, v.high, size=r)
-        return np.full(r, v.base)
-    return np.full(r, float(v))

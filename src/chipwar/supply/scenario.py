@@ -215,6 +215,11 @@ class Scenario(_Model):
     reported: list[dict[str, Any]] = Field(
         default_factory=list, description="Observed events to compare with (free-form, sourced)."
     )
+    calibration: dict[str, Any] | None = Field(
+        None,
+        description="Written by `chipwar supply calibrate`: method, prior scenario, observations, "
+        "samples, seed, acceptance statistics. A record; the engine does not read it.",
+    )
     source: list[str] = Field(default_factory=list)
 
     def end_date(self) -> dt.date:
@@ -284,6 +289,23 @@ def read_scenario(name_or_path: str | Path) -> Scenario:
     """Read and validate a scenario file (YAML or JSON) or a built-in scenario by name."""
     path = resolve_path(name_or_path)
     return parse_scenario(read_structured(path), where=path.name)
+
+
+def write_scenario(scn: Scenario, path: Path, header: str = "") -> None:
+    """Write a scenario as YAML (atomically; ``header`` lines become ``#`` comments)."""
+    import textwrap
+
+    import yaml
+
+    from chipwar.catalog.io import write_atomically
+
+    raw = scn.model_dump(mode="json", exclude_none=True)
+    lines = [w for line in header.splitlines() for w in textwrap.wrap(line, 96) or [""]]
+    comment = "".join(f"# {line}".rstrip() + "\n" for line in lines)
+    text = comment + yaml.safe_dump(
+        raw, sort_keys=False, allow_unicode=True, width=100, default_flow_style=None
+    )
+    write_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8"), ".scn-", ".yaml")
 
 
 def json_schema() -> dict[str, Any]:
