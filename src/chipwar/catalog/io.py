@@ -576,7 +576,7 @@ def format_validation_error(exc: ValidationError, where: str) -> str:
     for err in exc.errors():
         loc = ".".join(str(p) for p in err["loc"]) or "(root)"
         got = err.get("input")
-        got_text = "" if isinstance(got, dict | list) else f" (got {got!r})"
+        got_text = "" if isinstance(got, dict | list) else f" (got {excerpt(got)})"
         msg = str(err["msg"]).removeprefix("Value error, ")
         lines.append(f"{where}: {loc}: {msg}{got_text}")
     return "\n".join(lines)
@@ -600,7 +600,9 @@ def parse_rows(model: type[M], rows: Any, where: str, key: str = "id") -> list[M
     for i, row in enumerate(rows):
         label = f"{where}[{i}]"
         if isinstance(row, dict) and key in row:
-            label = f"{where}[{row[key]}]"
+            ident = row[key]
+            if isinstance(ident, str | int) and len(str(ident)) <= 60:
+                label = f"{where}[{ident}]"
         try:
             item = model.model_validate(row)
         except ValidationError as exc:
@@ -608,8 +610,8 @@ def parse_rows(model: type[M], rows: Any, where: str, key: str = "id") -> list[M
             continue
         ident = getattr(item, key, None)
         if ident is not None:
-            if ident in seen:
-                problems.append(f"{label}: duplicate {key} {ident!r}")
+            if str(ident) in seen:
+                problems.append(f"{label}: duplicate {key} {excerpt(ident)}")
             seen.add(str(ident))
         out.append(item)
     if problems:

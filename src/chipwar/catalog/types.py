@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from typing import Annotated
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
@@ -46,10 +47,47 @@ Country = Annotated[str, AfterValidator(_country)]
 SourceIds = Annotated[list[str], Field(min_length=1)]
 
 
-class Strict(BaseModel):
-    """Base for data rows: unknown fields are errors, so typos do not pass silently."""
+def _numeric(annotation: Any) -> bool:
+    """True for ``float``/``int`` (alone or with None), False when ``bool`` is also allowed."""
+    members = get_args(annotation) if get_origin(annotation) in (Union, UnionType) else ()
+    members = members or (annotation,)
+    return bool(set(members) & {float, int}) and bool not in members
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+
+def refuse_bools(model: type[BaseModel], data: Any) -> Any:
+    """Refuse ``true``/``false`` where a number (or a mapping of numbers) is meant: pydantic
+    would read ``true`` as 1, so ``product_value_usd: true`` would be 1 USD."""
+    if not isinstance(data, dict):
+        return data
+    for name, value in data.items():
+        info = model.model_fields.get(name) if isinstance(name, str) else None
+        if info is None:
+            continue
+        annotation = info.annotation
+        if isinstance(value, bool) and _numeric(annotation):
+            raise ValueError(f"{name}: {value!r} is not a number; expected a number")
+        if isinstance(value, dict) and get_origin(annotation) is dict:
+            args = get_args(annotation)
+            if len(args) == 2 and _numeric(args[1]):
+                for key, item in value.items():
+                    if isinstance(item, bool):
+                        raise ValueError(
+                            f"{name}.{key}: {item!r} is not a number; expected a number"
+                        )
+    return data
+
+
+class Strict(BaseModel):
+    """Base for data rows: unknown fields are errors, so typos do not pass silently; numbers must
+    be finite (``.inf``, ``"nan"``, ``"1e999"`` are refused) and ``true``/``false`` are not
+    numbers."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_bools_for_numbers(cls, data: Any) -> Any:
+        return refuse_bools(cls, data)
 
 
 class Range(Strict):

@@ -123,7 +123,7 @@ def _emit_with_reasons(
     emit(rows, format, columns=[c for c in columns if c != "reasons"], title=title)
     records = rows.to_dict(orient="records") if isinstance(rows, pd.DataFrame) else rows
     for row in records:
-        stdout.print(f"[bold]{row[label]}[/]", highlight=False)
+        stdout.print(str(row[label]), style="bold", highlight=False)
         if policy and row.get("license_policy"):
             stdout.print(f"  policy: {row['license_policy']}", highlight=False, markup=False)
         for line in row["reasons"]:

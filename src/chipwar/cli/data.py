@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import Enum
 
 import typer
+from rich.text import Text
 
 from chipwar.catalog import load_accelerators, load_sites, load_sources
 from chipwar.catalog.validate import validate_all
@@ -102,8 +103,8 @@ def validate() -> None:
     total = 0
     for table, problems in results.items():
         total += len(problems)
-        mark = "[green]ok[/]" if not problems else f"[red]{len(problems)} problem(s)[/]"
-        stdout.print(f"{table:<16} {mark}")
+        mark = ("ok", "green") if not problems else (f"{len(problems)} problem(s)", "red")
+        stdout.print(Text.assemble(f"{table:<16} ", mark))
         for p in problems:
             stdout.print(f"  - {p}", highlight=False, markup=False)
     if total:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 import typer
-from rich.markup import escape
+from rich.text import Text
 
 from chipwar import __version__
 from chipwar.cli import (
@@ -57,15 +57,27 @@ def main(argv: list[str] | None = None) -> int:
     Usage errors (bad flags, bad choices) are reported by Typer/Click with exit code 2; a
     ChipwarError prints one ``error: ...`` line and exits 2. Tracebacks are for bugs only.
     """
+    _never_fail_on_encoding()
     try:
         app(args=argv, prog_name="chipwar", standalone_mode=True)
     except SystemExit as exc:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 1)
     except ChipwarError as exc:
-        stderr.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
+        stderr.print(
+            Text.assemble(("error:", "bold red"), " ", str(exc)), highlight=False, soft_wrap=True
+        )
         return exc.exit_code
     return 0
+
+
+def _never_fail_on_encoding() -> None:
+    """Characters the output encoding cannot hold (a lone surrogate from a non-UTF-8 argument,
+    Chinese names on an ASCII terminal) are written as backslash escapes instead of raising."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -22,11 +22,20 @@ from rich.console import Console
 from rich.table import Table
 
 
+def console_width(environ: Mapping[str, str] | None = None) -> int:
+    """Table width when output is piped: ``COLUMNS`` if it is a whole number from 20 to 1,000
+    (anything else, such as ``COLUMNS=abc``, is ignored), else 200 (Rich would use 80)."""
+    raw = (os.environ if environ is None else environ).get("COLUMNS", "").strip()
+    return min(int(raw), 1000) if raw.isdecimal() and int(raw) >= 20 else 200
+
+
 def _console(stderr: bool = False) -> Console:
-    """A console that is wide enough for tables when output is piped (Rich defaults to 80)."""
+    """A console that is wide enough for tables when output is piped, and that prints every
+    string literally: Rich markup (``[bold]``, ``[/x]``) and emoji codes (``:smile:``) in data are
+    shown as typed, never interpreted. Styles are given with ``style=`` or ``Text`` instead."""
     probe = Console(stderr=stderr)
-    width = None if probe.is_terminal else int(os.environ.get("COLUMNS", "200"))
-    return Console(stderr=stderr, width=width)
+    width = None if probe.is_terminal else console_width()
+    return Console(stderr=stderr, width=width, markup=False, emoji=False)
 
 
 stdout = _console()

@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import typer
+from rich.text import Text
 
 from chipwar.cli.output import FORMAT_OPTION, Format, emit, stderr, stdout
 
@@ -69,7 +70,7 @@ def report(
     except OSError as exc:  # e.g. the disk filled up while writing
         raise InputError("--output", str(output), f"a writable file path ({exc})") from None
     dt = time.perf_counter() - t0
-    stdout.print(f"[bold]chipwar report[/] ({lang}) built in {dt:.1f} s")
+    stdout.print(Text.assemble(("chipwar report", "bold"), f" ({lang}) built in {dt:.1f} s"))
     for line in result.summary_lines():
         stdout.print(f"  {line}", highlight=False)
     stdout.print(f"open: {result.path.resolve().as_uri()}", highlight=False, soft_wrap=True)

@@ -119,7 +119,7 @@ def _emit(
     shown = [c for c in (TABLE_COLUMNS if "tool" in columns else columns) if c != "reasons"]
     emit(rows, format, columns=shown, title=title)
     for row in rows:
-        stdout.print(f"[bold]{row[label[0]]} · {row[label[1]]}[/]", highlight=False)
+        stdout.print(f"{row[label[0]]} · {row[label[1]]}", style="bold", highlight=False)
         for line in row["reasons"]:
             stdout.print(f"  - {line}", highlight=False, markup=False)
 

@@ -25,23 +25,32 @@ ASSUMPTIONS_FILE = DATA_DIR / "tco_assumptions.yaml"
 
 BOUNDS: dict[str, tuple[float, float | None, bool]] = {
     # name: (lower bound, upper bound or None, lower bound exclusive?)
-    "life_years": (0.0, None, True),
-    "cost_of_capital": (0.0, None, False),
-    "facility_life_years": (0.0, None, True),
+    # Upper bounds marked "plausibility" are NOT sourced: they are set far above any value in
+    # the shipped data or the literature the data cite, only so that an absurd input (1e308)
+    # is refused instead of turning every cost into inf/null. See docs/limits.md.
+    "life_years": (0.0, 100.0, True),  # plausibility
+    "cost_of_capital": (0.0, 10.0, False),  # plausibility: 1,000 %/yr
+    "facility_life_years": (0.0, 200.0, True),  # plausibility
     "average_load": (0.0, 1.0, True),
-    "other_opex_fraction": (0.0, None, False),
-    "host_power_overhead": (0.0, None, False),
-    "server_capex_overhead": (0.0, None, False),
+    "other_opex_fraction": (0.0, 100.0, False),  # plausibility
+    "host_power_overhead": (0.0, 100.0, False),  # plausibility
+    "server_capex_overhead": (0.0, 100.0, False),  # plausibility
     "utilization": (0.0, 1.0, True),
-    "facility_capex_usd_per_kw": (0.0, None, False),
-    "price_usd_per_kwh": (0.0, None, False),
-    "pue": (1.0, None, False),
+    "facility_capex_usd_per_kw": (0.0, 1e7, False),  # plausibility: 10 M USD per kW
+    "price_usd_per_kwh": (0.0, 1e4, False),  # plausibility
+    "pue": (1.0, 100.0, False),  # plausibility
 }
 """Allowed interval of each assumption (checked on every Range, low to high)."""
+
+MIN_LIFE_YEARS = 1 / 365
+"""Plausibility (not sourced): a life shorter than a day makes the capital-recovery factor
+overflow; refused with the bounds above."""
 
 
 def _check_bounds(name: str, rng: Range) -> None:
     lo, hi, open_lo = BOUNDS[name]
+    if name in ("life_years", "facility_life_years") and rng.low < MIN_LIFE_YEARS:
+        raise InputError(name, rng.low, f"at least {MIN_LIFE_YEARS:.4g} years (one day)")
     bad_lo = rng.low <= lo if open_lo else rng.low < lo
     bad_hi = hi is not None and rng.high > hi
     if bad_lo or bad_hi:

@@ -12,6 +12,7 @@ Thresholds and dates come from ``data/rules/*.yaml``.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ import numpy as np
 import pandas as pd
 from pydantic import Field, model_validator
 
-from chipwar.catalog.io import parse_rows, read_structured
+from chipwar.catalog.io import csv_records, parse_rows, raise_problems, read_csv, read_structured
 from chipwar.catalog.types import Country, Strict, parse_date
 from chipwar.controls.rules import ContentPeriod, ContentRegime, Measure, RuleBook, load_rules
 from chipwar.errors import DataError, InputError
@@ -50,17 +51,17 @@ def read_bom(path: str | Path) -> tuple[pd.DataFrame, float | None]:
     path = Path(path)
     product_value: float | None = None
     if path.suffix.lower() == ".csv":
-        if not path.exists():
-            raise DataError(f"{path}: file not found")
-        try:
-            raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-            raise DataError(f"{path}: not valid CSV: {exc}") from None
-        rows: Any = [{k: v for k, v in r.items() if v != ""} for r in raw.to_dict("records")]
+        table = read_csv(path)
+        problems: list[str] = []
+        rows: Any = [
+            {k: v for k, v in r.items() if v != ""}
+            for _, r in csv_records(table, path.name, problems)
+        ]
+        raise_problems(problems)
     else:
         data = read_structured(path)
         if isinstance(data, dict):
-            product_value = data.get("product_value_usd")
+            product_value = _product_value(data.get("product_value_usd"), path.name)
             rows = data.get("parts")
         else:
             rows = data
@@ -70,6 +71,17 @@ def read_bom(path: str | Path) -> tuple[pd.DataFrame, float | None]:
     frame = pd.DataFrame([p.model_dump() for p in parts])
     frame["rare_earth_origin"] = frame["rare_earth_origin"].fillna(frame["origin"])
     return frame, product_value
+
+
+def _product_value(raw: Any, where: str) -> float | None:
+    """``product_value_usd`` of a BOM file: absent, or a positive finite number (not a bool)."""
+    if raw is None:
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, int | float) or not math.isfinite(raw):
+        raise InputError(f"{where}: product_value_usd", raw, "a positive number of USD")
+    if raw <= 0:
+        raise InputError(f"{where}: product_value_usd", raw, "a positive number of USD")
+    return float(raw)
 
 
 def period_at(regime: ContentRegime | Measure, date: dt.date) -> ContentPeriod | None:
@@ -97,9 +109,17 @@ def content_shares(
     day = parse_date(date)
     dest = book.destination(destination)
     value = bom["value_usd"].to_numpy(dtype=float)
-    total = float(value.sum()) if product_value_usd is None else float(product_value_usd)
-    if not total > 0:
-        raise InputError("product_value_usd", total, "a positive value (USD)")
+    parts_total = float(value.sum())
+    total = parts_total if product_value_usd is None else float(product_value_usd)
+    if not (math.isfinite(total) and total > 0):
+        raise InputError("product_value_usd", total, "a positive, finite value (USD)")
+    if total < parts_total * (1 - 1e-9):
+        raise InputError(
+            "product_value_usd",
+            total,
+            f"at least the parts' total of {parts_total:,.2f} USD (a product is worth at least "
+            "the parts it is made of; shares above 100 % would follow)",
+        )
     origin = bom["origin"].to_numpy(dtype=str)
     cls = np.char.upper(bom["classification"].to_numpy(dtype=str))
     re_value = bom["rare_earth_value_usd"].to_numpy(dtype=float)

@@ -24,20 +24,24 @@ from chipwar.errors import InputError, ScenarioError, UnknownIdError
 SCENARIO_DIR = DATA_DIR / "scenarios"
 BUILTIN = ("baseline", "no-subsidy", "controls-lifted", "controls-tightened")
 FIRST_YEAR, LAST_YEAR = 2015, 2040
+YEAR_MIN, YEAR_MAX = 1950, 2100
+"""Plausibility bounds (not sourced) on every other year in a scenario (base years, growth and
+mandate steps, subsidy start/end): wide enough for any history, and they keep a typo such as
+``base_year: -1000000000`` from allocating gigabytes of yearly arrays."""
 QUARTER_DAYS = ((2, 15), (5, 15), (8, 15), (11, 15))
 
 
 class GrowthStep(Strict):
     """Year-over-year growth ``rate`` (0.25 = +25 %/yr) from year ``from_year`` onward."""
 
-    from_year: int = Field(alias="from")
+    from_year: int = Field(alias="from", ge=YEAR_MIN, le=YEAR_MAX)
     rate: Range
 
 
 class Path_(Strict):
     """A quantity known in ``base_year`` and grown (or back-cast) by piecewise rates."""
 
-    base_year: int
+    base_year: int = Field(ge=YEAR_MIN, le=YEAR_MAX)
     value: Range
     growth: list[GrowthStep] = Field(min_length=1)
 
@@ -85,14 +89,14 @@ class Subsidy(Strict):
     power_discount: float = Field(default=0.0, ge=0, le=1)
     capex_discount: float = Field(default=0.0, ge=0, lt=1)
     coverage: float = Field(default=0.0, ge=0, le=1)
-    start: int = 2025
-    end: int = LAST_YEAR
+    start: int = Field(default=2025, ge=YEAR_MIN, le=YEAR_MAX)
+    end: int = Field(default=LAST_YEAR, ge=YEAR_MIN, le=YEAR_MAX)
     source: list[str] = []
     note: str = ""
 
 
 class MandateStep(Strict):
-    from_year: int = Field(alias="from")
+    from_year: int = Field(alias="from", ge=YEAR_MIN, le=YEAR_MAX)
     share: Range
 
 
@@ -140,6 +144,11 @@ class Scenario(Strict):
             raise ValueError(f"end_year {self.end_year} is before start_year {self.start_year}")
         if any(w < 0 for w in self.sites.values()) or sum(self.sites.values()) <= 0:
             raise ValueError("sites: weights must be >= 0 and sum to more than 0")
+        seen: set[str] = set()
+        for chip in self.chips:
+            if chip.id in seen:
+                raise ValueError(f"chips: {chip.id!r} is listed twice; list each chip once")
+            seen.add(chip.id)
         return self
 
     @property

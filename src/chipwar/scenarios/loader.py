@@ -28,7 +28,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from chipwar.catalog.accelerators import Accelerator, load_accelerators
-from chipwar.catalog.io import parse_rows, read_structured
+from chipwar.catalog.io import excerpt, parse_rows, read_structured
 from chipwar.catalog.sites import Site, load_sites
 from chipwar.compute.assumptions import TcoAssumptions, load_assumptions, with_overrides
 from chipwar.errors import ChipwarError, InputError, ScenarioError
@@ -67,7 +67,7 @@ def _rows(
         raise ScenarioError(f"{where}: expected a list of rows, got {type(raw).__name__}")
     merged: list[Any] = []
     for row in raw:
-        if isinstance(row, dict) and row.get("id") in catalog:
+        if isinstance(row, dict) and isinstance(row.get("id"), str) and row["id"] in catalog:
             merged.append({**catalog[row["id"]].model_dump(), **row})
         else:
             merged.append(row)
@@ -83,23 +83,26 @@ def parse_scenario(raw: Any, where: str) -> Scenario:
         raw = {}
     if not isinstance(raw, dict):
         raise ScenarioError(f"{where}: expected a mapping with keys {', '.join(SECTIONS)}")
-    unknown = sorted(set(raw) - set(SECTIONS))
+    unknown = [key for key in raw if key not in SECTIONS]
     if unknown:
         raise ScenarioError(
-            f"{where}: unknown field(s) {', '.join(map(repr, unknown))}; "
+            f"{where}: unknown field(s) {', '.join(excerpt(k) for k in unknown[:10])}; "
             f"allowed: {', '.join(SECTIONS)}"
         )
     for key in ("name", "description"):
         if not isinstance(raw.get(key, ""), str):
-            raise ScenarioError(f"{where}: {key}: expected text, got {raw[key]!r}")
+            raise ScenarioError(f"{where}: {key}: expected text, got {excerpt(raw[key])}")
     overrides = raw.get("assumptions") or {}
     if not isinstance(overrides, dict):
         raise ScenarioError(f"{where}: assumptions: expected a mapping of name -> value")
+    for key in ("accelerators", "sites"):
+        if not isinstance(raw.get(key) or [], list):
+            raise ScenarioError(f"{where}: {key}: expected a list of rows, got {excerpt(raw[key])}")
     try:
         own_chips = [
-            str(row["id"])
+            row["id"]
             for row in raw.get("accelerators") or []
-            if isinstance(row, dict) and "id" in row
+            if isinstance(row, dict) and isinstance(row.get("id"), str)
         ]
         assumptions = with_overrides(
             load_assumptions(), overrides, source=f"scenario:{where}", chip_ids=own_chips
@@ -108,10 +111,10 @@ def parse_scenario(raw: Any, where: str) -> Scenario:
         raise ScenarioError(f"{where}: assumptions: {exc}") from None
 
     chips = _rows(
-        Accelerator, raw.get("accelerators", []), f"{where}: accelerators",
+        Accelerator, raw.get("accelerators") or [], f"{where}: accelerators",
         load_accelerators(),
     )  # fmt: skip
-    sites = _rows(Site, raw.get("sites", []), f"{where}: sites", load_sites())
+    sites = _rows(Site, raw.get("sites") or [], f"{where}: sites", load_sites())
     return Scenario(
         name=raw.get("name", ""),
         description=raw.get("description", ""),
@@ -146,10 +149,11 @@ def read_spec(path: str | Path) -> tuple[dict[str, Accelerator], dict[str, Site]
     where = Path(path).name
     raw = _read(path)
     if isinstance(raw, dict) and ({"accelerators", "sites"} & set(raw)):
-        extra = sorted(set(raw) - {"accelerators", "sites", "name", "description"})
+        extra = [k for k in raw if k not in {"accelerators", "sites", "name", "description"}]
         if extra:
             raise ScenarioError(
-                f"{where}: unknown field(s) {', '.join(map(repr, extra))} in a spec file; "
+                f"{where}: unknown field(s) {', '.join(excerpt(k) for k in extra[:10])} in a "
+                "spec file; "
                 "allowed: accelerators, sites (assumptions go in a --scenario file)"
             )
         chip_rows, site_rows = raw.get("accelerators") or [], raw.get("sites") or []

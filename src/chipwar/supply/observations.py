@@ -32,7 +32,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from chipwar.catalog.io import DATA_DIR, format_validation_error, read_structured
-from chipwar.catalog.types import Country, Slug
+from chipwar.catalog.types import Country, Slug, refuse_bools
 from chipwar.errors import ChipwarError, ScenarioError
 from chipwar.supply.engine import SimResult
 from chipwar.supply.network import FloatArray, Network
@@ -46,7 +46,12 @@ OUTCOME_KINDS = ("first_stop", "recovery", "no_stop", "shortage")
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_bools_for_numbers(cls, data: Any) -> Any:
+        return refuse_bools(cls, data)
 
 
 class Observation(_Model):

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from chipwar.catalog.io import DATA_DIR, format_validation_error, read_structured
-from chipwar.catalog.types import Country, Slug
+from chipwar.catalog.types import Country, Slug, refuse_bools
 from chipwar.errors import ChipwarError, ScenarioError
 
 BUILTIN_DIR = DATA_DIR / "scenarios"
@@ -24,7 +24,12 @@ BUILTIN_DIR = DATA_DIR / "scenarios"
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_bools_for_numbers(cls, data: Any) -> Any:
+        return refuse_bools(cls, data)
 
 
 class Spread(_Model):
