@@ -138,6 +138,35 @@ def check_size(
     )
 
 
+def memory_budget_bytes() -> int:
+    """Memory one command may plan to use: ``CHIPWAR_MAX_MEMORY_BYTES`` if set, else 80 % of the
+    memory available now (``MemAvailable`` in /proc/meminfo; 4 GiB where that cannot be read)."""
+    available = 4 * 2**30
+    try:
+        with open("/proc/meminfo", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("MemAvailable:"):
+                    available = int(line.split()[1]) * 1024
+                    break
+    except (OSError, ValueError, IndexError):
+        pass
+    return env_int("CHIPWAR_MAX_MEMORY_BYTES", int(available * 0.8))
+
+
+def check_memory(field_name: str, value: float, estimated_bytes: float, hint: str = "") -> float:
+    """Refuse work whose estimated memory is above ``memory_budget_bytes`` before it starts
+    (LimitError naming the option, its value, the estimate and the budget); returns the
+    estimate so that an interface can mention large work before starting it."""
+    budget = memory_budget_bytes()
+    if estimated_bytes > budget:
+        raise LimitError(
+            f"{field_name}: {value:,} would need about {estimated_bytes / 2**30:,.1f} GiB of "
+            f"memory, above the budget of {budget / 2**30:,.1f} GiB (80 % of the memory free now, "
+            "or CHIPWAR_MAX_MEMORY_BYTES)" + (f"; {hint}" if hint else "")
+        )
+    return estimated_bytes
+
+
 def excerpt(value: Any, n: int = EXCERPT_CHARS) -> str:
     """A short, printable quotation of ``value`` for an error message: at most ``n`` characters
     of its repr, then ``…`` and the full length."""

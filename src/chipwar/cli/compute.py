@@ -14,7 +14,15 @@ import typer
 from chipwar.catalog.accelerators import Accelerator
 from chipwar.catalog.sites import Site
 from chipwar.catalog.types import parse_date
-from chipwar.cli.output import FORMAT_OPTION, Format, emit, split_ids, stderr, stdout
+from chipwar.cli.output import (
+    FORMAT_OPTION,
+    Format,
+    emit,
+    note_large_work,
+    split_ids,
+    stderr,
+    stdout,
+)
 from chipwar.compute.assumptions import TcoAssumptions, load_assumptions, with_overrides
 from chipwar.errors import InputError
 
@@ -185,7 +193,7 @@ def tco(
     seed: int = SEED,
 ) -> None:
     """Cost per accelerator-hour and per usable PFLOP-hour, for each chip × site."""
-    from chipwar.compute.montecarlo import tco_montecarlo
+    from chipwar.compute.montecarlo import MAX_CELLS, estimated_bytes, tco_montecarlo
     from chipwar.compute.tco import tco_frame
 
     ctx = make_context(
@@ -199,6 +207,9 @@ def tco(
         frame = tco_frame(chips, sites, **ctx.kwargs())
         emit(frame, format, table_columns=TCO_COLUMNS)
         return
+    if samples >= 1 and len(chips) * len(sites) * samples <= MAX_CELLS:
+        cells = len(chips) * len(sites) * samples
+        note_large_work(estimated_bytes(cells), f"{cells:,} Monte Carlo cells")
     mc = tco_montecarlo(chips, sites, samples=samples, seed=seed, **ctx.kwargs())
     summary = mc.summary()
     emit(summary, format, table_columns=MC_COLUMNS)

@@ -31,6 +31,10 @@ BAND_COLUMNS = [
 MAX_SAMPLES = 200_000
 
 
+MAX_COMPARE = 20
+"""Most scenarios one ``compare`` runs (each is a full model run with the same draws)."""
+
+
 def _check_samples(samples: int, seed: int = 0) -> None:
     if not 1 <= samples <= MAX_SAMPLES:
         raise InputError("--samples", samples, f"an integer from 1 to {MAX_SAMPLES}")
@@ -69,6 +73,8 @@ def compare(
     _check_samples(samples, seed)
     if len(scenarios) < 2:
         raise InputError("FILE", scenarios, "two or more scenarios to compare")
+    if len(scenarios) > MAX_COMPARE:
+        raise InputError("FILE", f"{len(scenarios)} scenarios", f"at most {MAX_COMPARE} to compare")
     frames = [run_scenario(s, samples=samples, seed=seed) for s in scenarios]
     result = pd.concat(frames, ignore_index=True).sort_values(["year", "scenario"], kind="stable")
     emit(result, format, table_columns=RUN_COLUMNS)

@@ -168,6 +168,21 @@ def _write(text: str) -> None:
     sys.stdout.flush()
 
 
+LARGE_WORK_BYTES = 2**30
+"""Work estimated above this much memory is announced on stderr before it starts."""
+
+
+def note_large_work(estimated_bytes: float, what: str) -> None:
+    """Say on stderr, before starting, that ``what`` will take about this much memory (only
+    when above ``LARGE_WORK_BYTES``), so that a long run is never silent."""
+    if estimated_bytes > LARGE_WORK_BYTES:
+        stderr.print(
+            f"note: {what} needs about {estimated_bytes / 2**30:,.1f} GiB of memory; this may take "
+            "a while",
+            highlight=False,
+        )
+
+
 def progress_enabled() -> bool:
     """Progress bars only on an interactive terminal (quiet when piped)."""
     return sys.stderr.isatty()

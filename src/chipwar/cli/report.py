@@ -61,6 +61,9 @@ def report(
 
     if lang not in LANGS:
         raise InputError("--lang", lang, "one of " + ", ".join(LANGS))
+    from chipwar.catalog.io import check_distinct_outputs
+
+    check_distinct_outputs({"--output": output, "--xlsx": xlsx})
     _writable("--output", output)
     if xlsx is not None:
         _writable("--xlsx", xlsx)

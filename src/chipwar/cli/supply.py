@@ -14,6 +14,7 @@ from chipwar.cli.output import (
     FORMAT_OPTION_NO_CSV,
     Format,
     emit,
+    note_large_work,
     progress_enabled,
     split_ids,
     stderr,
@@ -67,14 +68,17 @@ def run_cmd(
 ) -> None:
     """Simulate the scenario: per plant first stoppage, lost units and recovery; per part price."""
     from chipwar.supply import run, summarize
+    from chipwar.supply.results import MAX_DAYS, MAX_SAMPLES, check_run_size, run_bytes
 
-    if samples < 1:
-        raise InputError("--samples", samples, "an integer >= 1")
+    if not 1 <= samples <= MAX_SAMPLES:
+        raise InputError("--samples", samples, f"an integer from 1 to {MAX_SAMPLES:,}")
     if seed < 0:
         raise InputError("--seed", seed, "an integer >= 0")
-    if days is not None and days < 1:
-        raise InputError("--days", days, "an integer >= 1")
+    if days is not None and not 1 <= days <= MAX_DAYS:
+        raise InputError("--days", days, f"an integer from 1 to {MAX_DAYS:,} (ten years)")
     net = _load(file)
+    horizon = check_run_size(net, samples, days)
+    note_large_work(run_bytes(net, samples, horizon), f"{samples:,} replications")
     with _progress("simulating days") as bar:
         res, _ = run(net, samples, seed, days, bar)
     summary = summarize(net, res, samples, seed, daily=daily)
@@ -117,10 +121,12 @@ def critical_cmd(
     """Rank single nodes and single countries by the plant output their loss costs."""
     from chipwar.supply import criticality
 
-    if days is not None and days < 1:
-        raise InputError("--days", days, "an integer >= 1")
-    if outage_days is not None and outage_days < 1:
-        raise InputError("--outage-days", outage_days, "an integer >= 1")
+    from chipwar.supply.results import MAX_DAYS
+
+    if days is not None and not 1 <= days <= MAX_DAYS:
+        raise InputError("--days", days, f"an integer from 1 to {MAX_DAYS:,} (ten years)")
+    if outage_days is not None and not 1 <= outage_days <= MAX_DAYS:
+        raise InputError("--outage-days", outage_days, f"an integer from 1 to {MAX_DAYS:,}")
     if top < 0:
         raise InputError("--top", top, "an integer >= 0 (0: all rows)")
     net = _load(file)
@@ -168,16 +174,17 @@ def calibrate_cmd(
 ) -> None:
     """Fit the scenario's spreads to observed stops, restarts, cover and shortages (rejection
     ABC) and write the posterior scenario: same network, narrowed spreads, acceptance stats."""
-    from rich.markup import escape
-
+    from chipwar.catalog.io import check_output_path
     from chipwar.catalog.types import Slug
     from chipwar.supply import build, read_scenario
     from chipwar.supply.calibrate import calibrate, posterior_scenario, summary
     from chipwar.supply.observations import read_observations
     from chipwar.supply.scenario import write_scenario
 
-    if check_samples < 2:
-        raise InputError("--check-samples", check_samples, "an integer >= 2")
+    if not 2 <= check_samples <= 100_000:
+        raise InputError("--check-samples", check_samples, "an integer from 2 to 100,000")
+    if output is not None:
+        check_output_path(output)  # before minutes of work, not after
     scn = read_scenario(file)
     net = build(scn)
     obs = read_observations(observations)
@@ -220,7 +227,7 @@ def calibrate_cmd(
     ]  # fmt: skip
     emit(result["observations"], format, columns=cols, title=title)
     rows = [
-        {"input": escape(r["input"]), "prior": _spread(r["prior"]),
+        {"input": r["input"], "prior": _spread(r["prior"]),
          "posterior": _spread(r["posterior"]), "ks": r["ks"]}
         for r in result["inputs"][:10]
     ]  # fmt: skip
@@ -260,14 +267,15 @@ def schema_cmd(
     """Print (or write) the JSON Schema of the scenario format."""
     import json
 
+    from chipwar.catalog.io import write_text_atomically
     from chipwar.supply.scenario import json_schema
 
     text = json.dumps(json_schema(), indent=2)
     if output is None:
         typer.echo(text)
     else:
-        output.write_text(text + "\n", encoding="utf-8")
-        stderr.print(f"wrote {output}")
+        write_text_atomically(output, text + "\n")
+        stderr.print(f"wrote {output}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from chipwar.catalog.accelerators import Accelerator
+from chipwar.catalog.io import check_memory
 from chipwar.catalog.sites import Site
 from chipwar.compute.assumptions import TcoAssumptions
 from chipwar.compute.tco import (
@@ -38,7 +39,19 @@ from chipwar.errors import InputError
 
 PERT_LAMBDA = 4.0
 MAX_CELLS = 30_000_000
-"""Upper bound on chips × sites × samples (memory: ~14 float arrays of that size)."""
+"""Upper bound on chips × sites × samples (memory: see ``BYTES_PER_CELL``)."""
+
+BYTES_PER_CELL = 230
+"""Peak memory per chip × site × sample cell [bytes]: measured 211 B/cell (peak RSS of
+``chipwar tco -n 1e6`` vs ``-n 3e6``, one chip × one site, issue 14), rounded up. The 30 M-cell
+cap therefore needs about 6.4 GiB; ``check_memory`` refuses it on a machine with less free."""
+
+
+def estimated_bytes(cells: int) -> float:
+    """Estimated peak memory of a Monte Carlo run of ``cells`` chip × site × sample cells [bytes]
+    (``BYTES_PER_CELL`` each plus ~100 MB for the interpreter and libraries)."""
+    return cells * BYTES_PER_CELL + 100e6
+
 
 SUMMARY_METRICS: tuple[str, ...] = (
     "usd_per_pflop_hour",
@@ -135,6 +148,7 @@ def tco_montecarlo(
         raise InputError(
             "samples", samples, f"at most {MAX_CELLS // (n_chips * n_sites):,} for this many cells"
         )
+    check_memory("samples", samples, estimated_bytes(n_chips * n_sites * samples))
     values = sample_values(batch, samples, seed)
     outputs = {
         k: np.ascontiguousarray(v) for k, v in evaluate(batch, values, samples=samples).items()

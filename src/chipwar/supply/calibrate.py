@@ -49,6 +49,7 @@ from chipwar.supply.engine import (
 )
 from chipwar.supply.network import FloatArray, Network
 from chipwar.supply.observations import Observation, Observations, Scored, check_against, score
+from chipwar.supply.results import MAX_SAMPLES, check_run_size
 from chipwar.supply.scenario import Scenario, Spread, parse_scenario
 
 METHOD = "rejection-abc"
@@ -137,6 +138,9 @@ def calibrate(
     """Rejection ABC of the scenario's spreads against the observations (module docstring)."""
     if samples < 100:
         raise InputError("samples", samples, "an integer >= 100")
+    if samples > MAX_SAMPLES:
+        raise InputError("samples", samples, f"at most {MAX_SAMPLES:,}")
+    check_run_size(net, min(samples, CHUNK), None)
     if seed < 0:
         raise InputError("seed", seed, "an integer >= 0")
     if not 1 <= min_accepted <= samples:
@@ -237,6 +241,7 @@ def predictive_check(
 ) -> list[dict[str, Any]]:
     """Simulate a (posterior) scenario with its own spreads and report, per observation, the
     share of samples that reproduce it and the simulated median and 5-95 % range of its date."""
+    check_run_size(net, samples, None)
     res = simulate(net, draw(net, samples, seed))
     sc = score(net, res, observations)
     return summarize_scored(net, observations, sc)

@@ -9,12 +9,40 @@ from typing import Any
 
 import numpy as np
 
+from chipwar.catalog.io import check_memory
 from chipwar.errors import InputError
 from chipwar.supply.engine import Draws, Outage, SimResult, baseline_draws, draw, simulate
 from chipwar.supply.network import FloatArray, Network, OwnedBy, compile_network, default_owned_by
 from chipwar.supply.scenario import Scenario
 
 PERCENTILES = (5, 50, 95)
+
+MAX_DAYS = 3650
+"""Longest horizon [days]: the scenario schema's own limit on ``days`` (ten years)."""
+MAX_SAMPLES = 1_000_000
+"""Most replications in one run (``--samples``); memory is checked as well (``run_bytes``)."""
+BYTES_PER_SLOT_DAY = 10
+"""Peak memory per replication × day × (nodes + input slots) [bytes]: measured 7.5-7.9 B
+(peak RSS of ``supply run nexperia-2025 -n 1000`` vs ``-n 4000`` at 120 and 480 days, issue
+14), rounded up."""
+
+
+def run_bytes(net: Network, samples: int, days: int) -> float:
+    """Estimated peak memory of simulating ``samples`` replications for ``days`` [bytes]."""
+    return BYTES_PER_SLOT_DAY * samples * days * (net.n_nodes + net.n_slots) + 100e6
+
+
+def check_run_size(net: Network, samples: int, days: int | None) -> int:
+    """Refuse a run above ``MAX_SAMPLES``, ``MAX_DAYS`` or the memory budget before it starts;
+    returns the horizon in days."""
+    if days is not None and not 1 <= days <= MAX_DAYS:
+        raise InputError("days", days, f"an integer from 1 to {MAX_DAYS:,} (ten years)")
+    if not 1 <= samples <= MAX_SAMPLES:
+        raise InputError("samples", samples, f"an integer from 1 to {MAX_SAMPLES:,}")
+    horizon = net.days if days is None else days
+    check_memory("samples", samples, run_bytes(net, samples, horizon), "use fewer samples or days")
+    return horizon
+
 
 Progress = Callable[[int, int], None]
 
@@ -36,12 +64,9 @@ def run(
     keep_daily: bool = False,
 ) -> tuple[SimResult, Draws]:
     """Simulate ``samples`` replications (base values when samples == 1)."""
-    if samples < 1:
-        raise InputError("samples", samples, "an integer >= 1")
     if seed is not None and seed < 0:
         raise InputError("seed", seed, "an integer >= 0")
-    if days is not None and days < 1:
-        raise InputError("days", days, "an integer >= 1")
+    check_run_size(net, samples, days)
     draws = draw(net, samples, seed)
     return simulate(net, draws, days, keep_daily=keep_daily, progress=progress), draws
 
@@ -175,7 +200,9 @@ def criticality(
     ``outage_days`` (default: the whole horizon), with the scenario's own shocks removed and
     alternates starting qualification on day 0. lost = Σ_plants (output_baseline - output).
     """
-    t = net.days if days is None else days
+    t = check_run_size(net, chunk, days)
+    if outage_days is not None and not 1 <= outage_days <= MAX_DAYS:
+        raise InputError("outage_days", outage_days, f"an integer from 1 to {MAX_DAYS:,}")
     clean = dataclasses.replace(
         net,
         shocks=[],
