@@ -120,7 +120,6 @@ def critical_cmd(
 ) -> None:
     """Rank single nodes and single countries by the plant output their loss costs."""
     from chipwar.supply import criticality
-
     from chipwar.supply.results import MAX_DAYS
 
     if days is not None and not 1 <= days <= MAX_DAYS:
