@@ -52,6 +52,18 @@ HOURS_PER_YEAR = 8760.0
 FloatArray = np.ndarray
 
 MAX_CLUSTER_CHIPS = 1e12
+MAX_TRAINING_TOKENS = 1e16
+"""Plausibility bound (not sourced) on training tokens: ~300 times the largest published
+pre-training runs (tens of trillions of tokens)."""
+MAX_TRAINING_FLOPS = 1e32
+"""Plausibility bound (not sourced) on a training run's FLOPs: ~a million times the largest
+published runs (~5e25)."""
+MAX_GRID_ROWS = 1_000_000
+"""Most rows one ``infer_frame`` call answers (models × chips × sites × precisions × batches ×
+contexts): a million rows is ~0.5 GB as a DataFrame and far more than a table can show."""
+MAX_BATCH = 1_000_000
+"""Plausibility bound (not sourced) on sequences decoded together: far above any serving batch,
+low enough that KV-cache sizes stay finite."""
 """Sizing answers above this many accelerators are refused as input errors (the count would
 not fit an integer, and no such cluster is meaningful)."""
 
@@ -488,8 +500,24 @@ def infer_frame(
     site_list = resolve_sites(sites) if sites is not None else []
     precisions = [check_precision(p) for p in _as_list(precision)]
     batches = _positive("batch", _as_list(batch), integer=True)
+    over = [b for b in batches if b > MAX_BATCH]
+    if over:
+        raise InputError("batch", over[0], f"a whole number from 1 to {MAX_BATCH:,}")
     if chips_per_replica is not None:
         _positive("chips", [chips_per_replica], integer=True)
+        if chips_per_replica > MAX_CLUSTER_CHIPS:
+            raise InputError("chips", chips_per_replica, f"at most {MAX_CLUSTER_CHIPS:.0e}")
+    n_ctx_given = 1 if context is None else len(_as_list(context))
+    rows = (
+        len(model_list) * len(chip_list) * max(len(site_list), 1) * len(precisions)
+        * len(batches) * n_ctx_given
+    )  # fmt: skip
+    if rows > MAX_GRID_ROWS:
+        raise InputError(
+            "models × chips × sites × precisions × batches × contexts",
+            f"{rows:,} rows",
+            f"at most {MAX_GRID_ROWS:,} rows in one call",
+        )
 
     ma = model_arrays(model_list)
     if context is None:
@@ -666,13 +694,19 @@ def train_frame(
     a = assumptions or load_workload_assumptions()
     m = get_model(model)
     (d,) = _positive("tokens", [tokens])
+    if d > MAX_TRAINING_TOKENS:
+        raise InputError("tokens", d, f"at most {MAX_TRAINING_TOKENS:.0e}")
     (k,) = _positive("chips", [chip_count], integer=True)
+    if k > MAX_CLUSTER_CHIPS:
+        raise InputError("chips", int(k), f"at most {MAX_CLUSTER_CHIPS:.0e}")
     eff_mfu = _assumption(mfu, a.training_mfu.base, "mfu")
     check_precision(precision, ("fp32", "tf32", "bf16", "fp16", "fp8", "int8", "fp4"))
     chip_list = resolve_chips(chips)
     site_list = resolve_sites(sites)
     if total_flops is not None:
         (flops,) = _positive("total_flops", [total_flops])
+        if flops > MAX_TRAINING_FLOPS:
+            raise InputError("total_flops", flops, f"at most {MAX_TRAINING_FLOPS:.0e}")
     else:
         t = float(seq_len or m.pretrain_seq_len or DEFAULT_CONTEXT_TOKENS)
         if attention:
@@ -706,7 +740,7 @@ def train_frame(
     usd_h = _gather(costs, chip_list, site_list, "usd_per_accelerator_hour")
     kwh_h = _gather(costs, chip_list, site_list, "kwh_per_accelerator_hour")
     h = hours[ic]
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "model": m.id,
             "chip": chip_ids,
@@ -722,6 +756,21 @@ def train_frame(
             "days": h / (k * 24.0),
         }
     )
+    _refuse_non_finite(frame, ("total_flops", "chip_hours", "energy_mwh", "usd", "days"))
+    return frame
+
+
+def _refuse_non_finite(frame: pd.DataFrame, columns: Sequence[str]) -> None:
+    """An answer must be a finite number: inputs at the edge of their ranges (a tiny MFU, huge
+    token counts) that overflow are refused, never shown as null or inf."""
+    for column in columns:
+        values = frame[column].to_numpy(dtype=float)
+        if not np.isfinite(values).all():
+            raise InputError(
+                column,
+                "inf/NaN",
+                "inputs whose result is a finite number (check --tokens, --flops, --mfu, --chips)",
+            )
 
 
 _INFER_KEYS = ("tokens_per_s", "model", "batch", "context", "precision")
