@@ -26,11 +26,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
 from pydantic import Field, ValidationError
 
 from chipwar.catalog.io import (
     DATA_DIR,
     csv_records,
+    excerpt,
     format_validation_error,
     parse_one,
     raise_problems,
@@ -168,6 +170,11 @@ def read_ownership_yaml(
     where = path.name
     if not isinstance(raw, dict):
         raise DataError(f"{where}: expected a mapping with 'entities' and 'edges'")
+    for section in ("entities", "edges"):
+        if not isinstance(raw.get(section) or [], list):
+            raise DataError(
+                f"{where}: {section}: expected a list of rows, got {excerpt(raw[section])}"
+            )
     problems: list[str] = []
     ents: list[EntityRow] = []
     for i, row in enumerate(raw.get("entities") or []):
@@ -175,6 +182,7 @@ def read_ownership_yaml(
             ents.append(EntityRow.model_validate(row))
         except ValidationError as exc:
             label = row.get("id", i) if isinstance(row, dict) else i
+            label = label if isinstance(label, str | int) else i
             problems.append(format_validation_error(exc, f"{where}: entities[{label}]"))
     ids: list[str] = []
     names: list[str] = []
@@ -368,13 +376,17 @@ def aggregate(
     seeds: np.ndarray,
     *,
     tol: float = 1e-12,
-    max_iter: int = 10_000,
+    max_iter: int | None = None,
     ids: Sequence[str] | None = None,
 ) -> np.ndarray:
     """Aggregate share of every entity held by the seed set: a = Wᵀ(s + (1 − s)∘a) [0–1].
 
-    ``m`` = Wᵀ (owned × owner), ``seeds`` boolean. Raises DataError naming an entity when the
-    iteration does not converge or a share exceeds 1."""
+    ``m`` = Wᵀ (owned × owner), ``seeds`` boolean. ``max_iter`` (default: 10,000 plus the number
+    of entities, since a chain of n edges needs n steps even without a cycle). Raises DataError
+    naming an entity when the iteration does not converge (saying whether the graph has a
+    cycle) or a share exceeds 1."""
+    if max_iter is None:
+        max_iter = 10_000 + m.shape[0]
     s = seeds.astype(np.float64)
     d = 1.0 - s
     a = m @ s
@@ -387,9 +399,15 @@ def aggregate(
     else:
         worst = int(np.argmax(delta))
         name = ids[worst] if ids is not None else str(worst)
+        n_components, _ = connected_components(m, directed=True, connection="strong")
+        why = (
+            "the graph has a cycle of holdings whose shares multiply to 100 % or more"
+            if n_components < m.shape[0] or m.diagonal().any()
+            else "the graph has no cycle, so this is a bug: please report it"
+        )
         raise DataError(
-            f"aggregate ownership does not converge after {max_iter} iterations at entity "
-            f"{name!r} (a cycle of 100 % holdings?); expected every ownership cycle's product < 1"
+            f"aggregate ownership does not converge after {max_iter:,} iterations at entity "
+            f"{name!r}: {why}; expected every ownership cycle's product < 1"
         )
     over = np.nonzero(a > 1 + 1e-6)[0]
     if over.size:
