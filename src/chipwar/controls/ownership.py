@@ -26,8 +26,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.sparse.csgraph import connected_components
 from pydantic import Field, ValidationError
+from scipy.sparse.csgraph import connected_components
 
 from chipwar.catalog.io import (
     DATA_DIR,
