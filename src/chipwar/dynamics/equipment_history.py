@@ -18,7 +18,7 @@ from typing import Literal
 
 import pandas as pd
 
-from chipwar.catalog.io import DATA_DIR, parse_rows, read_structured
+from chipwar.catalog.io import DATA_DIR, csv_records, parse_rows, read_csv, read_structured
 from chipwar.catalog.sources import Source, check_source_ids
 from chipwar.catalog.types import SourceIds, Strict
 from chipwar.dynamics.history import get_series, series_names
@@ -43,21 +43,29 @@ class Milestone(Strict):
 def read_quarterly(path: str | Path | None = None) -> pd.DataFrame:
     """Quarterly series, validated: columns, quarter format, finite values, a source per row."""
     path = Path(path) if path is not None else EQUIPMENT_DIR / "asml_china_quarterly.csv"
-    frame = pd.read_csv(path, dtype={"series": str, "quarter": str, "source": str, "note": str})
-    if list(frame.columns) != QUARTERLY_COLUMNS:
+    table = read_csv(path)
+    if table.fieldnames != QUARTERLY_COLUMNS:
         raise DataError(f"{path.name}: columns must be {QUARTERLY_COLUMNS}")
-    problems = []
-    for i, row in enumerate(frame.to_dict(orient="records"), start=2):
+    problems: list[str] = []
+    records = list(csv_records(table, path.name, problems))
+    values: list[float] = []
+    for i, row in records:
         where = f"{path.name} line {i}"
         if not QUARTER_RE.match(str(row["quarter"])):
             problems.append(f"{where}: quarter {row['quarter']!r} must look like 2024Q3")
-        if not isinstance(row["value"], int | float) or not math.isfinite(row["value"]):
+        try:
+            value = float(row["value"])
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value):
             problems.append(f"{where}: value {row['value']!r} must be a finite number")
+        values.append(value)
         if not isinstance(row["source"], str) or not row["source"].strip():
             problems.append(f"{where}: source is empty (every value needs a source id)")
     if problems:
         raise DataError("\n".join(problems))
-    frame["note"] = frame["note"].fillna("")
+    frame = pd.DataFrame([row for _, row in records], columns=QUARTERLY_COLUMNS)
+    frame["value"] = values
     return frame
 
 

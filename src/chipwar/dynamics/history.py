@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from chipwar.catalog.io import DATA_DIR
+from chipwar.catalog.io import DATA_DIR, csv_records, raise_problems, read_csv
 from chipwar.catalog.sources import Source, check_source_ids
 from chipwar.errors import DataError, InputError, UnknownIdError
 
@@ -31,16 +31,15 @@ def read_history(directory: str | Path | None = None) -> pd.DataFrame:
     folder = Path(directory) if directory is not None else HISTORY_DIR
     frames = []
     for path in sorted(folder.glob("*.csv")):
-        try:
-            frame = pd.read_csv(
-                path, dtype={"series": str, "unit": str, "source": str, "note": str}
-            )
-        except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-            raise DataError(f"{path.name}: not valid CSV ({exc})") from None
-        if list(frame.columns) != COLUMNS:
-            raise DataError(f"{path.name}: columns must be {COLUMNS}, got {list(frame.columns)}")
+        table = read_csv(path)
+        if table.fieldnames != COLUMNS:
+            raise DataError(f"{path.name}: columns must be {COLUMNS}, got {table.fieldnames}")
+        problems: list[str] = []
+        records = list(csv_records(table, path.name, problems))
+        raise_problems(problems)
+        frame = pd.DataFrame([row for _, row in records], columns=COLUMNS)
         frame["file"] = path.name
-        frame["line"] = range(2, len(frame) + 2)
+        frame["line"] = [line for line, _ in records]
         frames.append(frame)
     if not frames:
         raise DataError(f"{folder}: no history CSV files")
