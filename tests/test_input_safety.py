@@ -319,3 +319,431 @@ def test_signal_during_write_removes_the_temp_file(tmp_path: Path, sig: int) -> 
     proc.wait(timeout=20)
     assert proc.returncode != 0
     assert list(tmp_path.iterdir()) == []
+
+
+# ------------------------------------------------------------ the issue's examples, end to end
+
+SPEC_EXAMPLE = Path(__file__).parents[1] / "scenarios" / "compute-spec-example.yaml"
+BOM_EXAMPLE = Path(__file__).parents[1] / "scenarios" / "bom-example.csv"
+SHIPPED_OWNERSHIP = Path(__file__).parents[1] / "src" / "chipwar" / "data" / "ownership.yaml"
+PARTY_HEADER = "id,name,list,listed_from,listed_to\n"
+
+
+def _file(tmp_path: Path, name: str, text: str) -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def _one_clear_error(result, *needles: str) -> None:  # type: ignore[no-untyped-def]
+    """Exit 2 with one ``error:`` message (no traceback) containing every needle."""
+    assert result.code == 2, (result.code, result.out[-500:], result.err[-500:])
+    assert "Traceback" not in result.err and result.err.startswith("error:"), result.err
+    for needle in needles:
+        assert needle in result.err, (needle, result.err)
+
+
+def _spec(**replace: str) -> str:
+    text = SPEC_EXAMPLE.read_text(encoding="utf-8")
+    for old, new in replace.items():
+        assert old in text
+        text = text.replace(old, new)
+    return text
+
+
+TCO = ("tco", "-c", "nvidia-h20", "-s", "cn-guizhou")
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "json"])
+def test_scenario_nested_500_levels(cli, tmp_path: Path, fmt: str) -> None:  # type: ignore[no-untyped-def]
+    path = _file(tmp_path, f"deep.{fmt}", '{"name": ' + "[" * 500 + "]" * 500 + "}")
+    _one_clear_error(cli(*TCO, "--scenario", path), "nested deeper than 64 levels")
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("accelerators: 5\n", "accelerators: expected a list of rows, got 5"),
+        ("accelerators: [{id: [a]}]\n", "accelerators[0]: id"),
+        ("1: 2\nbogus: 3\n", "unknown field(s) 1, 'bogus'"),
+        ("sites: {a: 1}\n", "sites: expected a list of rows"),
+    ],
+)
+def test_compute_scenario_wrong_types(cli, tmp_path: Path, text: str, needle: str) -> None:  # type: ignore[no-untyped-def]
+    path = _file(tmp_path, "s.yaml", "name: x\n" + text)
+    _one_clear_error(cli(*TCO, "--scenario", path), needle)
+
+
+@pytest.mark.parametrize("value", [".inf", "'inf'", "'1e999'", ".nan", "true"])
+def test_spec_tdp_not_a_finite_number(cli, tmp_path: Path, value: str) -> None:  # type: ignore[no-untyped-def]
+    path = _file(tmp_path, "spec.yaml", _spec(**{"tdp_w: 500": f"tdp_w: {value}"}))
+    _one_clear_error(cli("tco", "--spec", path, "-c", "my-npu", "-s", "cn-guizhou"), "tdp_w")
+
+
+@pytest.mark.parametrize("value", [".inf", "'.inf'", "'1e999'", "true"])
+def test_dense_tflops_inf_is_not_a_cost_of_zero(cli, tmp_path: Path, value: str) -> None:  # type: ignore[no-untyped-def]
+    text = _spec(**{"{bf16: 500, fp16: 500}": f"{{bf16: {value}, fp16: 500}}"})
+    path = _file(tmp_path, "spec.yaml", text)
+    _one_clear_error(cli("tco", "--spec", path, "-c", "my-npu", "-s", "cn-guizhou"), "bf16")
+
+
+def test_duplicate_yaml_keys_in_a_spec(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = _file(tmp_path, "spec.yaml", _spec(**{"tdp_w: 500": "tdp_w: 500\n    tdp_w: 700"}))
+    _one_clear_error(
+        cli("tco", "--spec", path, "-c", "my-npu", "-s", "cn-guizhou"), "duplicate key 'tdp_w'"
+    )
+
+
+def test_alias_bomb_in_a_scenario_name(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = _file(tmp_path, "bomb.yaml", BILLION_LAUGHS)
+    _one_clear_error(cli(*TCO, "--scenario", path), "aliases expand to")
+
+
+@pytest.mark.parametrize("value", ["1e308", "inf", "nan", "-0.5", "11"])
+def test_set_cost_of_capital_absurd_is_refused(cli, value: str) -> None:  # type: ignore[no-untyped-def]
+    _one_clear_error(cli(*TCO, "--set", f"cost_of_capital={value}"), "cost_of_capital")
+
+
+@pytest.mark.parametrize("setting", ["life_years=1e-300", "pue=1e300", "price_usd_per_kwh=1e300"])
+def test_set_values_that_would_make_costs_inf_are_refused(cli, setting: str) -> None:  # type: ignore[no-untyped-def]
+    _one_clear_error(cli(*TCO, "--set", setting), setting.split("=")[0])
+
+
+def test_set_plausible_cost_of_capital_still_answers(cli) -> None:  # type: ignore[no-untyped-def]
+    r = cli(*TCO, "--set", "cost_of_capital=0.5", "-f", "json")
+    assert r.code == 0
+    cost = r.json()[0]["usd_per_accelerator_hour"]
+    assert isinstance(cost, float) and 0 < cost < 1e6
+
+
+def test_tco_samples_above_the_cap_and_above_memory(cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    _one_clear_error(cli(*TCO, "-n", "30000001"), "at most 30,000,000")
+    monkeypatch.setenv("CHIPWAR_MAX_MEMORY_BYTES", str(10**9))
+    r = cli(*TCO, "-n", "30000000")
+    _one_clear_error(r, "6.5 GiB", "CHIPWAR_MAX_MEMORY_BYTES")
+
+
+def test_screen_rich_markup_is_printed_literally(cli) -> None:  # type: ignore[no-untyped-def]
+    r = cli("screen", "[/x]")
+    assert r.code == 0 and "[/x]" in r.out
+    r = cli("screen", "[bold]Acme")
+    assert r.code == 0 and "[bold]Acme" in r.out
+
+
+def test_party_file_markup_is_printed_literally(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = _file(tmp_path, "p.csv", PARTY_HEADER + "x-1,[/bad] Corp,Entity List,2020-01-01,\n")
+    r = cli("screen", "Bad Corp", "--parties", path, "--min-score", "0.5")
+    assert r.code == 0 and "[/bad] Corp" in r.out, r.err
+
+
+def test_parties_csv_short_row(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = _file(tmp_path, "p.csv", PARTY_HEADER + "a,Acme,EL\n")
+    _one_clear_error(cli("screen", "Acme", "--parties", path), "line 2: fewer cells")
+
+
+def test_parties_csv_cell_over_131072_characters(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = _file(tmp_path, "p.csv", PARTY_HEADER + "a," + "x" * 131_073 + ",EL,2020-01-01,\n")
+    _one_clear_error(cli("screen", "Acme", "--parties", path), "longer than 131,072")
+
+
+def test_lone_surrogate_in_csl_json_name(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    body = (
+        '{"results": [{"id": "x1", "source": "Entity List (EL)", "name": "Bad \\ud800 Co",'
+        ' "alt_names": [], "start_date": "2020-01-01"}]}'
+    )
+    path = _file(tmp_path, "csl.json", body)
+    _one_clear_error(cli("screen", "Bad Co", "--parties", path, "-f", "json"), "lone surrogate")
+
+
+def test_odd_unicode_in_arguments_never_breaks_output(cli) -> None:  # type: ignore[no-untyped-def]
+    for name in ("\udcff\udcfe Corp", "華為 \u202e Ltd", "\x00Acme", "A" * 5000):
+        for fmt in ("table", "json", "csv"):
+            r = cli("screen", name, "-f", fmt)
+            assert r.code in (0, 2) and "Traceback" not in r.err, (name, fmt, r.err[-300:])
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("product_value_usd: abc\n", "product_value_usd: 'abc'"),
+        ("product_value_usd: true\n", "product_value_usd: True"),
+        ("product_value_usd: .inf\n", "finite number"),
+        ("product_value_usd: 1\n", "at least the parts' total of 100.00 USD"),
+    ],
+)
+def test_bom_product_value(cli, tmp_path: Path, text: str, needle: str) -> None:  # type: ignore[no-untyped-def]
+    body = text + "parts:\n - {part: a, origin: US, value_usd: 100}\n"
+    _one_clear_error(cli("content", "--bom", _file(tmp_path, "b.yaml", body)), needle)
+
+
+@pytest.mark.parametrize("value", ["inf", "nan", "-1", "0"])
+def test_content_product_value_option(cli, value: str) -> None:  # type: ignore[no-untyped-def]
+    _one_clear_error(
+        cli("content", "--bom", str(BOM_EXAMPLE), "--product-value", value), "product_value_usd"
+    )
+
+
+def test_bom_value_usd_inf(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    body = "parts:\n - {part: a, origin: US, value_usd: '.inf'}\n"
+    _one_clear_error(cli("content", "--bom", _file(tmp_path, "b.yaml", body)), "value_usd")
+
+
+def test_directory_as_bom(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    _one_clear_error(cli("content", "--bom", str(tmp_path)), "is a directory")
+
+
+def test_ownership_entities_not_a_list(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = _file(tmp_path, "o.yaml", "entities: 5\n")
+    _one_clear_error(
+        cli("ownership", "--entity", "x", "--ownership", path), "entities: expected a list"
+    )
+
+
+def test_acyclic_100_percent_chain_of_20001_edges_is_not_a_cycle(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    n = 20_001
+    rows = "".join(f"e{i},e{i + 1},1.0,,\n" for i in range(n))
+    chain = _file(tmp_path, "chain.csv", "owner_id,owned_id,share,valid_from,valid_to\n" + rows)
+    parties = _file(tmp_path, "p.csv", PARTY_HEADER + "e0,E Zero,Entity List,2020-01-01,\n")
+    r = cli("ownership", "--entity", f"e{n}", "--ownership", chain, "--parties", parties,
+            "-f", "json")  # fmt: skip
+    assert r.code == 0, r.err
+    assert "cycle" not in r.err
+
+
+def test_a_real_cycle_that_does_not_converge_is_named_as_one() -> None:
+    import numpy as np
+    import scipy.sparse as sp
+
+    from chipwar.controls.ownership import aggregate
+
+    # W: l owns 50 % of a; a and b own each other 100 %; m = W transposed (owned x owner).
+    w = sp.csr_matrix(np.array([[0, 0.5, 0], [0, 0, 1.0], [0, 1.0, 0]]))
+    with pytest.raises(DataError, match="has a cycle of holdings"):
+        aggregate(w.T.tocsr(), np.array([True, False, False]), ids=["l", "a", "b"])
+
+
+def test_columns_abc_is_ignored() -> None:
+    from chipwar.cli.output import console_width
+
+    assert console_width({"COLUMNS": "abc"}) == 200
+    assert console_width({"COLUMNS": "-5"}) == 200
+    assert console_width({"COLUMNS": "99999999999"}) == 1000
+    assert console_width({"COLUMNS": "120"}) == 120
+
+
+def test_columns_abc_in_a_real_process() -> None:
+    env = {**os.environ, "COLUMNS": "abc"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "chipwar.cli.main", "data", "list", "accelerators", "-f", "json"],
+        env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-500:]
+
+
+def test_supply_schema_output_safety(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    _one_clear_error(cli("supply", "schema", "-o", str(tmp_path)), "is a directory")
+    _one_clear_error(
+        cli("supply", "schema", "-o", str(tmp_path / "no" / "s.json")), "does not exist"
+    )
+    target = tmp_path / "elsewhere.json"
+    target.write_text("keep")
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    r = cli("supply", "schema", "-o", str(link))
+    assert r.code == 0
+    assert target.read_text() == "keep" and not link.is_symlink()
+    assert '"$schema"' in link.read_text()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["elsewhere.json", "link.json"]
+
+
+def test_supply_schema_full_disk_leaves_nothing(cli, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import chipwar.catalog.io as cio
+
+    def full(path: Path, directory: bool = False) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cio, "_fsync_path", full)
+    _one_clear_error(cli("supply", "schema", "-o", str(tmp_path / "s.json")), "No space left")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (("--days", "1000000000"), "--days: 1000000000"),
+        (("--days", "3651"), "1 to 3,650"),
+        (("-n", "1000001"), "--samples"),
+    ],
+)
+def test_supply_run_bounds(cli, args: tuple[str, ...], needle: str) -> None:  # type: ignore[no-untyped-def]
+    _one_clear_error(cli("supply", "run", "nexperia-2025", *args), needle)
+
+
+def test_supply_run_memory_estimate_refuses_before_starting(cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("CHIPWAR_MAX_MEMORY_BYTES", str(200 * 2**20))
+    _one_clear_error(cli("supply", "run", "nexperia-2025", "-n", "100000"), "GiB of memory")
+
+
+def test_supply_infinite_capacity_is_refused(tmp_path: Path) -> None:
+    from chipwar.supply.scenario import read_scenario
+
+    src = Path(__file__).parents[1] / "scenarios" / "nexperia-2025.yaml"
+    text = src.read_text(encoding="utf-8")
+    assert "capacity_headroom: 0.15" in text
+    for bad in (".inf", "'inf'", ".nan"):
+        path = tmp_path / "s.yaml"
+        path.write_text(text.replace("capacity_headroom: 0.15", f"capacity_headroom: {bad}"))
+        with pytest.raises(ChipwarError, match=r"capacity_headroom|finite"):
+            read_scenario(path)
+
+
+DYN = Path(__file__).parents[1] / "scenarios" / "dynamics-baseline.yaml"
+
+
+def _dynamics(tmp_path: Path, old: str, new: str) -> str:
+    text = DYN.read_text(encoding="utf-8")
+    assert old in text, old
+    return _file(tmp_path, "d.yaml", text.replace(old, new, 1))
+
+
+def test_dynamics_base_year_far_away(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import yaml
+
+    raw = yaml.safe_load(DYN.read_text(encoding="utf-8"))
+    year = raw["demand"]["base_year"]
+    path = _dynamics(tmp_path, f"base_year: {year}", "base_year: -1000000000")
+    _one_clear_error(cli("dynamics", "run", path), "base_year")
+
+
+def test_dynamics_chip_listed_twice(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import yaml
+
+    raw = yaml.safe_load(DYN.read_text(encoding="utf-8"))
+    raw["chips"].append(dict(raw["chips"][0]))
+    path = tmp_path / "d.yaml"
+    path.write_text(yaml.safe_dump(raw))
+    _one_clear_error(cli("dynamics", "run", str(path)), "listed twice")
+
+
+@pytest.mark.parametrize("weight", [".nan", ".inf", "'nan'", "true"])
+def test_dynamics_site_weights_must_be_finite_numbers(cli, tmp_path: Path, weight: str) -> None:  # type: ignore[no-untyped-def]
+    import yaml
+
+    raw = yaml.safe_load(DYN.read_text(encoding="utf-8"))
+    site = next(iter(raw["sites"]))
+    text = yaml.safe_dump(raw).replace(f"  {site}: {raw['sites'][site]}", f"  {site}: {weight}")
+    assert weight in text
+    _one_clear_error(cli("dynamics", "run", _file(tmp_path, "d.yaml", text)), "sites")
+
+
+def test_report_same_path_for_two_outputs(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "x"
+    _one_clear_error(cli("report", "-o", str(out), "--xlsx", str(out)), "both name")
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (
+            (
+                "infer",
+                "-m",
+                "deepseek-v3",
+                "-c",
+                "nvidia-h20",
+                "-s",
+                "cn-guizhou",
+                "--batch",
+                "1e7",
+            ),
+            "batch",
+        ),
+        (
+            (
+                "infer",
+                "-m",
+                "deepseek-v3",
+                "-c",
+                "nvidia-h20",
+                "-s",
+                "cn-guizhou",
+                "--batch",
+                "inf",
+            ),
+            "batch",
+        ),
+        (
+            (
+                "infer",
+                "-m",
+                "deepseek-v3",
+                "-c",
+                "nvidia-h20",
+                "-s",
+                "cn-guizhou",
+                "--context",
+                "1e300",
+            ),
+            "context",
+        ),
+        (
+            (
+                "train",
+                "-m",
+                "deepseek-v3",
+                "-c",
+                "nvidia-h20",
+                "-s",
+                "cn-guizhou",
+                "-d",
+                "1e300",
+                "-k",
+                "1000",
+            ),
+            "tokens",
+        ),
+        (
+            (
+                "train",
+                "-m",
+                "deepseek-v3",
+                "-c",
+                "nvidia-h20",
+                "-s",
+                "cn-guizhou",
+                "-d",
+                "1e13",
+                "-k",
+                "1000",
+                "--mfu",
+                "1e-300",
+            ),
+            "mfu",
+        ),
+        (
+            (
+                "train",
+                "-m",
+                "deepseek-v3",
+                "-c",
+                "nvidia-h20",
+                "-s",
+                "cn-guizhou",
+                "-d",
+                "1e13",
+                "-k",
+                "1000",
+                "--flops",
+                "1e308",
+            ),
+            "total_flops",
+        ),
+    ],
+)
+def test_workload_sizes_bounded(cli, argv: tuple[str, ...], needle: str) -> None:  # type: ignore[no-untyped-def]
+    _one_clear_error(cli(*argv), needle)
+
+
+def test_dynamics_compare_list_size(cli) -> None:  # type: ignore[no-untyped-def]
+    _one_clear_error(cli("dynamics", "compare", *["baseline"] * 21), "at most 20")

@@ -175,7 +175,9 @@ LARGE_WORK_BYTES = 2**30
 def note_large_work(estimated_bytes: float, what: str) -> None:
     """Say on stderr, before starting, that ``what`` will take about this much memory (only
     when above ``LARGE_WORK_BYTES``), so that a long run is never silent."""
-    if estimated_bytes > LARGE_WORK_BYTES:
+    from chipwar.catalog.io import memory_budget_bytes
+
+    if LARGE_WORK_BYTES < estimated_bytes <= memory_budget_bytes():
         stderr.print(
             f"note: {what} needs about {estimated_bytes / 2**30:,.1f} GiB of memory; this may take "
             "a while",

@@ -58,6 +58,9 @@ pre-training runs (tens of trillions of tokens)."""
 MAX_TRAINING_FLOPS = 1e32
 """Plausibility bound (not sourced) on a training run's FLOPs: ~a million times the largest
 published runs (~5e25)."""
+MIN_EFFICIENCY = 1e-3
+"""Plausibility bound (not sourced) on MFU and the roofline efficiencies: 0.1 % is far below any
+reported figure; smaller values only produce run times of 1e300 hours."""
 MAX_GRID_ROWS = 1_000_000
 """Most rows one ``infer_frame`` call answers (models × chips × sites × precisions × batches ×
 contexts): a million rows is ~0.5 GB as a DataFrame and far more than a table can show."""
@@ -398,8 +401,8 @@ def _positive(field: str, values: Sequence[float], integer: bool = False) -> lis
 def _assumption(value: float | None, default: float, field: str) -> float:
     if value is None:
         return default
-    if not (0 < value <= 1):
-        raise InputError(field, value, "a fraction in (0, 1]")
+    if not (MIN_EFFICIENCY <= value <= 1):
+        raise InputError(field, value, f"a fraction in [{MIN_EFFICIENCY:g}, 1]")
     return float(value)
 
 
