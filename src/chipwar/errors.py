@@ -20,7 +20,7 @@ class UnknownIdError(ChipwarError, KeyError):
         if known:
             close = _close_matches(value, known)
             hint = f"; did you mean {', '.join(close)}?" if close else f"; known: {_preview(known)}"
-        super().__init__(f"unknown {kind} {value!r}{hint}")
+        super().__init__(f"unknown {kind} {short_repr(value)}{hint}")
         self.kind, self.value = kind, value
 
     def __str__(self) -> str:  # KeyError would otherwise quote the message

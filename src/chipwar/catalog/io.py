@@ -184,25 +184,41 @@ def excerpt(value: Any, n: int = EXCERPT_CHARS) -> str:
 # -------------------------------------------------------------------------------------- reading
 
 
+def path_exists(path: str | Path) -> bool:
+    """``Path(path).exists()``, but False (not an exception) for a name the system cannot
+    look up: too long, an embedded NUL, a loop of links."""
+    try:
+        return Path(path).exists()
+    except (OSError, ValueError):
+        return False
+
+
+def short_path(path: str | Path) -> str:
+    """A path for a message: whole when it is short, else a short excerpt."""
+    text = str(path)
+    return text if len(text) <= 200 else excerpt(text)
+
+
 def read_bytes(path: str | Path) -> bytes:
     """The bytes of a file, at most ``max_file_bytes``; DataError if it cannot be read (missing,
     a directory, no permission), LimitError if it is larger."""
     path = Path(path)
+    name = short_path(path)
     cap = limits().max_file_bytes
     try:
         with open(path, "rb") as handle:
             data = handle.read(cap + 1)
     except FileNotFoundError:
-        raise DataError(f"{path}: file not found") from None
+        raise DataError(f"{name}: file not found") from None
     except IsADirectoryError:
-        raise DataError(f"{path}: is a directory; expected a file") from None
+        raise DataError(f"{name}: is a directory; expected a file") from None
     except OSError as exc:
-        raise DataError(f"{path}: cannot read ({exc.strerror or exc.__class__.__name__})") from None
+        raise DataError(f"{name}: cannot read ({exc.strerror or exc.__class__.__name__})") from None
     except ValueError as exc:  # an embedded NUL in the name
-        raise DataError(f"{excerpt(str(path))}: not a usable file name ({exc})") from None
+        raise DataError(f"{name}: not a usable file name ({exc})") from None
     if len(data) > cap:
         raise LimitError(
-            f"{path}: larger than {cap:,} bytes; set {LIMIT_ENV['max_file_bytes']} to raise it"
+            f"{name}: larger than {cap:,} bytes; set {LIMIT_ENV['max_file_bytes']} to raise it"
         )
     return data
 
@@ -216,8 +232,8 @@ def read_text(path: str | Path) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise DataError(
-            f"{path} line {line}: not UTF-8 text (byte {data[exc.start]:#04x} at offset "
-            f"{exc.start:,}); save the file as UTF-8"
+            f"{short_path(path)} line {line}: not UTF-8 text (byte {data[exc.start]:#04x} at "
+            f"offset {exc.start:,}); save the file as UTF-8"
         ) from None
 
 
@@ -675,10 +691,17 @@ def check_output_path(path: str | Path, *, create_folder: bool = False) -> Path:
     path = Path(path)
     if str(path) in ("", "."):
         raise OutputError("output path is empty; expected a file name")
-    if path.is_dir() and not path.is_symlink():
+    try:
+        is_dir = path.is_dir() and not path.is_symlink()
+        folder_ok = path.parent.is_dir()
+    except (OSError, ValueError) as exc:
+        raise OutputError(
+            f"{short_path(path)}: not a usable file name ({getattr(exc, 'strerror', None) or exc})"
+        ) from None
+    if is_dir:
         raise OutputError(f"{path}: is a directory; expected a file name")
     folder = path.parent
-    if not folder.is_dir():
+    if not folder_ok:
         if create_folder and not folder.exists():
             try:
                 folder.mkdir(parents=True, exist_ok=True)

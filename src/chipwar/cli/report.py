@@ -85,13 +85,14 @@ def _writable(option: str, path: Path) -> None:
     """Fail before anything is written when ``path`` cannot be written (InputError)."""
     import os
 
+    from chipwar.catalog.io import path_exists
     from chipwar.errors import InputError
 
-    if path.is_dir():
+    if path_exists(path) and path.is_dir():
         raise InputError(option, str(path), "a file path, not a directory")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
+    except (OSError, ValueError) as exc:
         raise InputError(option, str(path), f"a path whose folder can be created ({exc})") from None
     if not os.access(path.parent, os.W_OK):
         raise InputError(option, str(path), "a path in a writable folder")

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from chipwar.catalog.io import path_exists
 from chipwar.dynamics.calibration import (
     FREE,
     Fit,
@@ -74,7 +75,7 @@ def prepare(scenario: str | Path | Scenario) -> Prepared:
     if isinstance(scenario, Scenario):
         return _build(scenario)
     path = scenario_path(scenario)
-    return _prepare_path(str(path.resolve()), path.stat().st_mtime if path.exists() else 0.0)
+    return _prepare_path(str(path.resolve()), path.stat().st_mtime if path_exists(path) else 0.0)
 
 
 @cache
@@ -101,7 +102,7 @@ def simulate_scenario(
 def history_fit(calibration: str) -> Fit:
     """The fit of ``calibration`` (a built-in name or file) to all history, cached."""
     path = scenario_path(calibration)
-    return _history_fit(str(path.resolve()), path.stat().st_mtime if path.exists() else 0.0)
+    return _history_fit(str(path.resolve()), path.stat().st_mtime if path_exists(path) else 0.0)
 
 
 @cache

@@ -16,7 +16,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field, ValidationError, model_validator
 
-from chipwar.catalog.io import DATA_DIR, format_validation_error, read_structured
+from chipwar.catalog.io import DATA_DIR, format_validation_error, path_exists, read_structured
 from chipwar.catalog.types import Range, Slug, SourceIds, Strict
 from chipwar.dynamics.model import Array, ChipInputs, Levers, Params
 from chipwar.errors import InputError, ScenarioError, UnknownIdError
@@ -159,7 +159,7 @@ class Scenario(Strict):
 def scenario_path(name_or_path: str | Path) -> Path:
     """A file path, or a built-in name (``baseline`` or ``dynamics-baseline``)."""
     path = Path(name_or_path)
-    if path.suffix.lower() in (".yaml", ".yml", ".json") or path.exists():
+    if path.suffix.lower() in (".yaml", ".yml", ".json") or path_exists(path):
         return path
     name = str(name_or_path).removeprefix("dynamics-")
     if name not in BUILTIN:

@@ -31,7 +31,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from chipwar.catalog.io import DATA_DIR, format_validation_error, read_structured
+from chipwar.catalog.io import DATA_DIR, format_validation_error, path_exists, read_structured
 from chipwar.catalog.types import Country, Slug, refuse_bools
 from chipwar.errors import ChipwarError, ScenarioError
 from chipwar.supply.engine import SimResult
@@ -133,7 +133,7 @@ def builtin_observations() -> list[str]:
 def read_observations(name_or_path: str | Path) -> Observations:
     """Read and validate an observations file, or a built-in one by name (``nexperia-2025``)."""
     path = Path(name_or_path)
-    if not path.exists():
+    if not path_exists(path):
         if str(name_or_path) not in builtin_observations():
             raise ScenarioError(
                 f"observations {str(name_or_path)!r}: no such file and not built in "

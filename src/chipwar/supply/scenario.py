@@ -15,7 +15,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from chipwar.catalog.io import DATA_DIR, format_validation_error, read_structured
+from chipwar.catalog.io import (
+    DATA_DIR,
+    excerpt,
+    format_validation_error,
+    path_exists,
+    read_structured,
+)
 from chipwar.catalog.types import Country, Slug, refuse_bools
 from chipwar.errors import ChipwarError, ScenarioError
 
@@ -279,13 +285,13 @@ def builtin_scenarios() -> list[str]:
 def resolve_path(name_or_path: str | Path) -> Path:
     """A file path, or the name of a built-in scenario (e.g. ``nexperia-2025``)."""
     path = Path(name_or_path)
-    if path.exists():
+    if path_exists(path):
         return path
     known = builtin_scenarios()
     if str(name_or_path) in known:
         return BUILTIN_DIR / f"{name_or_path}.yaml"
     raise ScenarioError(
-        f"scenario {str(name_or_path)!r}: no such file and not a built-in scenario "
+        f"scenario {excerpt(str(name_or_path))}: no such file and not a built-in scenario "
         f"(built-in: {', '.join(known) or 'none'})"
     )
 
