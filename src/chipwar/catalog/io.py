@@ -312,8 +312,48 @@ def _check_string(text: str, where: str, lim: Limits) -> None:
         )
 
 
+def _bad_string(text: str, lim: Limits) -> bool:
+    return len(text) > lim.max_cell_chars or (
+        not text.isascii() and _SURROGATE.search(text) is not None
+    )
+
+
+def _tree_ok(data: Any, lim: Limits, allow_nonfinite: bool) -> bool:
+    """The fast check of ``_check_tree`` (no field paths kept): True when nothing is wrong."""
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    max_depth, max_rows, isfinite = lim.max_depth, lim.max_rows, math.isfinite
+    while stack:
+        value, depth = stack.pop()
+        if depth > max_depth:
+            return False
+        if isinstance(value, str):
+            if _bad_string(value, lim):
+                return False
+        elif isinstance(value, float):
+            if not allow_nonfinite and not isfinite(value):
+                return False
+        elif isinstance(value, dict):
+            if len(value) > max_rows:
+                return False
+            for key in value:
+                if isinstance(key, str):
+                    if _bad_string(key, lim):
+                        return False
+                elif isinstance(key, float) and not allow_nonfinite and not isfinite(key):
+                    return False
+            stack.extend((item, depth + 1) for item in value.values())
+        elif isinstance(value, list):
+            if len(value) > max_rows:
+                return False
+            stack.extend((item, depth + 1) for item in value)
+    return True
+
+
 def _check_tree(data: Any, name: str, lim: Limits, allow_nonfinite: bool) -> None:
-    """Walk parsed data once (iteratively): depth, sizes, strings, finite numbers."""
+    """Walk parsed data (iteratively): depth, sizes, strings, finite numbers. A fast walk first;
+    only when it finds a problem, a second walk that keeps field paths names it."""
+    if _tree_ok(data, lim, allow_nonfinite):
+        return
     stack: list[tuple[Any, tuple[Any, ...]]] = [(data, ())]
     while stack:
         value, path = stack.pop()
@@ -348,11 +388,13 @@ def _check_tree(data: Any, name: str, lim: Limits, allow_nonfinite: bool) -> Non
 
 def _load_json(text: str, name: str, lim: Limits, allow_nonfinite: bool) -> Any:
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for key, value in items:
-            if key in out:
-                raise DataError(f"{name}: duplicate key {excerpt(key)} in one object")
-            out[key] = value
+        out = dict(items)
+        if len(out) != len(items):
+            seen: set[str] = set()
+            for key, _ in items:
+                if key in seen:
+                    raise DataError(f"{name}: duplicate key {excerpt(key)} in one object")
+                seen.add(key)
         return out
 
     def constant(word: str) -> float:
