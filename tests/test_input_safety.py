@@ -747,3 +747,20 @@ def test_workload_sizes_bounded(cli, argv: tuple[str, ...], needle: str) -> None
 
 def test_dynamics_compare_list_size(cli) -> None:  # type: ignore[no-untyped-def]
     _one_clear_error(cli("dynamics", "compare", *["baseline"] * 21), "at most 20")
+
+
+@pytest.mark.parametrize(
+    ("text", "fmt"), [("a: 1" + "0" * 400, "yaml"), ('{"a": -1' + "0" * 400 + "}", "json")]
+)
+def test_integers_beyond_float_range_are_refused(text: str, fmt: str) -> None:
+    with pytest.raises(DataError, match="within ±1e300"):
+        parse_structured(text, fmt, "big")
+
+
+def test_set_huge_integer_is_an_input_error(cli) -> None:  # type: ignore[no-untyped-def]
+    _one_clear_error(cli(*TCO, "--set", "cost_of_capital=1" + "0" * 400), "cost_of_capital")
+
+
+def test_scenario_huge_integer_found_by_fuzzing(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = _file(tmp_path, "s.yaml", "name: x\nassumptions:\n  cost_of_capital: 1" + "0" * 400)
+    _one_clear_error(cli(*TCO, "--scenario", path), "within ±1e300")

@@ -54,6 +54,10 @@ T = TypeVar("T")
 
 DATA_DIR = Path(str(resources.files("chipwar") / "data"))
 
+MAX_INT = 10**300
+"""Integers are refused beyond ±1e300: every number chipwar reads is used as a float, and a larger
+integer would overflow (or, above 1.8e308, fail to convert at all)."""
+
 EXCERPT_CHARS = 60
 """At most this many characters of a bad value are quoted in an error message."""
 
@@ -332,6 +336,9 @@ def _tree_ok(data: Any, lim: Limits, allow_nonfinite: bool) -> bool:
         elif isinstance(value, float):
             if not allow_nonfinite and not isfinite(value):
                 return False
+        elif isinstance(value, int) and not isinstance(value, bool):
+            if not -MAX_INT < value < MAX_INT:
+                return False
         elif isinstance(value, dict):
             if len(value) > max_rows:
                 return False
@@ -366,6 +373,12 @@ def _check_tree(data: Any, name: str, lim: Limits, allow_nonfinite: bool) -> Non
             if not allow_nonfinite and not math.isfinite(value):
                 raise DataError(
                     f"{_where(name, path)}: {value!r} is not allowed; expected a finite number"
+                )
+        elif isinstance(value, int) and not isinstance(value, bool):
+            if not -MAX_INT < value < MAX_INT:
+                raise DataError(
+                    f"{_where(name, path)}: {excerpt(value)} is not allowed; expected a number "
+                    "within ±1e300"
                 )
         elif isinstance(value, str):
             _check_string(value, _where(name, path), lim)

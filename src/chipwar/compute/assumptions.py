@@ -153,8 +153,8 @@ def as_range(value: Any, field: str, source: str = "user-override") -> Range:
     if isinstance(value, int | float | str):
         try:
             number = float(value)
-        except ValueError:
-            raise InputError(field, value, "a number") from None
+        except (ValueError, OverflowError):
+            raise InputError(field, value, "a finite number") from None
         if not math.isfinite(number):
             raise InputError(field, value, "a finite number")
         return Range.exact(number, [source])
