@@ -764,3 +764,10 @@ def test_set_huge_integer_is_an_input_error(cli) -> None:  # type: ignore[no-unt
 def test_scenario_huge_integer_found_by_fuzzing(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = _file(tmp_path, "s.yaml", "name: x\nassumptions:\n  cost_of_capital: 1" + "0" * 400)
     _one_clear_error(cli(*TCO, "--scenario", path), "within ±1e300")
+
+
+def test_flow_nesting_is_refused_while_scanning() -> None:
+    # PyYAML's scanner is quadratic in open brackets; the limit must act before the composer.
+    text = "[" * 200_000
+    with pytest.raises(LimitError, match="line 1: nested deeper than 64"):
+        parse_structured(text, "yaml", "flow.yaml")

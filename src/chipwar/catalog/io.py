@@ -438,6 +438,18 @@ class _LimitedLoader(yaml.SafeLoader):
         super().__init__(text)
         self.source_name, self.limits, self.depth = name, lim, 0
 
+    def fetch_flow_collection_start(self, TokenClass: Any) -> None:
+        # Checked while scanning: PyYAML's scanner keeps one pending simple key per open
+        # bracket and rescans them for every token, so 50,000 "[" would take minutes before
+        # the composer ever saw the depth.
+        super().fetch_flow_collection_start(TokenClass)
+        if self.flow_level > self.limits.max_depth:
+            mark = self.get_mark()
+            raise LimitError(
+                f"{self.source_name} line {mark.line + 1}: nested deeper than "
+                f"{self.limits.max_depth} levels; set {LIMIT_ENV['max_depth']} to raise it"
+            )
+
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         if self.check_event(AliasEvent):
             return super().compose_node(parent, index)
