@@ -771,3 +771,8 @@ def test_flow_nesting_is_refused_while_scanning() -> None:
     text = "[" * 200_000
     with pytest.raises(LimitError, match="line 1: nested deeper than 64"):
         parse_structured(text, "yaml", "flow.yaml")
+
+
+def test_scenario_assumption_with_a_number_as_name_found_by_fuzzing(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = _file(tmp_path, "s.yaml", "name: x\nassumptions:\n  cost_of_capital: 0.04\n  1: ''\n")
+    _one_clear_error(cli(*TCO, "--scenario", path), "assumption: 1 is not allowed")

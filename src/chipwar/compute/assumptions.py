@@ -212,6 +212,8 @@ def with_overrides(
     fields = list(type(base).model_fields)
     known_chips = list(load_accelerators()) + list(chip_ids or [])
     for key, value in overrides.items():
+        if not isinstance(key, str):
+            raise InputError("assumption", key, f"a name, one of {', '.join(fields)}")
         name, _, entry = key.partition(".")
         if name not in fields:
             raise InputError("assumption", key, f"one of {', '.join(fields)}")
