@@ -776,3 +776,10 @@ def test_flow_nesting_is_refused_while_scanning() -> None:
 def test_scenario_assumption_with_a_number_as_name_found_by_fuzzing(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = _file(tmp_path, "s.yaml", "name: x\nassumptions:\n  cost_of_capital: 0.04\n  1: ''\n")
     _one_clear_error(cli(*TCO, "--scenario", path), "assumption: 1 is not allowed")
+
+
+def test_tco_chip_site_pairs_are_bounded() -> None:
+    from chipwar.compute.tco import MAX_PAIRS, tco_frame
+
+    with pytest.raises(InputError, match="at most 1,000,000 pairs"):
+        tco_frame(["nvidia-h20"] * 1001, ["cn-guizhou"] * (MAX_PAIRS // 1000))

@@ -304,6 +304,12 @@ def _best_subsidy(site: Site, chip: Accelerator, date: dt.date) -> Subsidy | Non
     return max(usable, key=lambda s: s.power_discount_fraction.base, default=None)
 
 
+MAX_PAIRS = 1_000_000
+"""Most chip × site pairs one call evaluates: a million rows of ~30 columns (~0.3 GB as a
+DataFrame), far more than a table shows; the Monte Carlo cap (montecarlo.MAX_CELLS) is lower
+per pair."""
+
+
 def prepare(
     chips: Sequence[str | Accelerator],
     sites: Sequence[str | Site],
@@ -325,6 +331,12 @@ def prepare(
         raise InputError("chip", [], "at least one accelerator id")
     if not sites:
         raise InputError("site", [], "at least one site id")
+    if len(chips) * len(sites) > MAX_PAIRS:
+        raise InputError(
+            "chips × sites",
+            f"{len(chips):,} × {len(sites):,}",
+            f"at most {MAX_PAIRS:,} pairs in one call (each is a row of the answer)",
+        )
     a = load_assumptions() if assumptions is None else assumptions
     day = dt.date.today() if date is None else date
     accs = tuple(_resolve_chip(c) for c in chips)
