@@ -440,8 +440,8 @@ class _LimitedLoader(yaml.SafeLoader):
 
     def fetch_flow_collection_start(self, TokenClass: Any) -> None:
         # Checked while scanning: PyYAML's scanner keeps one pending simple key per open
-        # bracket and rescans them for every token, so 50,000 "[" would take minutes before
-        # the composer ever saw the depth.
+        # bracket and re-examines them for every token (plain safe_load: 2-3.5 s on 2,500 to
+        # 10,000 "[" before a RecursionError), long before the composer sees the depth.
         super().fetch_flow_collection_start(TokenClass)
         if self.flow_level > self.limits.max_depth:
             mark = self.get_mark()
