@@ -562,6 +562,10 @@ def test_fuzz_set(tally: Tally, data: st.DataObject) -> None:
     sets = []
     for _ in range(data.draw(st.integers(1, 3))):
         name = data.draw(st.sampled_from(ASSUMPTION_NAMES))
+        if data.draw(st.integers(0, 2)):  # two in three: a number in a plausible range
+            value = repr(data.draw(st.floats(0.001, 1.0)))
+            sets += ["--set", f"{name}={value}"]
+            continue
         value = data.draw(
             st.one_of(
                 odd_values.map(str),
