@@ -783,3 +783,21 @@ def test_tco_chip_site_pairs_are_bounded() -> None:
 
     with pytest.raises(InputError, match="at most 1,000,000 pairs"):
         tco_frame(["nvidia-h20"] * 1001, ["cn-guizhou"] * (MAX_PAIRS // 1000))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("--set", "utilization.default=2.2250738585072014e-308"), ("--utilization", "1e-300")],
+)
+def test_tiny_utilization_is_refused_not_a_null_cost_found_by_fuzzing(cli, args) -> None:  # type: ignore[no-untyped-def]
+    _one_clear_error(cli(*TCO, *args), "utilization")
+
+
+def test_overflowing_cost_is_refused_not_null() -> None:
+    import numpy as np
+
+    from chipwar.compute.tco import refuse_non_finite_costs
+
+    refuse_non_finite_costs(np.array([1.0, 2.0]))
+    with pytest.raises(InputError, match="finite number"):
+        refuse_non_finite_costs(np.array([1.0, np.inf]))

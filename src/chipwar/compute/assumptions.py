@@ -31,11 +31,11 @@ BOUNDS: dict[str, tuple[float, float | None, bool]] = {
     "life_years": (0.0, 100.0, True),  # plausibility
     "cost_of_capital": (0.0, 10.0, False),  # plausibility: 1,000 %/yr
     "facility_life_years": (0.0, 200.0, True),  # plausibility
-    "average_load": (0.0, 1.0, True),
+    "average_load": (0.001, 1.0, False),  # plausibility floor: 0.1 %
     "other_opex_fraction": (0.0, 100.0, False),  # plausibility
     "host_power_overhead": (0.0, 100.0, False),  # plausibility
     "server_capex_overhead": (0.0, 100.0, False),  # plausibility
-    "utilization": (0.0, 1.0, True),
+    "utilization": (0.001, 1.0, False),  # plausibility floor: 0.1 %
     "facility_capex_usd_per_kw": (0.0, 1e7, False),  # plausibility: 10 M USD per kW
     "price_usd_per_kwh": (0.0, 1e4, False),  # plausibility
     "pue": (1.0, 100.0, False),  # plausibility

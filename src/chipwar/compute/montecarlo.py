@@ -27,6 +27,7 @@ from chipwar.catalog.io import check_memory
 from chipwar.catalog.sites import Site
 from chipwar.compute.assumptions import TcoAssumptions
 from chipwar.compute.tco import (
+    COST_COLUMNS,
     FACTORS,
     Array,
     TcoBatch,
@@ -34,6 +35,7 @@ from chipwar.compute.tco import (
     evaluate,
     frame_from,
     prepare,
+    refuse_non_finite_costs,
 )
 from chipwar.errors import InputError
 
@@ -153,6 +155,8 @@ def tco_montecarlo(
     outputs = {
         k: np.ascontiguousarray(v) for k, v in evaluate(batch, values, samples=samples).items()
     }
+    for name in COST_COLUMNS:
+        refuse_non_finite_costs(outputs[name])
     return MonteCarlo(batch=batch, outputs=outputs, samples=samples, seed=seed)
 
 

@@ -304,6 +304,10 @@ def _best_subsidy(site: Site, chip: Accelerator, date: dt.date) -> Subsidy | Non
     return max(usable, key=lambda s: s.power_discount_fraction.base, default=None)
 
 
+MIN_UTILIZATION = 0.001
+"""Plausibility floor (not sourced) of ``--utilization`` and the utilization assumptions: 0.1 %;
+a utilization of 1e-308 made every cost per PFLOP-hour overflow to null."""
+
 MAX_PAIRS = 1_000_000
 """Most chip × site pairs one call evaluates: a million rows of ~30 columns (~0.3 GB as a
 DataFrame), far more than a table shows; the Monte Carlo cap (montecarlo.MAX_CELLS) is lower
@@ -323,8 +327,8 @@ def prepare(
     """Resolve ids, check inputs and arrange every uncertain input as low/base/high arrays."""
     if precision not in PRECISIONS:
         raise InputError("precision", precision, f"one of {', '.join(PRECISIONS)}")
-    if utilization is not None and not (0.0 < float(utilization) <= 1.0):
-        raise InputError("utilization", utilization, "a fraction in (0, 1]")
+    if utilization is not None and not (MIN_UTILIZATION <= float(utilization) <= 1.0):
+        raise InputError("utilization", utilization, f"a fraction in [{MIN_UTILIZATION:g}, 1]")
     if not (subsidy == "auto" or (isinstance(subsidy, int | float) and 0.0 <= subsidy <= 1.0)):
         raise InputError("subsidy", subsidy, "'auto' or a fraction in [0, 1]")
     if not chips:
@@ -594,4 +598,22 @@ def tco_frame(
         date=date,
         assumptions=assumptions,
     )
-    return frame_from(batch, evaluate(batch, base_values(batch)))
+    frame = frame_from(batch, evaluate(batch, base_values(batch)))
+    refuse_non_finite_costs(frame[list(COST_COLUMNS)].to_numpy(dtype=float))
+    return frame
+
+
+COST_COLUMNS = ("usd_per_accelerator_hour", "usd_per_pflop_hour")
+"""The answers that must be finite numbers (an overflow is refused, never shown as null)."""
+
+
+def refuse_non_finite_costs(values: Array) -> None:
+    """InputError when a cost overflowed to inf/NaN: some input is at the edge of its range
+    (every bound of assumptions.BOUNDS is within range alone, but extremes can combine)."""
+    if not np.isfinite(values).all():
+        raise InputError(
+            "cost",
+            "inf/NaN",
+            "inputs whose cost is a finite number; check extreme --set, --utilization or "
+            "--spec values",
+        )
