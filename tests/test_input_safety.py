@@ -801,3 +801,13 @@ def test_overflowing_cost_is_refused_not_null() -> None:
     refuse_non_finite_costs(np.array([1.0, 2.0]))
     with pytest.raises(InputError, match="finite number"):
         refuse_non_finite_costs(np.array([1.0, np.inf]))
+
+
+@pytest.mark.parametrize("columns", ["abc", "²", "0", "-3", "99999999999999", " 80"])
+def test_odd_columns_in_process_never_break_a_command(cli, monkeypatch, columns: str) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("COLUMNS", columns)
+    monkeypatch.setenv("LINES", columns)
+    r = cli("screen", "Huawei", "--limit", "0")  # a usage error: Click/Rich format it
+    assert r.code == 2 and "Traceback" not in r.err
+    r = cli("screen", "Huawei")
+    assert r.code == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from functools import cache
@@ -61,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     ChipwarError prints one ``error: ...`` line and exits 2. Tracebacks are for bugs only.
     """
     _never_fail_on_encoding()
+    _ignore_bad_terminal_size()
     try:
         _command()(args=argv, prog_name="chipwar", standalone_mode=True)
     except SystemExit as exc:
@@ -79,6 +81,18 @@ def _command() -> Callable[..., Any]:
     """The Click command tree, built once per process (``app()`` rebuilds it from the function
     signatures on every call, which was a quarter of a short command's time)."""
     return typer.main.get_command(app)
+
+
+def _ignore_bad_terminal_size() -> None:
+    """Drop ``COLUMNS``/``LINES`` unless they are plain whole numbers from 1 to 10,000: Rich and
+    Click read them with ``int()`` after ``str.isdigit()``, which accepts ``²`` (found by
+    fuzzing), and ``COLUMNS=abc`` used to break every command."""
+    for name in ("COLUMNS", "LINES"):
+        value = os.environ.get(name)
+        if value is not None and not (
+            value.isascii() and value.isdecimal() and 1 <= int(value) <= 10_000
+        ):
+            del os.environ[name]
 
 
 def _never_fail_on_encoding() -> None:

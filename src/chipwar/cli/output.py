@@ -26,7 +26,7 @@ def console_width(environ: Mapping[str, str] | None = None) -> int:
     """Table width when output is piped: ``COLUMNS`` if it is a whole number from 20 to 1,000
     (anything else, such as ``COLUMNS=abc``, is ignored), else 200 (Rich would use 80)."""
     raw = (os.environ if environ is None else environ).get("COLUMNS", "").strip()
-    return min(int(raw), 1000) if raw.isdecimal() and int(raw) >= 20 else 200
+    return min(int(raw), 1000) if raw.isascii() and raw.isdecimal() and int(raw) >= 20 else 200
 
 
 def _console(stderr: bool = False) -> Console:
