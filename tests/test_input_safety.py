@@ -811,3 +811,20 @@ def test_odd_columns_in_process_never_break_a_command(cli, monkeypatch, columns:
     assert r.code == 2 and "Traceback" not in r.err
     r = cli("screen", "Huawei")
     assert r.code == 0
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "CHIPWAR_MAX_FILE_BYTES",
+        "CHIPWAR_MAX_CELL_CHARS",
+        "CHIPWAR_MAX_ROWS",
+        "CHIPWAR_MAX_DEPTH",
+        "CHIPWAR_MAX_ALIAS_NODES",
+        "CHIPWAR_MAX_MEMORY_BYTES",
+    ],
+)
+def test_limit_variables_have_a_ceiling_found_by_fuzzing(cli, monkeypatch, name: str) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv(name, "99999999999999999999")
+    argv = ("tco", "--spec", str(SPEC_EXAMPLE), "-n", "10", "-f", "json")
+    _one_clear_error(cli(*argv), name, "up to")

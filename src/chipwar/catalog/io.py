@@ -91,7 +91,17 @@ LIMIT_ENV = {
 }
 """The environment variable that overrides each field of ``Limits``."""
 
-_DEPTH_CEILING = 500
+CEILINGS = {
+    "max_file_bytes": 2**40,
+    "max_depth": 500,
+    "max_alias_nodes": 10**9,
+    "max_cell_chars": 2**31 - 1,
+    "max_rows": 10**9,
+}
+"""The most each environment variable may raise a limit to: CHIPWAR_MAX_DEPTH above 500 would
+reach Python's recursion limit in the parsers; the others keep the numbers within what the
+parsers can take (``csv.field_size_limit`` takes a C long; ``read`` an index-sized integer)."""
+MEMORY_CEILING = 2**50
 """CHIPWAR_MAX_DEPTH above this would reach Python's recursion limit in the parsers."""
 
 
@@ -119,7 +129,7 @@ def limits() -> Limits:
         f.name: env_int(
             LIMIT_ENV[f.name],
             getattr(base, f.name),
-            _DEPTH_CEILING if f.name == "max_depth" else None,
+            CEILINGS[f.name],
         )
         for f in fields(Limits)
     }
@@ -154,7 +164,7 @@ def memory_budget_bytes() -> int:
                     break
     except (OSError, ValueError, IndexError):
         pass
-    return env_int("CHIPWAR_MAX_MEMORY_BYTES", int(available * 0.8))
+    return env_int("CHIPWAR_MAX_MEMORY_BYTES", int(available * 0.8), MEMORY_CEILING)
 
 
 def check_memory(field_name: str, value: float, estimated_bytes: float, hint: str = "") -> float:
