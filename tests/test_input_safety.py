@@ -828,3 +828,112 @@ def test_limit_variables_have_a_ceiling_found_by_fuzzing(cli, monkeypatch, name:
     monkeypatch.setenv(name, "99999999999999999999")
     argv = ("tco", "--spec", str(SPEC_EXAMPLE), "-n", "10", "-f", "json")
     _one_clear_error(cli(*argv), name, "up to")
+
+
+# --------------------------------------------------------------------- the report's HTML escaping
+
+SCRIPT = '<script>alert("x")</script>'
+ATTRIBUTE = '"><img src=x onerror=alert(1)>'
+
+
+def _poison(value: object) -> object:
+    """``value`` with both markers appended to every string in it (dict values, list items,
+    dataclass fields; keys, numbers and DataFrames kept)."""
+    import dataclasses
+
+    if isinstance(value, str):
+        return value + SCRIPT + ATTRIBUTE
+    if isinstance(value, dict):
+        return {k: _poison(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_poison(v) for v in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {
+            f.name: _poison(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if f.name != "tables"
+        }
+        return dataclasses.replace(value, **changes)
+    return value
+
+
+def test_autoescape_is_on_for_every_html_template() -> None:
+    from chipwar.report.build import TEMPLATES, html_environment
+
+    env = html_environment()
+    names = [p.name for p in Path(TEMPLATES).iterdir() if ".htm" in p.name]
+    assert names == ["report.html.j2"]
+    for name in names:
+        auto = env.autoescape(name) if callable(env.autoescape) else env.autoescape
+        assert auto is True, name
+        page = env.from_string("{{ x }}").render(x=SCRIPT)
+        assert page == "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;"
+
+
+@pytest.mark.slow
+def test_a_script_in_any_string_reaching_the_report_is_escaped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every string the report template receives (i18n text, section titles and notes, chart
+    captions and Plotly figure JSON, claims, sources) gets a <script> and an attribute-breaking
+    marker appended; the page must hold them only escaped. The Plotly library itself is the one
+    value passed raw on purpose (``plotly_js | safe``)."""
+    import chipwar.report.build as build
+
+    real = build.html_environment
+
+    class Poisoned:
+        def __init__(self, template) -> None:  # type: ignore[no-untyped-def]
+            self.template = template
+
+        def render(self, **context: object) -> str:
+            keep = {"plotly_js", "fmt"}
+            return str(
+                self.template.render(
+                    **{k: v if k in keep else _poison(v) for k, v in context.items()}
+                )
+            )
+
+    def environment():  # type: ignore[no-untyped-def]
+        env = real()
+        get = env.get_template
+        env.get_template = lambda name: Poisoned(get(name))  # type: ignore[method-assign,assignment]
+        return env
+
+    monkeypatch.setattr(build, "html_environment", environment)
+    out = tmp_path / "r.html"
+    build.build_report(out)
+    page = out.read_text(encoding="utf-8")
+    assert SCRIPT not in page and ATTRIBUTE not in page
+    assert "<img src=x" not in page
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page  # in HTML text
+    assert '\\u003cscript\\u003ealert(\\"x\\")\\u003c/script\\u003e' in page  # in chart JSON
+
+
+def test_sigterm_while_the_report_is_written_leaves_no_hidden_temp_file(tmp_path: Path) -> None:
+    """The report's own write path (``report.build._write_atomic``, prefix ``.report-``), with
+    the write slowed down so SIGTERM lands while the temporary file exists."""
+    script = textwrap.dedent(
+        f"""
+        import pathlib, time
+        from chipwar.report import build
+        real = pathlib.Path.write_text
+        def slow(self, *args, **kwargs):
+            real(self, *args, **kwargs)
+            print("writing", self.name, flush=True)
+            time.sleep(30)
+        pathlib.Path.write_text = slow
+        build._write_atomic(pathlib.Path({str(tmp_path / "report.html")!r}), "<html></html>")
+        """
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None
+    line = proc.stdout.readline().split()
+    assert line[0] == "writing" and line[1].startswith(".report-")
+    assert (tmp_path / line[1]).exists()
+    os.kill(proc.pid, signal.SIGTERM)
+    proc.wait(timeout=20)
+    assert proc.returncode == 143
+    assert list(tmp_path.iterdir()) == []

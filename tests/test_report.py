@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from markupsafe import escape
 
 from chipwar.claims import load_claims
 from chipwar.report.i18n import EN, LANGS, ZH_HANT, strings
@@ -199,7 +200,8 @@ def test_zh_summary_lists_contradicted_claims_quote_first_with_translated_verdic
         cid = re.match(r'<li><a href="#evidence-([\w-]+)"', li).group(1)  # type: ignore[union-attr]
         c = claims[cid]
         assert "(不成立)" in li and "contradicted" not in li
-        assert li.index(c.quote) < li.index(c.paraphrase)
+        # The page is autoescaped (issue 14): compare with the escaped text.
+        assert li.index(str(escape(c.quote))) < li.index(str(escape(c.paraphrase)))
 
 
 def test_every_reason_template_is_translated_with_the_same_placeholders() -> None:

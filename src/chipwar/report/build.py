@@ -7,14 +7,13 @@ fails renders a notice instead (``Section.available`` False), so the report alwa
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader
 
 from chipwar.catalog.io import write_atomically
 from chipwar.report.figures import Chart, Section
@@ -105,8 +104,7 @@ def build_report(
         | {r["article_id"] for r in rows}
         | {s for sec in [*sections, claims_sec] for c in sec.charts for s in c.sources}
     )
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
-    env.filters["tojs"] = _to_js
+    env = html_environment()
     tmpl = env.get_template("report.html.j2")
     page = tmpl.render(
         t=t,
@@ -131,19 +129,38 @@ def build_report(
     return ReportResult(path, lang, [*sections, claims_sec], rows, xlsx_path)
 
 
+def html_environment() -> Environment:
+    """The Jinja environment of every HTML template: autoescape ON for all of them (the report's
+    template is ``report.html.j2``, whose ``.j2`` suffix ``select_autoescape(["html"])`` did not
+    match, so text went out raw). Only two values are marked safe in the template, explicitly:
+    the Plotly library (``plotly_js | safe``) and chart JSON (``tojs | safe``), whose ``<``, ``>``
+    and ``&`` are escaped by ``_to_js`` so no string can close the script block."""
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True)
+    env.filters["tojs"] = _to_js
+    return env
+
+
+_JS_ESCAPES = str.maketrans(
+    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+)
+
+
 def _to_js(obj: Any) -> str:
-    """JSON for a <script> block (``</`` escaped so a string cannot close the tag)."""
+    """JSON for a ``<script>`` block: ``<``, ``>``, ``&`` (and U+2028/2029) written as ``\\uXXXX``
+    escapes, which JSON reads back as the same characters, so a string such as
+    ``</script><script>…`` cannot end the block or start another."""
     from chipwar.cli.output import to_jsonable
 
-    return json.dumps(to_jsonable(obj), ensure_ascii=False).replace("</", "<\\/")
+    return json.dumps(to_jsonable(obj), ensure_ascii=False).translate(_JS_ESCAPES)
 
 
 def _fmt(x: Any) -> str:
+    """A table cell as text (autoescape escapes it in the page)."""
     if x is None:
         return "—"
     if isinstance(x, float):
         return f"{x:.4g}"
-    return html.escape(str(x))
+    return str(x)
 
 
 def _write_atomic(path: Path, text: str) -> None:
