@@ -17,11 +17,11 @@ SCREEN_COLUMNS = [
 
 
 def _data(ownership: Path | None, parties: Path | None) -> tuple[Any, Any]:
-    from chipwar.controls.ownership import read_ownership
-    from chipwar.controls.parties import read_parties
+    from chipwar.controls.gleif import read_ownership_any
+    from chipwar.controls.screening import read_party_source
 
-    graph = read_ownership(ownership) if ownership is not None else None
-    plist = read_parties(parties) if parties is not None else None
+    graph = read_ownership_any(ownership) if ownership is not None else None
+    plist = read_party_source(parties) if parties is not None else None
     return graph, plist
 
 
@@ -34,16 +34,21 @@ def screen_cmd(
     threshold: float | None = typer.Option(
         None, "--threshold", help="Ownership threshold 0-1 (default: the rule's 0.5)."
     ),
-    min_score: float = typer.Option(0.8, "--min-score", help="Minimum name-match score 0-1."),
+    min_score: float | None = typer.Option(
+        None, "--min-score", help="Minimum name-match score 0-1 (default: measured, see docs)."
+    ),
     limit: int = typer.Option(3, "--limit", help="Candidates per name."),
-    ownership: Path | None = typer.Option(None, "--ownership", help="Ownership CSV/YAML to use."),
+    ownership: Path | None = typer.Option(
+        None, "--ownership", help="Ownership CSV/YAML, or a GLEIF Level 2 relationship CSV."
+    ),
     parties: Path | None = typer.Option(
-        None, "--parties", help="Parties CSV (id,name,list,listed_from,listed_to[,aliases]) or CSL."
+        None, "--parties", help="Parties: user CSV, CSL CSV/JSON, FtM JSON lines (.jsonl) or YAML."
     ),
     format: Format = FORMAT_OPTION,
 ) -> None:
     """Screen company names against restricted parties and their ≥50 % affiliates."""
-    from chipwar.controls.parties import read_queries_csv, screen
+    from chipwar.controls.parties import read_queries_csv
+    from chipwar.controls.screening import DEFAULT_MIN_SCORE, screen
 
     queries = list(names or [])
     if file is not None:
@@ -54,7 +59,8 @@ def screen_cmd(
         raise InputError("--limit", limit, "an integer of at least 1")
     graph, plist = _data(ownership, parties)
     rows = screen(
-        queries, date, threshold=threshold, min_score=min_score, limit=limit,
+        queries, date, threshold=threshold,
+        min_score=DEFAULT_MIN_SCORE if min_score is None else min_score, limit=limit,
         parties=plist, graph=graph,
     )  # fmt: skip
     emit(rows, format, table_columns=SCREEN_COLUMNS)
@@ -69,7 +75,7 @@ def ownership_cmd(
     format: Format = FORMAT_OPTION_NO_CSV,
 ) -> None:
     """Who owns an entity, through which paths, and its listed / affiliate status on a date."""
-    from chipwar.controls.ownership import assess
+    from chipwar.controls.screening import assess
 
     graph, plist = _data(ownership, parties)
     row = assess([entity], date, threshold=threshold, graph=graph, parties=plist)[0]
