@@ -60,8 +60,13 @@ def read_gleif_level1(path: str | Path) -> dict[str, tuple[str, tuple[str, ...],
     """LEI -> (legal name, other and transliterated names, legal-address country)."""
     path = Path(path)
     reader = read_csv(path)
-    require_columns(reader, L1_REQUIRED, path.name, "a GLEIF LEI-CDF golden-copy CSV header "
-                    "(LEI, Entity.LegalName, Entity.OtherEntityNames.OtherEntityName.1, …)")
+    require_columns(
+        reader,
+        L1_REQUIRED,
+        path.name,
+        "a GLEIF LEI-CDF golden-copy CSV header "
+        "(LEI, Entity.LegalName, Entity.OtherEntityNames.OtherEntityName.1, …)",
+    )
     others = [c for c in (reader.fieldnames or []) if _OTHER.match(c)]
     problems: list[str] = []
     out: dict[str, tuple[str, tuple[str, ...], str]] = {}

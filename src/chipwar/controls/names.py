@@ -97,15 +97,18 @@ _LATIN_FORMS = [
     "llc", "lp", "llp", "kk", "pte", "pty", "oy", "ab", "group",
 ]  # fmt: skip
 GENERIC_WORDS = frozenset(
-    (
-        "technology international industry industrial information intelligent electronics "
-        "science development equipment semiconductor manufacturing holdings the and of for "
-        "china chinese beijing shanghai shenzhen hong kong guangzhou wuhan hangzhou tianjin "
-        "research institute systems system services trading investment new energy digital "
-        "network software communication communications materials electric power machinery "
-        "科技 技术 电子 信息 半导体 北京 上海 深圳 中国 国际 智能 集成 电路 有限 研究所"
-    ).split()
-)
+    {
+        "technology", "international", "industry", "industrial", "information", "intelligent",
+        "electronics", "science", "development", "equipment", "semiconductor", "manufacturing",
+        "holdings", "the", "and", "of", "for", "china", "chinese", "beijing", "shanghai",
+        "shenzhen", "hong", "kong", "guangzhou", "wuhan", "hangzhou", "tianjin", "research",
+        "institute", "systems", "system", "services", "trading", "investment", "new", "energy",
+        "digital", "network", "software", "communication", "communications", "materials",
+        "electric", "power", "machinery",
+        "科技", "技术", "电子", "信息", "半导体", "北京", "上海", "深圳", "中国",
+        "国际", "智能", "集成", "电路", "有限", "研究所",
+    }
+)  # fmt: skip
 """Words that weigh little in ``coverage`` (they still count in the fuzzy ratios)."""
 
 _ABBR_RE = re.compile(
@@ -400,7 +403,7 @@ class NameIndex:
         uniq, start = np.unique(t_hash_sorted, return_index=True)
         ptr = np.append(start, t_hash_sorted.size).astype(np.int64)
         keyp, labp, idp = Packed.pack(keys), Packed.pack(labels), Packed.pack(list(ids))
-        arrays = {
+        arrays: dict[str, np.ndarray] = {
             "v_entry": np.asarray(v_entry, dtype=np.int32).reshape(nv),
             "v_kind": np.asarray(v_kind, dtype=np.int8).reshape(nv),
             "key_data": keyp.data, "key_off": keyp.offsets,

@@ -22,7 +22,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -32,7 +31,6 @@ from chipwar.catalog.io import (
     DATA_DIR,
     csv_records,
     format_validation_error,
-    parse_one,
     raise_problems,
     read_csv,
     read_structured,

@@ -285,7 +285,9 @@ def _date(text: str, where: str, col: str, problems: list[str]) -> dt.date | Non
     try:
         return dt.date.fromisoformat(text[:10])
     except ValueError:
-        problems.append(f"{where}, column {col}: {text[:40]!r} is not allowed; expected an ISO date")
+        problems.append(
+            f"{where}, column {col}: {text[:40]!r} is not allowed; expected an ISO date"
+        )
         return None
 
 
@@ -439,9 +441,9 @@ def read_parties_ftm(path: str | Path, list_name: str | None = None) -> list[Par
     ``properties.sanctions`` (Sanction entities: ``program``/``authority``, ``startDate`` or
     ``listingDate``, ``endDate``) give one record each — editions of one entity. ``first_seen``
     / ``last_seen`` (crawl dates) are never used as listing dates. The list is the sanction's
-    program, else ``list_name``, else the entity's first dataset. Companies, organisations, legal entities and public bodies are read;
-    other schemata are skipped. Every line must be a JSON object with ``id``, ``schema`` and
-    ``properties``; errors name the line."""
+    program, else ``list_name``, else the entity's first dataset. Companies, organisations,
+    legal entities and public bodies are read; other schemata are skipped. Every line must be
+    a JSON object with ``id``, ``schema`` and ``properties``; errors name the line."""
     path = Path(path)
     problems: list[str] = []
     out: list[Party] = []
@@ -494,8 +496,9 @@ def read_parties_ftm(path: str | Path, list_name: str | None = None) -> list[Par
                 end = _ftm_date(sp_.get("endDate"), w, "properties.endDate", problems)
                 prog = (sp_.get("program") or sp_.get("authority") or [lst])[0]
                 fr = ", ".join(str(x) for x in sp_.get("sourceUrl", [])[:1])
-                out.append(Party(f"{eid}/{sanc.get('id', k)}", names[0], str(prog), start, end,
-                                 uniq, fr, country, ("opensanctions-ftm",), entity=eid))  # fmt: skip
+                rid = f"{eid}/{sanc.get('id', k)}"
+                out.append(Party(rid, names[0], str(prog), start, end, uniq, fr, country,
+                                 ("opensanctions-ftm",), entity=eid))  # fmt: skip
             continue
         start = _ftm_date(props.get("startDate"), where, "properties.startDate", problems)
         end = _ftm_date(props.get("endDate"), where, "properties.endDate", problems)
@@ -532,8 +535,11 @@ def read_parties(path: str | Path) -> list[Party]:
         return read_csl_json(p)
     if suffix in (".yaml", ".yml"):
         return read_parties_yaml(p)
-    raise InputError("--parties", str(path),
-                     "a .csv (user or CSL), .json (CSL), .jsonl / .ftm.json (FtM) or .yaml file")
+    raise InputError(
+        "--parties",
+        str(path),
+        "a .csv (user or CSL), .json (CSL), .jsonl / .ftm.json (FtM) or .yaml file",
+    )
 
 
 def renamed(records: Sequence[Party], entities: Sequence[ListedEntity]) -> list[Party]:

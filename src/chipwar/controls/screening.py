@@ -249,8 +249,14 @@ def _world(parties: Sequence[Party] | PartyIndex | None, graph: OwnershipGraph |
 # --------------------------------------------------------------------------- status
 
 
-def _status(w: World, date: dt.date, threshold: float | None, rule: AffiliatesRule,
-            targets: list[tuple[str, int]], max_paths: int = 5) -> list[dict[str, Any]]:  # fmt: skip
+def _status(
+    w: World,
+    date: dt.date,
+    threshold: float | None,
+    rule: AffiliatesRule,
+    targets: list[tuple[str, int]],
+    max_paths: int = 5,
+) -> list[dict[str, Any]]:
     """Rows for targets ('g', graph index) or ('p', party entity index)."""
     thr = rule.threshold if threshold is None else threshold
     day = _day(date, 0)
@@ -267,23 +273,23 @@ def _status(w: World, date: dt.date, threshold: float | None, rule: AffiliatesRu
     status, why = rule.status_on(date)
     out: list[dict[str, Any]] = []
     for kind, i in targets:
-        gi = i if kind == "g" else w.p2g.get(i)
+        tg: int | None = i if kind == "g" else w.p2g.get(i)
         ps = w.g2p.get(i, []) if kind == "g" else [i]
         ents = [w.parties.entity(p) for p in ps]
         st = [e.status(date) for e in ents]
         listed = any(s["listed"] for s in st)
-        agg = float(a[gi]) if gi is not None else 0.0
+        agg = float(a[tg]) if tg is not None else 0.0
         reasons = [r for s in st for r in s["reasons"]]
         affiliate: bool | None = False
         if not listed:
             affiliate, why_aff = decide(agg, thr, status, why, date)
             reasons.append(why_aff)
-        paths = ([p.describe(g.names) for p in top_paths(m, gi, seeds, k=max_paths)]
-                 if gi is not None and agg > 0 else [])  # fmt: skip
+        paths = ([p.describe(g.names) for p in top_paths(m, tg, seeds, k=max_paths)]
+                 if tg is not None and agg > 0 else [])  # fmt: skip
         since = [s["listed_since"] for s in st if s["listed_since"]]
         out.append({
-            "entity_id": g.ids[gi] if gi is not None else ents[0].id,
-            "name": g.names[gi] if gi is not None else ents[0].name,
+            "entity_id": g.ids[tg] if tg is not None else ents[0].id,
+            "name": g.names[tg] if tg is not None else ents[0].name,
             "date": date.isoformat(),
             "listed": listed,
             "lists": sorted({x for s in st for x in s["lists"]}),
@@ -293,7 +299,7 @@ def _status(w: World, date: dt.date, threshold: float | None, rule: AffiliatesRu
             "threshold": thr,
             "rule_status": status,
             "paths": paths,
-            "owners": _direct_owners(g, m, gi) if gi is not None else [],
+            "owners": _direct_owners(g, m, tg) if tg is not None else [],
             "reasons": reasons,
             "history": [h for s in st for h in s["history"]],
         })  # fmt: skip
