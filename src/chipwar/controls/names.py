@@ -4,7 +4,8 @@ Traditional), with an index stored as NumPy arrays (memory-mappable, near-instan
 **Normalisation** (``normalize``): Unicode NFKC (full-/half-width), case fold, Traditional →
 Simplified (OpenCC t2s), punctuation out, abbreviations expanded to one canonical word
 (``ABBREVIATIONS``: Intl → international, Mfg → manufacturing, Tech → technology, Hldgs →
-holdings, Grp → group, …), then legal forms stripped (Co., Ltd., Corp., Inc., GmbH, B.V., …,
+holdings, Grp → group, …) and one-typo misspellings of such legal-form and common words
+corrected ('Tehcnologies' → technology), then legal forms stripped (Co., Ltd., Corp., Inc., GmbH, B.V., …,
 股份有限公司, 有限责任公司, 有限公司, 集团 …) when something else remains.
 
 **Candidates** (never dropped for common words): every token of the query (Latin words, their
@@ -26,7 +27,7 @@ common words) finds SMIC.
 * ``token_set``, ``token_sort`` — rapidfuzz token_set_ratio / token_sort_ratio / 100 (Latin, or
   CJK characters compared as one string).
 * ``coverage`` — share of the query's distinctive words (not generic, not legal forms) found,
-  exactly or within one typo (ratio ≥ 80), in the candidate.
+  exactly or within one typo (``is_typo_of``), in the candidate.
 
   fuzzy = (W_TOKEN_SET·token_set + W_TOKEN_SORT·token_sort) × (COVERAGE_FLOOR + (1 −
   COVERAGE_FLOOR)·coverage)
@@ -48,7 +49,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 from rapidfuzz.process import cdist
 
 ALGORITHM = {"name": "chipwar-name-match", "version": "2.0"}
@@ -60,8 +62,6 @@ COVERAGE_FLOOR = 0.5
 WORD_ORDER_SCORE = 0.97
 PINYIN_EXACT_SCORE = 0.95
 PINYIN_MIN_COVER = 0.8
-TYPO_RATIO = 80.0
-"""rapidfuzz ratio at or above which two words count as the same word with a typo."""
 
 KIND_NAME, KIND_ALIAS, KIND_REGISTRY, KIND_PINYIN = 0, 1, 2, 3
 KIND_LABELS = ("name", "alias", "registry", "pinyin")
@@ -74,7 +74,7 @@ _SPACE = re.compile(r"\s+")
 # Chinese legal-form and group suffixes (Simplified; Traditional input is converted first).
 _CJK_FORMS = (
     "股份有限公司", "有限责任公司", "集团有限公司", "控股有限公司", "有限公司", "股份公司",
-    "集团公司", "股份", "集团", "公司",
+    "集团公司", "股份", "集团", "控股", "公司",
 )  # fmt: skip
 ABBREVIATIONS = {
     "intl": "international", "int l": "international", "internat": "international",
@@ -119,6 +119,39 @@ _LATIN_FORM_RE = re.compile(
 )
 
 
+def is_typo_of(word: str, other: str) -> bool:
+    """Whether ``word`` is ``other`` with one typo: same first letter and an optimal-string-
+    alignment distance (insert, delete, substitute, swap adjacent) of at most 1, or 2 for words
+    of 8+ letters. 'stmicroelectronics' is not 'microelectronics' (first letter)."""
+    if word == other:
+        return True
+    if not word or not other or word[0] != other[0]:
+        return False
+    limit = 2 if min(len(word), len(other)) >= 8 else 1
+    return OSA.distance(word, other, score_cutoff=limit) <= limit
+
+
+_CANONICAL = sorted(
+    {w for w in (*ABBREVIATIONS, *ABBREVIATIONS.values(), *" ".join(_LATIN_FORMS).split(),
+                 *GENERIC_WORDS) if w.isascii() and len(w) >= 6}
+)  # fmt: skip
+
+
+_CANONICAL_SET = frozenset(_CANONICAL)
+
+
+@lru_cache(maxsize=200_000)
+def _canonical_word(word: str) -> str:
+    """A legal-form or common word with one typo → the word ('tehcnologies' → 'technologies'
+    → 'technology', 'coproration' → 'corporation'); other words unchanged."""
+    if len(word) < 6 or not word.isascii() or word in _CANONICAL_SET:
+        return ABBREVIATIONS.get(word, word)
+    best = process.extractOne(word, _CANONICAL, scorer=OSA.distance, score_cutoff=2)
+    if best is not None and is_typo_of(word, best[0]):
+        return ABBREVIATIONS.get(best[0], best[0])
+    return word
+
+
 @lru_cache(maxsize=1)
 def _t2s():  # type: ignore[no-untyped-def]
     import opencc
@@ -143,7 +176,8 @@ def _clean(name: str) -> str:
     # Keep CJK runs apart from Latin words ("nexperia中国" -> "nexperia 中国").
     text = re.sub(rf"([{_CJK_CLASS}])([a-z0-9])|([a-z0-9])([{_CJK_CLASS}])", _split_scripts, text)
     text = _SPACE.sub(" ", text).strip()
-    return _ABBR_RE.sub(lambda m: ABBREVIATIONS[m.group(0)], text)
+    text = _ABBR_RE.sub(lambda m: ABBREVIATIONS[m.group(0)], text)
+    return " ".join(_canonical_word(w) for w in text.split(" "))
 
 
 def _split_scripts(m: re.Match[str]) -> str:
@@ -188,17 +222,18 @@ def pinyin(text: str) -> str:
 
 
 def _words_found(words: list[str], other: list[str]) -> list[str]:
-    """Words of ``words`` absent from ``other`` (exact or within one typo)."""
-    return [w for w in words if not any(w == c or fuzz.ratio(w, c) >= TYPO_RATIO for c in other)]
+    """Words of ``words`` absent from ``other`` (exact or within one typo, ``is_typo_of``)."""
+    return [w for w in words if not any(is_typo_of(w, c) for c in other)]
 
 
 def coverage(query_key: str, candidate_key: str) -> tuple[float, list[str]]:
     """Share of the query's distinctive Latin words found in the candidate, and those missing.
 
     A word is distinctive when it has 2+ letters and is not in ``GENERIC_WORDS``; found when a
-    candidate word equals it or is within one typo (ratio >= ``TYPO_RATIO``). A query of generic
-    words only must use the candidate's words (extra candidate words count against it, marked
-    '+'). CJK queries are compared as strings (coverage 1).
+    candidate word equals it or is within one typo (``is_typo_of``). A query of generic words
+    only must use the candidate's words: coverage = (shared / all distinct words of both)², so
+    one extra word on either side costs much ('International Semiconductor Manufacturing
+    Services' is not SMIC). CJK queries are compared as strings (coverage 1).
     """
     if has_cjk(query_key):
         return 1.0, []
@@ -213,8 +248,9 @@ def coverage(query_key: str, candidate_key: str) -> tuple[float, list[str]]:
     cand_words = [c for c in cand if len(c) >= 2]
     missing = _words_found(all_words, cand)
     extra = _words_found(cand_words, all_words)
-    total = len(all_words) + len(cand_words)
-    return 1.0 - (len(missing) + len(extra)) / max(total, 1), missing + [f"+{w}" for w in extra]
+    shared = len(all_words) - len(missing)
+    union = shared + len(missing) + len(extra)
+    return (shared / max(union, 1)) ** 2, missing + [f"+{w}" for w in extra]
 
 
 def _weak_text(missing: list[str]) -> str:
