@@ -296,8 +296,8 @@ def _f(x: float | None) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--no-peer", action="store_true")
-    ap.add_argument("--peer-python", default=os.environ.get("PEER_PYTHON",
-                                                            str(HERE.parent / ".venv-peer/bin/python")))  # fmt: skip
+    default_peer = str(HERE.parent / ".venv-peer" / "bin" / "python")
+    ap.add_argument("--peer-python", default=os.environ.get("PEER_PYTHON", default_peer))
     args = ap.parse_args()
     from chipwar.controls.screening import DEFAULT_MIN_SCORE
 

@@ -17,8 +17,8 @@ from chipwar.controls.content import content_shares
 from chipwar.controls.measures import measure_status
 from chipwar.controls.ownership import load_affiliates_rule, read_ownership_csv
 from chipwar.controls.parties import read_parties_csv
-from chipwar.controls.screening import assess, screen
 from chipwar.controls.rules import as_of_warning, load_rules
+from chipwar.controls.screening import assess, screen
 
 BOOK = load_rules()
 LANE = "us-bis-2026-01-15-h200-case-by-case"

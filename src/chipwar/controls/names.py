@@ -5,8 +5,8 @@ Traditional), with an index stored as NumPy arrays (memory-mappable, near-instan
 Simplified (OpenCC t2s), punctuation out, abbreviations expanded to one canonical word
 (``ABBREVIATIONS``: Intl → international, Mfg → manufacturing, Tech → technology, Hldgs →
 holdings, Grp → group, …) and one-typo misspellings of such legal-form and common words
-corrected ('Tehcnologies' → technology), then legal forms stripped (Co., Ltd., Corp., Inc., GmbH, B.V., …,
-股份有限公司, 有限责任公司, 有限公司, 集团 …) when something else remains.
+corrected ('Tehcnologies' → technology), then legal forms stripped (Co., Ltd., Corp., Inc.,
+GmbH, B.V., …, 股份有限公司, 有限责任公司, 有限公司, 集团, 控股 …) when something else remains.
 
 **Candidates** (never dropped for common words): every token of the query (Latin words, their
 4-letter prefix/suffix and sorted letters so that one typo keeps a shared token; CJK character
