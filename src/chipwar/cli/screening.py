@@ -11,16 +11,35 @@ from chipwar.cli.output import FORMAT_OPTION, FORMAT_OPTION_NO_CSV, Format, emit
 from chipwar.errors import InputError
 
 SCREEN_COLUMNS = [
-    "query", "entity_id", "name", "score", "reason", "listed", "lists", "affiliate",
+    "query", "entity_id", "name", "score", "reason", "listed", "lists", "listed_since", "affiliate",
     "aggregate_listed_ownership", "paths",
 ]  # fmt: skip
 
 
-def _data(ownership: Path | None, parties: Path | None) -> tuple[Any, Any]:
-    from chipwar.controls.gleif import read_ownership_any
+GLEIF_L1_OPTION = typer.Option(
+    None, "--gleif-level1", help="GLEIF Level 1 (LEI-CDF) CSV naming the LEIs of --ownership."
+)
+CONSOLIDATION_OPTION = typer.Option(
+    "full", "--consolidation",
+    help="GLEIF consolidation without a percentage counts as: full (100 %), majority (50 %), skip.",
+)  # fmt: skip
+
+
+def _data(
+    ownership: Path | None, parties: Path | None, level1: Path | None, consolidation: str
+) -> tuple[Any, Any]:
+    from chipwar.controls.gleif import CONSOLIDATION_SHARE, read_ownership_any
     from chipwar.controls.screening import read_party_source
 
-    graph = read_ownership_any(ownership) if ownership is not None else None
+    if consolidation not in CONSOLIDATION_SHARE:
+        raise InputError("--consolidation", consolidation, "full, majority or skip")
+    if level1 is not None and ownership is None:
+        raise InputError("--gleif-level1", str(level1), "used with --ownership (a Level 2 file)")
+    graph = (
+        read_ownership_any(ownership, level1, consolidation)  # type: ignore[arg-type]
+        if ownership is not None
+        else None
+    )
     plist = read_party_source(parties) if parties is not None else None
     return graph, plist
 
@@ -44,6 +63,8 @@ def screen_cmd(
     parties: Path | None = typer.Option(
         None, "--parties", help="Parties: user CSV, CSL CSV/JSON, FtM JSON lines (.jsonl) or YAML."
     ),
+    gleif_level1: Path | None = GLEIF_L1_OPTION,
+    consolidation: str = CONSOLIDATION_OPTION,
     format: Format = FORMAT_OPTION,
 ) -> None:
     """Screen company names against restricted parties and their ≥50 % affiliates."""
@@ -57,7 +78,7 @@ def screen_cmd(
         raise InputError("NAME", "", "at least one name, or --file with a name column")
     if limit < 1:
         raise InputError("--limit", limit, "an integer of at least 1")
-    graph, plist = _data(ownership, parties)
+    graph, plist = _data(ownership, parties, gleif_level1, consolidation)
     rows = screen(
         queries, date, threshold=threshold,
         min_score=DEFAULT_MIN_SCORE if min_score is None else min_score, limit=limit,
@@ -70,21 +91,27 @@ def ownership_cmd(
     entity: str = typer.Option(..., "--entity", help="Entity id, e.g. nexperia-bv."),
     date: str | None = typer.Option(None, "--date", help="As-of date (ISO); default today."),
     threshold: float | None = typer.Option(None, "--threshold", help="Threshold 0-1."),
-    ownership: Path | None = typer.Option(None, "--ownership", help="Ownership CSV/YAML to use."),
-    parties: Path | None = typer.Option(None, "--parties", help="Parties CSV or CSL export."),
+    ownership: Path | None = typer.Option(
+        None, "--ownership", help="Ownership CSV/YAML, or a GLEIF Level 2 relationship CSV."
+    ),
+    parties: Path | None = typer.Option(
+        None, "--parties", help="Parties: user CSV, CSL CSV/JSON, FtM JSON lines or YAML."
+    ),
+    gleif_level1: Path | None = GLEIF_L1_OPTION,
+    consolidation: str = CONSOLIDATION_OPTION,
     format: Format = FORMAT_OPTION_NO_CSV,
 ) -> None:
     """Who owns an entity, through which paths, and its listed / affiliate status on a date."""
     from chipwar.controls.screening import assess
 
-    graph, plist = _data(ownership, parties)
+    graph, plist = _data(ownership, parties, gleif_level1, consolidation)
     row = assess([entity], date, threshold=threshold, graph=graph, parties=plist)[0]
     if format is Format.json:
         emit(row, format)
         return
     fields = [
         "entity_id", "name", "date", "listed", "lists", "affiliate",
-        "aggregate_listed_ownership", "rule_status", "paths", "owners", "reasons",
+        "aggregate_listed_ownership", "rule_status", "paths", "owners", "reasons", "history",
     ]  # fmt: skip
     cells = []
     for k in fields:

@@ -26,6 +26,8 @@ common words) finds SMIC.
   is not in 'yan tai ai rui guang dian ke ji').
 * ``token_set``, ``token_sort`` — rapidfuzz token_set_ratio / token_sort_ratio / 100 (Latin, or
   CJK characters compared as one string).
+* ``typos_corrected`` — how many legal-form or common words of the query were one typo from
+  the canonical word and corrected before comparison (named in the reason).
 * ``coverage`` — share of the query's distinctive words (not generic, not legal forms) found,
   exactly or within one typo (``is_typo_of``), in the candidate.
 
@@ -168,7 +170,7 @@ def to_simplified(text: str) -> str:
     return str(_t2s().convert(text)) if has_cjk(text) else text
 
 
-def _clean(name: str) -> str:
+def _words(name: str) -> list[str]:
     text = unicodedata.normalize("NFKC", name).lower().strip()
     text = to_simplified(text)
     text = text.replace("&", " and ").replace("'", "")
@@ -176,8 +178,21 @@ def _clean(name: str) -> str:
     # Keep CJK runs apart from Latin words ("nexperia中国" -> "nexperia 中国").
     text = re.sub(rf"([{_CJK_CLASS}])([a-z0-9])|([a-z0-9])([{_CJK_CLASS}])", _split_scripts, text)
     text = _SPACE.sub(" ", text).strip()
-    text = _ABBR_RE.sub(lambda m: ABBREVIATIONS[m.group(0)], text)
-    return " ".join(_canonical_word(w) for w in text.split(" "))
+    return _ABBR_RE.sub(lambda m: ABBREVIATIONS[m.group(0)], text).split(" ")
+
+
+def _clean(name: str) -> str:
+    return " ".join(_canonical_word(w) for w in _words(name))
+
+
+def typos_corrected(name: str) -> list[tuple[str, str]]:
+    """(word, correction) for each one-typo legal-form or common word of ``name``."""
+    out = []
+    for w in _words(name):
+        c = _canonical_word(w)
+        if c != w and c != ABBREVIATIONS.get(w, w):
+            out.append((w, c))
+    return out
 
 
 def _split_scripts(m: re.Match[str]) -> str:
@@ -564,16 +579,24 @@ class NameIndex:
                 if q_pin:
                     for v in self._candidates(q_pin, max_candidates).tolist():
                         cands[int(v)] = None
+                fixes = typos_corrected(q)
+                fix_text = "; typo corrected: " + ", ".join(f"{a!r}→{b!r}" for a, b in fixes)
                 for v in cands:
                     kind = int(v_kind[v])
                     m = score_pair(q, key, q_pin, self.key(v), kind, trad)
                     if m is None or m[0] < min_score:
                         continue
+                    m[2]["typos_corrected"] = len(fixes)
+                    if fixes:
+                        m = (m[0], m[1] + fix_text, m[2])
                     e = int(v_entry[v])
                     cur = best.get(e)
                     if cur is None or m[0] > cur.score:
                         label = self.label(v)
-                        reason = f"{m[1]} ({KIND_LABELS[kind]} {label!r})"
+                        head, _, tail = m[1].partition("; ")
+                        reason = f"{head} ({KIND_LABELS[kind]} {label!r})" + (
+                            f"; {tail}" if tail else ""
+                        )
                         best[e] = Match(q, e, label, KIND_LABELS[kind], m[0], reason, m[2])
             ms = sorted(best.values(), key=lambda m: (-m.score, m.entry))
             out.append(ms[:limit])
