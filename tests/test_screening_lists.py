@@ -306,3 +306,22 @@ def test_edges_on_matches_the_matrix() -> None:
         e = g.edges_on(day)
         assert g.matrix(day).nnz <= len(e)
         assert float(g.share[e].sum()) == pytest.approx(float(g.matrix(day).sum()))
+
+
+def test_cli_gleif_options_and_bad_values(cli) -> None:  # type: ignore[no-untyped-def]
+    l1, l2 = str(SAMPLES / "gleif_level1_sample.csv"), str(SAMPLES / "gleif_level2_sample.csv")
+    base = ["ownership", "--entity", "CHIPWARSAMPLE0000103", "--ownership", l2,
+            "--gleif-level1", l1, "--date", DAY, "--format", "json"]  # fmt: skip
+    assert cli(*base).json()["affiliate"] is True
+    assert cli(*base, "--consolidation", "majority").json()["aggregate_listed_ownership"] == 0.5
+    res = cli(*base, "--consolidation", "half")
+    assert res.code == 2 and "--consolidation" in res.err and "majority" in res.err
+    res = cli("screen", "X", "--gleif-level1", l1)
+    assert res.code == 2 and "--ownership" in res.err
+
+
+def test_cli_unknown_parties_format_exits_2(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    p = tmp_path / "list.txt"
+    p.write_text("Huawei\n", encoding="utf-8")
+    res = cli("screen", "Huawei", "--parties", str(p))
+    assert res.code == 2 and ".jsonl" in res.err and "Traceback" not in res.err
