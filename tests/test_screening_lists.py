@@ -325,3 +325,16 @@ def test_cli_unknown_parties_format_exits_2(cli, tmp_path: Path) -> None:  # typ
     p.write_text("Huawei\n", encoding="utf-8")
     res = cli("screen", "Huawei", "--parties", str(p))
     assert res.code == 2 and ".jsonl" in res.err and "Traceback" not in res.err
+
+
+def test_answers_say_how_current_their_data_are(cli) -> None:  # type: ignore[no-untyped-def]
+    res = cli("screen", "Wingtech", "--date", "2026-12-03", "--limit", "1", "--format", "json")
+    (row,) = res.json()
+    assert row["data_as_of"]["parties"].startswith("shipped snapshot")
+    assert row["data_as_of"]["rules_reviewed_through"] == "2026-12-02"
+    assert row["data_as_of"]["stale"] is True and "may be stale" in res.err
+    res = cli("screen", "SMIC", "--parties", str(DATA_DIR / "csl_sample.csv"), "--date", DAY,
+              "--limit", "1", "--format", "json")  # fmt: skip
+    (row,) = res.json()
+    assert row["data_as_of"]["parties"].startswith("csl_sample.csv (sha256 ")
+    assert row["data_as_of"]["stale"] is False and res.err == ""

@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from chipwar.cli.output import FORMAT_OPTION, FORMAT_OPTION_NO_CSV, Format, emit
+from chipwar.cli.output import FORMAT_OPTION, FORMAT_OPTION_NO_CSV, Format, emit, stderr
 from chipwar.errors import InputError
 
 SCREEN_COLUMNS = [
@@ -23,6 +23,22 @@ CONSOLIDATION_OPTION = typer.Option(
     "full", "--consolidation",
     help="GLEIF consolidation without a percentage counts as: full (100 %), majority (50 %), skip.",
 )  # fmt: skip
+
+
+def _warn_as_of(rows: list[dict[str, Any]]) -> None:
+    """One stderr line when the date is after the rule data's review date (or in the future)."""
+    import datetime as dt
+
+    from chipwar.controls.rules import as_of_warning
+
+    for r in rows:
+        if r.get("data_as_of") and r.get("date"):
+            reviewed = dt.date.fromisoformat(r["data_as_of"]["rules_reviewed_through"])
+            line = as_of_warning(dt.date.fromisoformat(r["date"]), reviewed,
+                                 what="screening rules (affiliates rule)")  # fmt: skip
+            if line:
+                stderr.print(line, highlight=False, markup=False)
+            return
 
 
 def _data(
@@ -84,6 +100,7 @@ def screen_cmd(
         min_score=DEFAULT_MIN_SCORE if min_score is None else min_score, limit=limit,
         parties=plist, graph=graph,
     )  # fmt: skip
+    _warn_as_of(rows)
     emit(rows, format, table_columns=SCREEN_COLUMNS)
 
 
@@ -106,6 +123,7 @@ def ownership_cmd(
 
     graph, plist = _data(ownership, parties, gleif_level1, consolidation)
     row = assess([entity], date, threshold=threshold, graph=graph, parties=plist)[0]
+    _warn_as_of([row])
     if format is Format.json:
         emit(row, format)
         return

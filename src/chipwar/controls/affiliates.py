@@ -23,7 +23,7 @@ from pydantic import Field
 
 from chipwar.catalog.io import DATA_DIR, parse_one, read_structured
 from chipwar.catalog.types import SourceIds, Strict
-from chipwar.controls.rules import Measure
+from chipwar.controls.rules import Measure, RuleSet
 
 MEASURE_FILE = DATA_DIR / "rules" / "us-bis-affiliates-rule.yaml"
 
@@ -98,3 +98,11 @@ def read_affiliates_rule(
 @cache
 def load_affiliates_rule() -> AffiliatesRule:
     return read_affiliates_rule()
+
+
+@cache
+def rules_reviewed_through() -> dt.date:
+    """The date through which the rule book (this measure included) was checked against its
+    sources (``data/rules/rule-set.yaml``)."""
+    path = DATA_DIR / "rules" / "rule-set.yaml"
+    return parse_one(RuleSet, read_structured(path), path.name).rules_reviewed_through

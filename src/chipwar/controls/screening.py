@@ -39,7 +39,12 @@ import numpy as np
 from chipwar.catalog.io import DATA_DIR, read_structured
 from chipwar.catalog.sources import Source, check_source_ids
 from chipwar.catalog.types import parse_date
-from chipwar.controls.affiliates import AffiliatesRule, decide, load_affiliates_rule
+from chipwar.controls.affiliates import (
+    AffiliatesRule,
+    decide,
+    load_affiliates_rule,
+    rules_reviewed_through,
+)
 from chipwar.controls.names import ALGORITHM, Match, NameIndex, Packed, normalize
 from chipwar.controls.ownership import (
     OwnershipGraph,
@@ -87,9 +92,12 @@ class PartyIndex:
     names: NameIndex
     table: dict[str, np.ndarray]
     lists: list[str]
+    source: str = "records given in memory"
+    """What the parties are (a file name and its SHA-256, or the shipped snapshot)."""
 
     @classmethod
-    def build(cls, records: Sequence[Party]) -> PartyIndex:
+    def build(cls, records: Sequence[Party], source: str = "records given in memory"
+              ) -> PartyIndex:  # fmt: skip
         ents = with_registry_names(merge_records(records))
         index = NameIndex.build([(e.id, e.name, e.aliases) for e in ents])
         lists = sorted({r.list for e in ents for r in e.records})
@@ -109,7 +117,7 @@ class PartyIndex:
             "rec_id_data": rid.data, "rec_id_off": rid.offsets,
             "rec_fr_data": rfr.data, "rec_fr_off": rfr.offsets,
         }  # fmt: skip
-        return cls(index, table, lists)
+        return cls(index, table, lists, source)
 
     @property
     def n(self) -> int:
@@ -180,9 +188,12 @@ def index_for_file(path: str | Path, *, rebuild: bool = False) -> tuple[PartyInd
     key = f"{digest[:32]}-v{ALGORITHM['version']}-r{_registry_digest()}"
     d = cache_dir() / key
     info = {"file": str(p), "sha256": digest, "index": str(d), "cached": False}
+    label = f"{p.name} (sha256 {digest[:12]})"
     if d.is_dir() and not rebuild:
         info["cached"] = True
-        return PartyIndex.load(d), info
+        idx = PartyIndex.load(d)
+        idx.source = label
+        return idx, info
     idx = PartyIndex.build(read_parties(p))
     d.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=d.parent))
@@ -194,12 +205,14 @@ def index_for_file(path: str | Path, *, rebuild: bool = False) -> tuple[PartyInd
     finally:
         if tmp.exists():
             shutil.rmtree(tmp)
-    return PartyIndex.load(d), info
+    idx = PartyIndex.load(d)
+    idx.source = label
+    return idx, info
 
 
 @cache
 def _shipped_party_index() -> PartyIndex:
-    return PartyIndex.build(load_parties())
+    return PartyIndex.build(load_parties(), "shipped snapshot (data/parties.yaml)")
 
 
 # --------------------------------------------------------------------------- the world
@@ -271,6 +284,9 @@ def _status(
     m = g.matrix(date)
     a = aggregate(m, seeds, ids=g.ids)
     status, why = rule.status_on(date)
+    reviewed = rules_reviewed_through()
+    as_of = {"parties": w.parties.source, "rules_reviewed_through": reviewed.isoformat(),
+             "stale": date > reviewed}  # fmt: skip
     out: list[dict[str, Any]] = []
     for kind, i in targets:
         tg: int | None = i if kind == "g" else w.p2g.get(i)
@@ -302,6 +318,7 @@ def _status(
             "owners": _direct_owners(g, m, tg) if tg is not None else [],
             "reasons": reasons,
             "history": [h for s in st for h in s["history"]],
+            "data_as_of": as_of,
         })  # fmt: skip
     return out
 
@@ -405,16 +422,16 @@ def screen(
                         "features": {}})  # fmt: skip
             continue
         rows = _status(w, day, threshold, rule, [t for t, _ in ranked])
+        keep = ("listed", "lists", "listed_since", "affiliate", "aggregate_listed_ownership",
+                "rule_status", "paths", "reasons", "history", "data_as_of")  # fmt: skip
         for (_, m), st in zip(ranked, rows, strict=True):
             reason = m.reason
             if m.kind == "registry":
                 reason += f"; registry source: {', '.join(reg_sources.get(m.label, []))}"
             out.append({"query": q, "entity_id": st["entity_id"], "name": st["name"],
                         "matched": m.label, "score": round(m.score, 4), "reason": reason,
-                        "algorithm": m.algorithm, "features": m.features, **{
-                            k: st[k] for k in ("listed", "lists", "listed_since", "affiliate",
-                                               "aggregate_listed_ownership", "rule_status",
-                                               "paths", "reasons", "history")}})  # fmt: skip
+                        "algorithm": m.algorithm, "features": m.features, "date": st["date"],
+                        **{k: st[k] for k in keep}})  # fmt: skip
     return out
 
 
