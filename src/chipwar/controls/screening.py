@@ -123,6 +123,11 @@ class PartyIndex:
     def n(self) -> int:
         return int(self.table["ent_ptr"].size - 1)
 
+    def describe(self, label: str) -> str:
+        """'<label>: R records, E entities, L lists'."""
+        r = int(self.table["rec_list"].size)
+        return f"{label}: {r:,} records, {self.n:,} entities, {len(self.lists)} lists"
+
     def entity_id(self, i: int) -> str:
         return Packed(self.table["ent_id_data"], self.table["ent_id_off"])[i]
 
@@ -192,7 +197,7 @@ def index_for_file(path: str | Path, *, rebuild: bool = False) -> tuple[PartyInd
     if d.is_dir() and not rebuild:
         info["cached"] = True
         idx = PartyIndex.load(d)
-        idx.source = label
+        idx.source = idx.describe(label)
         return idx, info
     idx = PartyIndex.build(read_parties(p))
     d.parent.mkdir(parents=True, exist_ok=True)
@@ -206,7 +211,7 @@ def index_for_file(path: str | Path, *, rebuild: bool = False) -> tuple[PartyInd
         if tmp.exists():
             shutil.rmtree(tmp)
     idx = PartyIndex.load(d)
-    idx.source = label
+    idx.source = idx.describe(label)
     return idx, info
 
 
