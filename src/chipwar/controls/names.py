@@ -498,7 +498,14 @@ class NameIndex:
         return _Strings(self.arrays["id_data"], self.arrays["id_off"])
 
     def key(self, v: int) -> str:
-        return Packed(self.arrays["key_data"], self.arrays["key_off"])[v]
+        cache = self.__dict__.setdefault("_keys", {})
+        k = cache.get(v)
+        if k is None:
+            off = self.arrays["key_off"]
+            k = bytes(self.arrays["key_data"][int(off[v]) : int(off[v + 1])]).decode("utf-8")
+            if len(cache) < 1_000_000:
+                cache[v] = k
+        return k
 
     def label(self, v: int) -> str:
         return Packed(self.arrays["label_data"], self.arrays["label_off"])[v]
@@ -536,8 +543,13 @@ class NameIndex:
         lists = [np.asarray(post[a:b]) for a, b in zip(lo.tolist(), hi.tolist(), strict=True)]
         allv = np.concatenate(lists)
         w = np.repeat(idf, (hi - lo))
-        uniq, inv = np.unique(allv, return_inverse=True)
-        score = np.bincount(inv, weights=w)
+        if allv.size * 16 >= self.n_variants:  # dense: one pass over all variants
+            dense = np.bincount(allv, weights=w, minlength=self.n_variants)
+            uniq = np.nonzero(dense)[0]
+            score = dense[uniq]
+        else:
+            uniq, inv = np.unique(allv, return_inverse=True)
+            score = np.bincount(inv, weights=w)
         if uniq.size > max_candidates:
             top = np.argpartition(-score, max_candidates - 1)[:max_candidates]
             top = top[np.argsort(-score[top], kind="stable")]
@@ -581,9 +593,24 @@ class NameIndex:
                         cands[int(v)] = None
                 fixes = typos_corrected(q)
                 fix_text = "; typo corrected: " + ", ".join(f"{a!r}→{b!r}" for a, b in fixes)
-                for v in cands:
+                vs = list(cands)
+                ckeys = [self.key(v) for v in vs]
+                # Pre-cut in C: a same-script pair scores at most its token_set ratio (exact and
+                # word order have token_set 1), so pairs below min_score are skipped unscored.
+                same = [i for i, v in enumerate(vs) if int(v_kind[v]) != KIND_PINYIN
+                        and has_cjk(ckeys[i]) == q_cjk]  # fmt: skip
+                skip: set[int] = set()
+                if same:
+                    a = key.replace(" ", "") if q_cjk else key
+                    bs = [ckeys[i].replace(" ", "") if q_cjk else ckeys[i] for i in same]
+                    scorer = fuzz.ratio if q_cjk else fuzz.token_set_ratio
+                    ts = cdist([a], bs, scorer=scorer)[0]
+                    skip = {same[j] for j in np.nonzero(ts < 100 * min_score - 1e-6)[0].tolist()}
+                for i, v in enumerate(vs):
+                    if i in skip:
+                        continue
                     kind = int(v_kind[v])
-                    m = score_pair(q, key, q_pin, self.key(v), kind, trad)
+                    m = score_pair(q, key, q_pin, ckeys[i], kind, trad)
                     if m is None or m[0] < min_score:
                         continue
                     m[2]["typos_corrected"] = len(fixes)
