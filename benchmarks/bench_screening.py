@@ -342,26 +342,31 @@ def bench_large_file(n_rows: int = 1_000_000) -> tuple[str, dict[str, float]]:
     return md, {"warm_s": t_warm, "warm_rss_gb": rss_warm}
 
 
+PARTS = Path(__file__).parent / "data" / "screening_parts"
+"""Each part's last Markdown (ownership, names, file); the section is composed from all three,
+so ``--only PART`` refreshes one part without re-running the others."""
+
+
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--full", action="store_true", help="LEI-scale sizes (slow, several GB)")
     ap.add_argument("--only", choices=["ownership", "names", "file"], default=None)
     opts = ap.parse_args()
     full = opts.full
-    parts = []
+    PARTS.mkdir(parents=True, exist_ok=True)
     if opts.only in (None, "ownership"):
         md_o, _ = bench_ownership(2_000_000 if full else 200_000)
         print(md_o, flush=True)
-        parts.append(md_o)
+        (PARTS / "1-ownership.md").write_text(md_o, encoding="utf-8")
         gc.collect()
     if opts.only in (None, "names"):
         md_n, _ = bench_names(*((50_000, 100_000) if full else (5_000, 10_000)))
         print(md_n, flush=True)
-        parts.append(md_n)
+        (PARTS / "2-names.md").write_text(md_n, encoding="utf-8")
         gc.collect()
     if opts.only in (None, "file"):
         md_f, _ = bench_large_file(1_000_000 if full else 100_000)
         print(md_f, flush=True)
-        parts.append(md_f)
-    if opts.only is None:
-        write_section("screening", "## Screening (controls II)\n\n" + "\n".join(parts))
+        (PARTS / "3-file.md").write_text(md_f, encoding="utf-8")
+    parts = [p.read_text(encoding="utf-8") for p in sorted(PARTS.glob("*.md"))]
+    write_section("screening", "## Screening (controls II)\n\n" + "\n".join(parts))
