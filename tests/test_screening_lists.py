@@ -201,7 +201,7 @@ def test_ftm_bad_lines_are_named(tmp_path: Path) -> None:
     with pytest.raises(DataError) as err:
         read_parties_ftm(p)
     msg = str(err.value)
-    assert "bad.jsonl line 2: not valid JSON" in msg
+    assert "bad.jsonl line 2, column 1: not valid JSON" in msg
     assert "line 3: missing properties" in msg
     assert "line 4 (id 'c'), field properties.name: empty" in msg
     assert "line 5, column properties.startDate: 'soon'" in msg
@@ -338,3 +338,19 @@ def test_answers_say_how_current_their_data_are(cli) -> None:  # type: ignore[no
     (row,) = res.json()
     assert row["data_as_of"]["parties"].startswith("csl_sample.csv (sha256 ")
     assert row["data_as_of"]["stale"] is False and res.err == ""
+
+
+def test_parties_files_go_through_the_reading_layer_limits(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    p = tmp_path / "two.csv"
+    p.write_text("id,name,list,listed_from,listed_to\na,A Co,EL,2020-01-01,\nb,B Co,EL,2020-01-01,\n",
+                 encoding="utf-8")  # fmt: skip
+    monkeypatch.setenv("CHIPWAR_MAX_ROWS", "1")
+    res = cli("screen", "A Co", "--parties", str(p))
+    assert res.code == 2 and "CHIPWAR_MAX_ROWS" in res.err and "Traceback" not in res.err
+    f = tmp_path / "two.jsonl"
+    f.write_text('{"id": "a", "schema": "Company", "properties": {"name": ["A"]}}\n' * 2,
+                 encoding="utf-8")  # fmt: skip
+    res = cli("screen", "A", "--parties", str(f))
+    assert res.code == 2 and "CHIPWAR_MAX_ROWS" in res.err

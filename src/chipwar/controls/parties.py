@@ -23,7 +23,6 @@ both.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -34,9 +33,12 @@ from pydantic import Field, ValidationError
 
 from chipwar.catalog.io import (
     DATA_DIR,
+    LIMIT_ENV,
     CsvTable,
     csv_records,
     format_validation_error,
+    limits,
+    parse_structured,
     raise_problems,
     read_csv,
     read_structured,
@@ -45,7 +47,7 @@ from chipwar.catalog.io import (
 )
 from chipwar.catalog.types import Slug, SourceIds, Strict
 from chipwar.controls.names import normalize
-from chipwar.errors import DataError, InputError
+from chipwar.errors import DataError, InputError, LimitError
 
 CSL_COLUMNS = (
     "_id", "source", "entity_number", "type", "programs", "name", "title", "addresses",
@@ -448,13 +450,18 @@ def read_parties_ftm(path: str | Path, list_name: str | None = None) -> list[Par
     problems: list[str] = []
     out: list[Party] = []
     n_lines = 0
+    max_rows = limits().max_rows
     for line_no, line in _ftm_lines(path):
         n_lines += 1
         where = f"{path.name} line {line_no}"
-        try:
-            ent = json.loads(line)
-        except json.JSONDecodeError as exc:
-            problems.append(f"{where}: not valid JSON ({exc.msg}); expected one entity per line")
+        if n_lines > max_rows:
+            raise LimitError(f"{path.name}: more than {max_rows:,} entities (lines); set "
+                             f"{LIMIT_ENV['max_rows']} to raise it")  # fmt: skip
+        try:  # the reading layer's JSON checks (depth, cell size, duplicate keys, …) per line
+            ent = parse_structured(line, "json", where)
+        except DataError as exc:  # the body is one line: name the file's line, not "line 1"
+            msg = str(exc).replace(f"{where} line 1, column ", f"{where}, column ")
+            problems.append(f"{msg}; expected one FtM entity (a JSON object) per line")
             continue
         if not isinstance(ent, dict):
             problems.append(f"{where}: expected a JSON object, got {type(ent).__name__}")
