@@ -344,8 +344,8 @@ def test_parties_files_go_through_the_reading_layer_limits(
     cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
     p = tmp_path / "two.csv"
-    p.write_text("id,name,list,listed_from,listed_to\na,A Co,EL,2020-01-01,\nb,B Co,EL,2020-01-01,\n",
-                 encoding="utf-8")  # fmt: skip
+    rows = "a,A Co,EL,2020-01-01,\nb,B Co,EL,2020-01-01,\n"
+    p.write_text("id,name,list,listed_from,listed_to\n" + rows, encoding="utf-8")
     monkeypatch.setenv("CHIPWAR_MAX_ROWS", "1")
     res = cli("screen", "A Co", "--parties", str(p))
     assert res.code == 2 and "CHIPWAR_MAX_ROWS" in res.err and "Traceback" not in res.err
