@@ -3,7 +3,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: install system-deps run test lint format bench clean
+.PHONY: install system-deps run test lint format bench clean peer-venv
 
 install: $(STAMP)
 
@@ -38,6 +38,12 @@ format: install
 
 bench: install
 	$(PY) benchmarks/run_all.py
+
+## OpenSanctions' nomenklatura matcher for benchmarks/bench_names.py, in its own environment
+## (its dependency pins differ from chipwar's); bench_names.py finds it at .venv-peer.
+peer-venv:
+	python3 -m venv .venv-peer
+	.venv-peer/bin/python -m pip install -q 'nomenklatura>=4'
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache

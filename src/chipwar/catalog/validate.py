@@ -57,7 +57,7 @@ CHECKERS: dict[str, str] = {
     "accelerators": "chipwar.catalog.validate:check_accelerators",
     "sites": "chipwar.catalog.validate:check_sites",
     "fx": "chipwar.catalog.validate:check_fx",
-    "screening": "chipwar.controls.parties:check_data",
+    "screening": "chipwar.controls.screening:check_data",
     "rules": "chipwar.controls.rules:check_data",
     "tools": "chipwar.controls.tool_rules:check_data",
     "equipment-history": "chipwar.dynamics.equipment_history:check_data",

@@ -1,67 +1,158 @@
-"""Company-name normalisation and matching across scripts (Latin, Simplified, Traditional).
+"""Company-name normalisation and explained matching across scripts (Latin, Simplified,
+Traditional), with an index stored as NumPy arrays (memory-mappable, near-instant to load).
 
-A name is normalised (Unicode NFKC for full-/half-width, case fold, Traditional -> Simplified,
-punctuation out, legal forms such as "Co., Ltd.", "GmbH", "B.V.", "有限公司", "股份有限公司", "集团"
-stripped) and, when it contains CJK characters, also romanised to pinyin. Candidates come from an
-exact index of every normalised variant and from token blocking (a sparse query-token ×
-token-variant product) followed by vectorised fuzzy scoring (rapidfuzz ``cpdist``), so the cost
-grows with the number of candidate pairs, not with queries × entries.
+**Normalisation** (``normalize``): Unicode NFKC (full-/half-width), case fold, Traditional →
+Simplified (OpenCC t2s), punctuation out, abbreviations expanded to one canonical word
+(``ABBREVIATIONS``: Intl → international, Mfg → manufacturing, Tech → technology, Hldgs →
+holdings, Grp → group, …) and one-typo misspellings of such legal-form and common words
+corrected ('Tehcnologies' → technology), then legal forms stripped (Co., Ltd., Corp., Inc.,
+GmbH, B.V., …, 股份有限公司, 有限责任公司, 有限公司, 集团, 控股 …) when something else remains.
 
-Fuzzy score = (0.6·token_set_ratio + 0.4·token_sort_ratio) × (0.5 + 0.5·coverage), in [0, 1],
-where coverage = share of the query's distinctive Latin words (not generic, not legal forms) that
-appear, exactly or within one typo, in the candidate: extra words such as "Fan Club" in
-"Huawei Fan Club Ltd" pull the score down and are named in the reason ("weak: ..."). A name whose
-words are a reordering of a listed name matches exactly ("word order").
+**Candidates** (never dropped for common words): every token of the query (Latin words, their
+4-letter prefix/suffix and sorted letters so that one typo keeps a shared token; CJK character
+bigrams; pinyin syllables joined) looks up a posting list; each variant's weight is the sum of
+the idf = ln(1 + N / df) of the tokens it shares; the ``max_candidates`` heaviest are scored.
+A common word thus weighs little but still counts, so "Semiconductor Mfg Intl Corp" (three
+common words) finds SMIC.
+
+**Score** of a (query, variant) pair — ``ALGORITHM`` — from named features (each in [0, 1]):
+
+* ``exact`` — equal normalised keys (or equal with spaces removed): score 1.
+* ``word_order`` — the same words in another order: score ``WORD_ORDER_SCORE``.
+* ``pinyin`` — one side CJK, the other Latin: the CJK side's toneless pinyin syllables equal the
+  Latin side's letters (``pinyin`` = 1, score ``PINYIN_EXACT_SCORE``), or the query's syllables
+  form one *contiguous* run that covers ≥ ``PINYIN_MIN_COVER`` of the candidate's syllables
+  (score ``PINYIN_EXACT_SCORE`` × cover). Scattered syllables never count (台積電 'tai ji dian'
+  is not in 'yan tai ai rui guang dian ke ji').
+* ``token_set``, ``token_sort`` — rapidfuzz token_set_ratio / token_sort_ratio / 100 (Latin, or
+  CJK characters compared as one string).
+* ``typos_corrected`` — how many legal-form or common words of the query were one typo from
+  the canonical word and corrected before comparison (named in the reason).
+* ``coverage`` — share of the query's distinctive words (not generic, not legal forms) found,
+  exactly or within one typo (``is_typo_of``), in the candidate.
+
+  fuzzy = (W_TOKEN_SET·token_set + W_TOKEN_SORT·token_sort) × (COVERAGE_FLOOR + (1 −
+  COVERAGE_FLOOR)·coverage)
+
+The score is the largest applicable of exact, word order, pinyin and fuzzy. Every match carries
+``algorithm`` (name, version) and ``features`` (each value) so that a hit explains itself.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from rapidfuzz import fuzz
-from rapidfuzz.process import cdist, cpdist
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+from rapidfuzz.process import cdist
 
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_PUNCT = re.compile(r"[^\w\s\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+ALGORITHM = {"name": "chipwar-name-match", "version": "2.0"}
+"""Name and version of the scoring below; bump the version when a weight or rule changes."""
+
+W_TOKEN_SET = 0.6
+W_TOKEN_SORT = 0.4
+COVERAGE_FLOOR = 0.5
+WORD_ORDER_SCORE = 0.97
+PINYIN_EXACT_SCORE = 0.95
+PINYIN_MIN_COVER = 0.8
+
+KIND_NAME, KIND_ALIAS, KIND_REGISTRY, KIND_PINYIN = 0, 1, 2, 3
+KIND_LABELS = ("name", "alias", "registry", "pinyin")
+
+_CJK_CLASS = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK = re.compile(f"[{_CJK_CLASS}]")
+_PUNCT = re.compile(rf"[^\w\s{_CJK_CLASS}]+")
 _SPACE = re.compile(r"\s+")
 
 # Chinese legal-form and group suffixes (Simplified; Traditional input is converted first).
 _CJK_FORMS = (
-    "股份有限公司",
-    "有限责任公司",
-    "集团有限公司",
-    "控股有限公司",
-    "有限公司",
-    "股份公司",
-    "股份",
-    "集团",
-    "公司",
-)
-# Latin legal forms as normalised word sequences (punctuation already removed).
+    "股份有限公司", "有限责任公司", "集团有限公司", "控股有限公司", "有限公司", "股份公司",
+    "集团公司", "股份", "集团", "控股", "公司",
+)  # fmt: skip
+ABBREVIATIONS = {
+    "intl": "international", "int l": "international", "internat": "international",
+    "corp": "corporation", "corpn": "corporation", "mfg": "manufacturing",
+    "mfr": "manufacturing", "manuf": "manufacturing", "tech": "technology",
+    "technologies": "technology", "techs": "technology", "co": "company", "cos": "company",
+    "ltd": "limited", "ltda": "limited", "hldgs": "holdings", "hldg": "holdings",
+    "holding": "holdings", "grp": "group", "inc": "incorporated", "elec": "electronics",
+    "electronic": "electronics", "sci": "science", "ind": "industry", "inds": "industry",
+    "industries": "industry", "info": "information", "dev": "development", "equip": "equipment",
+    "semicon": "semiconductor", "semiconductors": "semiconductor", "svcs": "services",
+    "natl": "national", "univ": "university", "assn": "association", "bros": "brothers",
+}  # fmt: skip
+"""Abbreviation (after punctuation removal) -> the one canonical word both sides use."""
+
+# Legal forms as normalised word sequences (after abbreviation expansion).
 _LATIN_FORMS = [
-    "co ltd", "company limited", "co limited", "corporation limited", "limited", "ltd", "inc",
-    "incorporated", "corp", "corporation", "company", "co", "gmbh", "ag", "bv", "b v", "nv",
-    "n v", "sa", "s a", "sas", "srl", "spa", "plc", "llc", "lp", "llp", "kk", "pte", "pty",
-    "oy", "ab", "as", "group",
+    "company limited", "corporation limited", "limited", "incorporated", "corporation",
+    "company", "gmbh", "ag", "bv", "b v", "nv", "n v", "sa", "s a", "sas", "srl", "spa", "plc",
+    "llc", "lp", "llp", "kk", "pte", "pty", "oy", "ab", "group",
 ]  # fmt: skip
-# Generic words that never make a candidate on their own (blocking only; they still score).
-_GENERIC_WORDS = (
-    "technology technologies tech* tech international inte* industry indu* industrial "
-    "information info* intelligent intel* electronics elec* electronic science scie* "
-    "development deve* equipment equi* semiconductor semi* manufacturing manu* the and of "
-    "china chin* beijing beij* shanghai shan* shenzhen shen* 科技 技术 电子 信息 半导 导体 "
-    "北京 上海 深圳 中国 国际 智能 集成 电路"
+GENERIC_WORDS = frozenset(
+    {
+        "technology", "international", "industry", "industrial", "information", "intelligent",
+        "electronics", "science", "development", "equipment", "semiconductor", "manufacturing",
+        "holdings", "the", "and", "of", "for", "china", "chinese", "beijing", "shanghai",
+        "shenzhen", "hong", "kong", "guangzhou", "wuhan", "hangzhou", "tianjin", "research",
+        "institute", "systems", "system", "services", "trading", "investment", "new", "energy",
+        "digital", "network", "software", "communication", "communications", "materials",
+        "electric", "power", "machinery",
+        "科技", "技术", "电子", "信息", "半导体", "北京", "上海", "深圳", "中国",
+        "国际", "智能", "集成", "电路", "有限", "研究所",
+    }
+)  # fmt: skip
+"""Words that weigh little in ``coverage`` (they still count in the fuzzy ratios)."""
+
+_ABBR_RE = re.compile(
+    r"\b(?:" + "|".join(re.escape(a) for a in sorted(ABBREVIATIONS, key=len, reverse=True)) + r")\b"
 )
-_GENERIC = frozenset(_GENERIC_WORDS.split())
 _LATIN_FORM_RE = re.compile(
     r"\b(?:" + "|".join(re.escape(f) for f in sorted(_LATIN_FORMS, key=len, reverse=True)) + r")\b"
 )
+
+
+def is_typo_of(word: str, other: str) -> bool:
+    """Whether ``word`` is ``other`` with one typo: same first letter and an optimal-string-
+    alignment distance (insert, delete, substitute, swap adjacent) of at most 1, or 2 for words
+    of 8+ letters. 'stmicroelectronics' is not 'microelectronics' (first letter)."""
+    if word == other:
+        return True
+    if not word or not other or word[0] != other[0]:
+        return False
+    limit = 2 if min(len(word), len(other)) >= 8 else 1
+    return OSA.distance(word, other, score_cutoff=limit) <= limit
+
+
+_CANONICAL = sorted(
+    {w for w in (*ABBREVIATIONS, *ABBREVIATIONS.values(), *" ".join(_LATIN_FORMS).split(),
+                 *GENERIC_WORDS) if w.isascii() and len(w) >= 6}
+)  # fmt: skip
+
+
+_CANONICAL_SET = frozenset(_CANONICAL)
+
+
+@lru_cache(maxsize=200_000)
+def _canonical_word(word: str) -> str:
+    """A legal-form or common word with one typo → the word ('tehcnologies' → 'technologies'
+    → 'technology', 'coproration' → 'corporation'); other words unchanged."""
+    if len(word) < 6 or not word.isascii() or word in _CANONICAL_SET:
+        return ABBREVIATIONS.get(word, word)
+    best = process.extractOne(word, _CANONICAL, scorer=OSA.distance, score_cutoff=2)
+    if best is not None and is_typo_of(word, best[0]):
+        return ABBREVIATIONS.get(best[0], best[0])
+    return word
 
 
 @lru_cache(maxsize=1)
@@ -80,25 +171,51 @@ def to_simplified(text: str) -> str:
     return str(_t2s().convert(text)) if has_cjk(text) else text
 
 
-def normalize(name: str) -> str:
-    """Normalised key: NFKC, lower case, Traditional -> Simplified, no punctuation or legal forms.
-
-    Legal forms are only stripped when something else remains ("Group" alone stays "group").
-    """
+def _words(name: str) -> list[str]:
     text = unicodedata.normalize("NFKC", name).lower().strip()
     text = to_simplified(text)
-    text = text.replace("&", " and ")
+    text = text.replace("&", " and ").replace("'", "")
     text = _PUNCT.sub(" ", text)
+    # Keep CJK runs apart from Latin words ("nexperia中国" -> "nexperia 中国").
+    text = re.sub(rf"([{_CJK_CLASS}])([a-z0-9])|([a-z0-9])([{_CJK_CLASS}])", _split_scripts, text)
     text = _SPACE.sub(" ", text).strip()
+    return _ABBR_RE.sub(lambda m: ABBREVIATIONS[m.group(0)], text).split(" ")
+
+
+def _clean(name: str) -> str:
+    return " ".join(_canonical_word(w) for w in _words(name))
+
+
+def typos_corrected(name: str) -> list[tuple[str, str]]:
+    """(word, correction) for each one-typo legal-form or common word of ``name``."""
+    out = []
+    for w in _words(name):
+        c = _canonical_word(w)
+        if c != w and c != ABBREVIATIONS.get(w, w):
+            out.append((w, c))
+    return out
+
+
+def _split_scripts(m: re.Match[str]) -> str:
+    return " ".join(g for g in m.groups() if g)
+
+
+def normalize(name: str) -> str:
+    """Normalised key: NFKC, lower case, Traditional -> Simplified, no punctuation,
+    abbreviations expanded, legal forms stripped ("Group" alone stays "group").
+
+    >>> normalize("Semiconductor Mfg. Int'l Corp.")
+    'semiconductor manufacturing international'
+    """
+    text = _clean(name)
     stripped = _strip_forms(text)
     return stripped or text
 
 
 def _strip_forms(text: str) -> str:
     out = text
-    # CJK suffixes, repeatedly from the end (e.g. ...集团股份有限公司).
     changed = True
-    while changed:
+    while changed:  # CJK suffixes, repeatedly from the end (e.g. ...集团股份有限公司)
         changed = False
         for form in _CJK_FORMS:
             if out.endswith(form) and len(out) > len(form):
@@ -113,43 +230,6 @@ def sorted_key(key: str) -> str:
     return " ".join(sorted(key.split()))
 
 
-def coverage(query_key: str, candidate_key: str) -> tuple[float, list[str]]:
-    """Share of the query's distinctive Latin words found in the candidate, and those missing.
-
-    A word is distinctive when it has 2+ letters, is not generic (``_GENERIC``) and the query is
-    not CJK; it is found when some candidate word equals it or is within one edit-like typo
-    (rapidfuzz ratio >= 80). CJK queries are not penalised (coverage 1).
-    """
-    if has_cjk(query_key):
-        return 1.0, []
-    all_words = [w for w in dict.fromkeys(query_key.split()) if len(w) >= 2]
-    words = [w for w in all_words if w not in _GENERIC]
-    cand = candidate_key.split()
-
-    def absent(ws: list[str], other: list[str]) -> list[str]:
-        return [w for w in ws if not any(w == c or fuzz.ratio(w, c) >= 80 for c in other)]
-
-    if words:
-        missing = absent(words, cand)
-        return (len(words) - len(missing)) / len(words), missing
-    if not all_words:
-        return 1.0, []
-    # Only generic words: both names must use the same words (either direction counts).
-    missing = absent(all_words, cand)
-    extra = absent([c for c in cand if len(c) >= 2], all_words)
-    total = len(all_words) + len([c for c in cand if len(c) >= 2])
-    return 1.0 - (len(missing) + len(extra)) / max(total, 1), missing + [f"+{w}" for w in extra]
-
-
-def _weak_text(missing: list[str]) -> str:
-    """'; weak: ...' naming query words absent from the candidate (and '+' candidate words)."""
-    lost = [repr(w) for w in missing if not w.startswith("+")]
-    extra = [repr(w[1:]) for w in missing if w.startswith("+")]
-    parts = [f"{', '.join(lost)} not in the listed name"] if lost else []
-    parts += [f"{', '.join(extra)} not in the query"] if extra else []
-    return f"; weak: {'; '.join(parts)}" if parts else ""
-
-
 def pinyin(text: str) -> str:
     """Space-separated toneless pinyin of the CJK characters (other words kept as they are)."""
     from pypinyin import lazy_pinyin
@@ -157,10 +237,62 @@ def pinyin(text: str) -> str:
     return _SPACE.sub(" ", " ".join(lazy_pinyin(text))).strip()
 
 
+def _words_found(words: list[str], other: list[str]) -> list[str]:
+    """Words of ``words`` absent from ``other`` (exact or within one typo, ``is_typo_of``)."""
+    return [w for w in words if not any(is_typo_of(w, c) for c in other)]
+
+
+def coverage(query_key: str, candidate_key: str) -> tuple[float, list[str]]:
+    """Share of the query's distinctive Latin words found in the candidate, and those missing.
+
+    A word is distinctive when it has 2+ letters and is not in ``GENERIC_WORDS``; found when a
+    candidate word equals it or is within one typo (``is_typo_of``). A query of generic words
+    only must use the candidate's words: coverage = (shared / all distinct words of both)², so
+    one extra word on either side costs much ('International Semiconductor Manufacturing
+    Services' is not SMIC). CJK queries are compared as strings (coverage 1).
+    """
+    if has_cjk(query_key):
+        return 1.0, []
+    all_words = [w for w in dict.fromkeys(query_key.split()) if len(w) >= 2]
+    words = [w for w in all_words if w not in GENERIC_WORDS]
+    cand = candidate_key.split()
+    if words:
+        missing = _words_found(words, cand)
+        return (len(words) - len(missing)) / len(words), missing
+    if not all_words:
+        return 1.0, []
+    cand_words = [c for c in cand if len(c) >= 2]
+    missing = _words_found(all_words, cand)
+    extra = _words_found(cand_words, all_words)
+    shared = len(all_words) - len(missing)
+    union = shared + len(missing) + len(extra)
+    return (shared / max(union, 1)) ** 2, missing + [f"+{w}" for w in extra]
+
+
+def _weak_text(missing: list[str]) -> str:
+    lost = [repr(w) for w in missing if not w.startswith("+")]
+    extra = [repr(w[1:]) for w in missing if w.startswith("+")]
+    parts = [f"{', '.join(lost)} not in the listed name"] if lost else []
+    parts += [f"{', '.join(extra)} not in the query"] if extra else []
+    return f"; weak: {'; '.join(parts)}" if parts else ""
+
+
+def pinyin_match(query_syllables: list[str], cand_syllables: list[str]) -> float:
+    """Cover in [0, 1] when the query's syllables are one contiguous run in the candidate's
+    (cover = len(query) / len(candidate)); 0 when they are scattered or absent."""
+    n, m = len(query_syllables), len(cand_syllables)
+    if not n or n > m:
+        return 0.0
+    for i in range(m - n + 1):
+        if cand_syllables[i : i + n] == query_syllables:
+            return n / m
+    return 0.0
+
+
 def tokens(key: str) -> list[str]:
-    """Blocking tokens of a normalised key: Latin words (and their 4-letter prefixes and
-    suffixes and sorted letters, so one typo keeps a shared token); for CJK,
-    overlapping character bigrams (and the single character when alone)."""
+    """Candidate tokens of a normalised key: Latin words (plus 4-letter prefix, suffix and
+    sorted letters for words of 4+ letters, so one typo keeps a shared token); CJK character
+    bigrams (the character itself when alone)."""
     out: list[str] = []
     for word in key.split(" "):
         if not word:
@@ -171,231 +303,475 @@ def tokens(key: str) -> list[str]:
             out += [word[i : i + 2] for i in range(len(word) - 1)]
         else:
             out.append(word)
-            if word in _GENERIC:
-                continue
             if len(word) > 4:
                 out += [word[:4] + "*", "*" + word[-4:]]
             if len(word) >= 4:
-                out.append("#" + "".join(sorted(word)))  # survives transposed letters
-    return out
+                out.append("#" + "".join(sorted(word)))
+    return list(dict.fromkeys(out))
 
 
-@dataclass(frozen=True)
-class Variant:
-    """One searchable string of an entry: its key, the entry index and how it was derived."""
+def _h64(texts: Iterable[str]) -> np.ndarray:
+    """Stable 64-bit hashes (BLAKE2b) of strings, as uint64."""
+    return np.fromiter(
+        (
+            int.from_bytes(hashlib.blake2b(t.encode("utf-8"), digest_size=8).digest(), "little")
+            for t in texts
+        ),
+        dtype=np.uint64,
+    )
 
-    key: str
-    entry: int
-    label: str  # the original name or alias
-    kind: str  # "name" | "alias" | "pinyin"
+
+# --------------------------------------------------------------------------- packed strings
+
+
+@dataclass
+class Packed:
+    """Many strings as one UTF-8 byte array and int64 offsets (memory-mappable)."""
+
+    data: np.ndarray
+    offsets: np.ndarray
+
+    @classmethod
+    def pack(cls, texts: Sequence[str]) -> Packed:
+        raw = [t.encode("utf-8") for t in texts]
+        offsets = np.zeros(len(raw) + 1, dtype=np.int64)
+        np.cumsum([len(r) for r in raw], out=offsets[1:])
+        data = np.frombuffer(b"".join(raw), dtype=np.uint8) if raw else np.zeros(0, np.uint8)
+        return cls(data, offsets)
+
+    def __len__(self) -> int:
+        return int(self.offsets.size - 1)
+
+    def __getitem__(self, i: int) -> str:
+        lo, hi = int(self.offsets[i]), int(self.offsets[i + 1])
+        return bytes(self.data[lo:hi]).decode("utf-8")
+
+
+# --------------------------------------------------------------------------- the index
 
 
 @dataclass
 class Match:
+    """One scored candidate: the entry, the matched label, score and the features that fired."""
+
     query: str
     entry: int
     label: str
+    kind: str
     score: float
     reason: str
+    features: dict[str, Any]
+    algorithm: dict[str, str] = field(default_factory=lambda: dict(ALGORITHM))
+
+
+Alias = str | tuple[str, str]
+"""An alias string, or (alias, kind) with kind 'alias' or 'registry'."""
+
+_ARRAYS = (
+    "v_entry", "v_kind", "key_data", "key_off", "label_data", "label_off", "exact_hash",
+    "exact_var", "tok_hash", "tok_ptr", "tok_post", "id_data", "id_off",
+)  # fmt: skip
 
 
 @dataclass
 class NameIndex:
-    """Searchable index over entries, each with a primary name and aliases."""
+    """Searchable names as arrays: variants (normalised key, label, kind, entry), an exact map
+    (hash of key / spaceless key / sorted words → variants) and token posting lists."""
 
-    ids: list[str]
-    variants: list[Variant] = field(default_factory=list)
-    exact: dict[str, list[int]] = field(default_factory=dict)  # key -> variant indices
-    reordered: dict[str, list[int]] = field(default_factory=dict)  # sorted words -> variants
-    _token_ids: dict[str, int] = field(default_factory=dict)
-    _matrix: sp.csr_matrix | None = None  # variants × tokens (binary)
-    _df: np.ndarray | None = None
+    arrays: dict[str, np.ndarray]
 
+    # ---- building
     @classmethod
-    def build(cls, entries: Sequence[tuple[str, str, Sequence[str]]]) -> NameIndex:
+    def build(cls, entries: Sequence[tuple[str, str, Sequence[Alias]]]) -> NameIndex:
         """``entries``: (id, name, aliases); names that normalise to empty are skipped."""
-        index = cls(ids=[e[0] for e in entries])
+        v_entry: list[int] = []
+        v_kind: list[int] = []
+        keys: list[str] = []
+        labels: list[str] = []
         seen: set[tuple[str, int]] = set()
         for i, (_, name, aliases) in enumerate(entries):
-            for label, kind in [(name, "name"), *((a, "alias") for a in aliases)]:
+            items: list[tuple[str, int]] = [(name, KIND_NAME)]
+            for a in aliases:
+                if isinstance(a, tuple):
+                    items.append((a[0], KIND_REGISTRY if a[1] == "registry" else KIND_ALIAS))
+                else:
+                    items.append((a, KIND_ALIAS))
+            for label, kind in items:
                 key = normalize(label)
-                if key and (key, i) not in seen:
+                if not key:
+                    continue
+                if (key, i) not in seen:
                     seen.add((key, i))
-                    index.variants.append(Variant(key, i, label, kind))
-                if key and has_cjk(key):
+                    v_entry.append(i)
+                    v_kind.append(kind)
+                    keys.append(key)
+                    labels.append(label)
+                if has_cjk(key):
                     pkey = pinyin(key)
                     if (pkey, i) not in seen:
                         seen.add((pkey, i))
-                        index.variants.append(Variant(pkey, i, label, "pinyin"))
-        for v_i, v in enumerate(index.variants):
-            index.exact.setdefault(v.key, []).append(v_i)
-            compact = v.key.replace(" ", "")
-            if compact != v.key:
-                index.exact.setdefault(compact, []).append(v_i)
-            if v.kind != "pinyin" and " " in v.key:
-                index.reordered.setdefault(sorted_key(v.key), []).append(v_i)
-        index._build_tokens()
-        return index
+                        v_entry.append(i)
+                        v_kind.append(KIND_PINYIN)
+                        keys.append(pkey)
+                        labels.append(label)
+        return cls.from_variants([e[0] for e in entries], v_entry, v_kind, keys, labels)
 
-    def _build_tokens(self) -> None:
-        rows: list[int] = []
-        cols: list[int] = []
-        for v_i, v in enumerate(self.variants):
-            for t in set(tokens(v.key)):
-                cols.append(self._token_ids.setdefault(t, len(self._token_ids)))
-                rows.append(v_i)
-        data = np.ones(len(rows), dtype=np.float32)
-        shape = (len(self.variants), max(len(self._token_ids), 1))
-        self._matrix = sp.csr_matrix((data, (rows, cols)), shape=shape)
-        self._df = np.asarray(self._matrix.sum(axis=0)).ravel()
+    @classmethod
+    def from_variants(
+        cls,
+        ids: Sequence[str],
+        v_entry: Sequence[int],
+        v_kind: Sequence[int],
+        keys: Sequence[str],
+        labels: Sequence[str],
+    ) -> NameIndex:
+        nv = len(keys)
+        # exact map: key, spaceless key, and (non-pinyin, multi-word) sorted key
+        ex_text: list[str] = []
+        ex_var: list[int] = []
+        for v, (key, kind) in enumerate(zip(keys, v_kind, strict=True)):
+            ex_text.append("=" + key)
+            ex_var.append(v)
+            compact = key.replace(" ", "")
+            if compact != key:
+                ex_text.append("=" + compact)
+                ex_var.append(v)
+                if kind != KIND_PINYIN:
+                    ex_text.append("~" + sorted_key(key))
+                    ex_var.append(v)
+        ex_hash = _h64(ex_text)
+        order = np.argsort(ex_hash, kind="stable")
+        # tokens -> postings
+        t_text: list[str] = []
+        t_var: list[int] = []
+        for v, key in enumerate(keys):
+            toks = tokens(key)
+            t_text += toks
+            t_var += [v] * len(toks)
+        t_hash = _h64(t_text)
+        t_var_arr = np.asarray(t_var, dtype=np.int32)
+        t_order = np.lexsort((t_var_arr, t_hash))
+        t_hash_sorted = t_hash[t_order]
+        uniq, start = np.unique(t_hash_sorted, return_index=True)
+        ptr = np.append(start, t_hash_sorted.size).astype(np.int64)
+        keyp, labp, idp = Packed.pack(keys), Packed.pack(labels), Packed.pack(list(ids))
+        arrays: dict[str, np.ndarray] = {
+            "v_entry": np.asarray(v_entry, dtype=np.int32).reshape(nv),
+            "v_kind": np.asarray(v_kind, dtype=np.int8).reshape(nv),
+            "key_data": keyp.data, "key_off": keyp.offsets,
+            "label_data": labp.data, "label_off": labp.offsets,
+            "exact_hash": ex_hash[order],
+            "exact_var": np.asarray(ex_var, dtype=np.int32)[order],
+            "tok_hash": uniq.astype(np.uint64), "tok_ptr": ptr,
+            "tok_post": t_var_arr[t_order],
+            "id_data": idp.data, "id_off": idp.offsets,
+        }  # fmt: skip
+        return cls(arrays)
 
+    # ---- storage
+    def save(self, directory: str | Path, meta: dict[str, Any] | None = None) -> None:
+        """Write each array as ``<name>.npy`` (and ``meta.json``) into ``directory``."""
+        d = Path(directory)
+        d.mkdir(parents=True, exist_ok=True)
+        for name in _ARRAYS:
+            np.save(d / f"{name}.npy", np.ascontiguousarray(self.arrays[name]))
+        (d / "meta.json").write_text(
+            json.dumps({"algorithm": ALGORITHM, **(meta or {})}), encoding="utf-8"
+        )
+
+    @classmethod
+    def load(cls, directory: str | Path) -> NameIndex:
+        """Memory-map the arrays written by ``save`` (no parsing: near-instant)."""
+        d = Path(directory)
+        return cls({name: np.load(d / f"{name}.npy", mmap_mode="r") for name in _ARRAYS})
+
+    # ---- access
+    @property
+    def n_entries(self) -> int:
+        return int(self.arrays["id_off"].size - 1)
+
+    @property
+    def n_variants(self) -> int:
+        return int(self.arrays["v_entry"].size)
+
+    @property
+    def ids(self) -> _Strings:
+        return _Strings(self.arrays["id_data"], self.arrays["id_off"])
+
+    def key(self, v: int) -> str:
+        cache = self.__dict__.setdefault("_keys", {})
+        k = cache.get(v)
+        if k is None:
+            off = self.arrays["key_off"]
+            k = bytes(self.arrays["key_data"][int(off[v]) : int(off[v + 1])]).decode("utf-8")
+            if len(cache) < 1_000_000:
+                cache[v] = k
+        return k
+
+    def label(self, v: int) -> str:
+        return Packed(self.arrays["label_data"], self.arrays["label_off"])[v]
+
+    def _lookup(self, text: str) -> np.ndarray:
+        h = _h64([text])[0]
+        eh = self.arrays["exact_hash"]
+        lo = int(np.searchsorted(eh, h, side="left"))
+        hi = int(np.searchsorted(eh, h, side="right"))
+        return np.asarray(self.arrays["exact_var"][lo:hi])
+
+    def exact_entries(self, name: str) -> list[int]:
+        """Entries with a variant whose normalised key equals ``name``'s."""
+        key = normalize(name)
+        vs = [int(v) for v in self._lookup("=" + key) if self.key(int(v)) == key]
+        return sorted({int(self.arrays["v_entry"][v]) for v in vs})
+
+    def _candidates(self, text: str, max_candidates: int) -> np.ndarray:
+        """Variants sharing tokens with ``text``, heaviest Σ idf first (at most
+        ``max_candidates``). Every token counts; common ones weigh little."""
+        toks = tokens(text)
+        if not toks:
+            return np.zeros(0, dtype=np.int32)
+        th = self.arrays["tok_hash"]
+        hs = _h64(toks)
+        pos = np.searchsorted(th, hs)
+        ok = (pos < th.size) & (th[np.minimum(pos, th.size - 1)] == hs)
+        pos = pos[ok]
+        if not pos.size:
+            return np.zeros(0, dtype=np.int32)
+        ptr, post = self.arrays["tok_ptr"], self.arrays["tok_post"]
+        lo, hi = ptr[pos], ptr[pos + 1]
+        df = (hi - lo).astype(np.float64)
+        idf = np.log1p(self.n_variants / df)
+        lists = [np.asarray(post[a:b]) for a, b in zip(lo.tolist(), hi.tolist(), strict=True)]
+        allv = np.concatenate(lists)
+        w = np.repeat(idf, (hi - lo))
+        if allv.size * 16 >= self.n_variants:  # dense: one pass over all variants
+            dense = np.bincount(allv, weights=w, minlength=self.n_variants)
+            uniq = np.nonzero(dense)[0]
+            score = dense[uniq]
+        else:
+            uniq, inv = np.unique(allv, return_inverse=True)
+            score = np.bincount(inv, weights=w)
+        if uniq.size > max_candidates:
+            top = np.argpartition(-score, max_candidates - 1)[:max_candidates]
+            top = top[np.argsort(-score[top], kind="stable")]
+        else:
+            top = np.argsort(-score, kind="stable")
+        return uniq[top].astype(np.int32)
+
+    def _candidates_batch(
+        self, texts: Sequence[str], max_candidates: int, chunk: int = 2048
+    ) -> list[np.ndarray]:
+        """``_candidates`` for many texts at once: query-token weights (rows) times the token →
+        variant posting matrix, in chunks, the heaviest ``max_candidates`` per row. Same
+        answer as the per-text path, with the work done in sparse C routines."""
+        th, ptr, post = self.arrays["tok_hash"], self.arrays["tok_ptr"], self.arrays["tok_post"]
+        nv, ntok = self.n_variants, int(th.size)
+        if "_post_matrix" not in self.__dict__:
+            self.__dict__["_post_matrix"] = sp.csr_matrix(
+                (np.ones(post.size, dtype=np.float64), np.asarray(post), np.asarray(ptr)),
+                shape=(ntok, nv),
+            )
+        pm = self.__dict__["_post_matrix"]
+        idf = np.log1p(nv / np.maximum(np.diff(np.asarray(ptr)), 1))
+        out: list[np.ndarray] = []
+        for c0 in range(0, len(texts), chunk):
+            part = texts[c0 : c0 + chunk]
+            toks = [tokens(t) for t in part]
+            flat = [t for ts in toks for t in ts]
+            rows = np.repeat(np.arange(len(part)), [len(ts) for ts in toks])
+            if not flat:
+                out += [np.zeros(0, dtype=np.int32)] * len(part)
+                continue
+            hs = _h64(flat)
+            pos = np.searchsorted(th, hs)
+            ok = (pos < ntok) & (th[np.minimum(pos, ntok - 1)] == hs)
+            qm = sp.csr_matrix((idf[pos[ok]], (rows[ok], pos[ok])), shape=(len(part), ntok))
+            res = (qm @ pm).tocsr()
+            for r in range(len(part)):
+                lo, hi = res.indptr[r], res.indptr[r + 1]
+                idx, val = res.indices[lo:hi], res.data[lo:hi]
+                if idx.size > max_candidates:
+                    top = np.argpartition(-val, max_candidates - 1)[:max_candidates]
+                    top = top[np.argsort(-val[top], kind="stable")]
+                else:
+                    top = np.argsort(-val, kind="stable")
+                out.append(idx[top].astype(np.int32))
+        return out
+
+    # ---- search
     def search(
         self,
         queries: Sequence[str],
         *,
         min_score: float = 0.8,
         limit: int = 5,
-        max_df: int | None = None,
-        max_candidates: int = 32,
-        workers: int = 1,
+        max_candidates: int = 40,
     ) -> list[list[Match]]:
-        """Best ``limit`` entries per query with score >= ``min_score``, best first.
-
-        Blocking: a (query, variant) pair is scored only when they share a token that occurs in at
-        most ``max_df`` variants (default max(50, 0.2 % of variants)); per query only the
-        ``max_candidates`` variants with the largest shared-token idf weight are scored.
-        """
-        assert self._matrix is not None and self._df is not None
-        nq = len(queries)
-        raw = [unicodedata.normalize("NFKC", q).lower() for q in queries]
-        keys = [normalize(q) for q in queries]
-        trad = [has_cjk(r) and to_simplified(r) != r for r in raw]
-        best: list[dict[int, Match]] = [{} for _ in range(nq)]
-
-        def offer(q: int, v_i: int, score: float, reason: str) -> None:
-            v = self.variants[v_i]
-            cur = best[q].get(v.entry)
-            if cur is None or score > cur.score:
-                best[q][v.entry] = Match(queries[q], v.entry, v.label, score, reason)
-
-        # 1. exact keys (name, alias, pinyin of a CJK name; pinyin of a CJK query).
-        pin_keys: list[str | None] = [None] * nq
-        for q, key in enumerate(keys):
-            if not key:
-                continue
-            for v_i in self.exact.get(key, ()):
-                offer(q, v_i, *self._exact_reason(self.variants[v_i], trad[q], False))
-            if has_cjk(key):
-                pin_keys[q] = pinyin(key)
-                for look in {pin_keys[q], str(pin_keys[q]).replace(" ", "")}:
-                    for v_i in self.exact.get(str(look), ()):
-                        if self.variants[v_i].kind != "pinyin":
-                            offer(q, v_i, *self._exact_reason(self.variants[v_i], trad[q], True))
-            else:
-                compact = key.replace(" ", "")
-                if compact != key:
-                    for v_i in self.exact.get(compact, ()):
-                        offer(q, v_i, *self._exact_reason(self.variants[v_i], trad[q], False))
-                    for v_i in self.reordered.get(sorted_key(key), ()):
-                        v = self.variants[v_i]
-                        what = "name" if v.kind == "name" else "alias"
-                        offer(q, v_i, 0.97, f"exact {what} in another word order ({v.label!r})")
-
-        # 2. token blocking -> candidate pairs -> vectorised fuzzy scores.
-        cap = max_df if max_df is not None else max(50, int(0.002 * len(self.variants)))
-        qrows: list[int] = []
-        qcols: list[int] = []
-        qtexts = [k if p is None else p for k, p in zip(keys, pin_keys, strict=True)]
-        for q, text in enumerate(qtexts):
-            toks = set(tokens(text))
-            usable = [t for t in toks if t not in _GENERIC]
-            # A name made only of generic words ("Semiconductor Manufacturing International")
-            # blocks on those words (2+ words; still subject to the document-frequency cap).
-            if not usable and len(text.split()) >= 2:
-                usable = list(toks)
-            for t in usable:
-                col = self._token_ids.get(t)
-                if col is not None and self._df[col] <= cap:
-                    qrows.append(q)
-                    qcols.append(col)
-        if qrows:
-            # Shared-token weight = Σ idf of the shared tokens; keep the best ``max_candidates``.
-            idf = np.log1p(len(self.variants) / np.maximum(self._df, 1)).astype(np.float32)
-            qm = sp.csr_matrix((idf[qcols], (qrows, qcols)), shape=(nq, self._matrix.shape[1]))
-            pairs = (qm @ self._matrix.T).tocsr()
-            counts = np.diff(pairs.indptr)
-            qi = np.repeat(np.arange(nq), counts)
-            order = np.lexsort((-pairs.data, qi))
-            rank = np.arange(order.size) - pairs.indptr[qi[order]]
-            sel = order[rank < max_candidates]
-            qi, vi = qi[sel], pairs.indices[sel]
-            keys_v = [v.key for v in self.variants]
-            left = [qtexts[q] for q in qi.tolist()]
-            right = [keys_v[v] for v in vi.tolist()]
-            s_set = np.asarray(
-                cpdist(left, right, scorer=fuzz.token_set_ratio, workers=workers),
-                dtype=np.float64,
-            )
-            # score >= min_score needs token_set >= (min_score - 0.4) / 0.6.
-            pre = np.nonzero(s_set >= 100 * (min_score - 0.4) / 0.6 - 1e-9)[0]
-            s_sort = np.asarray(
-                cpdist(
-                    [left[k] for k in pre], [right[k] for k in pre],
-                    scorer=fuzz.token_sort_ratio, workers=workers,
-                ),
-                dtype=np.float64,
-            )  # fmt: skip
-            score = (0.6 * s_set[pre] + 0.4 * s_sort) / 100.0
-            keep = pre[score >= min_score]
-            score = score[score >= min_score]
-            for k, s in zip(keep.tolist(), score.tolist(), strict=True):
-                q, v_i = int(qi[k]), int(vi[k])
-                v = self.variants[v_i]
-                # Coverage (few pairs pass the cut above, so a Python step here is cheap).
-                cov, missing = coverage(left[k], right[k])
-                s *= 0.5 + 0.5 * cov
-                if s < min_score:
-                    continue
-                how = "pinyin, " if (v.kind == "pinyin") != (pin_keys[q] is not None) else ""
-                if trad[q]:
-                    how = "traditional→simplified, " + how
-                weak = _weak_text(missing)
-                offer(q, v_i, round(s, 4), f"{how}fuzzy {s:.2f} ({v.kind} {v.label!r}){weak}")
-
+        """Best ``limit`` entries per query with score >= ``min_score``, best first; each match
+        carries ``features`` and ``algorithm`` (module docstring)."""
+        v_entry, v_kind = self.arrays["v_entry"], self.arrays["v_kind"]
         out: list[list[Match]] = []
-        for q in range(nq):
-            ms = [m for m in best[q].values() if m.score >= min_score]
-            ms.sort(key=lambda m: (-m.score, m.entry))
+        keys = [normalize(q) for q in queries]
+        pins = [pinyin(k) if k and has_cjk(k) else None for k in keys]
+        pre: list[np.ndarray] | None = None
+        if len(queries) >= 64:  # batch the candidate generation (same answer, fewer calls)
+            texts = keys + [p for p in pins if p]
+            found = self._candidates_batch(texts, max_candidates)
+            pre, extra = found[: len(keys)], iter(found[len(keys) :])
+            pre = [np.concatenate([c, next(extra)]) if pins[i] else c for i, c in enumerate(pre)]
+        for qi, q in enumerate(queries):
+            raw = unicodedata.normalize("NFKC", q).lower()
+            trad = has_cjk(raw) and to_simplified(raw) != raw
+            key = keys[qi]
+            best: dict[int, Match] = {}
+            if key:
+                q_cjk = has_cjk(key)
+                q_pin = pins[qi]
+                cands: dict[int, None] = {}
+                for look in ("=" + key, "=" + key.replace(" ", ""), "~" + sorted_key(key)):
+                    for v in self._lookup(look).tolist():
+                        cands[int(v)] = None
+                if q_pin:
+                    for look in ("=" + q_pin, "=" + q_pin.replace(" ", "")):
+                        for v in self._lookup(look).tolist():
+                            cands[int(v)] = None
+                if pre is not None:
+                    for v in pre[qi].tolist():
+                        cands[int(v)] = None
+                else:
+                    for v in self._candidates(key, max_candidates).tolist():
+                        cands[int(v)] = None
+                    if q_pin:
+                        for v in self._candidates(q_pin, max_candidates).tolist():
+                            cands[int(v)] = None
+                fixes = typos_corrected(q)
+                fix_text = "; typo corrected: " + ", ".join(f"{a!r}→{b!r}" for a, b in fixes)
+                vs = list(cands)
+                ckeys = [self.key(v) for v in vs]
+                # Pre-cut in C: a same-script pair scores at most its token_set ratio (exact and
+                # word order have token_set 1), so pairs below min_score are skipped unscored.
+                same = [i for i, v in enumerate(vs) if int(v_kind[v]) != KIND_PINYIN
+                        and has_cjk(ckeys[i]) == q_cjk]  # fmt: skip
+                skip: set[int] = set()
+                if same:
+                    a = key.replace(" ", "") if q_cjk else key
+                    bs = [ckeys[i].replace(" ", "") if q_cjk else ckeys[i] for i in same]
+                    scorer = fuzz.ratio if q_cjk else fuzz.token_set_ratio
+                    ts = cdist([a], bs, scorer=scorer)[0]
+                    skip = {same[j] for j in np.nonzero(ts < 100 * min_score - 1e-6)[0].tolist()}
+                for i, v in enumerate(vs):
+                    if i in skip:
+                        continue
+                    kind = int(v_kind[v])
+                    m = score_pair(q, key, q_pin, ckeys[i], kind, trad)
+                    if m is None or m[0] < min_score:
+                        continue
+                    m[2]["typos_corrected"] = len(fixes)
+                    if fixes:
+                        m = (m[0], m[1] + fix_text, m[2])
+                    e = int(v_entry[v])
+                    cur = best.get(e)
+                    if cur is None or m[0] > cur.score:
+                        label = self.label(v)
+                        head, _, tail = m[1].partition("; ")
+                        reason = f"{head} ({KIND_LABELS[kind]} {label!r})" + (
+                            f"; {tail}" if tail else ""
+                        )
+                        best[e] = Match(q, e, label, KIND_LABELS[kind], m[0], reason, m[2])
+            ms = sorted(best.values(), key=lambda m: (-m.score, m.entry))
             out.append(ms[:limit])
         return out
 
-    @staticmethod
-    def _exact_reason(v: Variant, traditional: bool, query_pinyin: bool) -> tuple[float, str]:
-        if v.kind == "pinyin" or query_pinyin:
-            return 0.95, f"pinyin, exact ({v.label!r})"
-        what = "name" if v.kind == "name" else "alias"
-        prefix = "traditional→simplified, " if traditional else ""
-        return 1.0, f"{prefix}exact {what} after normalisation ({v.label!r})"
+
+@dataclass
+class _Strings:
+    data: np.ndarray
+    offsets: np.ndarray
+
+    def __getitem__(self, i: int) -> str:
+        return Packed(self.data, self.offsets)[i]
+
+    def __len__(self) -> int:
+        return int(self.offsets.size - 1)
+
+
+def score_pair(
+    query: str,
+    qkey: str,
+    qpin: str | None,
+    ckey: str,
+    kind: int,
+    traditional: bool = False,
+) -> tuple[float, str, dict[str, Any]] | None:
+    """(score, reason, features) of a query key against a variant key; None when no rule
+    applies (e.g. scattered pinyin). See the module docstring for the features."""
+    how = "traditional→simplified, " if traditional else ""
+    feats: dict[str, Any] = {
+        "exact": 0.0, "word_order": 0.0, "pinyin": 0.0, "token_set": 0.0, "token_sort": 0.0,
+        "coverage": 0.0, "script": "",
+    }  # fmt: skip
+    c_pin = kind == KIND_PINYIN
+    q_cjk = qpin is not None
+    c_cjk = has_cjk(ckey)
+    if not c_pin and q_cjk == c_cjk:
+        feats["script"] = "cjk" if q_cjk else "latin"
+        if qkey == ckey or qkey.replace(" ", "") == ckey.replace(" ", ""):
+            feats.update(exact=1.0, token_set=1.0, token_sort=1.0, coverage=1.0)
+            what = "name" if kind == KIND_NAME else "alias"
+            src = "registry " if kind == KIND_REGISTRY else ""
+            return 1.0, f"{how}exact {src}{what} after normalisation", feats
+        if " " in qkey and sorted_key(qkey) == sorted_key(ckey):
+            feats.update(word_order=1.0, token_set=1.0, token_sort=1.0, coverage=1.0)
+            return WORD_ORDER_SCORE, f"{how}same words in another order", feats
+        a, b = (qkey.replace(" ", ""), ckey.replace(" ", "")) if q_cjk else (qkey, ckey)
+        ts = fuzz.token_set_ratio(a, b) / 100.0 if not q_cjk else fuzz.ratio(a, b) / 100.0
+        to = fuzz.token_sort_ratio(a, b) / 100.0 if not q_cjk else ts
+        cov, missing = coverage(qkey, ckey)
+        s = (W_TOKEN_SET * ts + W_TOKEN_SORT * to) * (COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * cov)
+        feats.update(token_set=round(ts, 4), token_sort=round(to, 4), coverage=round(cov, 4))
+        return round(s, 4), f"{how}fuzzy {s:.2f}{_weak_text(missing)}", feats
+    # cross-script: compare pinyin syllables with Latin words
+    feats["script"] = "cross"
+    if q_cjk and not c_pin and not c_cjk:
+        q_syl, c_syl = (qpin or "").split(), ckey.split()
+    elif not q_cjk and c_pin:
+        q_syl, c_syl = qkey.split(), ckey.split()
+    else:  # CJK query vs pinyin variant (compare characters instead), Latin vs CJK key
+        return None
+    if "".join(q_syl) == "".join(c_syl):
+        feats.update(pinyin=1.0, coverage=1.0)
+        return PINYIN_EXACT_SCORE, f"{how}pinyin, exact", feats
+    cover = pinyin_match(q_syl, c_syl)
+    if cover >= PINYIN_MIN_COVER:
+        feats.update(pinyin=round(cover, 4), coverage=round(cover, 4))
+        s = round(PINYIN_EXACT_SCORE * cover, 4)
+        return s, f"{how}pinyin, contiguous syllables cover {cover:.0%}", feats
+    return None
 
 
 def pairwise_reference(
     queries: Iterable[str], choices: Sequence[str], min_score: float = 0.8, workers: int = 1
 ) -> list[tuple[int, float] | None]:
-    """Straightforward reference: score every query against every choice (normalised) with the
-    same fuzzy score, keep the best. O(queries × choices); the pairwise token_set/token_sort
-    scores are computed in C by rapidfuzz ``cdist`` (no Python loop over pairs), and the
-    coverage factor only for pairs whose base score reaches ``min_score``. Benchmark only."""
+    """Straightforward reference: every query against every choice (Latin names), the same
+    fuzzy formula (exact keys score 1, reordered words ``WORD_ORDER_SCORE``); keep the best.
+    O(queries × choices) rapidfuzz ``cdist``; benchmark and agreement test only."""
     keys = [normalize(c) for c in choices]
     out: list[tuple[int, float] | None] = []
     for q in queries:
         qk = normalize(q)
-        base = (
-            0.6 * cdist([qk], keys, scorer=fuzz.token_set_ratio, workers=workers)[0]
-            + 0.4 * cdist([qk], keys, scorer=fuzz.token_sort_ratio, workers=workers)[0]
-        ) / 100.0
+        ts = cdist([qk], keys, scorer=fuzz.token_set_ratio, workers=workers)[0] / 100.0
+        to = cdist([qk], keys, scorer=fuzz.token_sort_ratio, workers=workers)[0] / 100.0
+        base = W_TOKEN_SET * ts + W_TOKEN_SORT * to
         best: tuple[int, float] | None = None
         for j in np.nonzero(base >= min_score)[0].tolist():
-            s = float(base[j]) * (0.5 + 0.5 * coverage(qk, keys[j])[0])
+            if qk == keys[j] or qk.replace(" ", "") == keys[j].replace(" ", ""):
+                s = 1.0
+            elif " " in qk and sorted_key(qk) == sorted_key(keys[j]):
+                s = WORD_ORDER_SCORE
+            else:
+                s = float(base[j]) * (
+                    COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * coverage(qk, keys[j])[0]
+                )
             if s >= min_score and (best is None or s > best[1]):
                 best = (j, s)
         out.append(best)

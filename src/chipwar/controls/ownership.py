@@ -22,7 +22,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -34,18 +33,17 @@ from chipwar.catalog.io import (
     csv_records,
     excerpt,
     format_validation_error,
-    parse_one,
     raise_problems,
     read_csv,
     read_structured,
     require_columns,
 )
 from chipwar.catalog.types import Slug, SourceIds, Strict, parse_date
-from chipwar.controls.names import normalize
+from chipwar.controls.affiliates import AffiliatesRule, load_affiliates_rule, read_affiliates_rule
+from chipwar.controls.parties import load_parties
 from chipwar.errors import DataError, InputError, UnknownIdError
 
-if TYPE_CHECKING:
-    from chipwar.controls.parties import Party
+__all__ = ["AffiliatesRule", "load_affiliates_rule", "read_affiliates_rule"]
 
 DAY_MIN = np.iinfo(np.int64).min // 2
 DAY_MAX = np.iinfo(np.int64).max // 2
@@ -120,12 +118,16 @@ class OwnershipGraph:
             self.day_from, self.day_to, self.edge_source,
         )  # fmt: skip
 
+    def edges_on(self, date: dt.date) -> np.ndarray:
+        """Indices of the edges valid on ``date`` (valid_from ≤ date ≤ valid_to, inclusive)."""
+        d = _day(date)
+        return np.nonzero((self.day_from <= d) & (d <= self.day_to))[0]
+
     def matrix(self, date: dt.date) -> sp.csr_matrix:
         """M = Wᵀ (owned × owner) of the edges valid on ``date``; duplicate edges add up.
 
         Raises DataError naming every entity whose inbound shares sum above 1."""
-        d = _day(date)
-        mask = (self.day_from <= d) & (d <= self.day_to)
+        mask = self.edges_on(date)
         m = sp.csr_matrix(
             (self.share[mask], (self.owned[mask], self.owner[mask])), shape=(self.n, self.n)
         )
@@ -317,55 +319,8 @@ def read_ownership(path: str | Path) -> OwnershipGraph:
 @cache
 def load_ownership() -> OwnershipGraph:
     """The shipped ownership graph, including every shipped listed party as an entity."""
-    from chipwar.controls.parties import load_parties
-
     known = [(p.id, p.name, p.all_aliases) for p in load_parties()]
     return read_ownership_yaml(DATA_DIR / "ownership.yaml", known)
-
-
-# --------------------------------------------------------------------------- the rule window
-
-
-class RulePeriod(Strict):
-    start: dt.date
-    end: dt.date | None = None
-    status: str = Field(pattern=r"^(in_force|suspended)$")
-    source: SourceIds
-    note: str = ""
-
-
-class AffiliatesRule(Strict):
-    id: str
-    name: str
-    threshold: float = Field(gt=0, le=1)
-    covered_lists: list[str]
-    source: SourceIds
-    periods: list[RulePeriod]
-
-    def status_on(self, date: dt.date) -> tuple[str, str]:
-        """("in_force" | "suspended" | "not_in_force", explanation) on ``date``."""
-        for p in self.periods:
-            if p.start <= date and (p.end is None or date <= p.end):
-                return p.status, f"{p.note}; source: {', '.join(p.source)}"
-        first = min(p.start for p in self.periods)
-        if date < first:
-            return "not_in_force", f"the affiliates rule takes effect on {first.isoformat()}"
-        return "not_in_force", "no period of the affiliates rule covers this date"
-
-    def covers(self, list_name: str) -> bool:
-        """Whether ownership by a party on ``list_name`` counts (Entity List, MEU, SDN)."""
-        low = list_name.lower()
-        keys = ("entity list", "(el)", "military end", "meu", "specially designated", "sdn")
-        return any(k in low for k in keys) or low.strip() in {"el", "meu", "sdn"}
-
-
-def read_affiliates_rule(path: str | Path) -> AffiliatesRule:
-    return parse_one(AffiliatesRule, read_structured(path), Path(path).name)
-
-
-@cache
-def load_affiliates_rule() -> AffiliatesRule:
-    return read_affiliates_rule(DATA_DIR / "affiliates_rule.yaml")
 
 
 # --------------------------------------------------------------------------- the engine
@@ -483,127 +438,3 @@ def owned_by(
     a = aggregate(g.matrix(day), seeds, ids=g.ids)
     hit = np.nonzero((a >= min_share - 1e-12) & ~seeds & (a > 0))[0]
     return {g.ids[i]: float(a[i]) for i in hit}
-
-
-def listed_mask(
-    g: OwnershipGraph,
-    parties: Sequence[Party],
-    date: dt.date,
-    rule: AffiliatesRule,
-    link_by_name: bool = True,
-) -> tuple[np.ndarray, dict[int, list[Party]]]:
-    """Which graph entities are listed on ``date`` and on which entries: by id, else (when
-    ``link_by_name``) by a normalised name equal to a party's name or alias. Only lists the
-    affiliates rule covers seed the aggregate."""
-    seeds = np.zeros(g.n, dtype=bool)
-    entries: dict[int, list[Party]] = {}
-    by_name: dict[str, list[Party]] = {}
-    for p in parties:
-        if not p.active_on(date):
-            continue
-        i = g.index.get(p.id)
-        if i is not None:
-            entries.setdefault(i, []).append(p)
-        if link_by_name:
-            for label in (p.name, *p.aliases):
-                by_name.setdefault(normalize(label), []).append(p)
-    if by_name:
-        party_ids = {p.id for p in parties}
-        for i, name in enumerate(g.names):
-            if i in entries or g.ids[i] in party_ids:
-                continue
-            hits = by_name.get(normalize(name))
-            if hits:
-                entries[i] = list({p.id: p for p in hits}.values())
-    for i, ps in entries.items():
-        if any(rule.covers(p.list) for p in ps):
-            seeds[i] = True
-    return seeds, entries
-
-
-def assess(
-    entity_ids: Sequence[str],
-    date: dt.date | str | None = None,
-    *,
-    threshold: float | None = None,
-    graph: OwnershipGraph | None = None,
-    parties: Sequence[Party] | None = None,
-    rule: AffiliatesRule | None = None,
-    max_paths: int = 5,
-) -> list[dict[str, Any]]:
-    """Status of each entity on ``date``: listed (and on which lists), aggregate listed ownership,
-    affiliate (aggregate >= threshold while the affiliates rule is in force), and the top paths."""
-    from chipwar.controls.parties import load_parties
-
-    day = parse_date(date)
-    rule = rule or load_affiliates_rule()
-    thr = rule.threshold if threshold is None else threshold
-    if not 0 < thr <= 1:
-        raise InputError("threshold", threshold, "a number above 0 and at most 1")
-    parties = load_parties() if parties is None else parties
-    g = graph or load_ownership()
-    g = g.with_entities((p.id, p.name, p.all_aliases) for p in parties)
-    targets = [g.idx(e) for e in entity_ids]
-    m = g.matrix(day)
-    seeds, entries = listed_mask(g, parties, day, rule, link_by_name=g.n <= 200_000)
-    a = aggregate(m, seeds, ids=g.ids)
-    status, why = rule.status_on(day)
-    out: list[dict[str, Any]] = []
-    for t in targets:
-        listed = t in entries
-        agg = float(a[t])
-        reasons: list[str] = []
-        if listed:
-            for p in entries[t]:
-                reasons.append(
-                    f"listed on the {p.list} since {p.listed_from.isoformat()}"
-                    + (f" ({p.federal_register_notice})" if p.federal_register_notice else "")
-                )
-        owned_enough = agg >= thr - 1e-12 and agg > 0
-        affiliate = (not listed) and owned_enough and status == "in_force"
-        if not listed and owned_enough:
-            if status == "in_force":
-                reasons.append(
-                    f"affiliate: {agg:.1%} owned by listed parties ≥ {thr:.0%} "
-                    f"(affiliates rule in force: {why})"
-                )
-            elif status == "suspended":
-                reasons.append(
-                    f"not an affiliate: {agg:.1%} owned by listed parties ≥ {thr:.0%}, but the "
-                    f"affiliates rule is suspended on {day.isoformat()} ({why})"
-                )
-            else:
-                reasons.append(
-                    f"not an affiliate: {agg:.1%} owned by listed parties ≥ {thr:.0%}, but {why}"
-                )
-        elif not listed:
-            reasons.append(f"{agg:.1%} owned by listed parties < {thr:.0%}")
-        paths = (
-            [p.describe(g.names) for p in top_paths(m, t, seeds, k=max_paths)] if agg > 0 else []
-        )
-        out.append(
-            {
-                "entity_id": g.ids[t],
-                "name": g.names[t],
-                "date": day.isoformat(),
-                "listed": listed,
-                "lists": sorted({p.list for p in entries.get(t, [])}),
-                "affiliate": affiliate,
-                "aggregate_listed_ownership": round(agg, 6),
-                "threshold": thr,
-                "rule_status": status,
-                "paths": paths,
-                "owners": _direct_owners(g, m, t),
-                "reasons": reasons,
-            }
-        )
-    return out
-
-
-def _direct_owners(g: OwnershipGraph, m: sp.csr_matrix, t: int) -> list[dict[str, Any]]:
-    lo, hi = m.indptr[t], m.indptr[t + 1]
-    rows = [
-        {"owner_id": g.ids[int(j)], "owner": g.names[int(j)], "share": float(s)}
-        for j, s in zip(m.indices[lo:hi], m.data[lo:hi], strict=True)
-    ]
-    return sorted(rows, key=lambda r: -r["share"])

@@ -1,12 +1,30 @@
-"""Restricted parties: the shipped snapshot, the U.S. Consolidated Screening List (CSV/JSON
-export, columns as published; source trade-gov-csl), a user's parties CSV, and ``screen``, which
-matches names to parties and entities and reports listed / affiliate status on a date."""
+"""Restricted parties: list records (editions), how records of one entity are merged, and the
+readers of every list format chipwar takes.
+
+* the shipped snapshot (``data/parties.yaml``);
+* the U.S. Consolidated Screening List export, CSV and JSON, columns as published (source
+  trade-gov-csl);
+* FollowTheMoney entity JSON lines as OpenSanctions publishes them (``targets.nested.json`` /
+  ``entities.ftm.json``: one entity per line, ``schema``, ``properties``; source
+  opensanctions-ftm);
+* a user CSV ``id,name,list,listed_from,listed_to[,aliases]``;
+* the registry of Chinese names (``data/chinese_names.yaml``), applied to any of the above.
+
+**One entity, one answer.** Records are the same entity when they share an explicit entity id
+(``entity`` — the FtM id, a user CSV's id repeated) or the same normalised name on the same list.
+Such records are merged into one ``ListedEntity``: on a date it is listed when *any* of its
+records is active (start ≤ date ≤ end; a record without a start date is active from the
+beginning of the data and says "start date not given"), and its history keeps every edition.
+
+Layering: this module imports only names (below it); ownership imports it; screening imports
+both.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -15,18 +33,21 @@ from pydantic import Field, ValidationError
 
 from chipwar.catalog.io import (
     DATA_DIR,
+    LIMIT_ENV,
     CsvTable,
     csv_records,
     format_validation_error,
+    limits,
+    parse_structured,
     raise_problems,
     read_csv,
     read_structured,
+    read_text,
     require_columns,
 )
-from chipwar.catalog.sources import Source, check_source_ids
 from chipwar.catalog.types import Slug, SourceIds, Strict
-from chipwar.controls.names import NameIndex
-from chipwar.errors import DataError, InputError
+from chipwar.controls.names import normalize
+from chipwar.errors import DataError, InputError, LimitError
 
 CSL_COLUMNS = (
     "_id", "source", "entity_number", "type", "programs", "name", "title", "addresses",
@@ -39,28 +60,160 @@ CSL_COLUMNS = (
 """The CSL CSV header as published (trade-gov-csl)."""
 
 PARTY_COLUMNS = ("id", "name", "list", "listed_from", "listed_to")
+NO_START = "start date not given"
 
 
 @dataclass(frozen=True)
 class Party:
-    """One entry of a restricted-party list."""
+    """One record (edition) of a restricted-party list. ``listed_from`` None: the list gives no
+    start date (the record counts as active from the beginning of the data)."""
 
     id: str
     name: str
     list: str
-    listed_from: dt.date
+    listed_from: dt.date | None
     listed_to: dt.date | None = None
     aliases: tuple[str, ...] = ()
     federal_register_notice: str = ""
     country: str = ""
     source: tuple[str, ...] = ()
+    entity: str = ""
+    """Explicit entity id shared by records of the same entity (FtM id); '' when none."""
 
     @property
     def all_aliases(self) -> tuple[str, ...]:
         return self.aliases
 
     def active_on(self, date: dt.date) -> bool:
-        return self.listed_from <= date and (self.listed_to is None or date <= self.listed_to)
+        started = self.listed_from is None or self.listed_from <= date
+        return started and (self.listed_to is None or date <= self.listed_to)
+
+    def describe(self) -> str:
+        """'Entity List from 2019-05-16 to 2021-01-01 (84 FR 22961) [record id]'."""
+        start = self.listed_from.isoformat() if self.listed_from else NO_START
+        end = f" to {self.listed_to.isoformat()}" if self.listed_to else ""
+        fr = f" ({self.federal_register_notice})" if self.federal_register_notice else ""
+        since = "since" if not end else "from"
+        if self.listed_from is None:
+            return f"{self.list}: {NO_START}{end}{fr} [{self.id}]"
+        return f"{self.list} {since} {start}{end}{fr} [{self.id}]"
+
+
+@dataclass
+class ListedEntity:
+    """Records of one entity, merged: the answer is per entity, the history per record."""
+
+    id: str
+    name: str
+    records: list[Party]
+    aliases: list[str | tuple[str, str]] = field(default_factory=list)
+    """Aliases of every record, then (name, 'registry') from the Chinese-name registry."""
+    registry_sources: list[str] = field(default_factory=list)
+
+    def active(self, date: dt.date) -> list[Party]:
+        return [r for r in self.records if r.active_on(date)]
+
+    def status(self, date: dt.date) -> dict[str, Any]:
+        """listed, lists (active records), since (earliest active start or 'start date not
+        given'), reasons (one per active record) and history (every record)."""
+        act = self.active(date)
+        starts = [r.listed_from for r in act]
+        since: str | None = None
+        if act:
+            since = NO_START if None in starts else min(s for s in starts if s).isoformat()
+        reasons = []
+        for r in act:
+            fr = f" ({r.federal_register_notice})" if r.federal_register_notice else ""
+            when = f"since {r.listed_from.isoformat()}" if r.listed_from else f"({NO_START})"
+            reasons.append(f"listed on the {r.list} {when}{fr}")
+        ended = [r for r in self.records if r.listed_to is not None and r.listed_to < date]
+        if not act and ended:
+            last = max(r.listed_to for r in ended if r.listed_to)
+            reasons.append(f"not listed on {date.isoformat()}: last record ended {last}")
+        return {
+            "listed": bool(act),
+            "lists": sorted({r.list for r in act}),
+            "listed_since": since,
+            "reasons": reasons,
+            "history": [r.describe() + ("" if r in act else " (not active)") for r in
+                        sorted(self.records, key=_record_order)],
+        }  # fmt: skip
+
+
+def _record_order(r: Party) -> tuple[dt.date, str]:
+    return (r.listed_from or dt.date.min, r.id)
+
+
+def merge_records(records: Iterable[Party]) -> list[ListedEntity]:
+    """Group records of one entity (same explicit ``entity`` id, else same list and normalised
+    name) in first-seen order; the entity id is its first record's id (or the explicit id)."""
+    groups: dict[str, ListedEntity] = {}
+    for r in records:
+        key = f"id:{r.entity}" if r.entity else f"nm:{r.list.lower()}|{normalize(r.name)}"
+        g = groups.get(key)
+        if g is None:
+            groups[key] = ListedEntity(r.entity or r.id, r.name, [r], list(r.aliases))
+        else:
+            g.records.append(r)
+            g.aliases += [a for a in (r.name, *r.aliases) if a not in g.aliases and a != g.name]
+    return list(groups.values())
+
+
+# --------------------------------------------------------------------------- Chinese names
+
+
+class _RegistryName(Strict):
+    name: str = Field(min_length=1)
+    script: str = Field(pattern=r"^zh-(Hans|Hant)$")
+    form: str = Field(pattern=r"^(legal|short)$")
+    source: SourceIds
+
+
+class RegistryCompany(Strict):
+    id: Slug
+    en: list[str] = Field(min_length=1)
+    listed: bool
+    names: list[_RegistryName] = Field(min_length=1)
+
+
+class _Registry(Strict):
+    reviewed: dt.date
+    companies: list[RegistryCompany]
+    missing: list[dict[str, str]] = []
+
+
+@cache
+def load_chinese_names() -> tuple[RegistryCompany, ...]:
+    """The shipped registry of Chinese company names (each name with its source)."""
+    path = DATA_DIR / "chinese_names.yaml"
+    try:
+        reg = _Registry.model_validate(read_structured(path))
+    except ValidationError as exc:
+        raise DataError(format_validation_error(exc, path.name)) from None
+    return tuple(reg.companies)
+
+
+def with_registry_names(
+    entities: list[ListedEntity], registry: Sequence[RegistryCompany] | None = None
+) -> list[ListedEntity]:
+    """Add the registry's Chinese names as ('name', 'registry') aliases to every entity whose
+    name or alias normalises to one of a registry company's English names."""
+    registry = load_chinese_names() if registry is None else registry
+    by_en: dict[str, RegistryCompany] = {}
+    for c in registry:
+        for en in c.en:
+            by_en.setdefault(normalize(en), c)
+    for e in entities:
+        labels = [e.name, *(a for a in e.aliases if isinstance(a, str))]
+        hits = {id(c): c for c in (by_en.get(normalize(x)) for x in labels) if c is not None}
+        for c in hits.values():
+            for n in c.names:
+                e.aliases.append((n.name, "registry"))
+                e.registry_sources += [s for s in n.source if s not in e.registry_sources]
+    return entities
+
+
+# --------------------------------------------------------------------------- shipped snapshot
 
 
 class _Aliases(Strict):
@@ -124,6 +277,9 @@ def load_parties() -> list[Party]:
     return list(_load_parties())
 
 
+# --------------------------------------------------------------------------- CSV / CSL
+
+
 def _date(text: str, where: str, col: str, problems: list[str]) -> dt.date | None:
     text = text.strip()
     if not text:
@@ -131,7 +287,9 @@ def _date(text: str, where: str, col: str, problems: list[str]) -> dt.date | Non
     try:
         return dt.date.fromisoformat(text[:10])
     except ValueError:
-        problems.append(f"{where}, column {col}: {text!r} is not allowed; expected an ISO date")
+        problems.append(
+            f"{where}, column {col}: {text[:40]!r} is not allowed; expected an ISO date"
+        )
         return None
 
 
@@ -141,7 +299,8 @@ def _split(cell: str | None, sep: str) -> tuple[str, ...]:
 
 def read_parties_csv(path: str | Path) -> list[Party]:
     """A user parties CSV: ``id,name,list,listed_from,listed_to[,aliases]`` (aliases separated by
-    ``|``; listed_to may be empty). Or a CSL CSV export (detected by its ``_id`` column)."""
+    ``|``; listed_from/listed_to may be empty). A repeated id is another edition of the same
+    entity. Or a CSL CSV export (detected by its ``_id`` column)."""
     path = Path(path)
     reader = read_csv(path)
     if "_id" in (reader.fieldnames or []):
@@ -149,24 +308,19 @@ def read_parties_csv(path: str | Path) -> list[Party]:
     require_columns(reader, PARTY_COLUMNS, path.name, f"{','.join(PARTY_COLUMNS)}[,aliases]")
     problems: list[str] = []
     out: list[Party] = []
-    seen: dict[str, int] = {}
     for line, row in csv_records(reader, path.name, problems):
         where = f"{path.name} line {line}"
         pid, name, lst = (row.get(c, "").strip() for c in ("id", "name", "list"))
         for col, val in (("id", pid), ("name", name), ("list", lst)):
             if not val:
                 problems.append(f"{where}, column {col}: empty; expected a non-empty value")
-        if pid in seen:
-            problems.append(f"{where}, column id: duplicate id {pid!r} (first on line {seen[pid]})")
-        seen.setdefault(pid, line)
-        start = _date(row.get("listed_from", ""), where, "listed_from", problems)
-        if start is None and not (row.get("listed_from") or "").strip():
-            problems.append(f"{where}, column listed_from: empty; expected an ISO date")
+        start = _date(row.get("listed_from", "") or "", where, "listed_from", problems)
         end = _date(row.get("listed_to", "") or "", where, "listed_to", problems)
         if start and end and end < start:
             problems.append(f"{where}, column listed_to: before listed_from")
-        if pid and name and lst and start:
-            out.append(Party(pid, name, lst, start, end, _split(row.get("aliases"), "|")))
+        if pid and name and lst:
+            out.append(Party(f"{pid}#{line}", name, lst, start, end,
+                             _split(row.get("aliases"), "|"), entity=pid))  # fmt: skip
     raise_problems(problems)
     if not out:
         raise DataError(f"{path.name}: no parties found")
@@ -179,6 +333,7 @@ _CSL_SHORT = {
     "specially designated nationals": "Specially Designated Nationals",
     "unverified list": "Unverified List",
     "denied persons": "Denied Persons List",
+    "non-sdn chinese military-industrial complex": "NS-CMIC List",
 }
 
 
@@ -220,6 +375,8 @@ def _csl_records(
                 problems.append(f"{where}, column {col}: empty; expected a non-empty value")
         start = _date(str(row.get("start_date") or ""), where, "start_date", problems)
         end = _date(str(row.get("end_date") or ""), where, "end_date", problems)
+        if start and end and end < start:
+            problems.append(f"{where}, column end_date: before start_date")
         alts = row.get("alt_names")
         aliases = (
             tuple(str(a).strip() for a in alts if str(a).strip())
@@ -228,17 +385,16 @@ def _csl_records(
         )
         if pid and nm and src:
             out.append(
-                Party(pid, nm, csl_list_name(src), start or dt.date(1900, 1, 1), end, aliases,
+                Party(pid, nm, csl_list_name(src), start, end, aliases,
                       str(row.get("federal_register_notice") or ""), "", ("trade-gov-csl",))
             )  # fmt: skip
     return out
 
 
 def read_csl_csv(path: str | Path) -> list[Party]:
-    """A CSL CSV export (header as published, see ``CSL_COLUMNS``). A missing start_date means
-    'listed before any date modelled' (1900-01-01)."""
-    parties = read_parties_csv(path)
-    return parties
+    """A CSL CSV export (header as published, see ``CSL_COLUMNS``). A missing start_date is
+    kept as missing ('start date not given'), never replaced by a made-up date."""
+    return read_parties_csv(path)
 
 
 def read_csl_json(path: str | Path) -> list[Party]:
@@ -249,6 +405,11 @@ def read_csl_json(path: str | Path) -> list[Party]:
     records = raw.get("results") if isinstance(raw, dict) else raw
     if not isinstance(records, list):
         raise DataError(f"{path.name}: expected a list of records under 'results'")
+    if isinstance(raw, dict) and isinstance(raw.get("total"), int) and raw["total"] != len(records):
+        raise DataError(
+            f"{path.name}: 'total' says {raw['total']} records but 'results' holds "
+            f"{len(records)}; expected the complete export"
+        )
     problems: list[str] = []
     rows: list[tuple[int, dict[str, Any]]] = []
     for i, rec in enumerate(records):
@@ -261,9 +422,119 @@ def read_csl_json(path: str | Path) -> list[Party]:
     return out
 
 
+# --------------------------------------------------------------------------- FollowTheMoney
+
+FTM_COMPANY_SCHEMATA = frozenset({"Company", "Organization", "LegalEntity", "PublicBody"})
+"""FtM schemata read as parties; other entities on a line (Person, Address, Sanction, …) are
+counted and skipped."""
+
+
+def _ftm_lines(path: Path) -> Iterator[tuple[int, str]]:
+    for i, line in enumerate(read_text(path).splitlines(), start=1):
+        if line.strip():
+            yield i, line
+
+
+def read_parties_ftm(path: str | Path, list_name: str | None = None) -> list[Party]:
+    """FollowTheMoney entities, one JSON object per line (OpenSanctions ``entities.ftm.json``
+    or ``targets.nested.json``): ``id``, ``schema``, ``properties`` with ``name`` (first =
+    primary, the rest and ``alias``/``previousName``/``weakAlias`` = aliases),
+    ``startDate``/``endDate``, ``country``, ``datasets``; in ``targets.nested.json`` the nested
+    ``properties.sanctions`` (Sanction entities: ``program``/``authority``, ``startDate`` or
+    ``listingDate``, ``endDate``) give one record each — editions of one entity. ``first_seen``
+    / ``last_seen`` (crawl dates) are never used as listing dates. The list is the sanction's
+    program, else ``list_name``, else the entity's first dataset. Companies, organisations,
+    legal entities and public bodies are read; other schemata are skipped. Every line must be
+    a JSON object with ``id``, ``schema`` and ``properties``; errors name the line."""
+    path = Path(path)
+    problems: list[str] = []
+    out: list[Party] = []
+    n_lines = 0
+    max_rows = limits().max_rows
+    for line_no, line in _ftm_lines(path):
+        n_lines += 1
+        where = f"{path.name} line {line_no}"
+        if n_lines > max_rows:
+            raise LimitError(f"{path.name}: more than {max_rows:,} entities (lines); set "
+                             f"{LIMIT_ENV['max_rows']} to raise it")  # fmt: skip
+        try:  # the reading layer's JSON checks (depth, cell size, duplicate keys, …) per line
+            ent = parse_structured(line, "json", where)
+        except DataError as exc:  # the body is one line: name the file's line, not "line 1"
+            msg = str(exc).replace(f"{where} line 1, column ", f"{where}, column ")
+            problems.append(f"{msg}; expected one FtM entity (a JSON object) per line")
+            continue
+        if not isinstance(ent, dict):
+            problems.append(f"{where}: expected a JSON object, got {type(ent).__name__}")
+            continue
+        missing = [k for k in ("id", "schema", "properties") if k not in ent]
+        if missing:
+            problems.append(f"{where}: missing {', '.join(missing)}; expected an FtM entity "
+                            "with id, schema and properties")  # fmt: skip
+            continue
+        props = ent["properties"]
+        if not isinstance(props, dict):
+            problems.append(f"{where}, field properties: expected an object of lists")
+            continue
+        if ent["schema"] not in FTM_COMPANY_SCHEMATA:
+            continue
+        names = [str(n).strip() for n in props.get("name", []) if str(n).strip()]
+        if not names:
+            problems.append(f"{where} (id {str(ent['id'])[:40]!r}), field properties.name: "
+                            "empty; expected at least one name")  # fmt: skip
+            continue
+        aliases = names[1:] + [
+            str(a).strip()
+            for k in ("alias", "previousName", "weakAlias")
+            for a in props.get(k, [])
+            if str(a).strip()
+        ]
+        datasets = ent.get("datasets") or []
+        lst = list_name or (str(datasets[0]) if datasets else "FtM")
+        country = ",".join(str(c) for c in props.get("country", []))
+        eid = str(ent["id"])
+        uniq = tuple(dict.fromkeys(aliases))
+        sanctions = [s for s in props.get("sanctions", []) if isinstance(s, dict)]
+        if sanctions:  # nested Sanction entities: one record (edition) each
+            for k, sanc in enumerate(sanctions):
+                sp_ = sanc.get("properties") or {}
+                w = f"{where}, sanctions[{k}]"
+                start = _ftm_date(sp_.get("startDate") or sp_.get("listingDate"), w,
+                                  "properties.startDate", problems)  # fmt: skip
+                end = _ftm_date(sp_.get("endDate"), w, "properties.endDate", problems)
+                prog = (sp_.get("program") or sp_.get("authority") or [lst])[0]
+                fr = ", ".join(str(x) for x in sp_.get("sourceUrl", [])[:1])
+                rid = f"{eid}/{sanc.get('id', k)}"
+                out.append(Party(rid, names[0], str(prog), start, end, uniq, fr, country,
+                                 ("opensanctions-ftm",), entity=eid))  # fmt: skip
+            continue
+        start = _ftm_date(props.get("startDate"), where, "properties.startDate", problems)
+        end = _ftm_date(props.get("endDate"), where, "properties.endDate", problems)
+        out.append(Party(eid, names[0], lst, start, end, uniq, "", country,
+                         ("opensanctions-ftm",), entity=eid))  # fmt: skip
+    raise_problems(problems)
+    if not out:
+        raise DataError(f"{path.name}: {n_lines} line(s) but no Company/Organization/LegalEntity "
+                        "entity; expected FtM JSON lines")  # fmt: skip
+    return out
+
+
+def _ftm_date(values: Any, where: str, col: str, problems: list[str]) -> dt.date | None:
+    if not values:
+        return None
+    if not isinstance(values, list):
+        values = [values]
+    dates = [_date(str(v), where, col, problems) for v in values]
+    ok = [d for d in dates if d is not None]
+    return min(ok) if ok else None
+
+
 def read_parties(path: str | Path) -> list[Party]:
-    """A user parties file: CSV (user format or CSL), CSL JSON, or YAML in the shipped format."""
+    """A user parties file: CSV (user format or CSL), CSL JSON, FtM JSON lines (``.jsonl``,
+    ``.ftm.json``, ``.ijson``), or YAML in the shipped format."""
     p = Path(path)
+    name = p.name.lower()
+    if name.endswith((".jsonl", ".ftm.json", ".ijson", ".ndjson")):
+        return read_parties_ftm(p)
     suffix = p.suffix.lower()
     if suffix == ".csv":
         return read_parties_csv(p)
@@ -271,97 +542,18 @@ def read_parties(path: str | Path) -> list[Party]:
         return read_csl_json(p)
     if suffix in (".yaml", ".yml"):
         return read_parties_yaml(p)
-    raise InputError("--parties", str(path), "a .csv, .json (CSL export) or .yaml file")
+    raise InputError(
+        "--parties",
+        str(path),
+        "a .csv (user or CSL), .json (CSL), .jsonl / .ftm.json (FtM) or .yaml file",
+    )
 
 
-def check_data(sources: dict[str, Source]) -> list[str]:
-    """Checker for ``chipwar data validate``: parties, ownership and the affiliates rule load and
-    cite sources that resolve; the CSL samples load."""
-    from chipwar.controls.ownership import load_affiliates_rule, load_ownership
-
-    problems: list[str] = []
-    for p in load_parties():
-        problems += check_source_ids(p.source, f"parties.yaml[{p.id}]", sources)
-    g = load_ownership()
-    for i, srcs in enumerate(g.edge_source):
-        problems += check_source_ids(srcs, f"ownership.yaml: edges[{i}]", sources)
-    raw = read_structured(DATA_DIR / "ownership.yaml") or {}
-    for e in raw.get("entities") or []:
-        problems += check_source_ids(e.get("source", []), f"ownership.yaml[{e['id']}]", sources)
-    rule = load_affiliates_rule()
-    ids = list(rule.source) + [s for p in rule.periods for s in p.source]
-    problems += check_source_ids(ids, "affiliates_rule.yaml", sources)
-    read_csl_csv(DATA_DIR / "csl_sample.csv")
-    read_csl_json(DATA_DIR / "csl_sample.json")
-    return problems
-
-
-# --------------------------------------------------------------------------- screening
-
-
-def screen(
-    queries: Sequence[str],
-    date: dt.date | str | None = None,
-    *,
-    threshold: float | None = None,
-    min_score: float = 0.8,
-    limit: int = 5,
-    parties: Sequence[Party] | None = None,
-    graph: Any = None,
-) -> list[dict[str, Any]]:
-    """Candidates for each query name: the matched entity with its score and reason, whether it
-    is listed, on which lists, and its affiliate status and ownership paths on ``date``."""
-    from chipwar.controls.ownership import assess, load_ownership
-
-    if not 0 < min_score <= 1:
-        raise InputError("min_score", min_score, "a number above 0 and at most 1")
-    if threshold is not None and not 0 < threshold <= 1:
-        raise InputError("threshold", threshold, "a number above 0 and at most 1")
-    for q in queries:
-        if not str(q).strip():
-            raise InputError("name", q, "a non-empty company name")
-    parties = load_parties() if parties is None else list(parties)
-    g = graph if graph is not None else load_ownership()
-    g = g.with_entities((p.id, p.name, p.all_aliases) for p in parties)
-    # One index entry per entity: its names plus every alias of the parties with that id.
-    extra: dict[str, list[str]] = {}
-    for p in parties:
-        extra.setdefault(p.id, []).extend([p.name, *p.aliases])
-    entries = [
-        (eid, g.names[i], [*g.aliases[i], *extra.get(eid, [])]) for i, eid in enumerate(g.ids)
-    ]
-    index = NameIndex.build(entries)
-    matches = index.search(list(queries), min_score=min_score, limit=limit)
-    wanted = sorted({index.ids[m.entry] for ms in matches for m in ms})
-    status = {r["entity_id"]: r for r in assess(wanted, date, threshold=threshold, graph=g,
-                                                parties=parties)} if wanted else {}  # fmt: skip
-    out: list[dict[str, Any]] = []
-    for q, ms in zip(queries, matches, strict=True):
-        if not ms:
-            out.append({"query": q, "entity_id": None, "name": None, "score": 0.0,
-                        "reason": "no candidate at or above the minimum score", "listed": False,
-                        "lists": [], "affiliate": False, "aggregate_listed_ownership": 0.0,
-                        "paths": [], "reasons": []})  # fmt: skip
-            continue
-        for m in ms:
-            st = status[index.ids[m.entry]]
-            out.append(
-                {
-                    "query": q,
-                    "entity_id": st["entity_id"],
-                    "name": st["name"],
-                    "matched": m.label,
-                    "score": round(m.score, 4),
-                    "reason": m.reason,
-                    "listed": st["listed"],
-                    "lists": st["lists"],
-                    "affiliate": st["affiliate"],
-                    "aggregate_listed_ownership": st["aggregate_listed_ownership"],
-                    "rule_status": st["rule_status"],
-                    "paths": st["paths"],
-                    "reasons": st["reasons"],
-                }
-            )
+def renamed(records: Sequence[Party], entities: Sequence[ListedEntity]) -> list[Party]:
+    """Records with ``id`` replaced by their merged entity's id (for id-keyed consumers)."""
+    out: list[Party] = []
+    for e in entities:
+        out += [replace(r, id=e.id) for r in e.records]
     return out
 
 

@@ -1,0 +1,356 @@
+"""Issue 12: screening that holds up on real lists — the cases a compliance officer meets on
+day one (Chinese names against a list without Chinese, abbreviations and typos of common-word
+names, same-name records, scattered pinyin, missing start dates), the list formats (FtM JSON
+lines, GLEIF Level 1 / Level 2), the on-disk index, and the affiliates rule agreeing with the
+rule book."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from chipwar.catalog.io import DATA_DIR
+from chipwar.controls.affiliates import load_affiliates_rule
+from chipwar.controls.gleif import read_gleif_level1, read_gleif_level2
+from chipwar.controls.names import ALGORITHM, normalize
+from chipwar.controls.ownership import load_ownership
+from chipwar.controls.parties import (
+    Party,
+    load_chinese_names,
+    merge_records,
+    read_parties_ftm,
+)
+from chipwar.controls.screening import assess, index_for_file, screen
+from chipwar.errors import DataError
+
+D = dt.date
+DAY = "2025-10-01"
+SAMPLES = DATA_DIR / "samples"
+
+
+@pytest.fixture(autouse=True)
+def _index_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CHIPWAR_CACHE_DIR", str(tmp_path / "cache"))
+
+
+# Names as the U.S. lists spell them (Entity List / 1260H / NS-CMIC entries); no Chinese.
+LIST = [
+    Party("el-hik", "Hangzhou Hikvision Digital Technology Co., Ltd.", "Entity List",
+          D(2019, 10, 9)),
+    Party("1260h-catl", "Contemporary Amperex Technology Co., Limited", "1260H List",
+          D(2025, 1, 7)),
+    Party("1260h-tencent", "Tencent Holdings Limited", "1260H List", D(2025, 1, 7)),
+    Party("1260h-cxmt", "ChangXin Memory Technologies, Inc.", "1260H List", D(2025, 1, 7)),
+    Party("el-dji", "SZ DJI Technology Co., Ltd.", "Entity List", D(2020, 12, 18)),
+    Party("1260h-byd", "BYD Company Limited", "1260H List", D(2025, 1, 7)),
+    Party("el-smic", "Semiconductor Manufacturing International Corporation", "Entity List",
+          D(2020, 12, 18)),
+    Party("el-iray", "Yantai Iray Technology Co., Ltd.", "Entity List", D(2024, 5, 9),
+          aliases=("烟台艾睿光电科技有限公司",)),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("query", "record"),
+    [
+        ("海康威视", "el-hik"),
+        ("宁德时代新能源科技股份有限公司", "1260h-catl"),
+        ("寧德時代新能源科技股份有限公司", "1260h-catl"),
+        ("腾讯控股有限公司", "1260h-tencent"),
+        ("騰訊", "1260h-tencent"),
+        ("长鑫存储技术有限公司", "1260h-cxmt"),
+        ("大疆创新科技有限公司", "el-dji"),
+        ("比亚迪股份有限公司", "1260h-byd"),
+    ],
+)
+def test_chinese_queries_find_parties_listed_without_chinese(query: str, record: str) -> None:
+    (row,) = screen([query], DAY, parties=LIST, limit=1)
+    assert row["listed"] and record in " ".join(row["history"]), row
+    assert "registry" in row["reason"] and "registry source: names-" in row["reason"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "Semiconductor Manufacturing Intl. Corp.",
+        "Semiconductor Mfg International Corp",
+        "Semiconducter Manufacturing International Corp",
+        "SEMICONDUCTOR MFG. INT'L CORPORATION",
+        "International Semiconductor Manufacturing Corporation",
+    ],
+)
+def test_abbreviations_and_typos_of_common_words_find_smic_among_many(query: str) -> None:
+    # 3,000 distractors made of the same common words: candidate generation must not drop SMIC.
+    words = ["Semiconductor", "Manufacturing", "International", "Technology", "Electronics",
+             "Industrial", "Holdings", "Equipment"]  # fmt: skip
+    distractors = [
+        Party(f"d{i}", f"{words[i % 8]} {words[(i // 8) % 8]} {words[(i // 64) % 8]} "
+              f"Trading {i} Co., Ltd.", "Entity List", D(2020, 1, 1))
+        for i in range(3000)
+    ]  # fmt: skip
+    rows = screen([query], DAY, parties=[*distractors, *LIST], limit=1)
+    assert rows[0]["name"] == "Semiconductor Manufacturing International Corporation", rows[0]
+    assert rows[0]["listed"] and rows[0]["score"] >= 0.9
+
+
+def test_abbreviations_normalise_to_the_same_key() -> None:
+    full = normalize("Semiconductor Manufacturing International Corporation")
+    for v in ("Semiconductor Mfg. Intl. Corp.", "Semiconductor Manufacturing Int'l Co., Ltd.",
+              "SEMICONDUCTOR MANUFACTURING INTERNATIONAL CORP"):  # fmt: skip
+        assert normalize(v) == full
+    assert normalize("Tencent Hldgs Ltd") == normalize("Tencent Holdings Limited")
+    assert normalize("Inspur Grp") == normalize("Inspur Group") == "inspur"
+    assert normalize("浪潮集团有限公司") == normalize("浪潮") == "浪潮"
+    assert normalize("曙光信息产业股份有限公司") == "曙光信息产业"
+    assert normalize("长江存储科技有限责任公司") == "长江存储科技"
+
+
+def test_scattered_pinyin_is_not_a_match() -> None:
+    # 台積電 = 'tai ji dian'; Yantai Iray's alias 烟台艾睿光电科技 has the syllables scattered.
+    (row,) = screen(["台積電"], DAY, parties=LIST, min_score=0.3, limit=1)
+    assert row["entity_id"] is None or "iray" not in (row["name"] or "").lower(), row
+    # Contiguous syllables that cover the name still match across scripts.
+    (row,) = screen(["Haikang Weishi"], DAY, parties=LIST, limit=1)
+    assert row["name"].startswith("Hangzhou Hikvision") and "pinyin" in row["reason"]
+
+
+def test_same_name_records_give_one_answer_decided_by_the_active_record() -> None:
+    recs = [
+        Party("old", "Example Dual Edition Co., Ltd.", "Entity List", D(2019, 5, 16),
+              D(2021, 3, 1)),
+        Party("new", "Example Dual Edition Co., Ltd.", "Entity List", D(2023, 1, 1)),
+    ]  # fmt: skip
+    (row,) = screen(["Example Dual Edition Co"], "2024-06-01", parties=recs, limit=1)
+    assert row["listed"] is True and row["lists"] == ["Entity List"]
+    assert row["listed_since"] == "2023-01-01"
+    assert row["history"] == [
+        "Entity List from 2019-05-16 to 2021-03-01 [old] (not active)",
+        "Entity List since 2023-01-01 [new]",
+    ]
+    (gap,) = screen(["Example Dual Edition Co"], "2022-06-01", parties=recs, limit=1)
+    assert gap["listed"] is False and "last record ended 2021-03-01" in " ".join(gap["reasons"])
+    assert len(merge_records(recs)) == 1
+
+
+def test_missing_start_date_reads_start_date_not_given() -> None:
+    recs = [Party("x", "Undated Listing Co., Ltd.", "Entity List", None)]
+    (row,) = screen(["Undated Listing Co"], DAY, parties=recs)
+    assert row["listed"] and row["listed_since"] == "start date not given"
+    text = json.dumps(row, ensure_ascii=False)
+    assert "1900" not in text and "start date not given" in row["reasons"][0]
+
+
+def test_every_hit_explains_itself() -> None:
+    (row,) = screen(["Huawie Technologies"], DAY, limit=1)
+    assert row["algorithm"] == ALGORITHM
+    assert set(row["features"]) >= {"exact", "word_order", "pinyin", "token_set", "token_sort",
+                                    "coverage", "script"}  # fmt: skip
+    f = row["features"]
+    expected = (0.6 * f["token_set"] + 0.4 * f["token_sort"]) * (0.5 + 0.5 * f["coverage"])
+    assert row["score"] == pytest.approx(expected, abs=1e-3)
+
+
+# ---------------------------------------------------------------- the registry
+
+
+def test_registry_names_all_cite_sources_and_cover_both_scripts() -> None:
+    reg = load_chinese_names()
+    assert len(reg) >= 18
+    for c in reg:
+        assert c.names and all(n.source for n in c.names)
+    scripts = {n.script for c in reg for n in c.names}
+    assert scripts == {"zh-Hans", "zh-Hant"}
+    assert {"huawei-technologies", "smic", "ymtc", "cxmt", "hikvision", "catl", "tencent",
+            "dji", "byd", "cambricon", "wingtech"} <= {c.id for c in reg}  # fmt: skip
+
+
+def test_unlisted_near_names_stay_unlisted() -> None:
+    parties = [*LIST, Party("x", "Hua Hong Semiconductor Limited", "Not a list", D(2000, 1, 1),
+                           D(2000, 1, 2))]  # fmt: skip
+    for q in ("Hua Hong Semiconductor", "UMC", "United Microelectronics Corporation", "TSMC",
+              "Taiwan Semiconductor Manufacturing Company"):  # fmt: skip
+        for row in screen([q], DAY, parties=parties):
+            assert not row["listed"], (q, row)
+
+
+# ---------------------------------------------------------------- list formats
+
+
+def test_ftm_json_lines_editions_and_counts() -> None:
+    recs = read_parties_ftm(SAMPLES / "ftm_sample.jsonl")
+    assert len(recs) == 6  # 2 + 1 + 2 + 1 sanctions; the Person is skipped
+    ents = merge_records(recs)
+    assert [len(e.records) for e in ents] == [2, 1, 2, 1]
+    smic = ents[0]
+    assert smic.status(D(2025, 1, 1))["lists"] == ["Entity List", "NS-CMIC List"]
+    undated = ents[3].status(D(2025, 1, 1))
+    assert undated["listed_since"] == "start date not given"
+
+
+def test_ftm_bad_lines_are_named(tmp_path: Path) -> None:
+    p = tmp_path / "bad.jsonl"
+    p.write_text('{"id": "a", "schema": "Company", "properties": {"name": ["A"]}}\n'
+                 "not json\n"
+                 '{"id": "b", "schema": "Company"}\n'
+                 '{"id": "c", "schema": "Company", "properties": {"name": []}}\n'
+                 '{"id": "d", "schema": "Company", "properties": {"name": ["D"], '
+                 '"startDate": ["soon"]}}\n', encoding="utf-8")  # fmt: skip
+    with pytest.raises(DataError) as err:
+        read_parties_ftm(p)
+    msg = str(err.value)
+    assert "bad.jsonl line 2, column 1: not valid JSON" in msg
+    assert "line 3: missing properties" in msg
+    assert "line 4 (id 'c'), field properties.name: empty" in msg
+    assert "line 5, column properties.startDate: 'soon'" in msg
+
+
+def test_screen_cli_reads_ftm(cli) -> None:  # type: ignore[no-untyped-def]
+    res = cli("screen", "SMIC", "--parties", str(SAMPLES / "ftm_sample.jsonl"), "--date", DAY,
+              "--format", "json", "--limit", "1")  # fmt: skip
+    assert res.code == 0, res.err
+    (row,) = res.json()
+    assert row["entity_id"] == "smic" and row["lists"] == ["Entity List", "NS-CMIC List"]
+
+
+def test_gleif_level1_and_level2_with_the_consolidation_switch() -> None:
+    l1 = read_gleif_level1(SAMPLES / "gleif_level1_sample.csv")
+    assert l1["CHIPWARSAMPLE0000104"][0] == "中芯国际集成电路制造有限公司"
+    assert "Semiconductor Manufacturing International Corporation" in l1["CHIPWARSAMPLE0000104"][1]
+    l2 = SAMPLES / "gleif_level2_sample.csv"
+    g = read_gleif_level2(l2, SAMPLES / "gleif_level1_sample.csv")
+    on = D(2025, 10, 1)
+    assert len(g.edges_on(on)) == 3  # the IS_ULTIMATELY_CONSOLIDATED_BY row is not an edge
+    shares = {(g.ids[int(g.owner[e])], g.ids[int(g.owned[e])]): float(g.share[e])
+              for e in g.edges_on(on)}  # fmt: skip
+    assert shares[("CHIPWARSAMPLE0000101", "CHIPWARSAMPLE0000102")] == 1.0  # 100 % given
+    assert shares[("CHIPWARSAMPLE0000102", "CHIPWARSAMPLE0000103")] == 1.0  # full (default)
+    half = read_gleif_level2(l2, consolidation="majority")
+    assert sorted(float(half.share[e]) for e in half.edges_on(on)) == [0.5, 1.0, 1.0]
+    skip = read_gleif_level2(l2, consolidation="skip")
+    assert len(skip.edges_on(on)) == 2
+    assert len(g.edges_on(D(2018, 1, 1))) == 2  # Wingtech's edge starts 2019-12-11
+
+
+def test_gleif_ownership_makes_nexperia_an_affiliate_of_listed_wingtech(cli) -> None:  # type: ignore[no-untyped-def]
+    # The sample's Level 1 names link LEIs to the listed Wingtech by name.
+    g = read_gleif_level2(SAMPLES / "gleif_level2_sample.csv", SAMPLES / "gleif_level1_sample.csv")
+    (row,) = assess(["CHIPWARSAMPLE0000103"], DAY, graph=g)
+    assert row["affiliate"] is True and row["aggregate_listed_ownership"] == 1.0
+    (row,) = screen(["安世半导体"], DAY, graph=g, limit=1)
+    assert row["entity_id"] == "CHIPWARSAMPLE0000103" and row["affiliate"] is True
+
+
+def test_gleif_bad_rows_and_header(tmp_path: Path) -> None:
+    p = tmp_path / "rr.csv"
+    p.write_text("Relationship.StartNode.NodeID,Relationship.EndNode.NodeID\nA,B\n",
+                 encoding="utf-8")  # fmt: skip
+    with pytest.raises(DataError, match=r"missing column.*Relationship\.RelationshipType"):
+        read_gleif_level2(p)
+    head = (SAMPLES / "gleif_level2_sample.csv").read_text(encoding="utf-8").splitlines()
+    bad = head[1].replace("CHIPWARSAMPLE0000102", "NOT-AN-LEI", 1).replace(",100,", ",140,")
+    p.write_text("\n".join([head[0], bad]) + "\n", encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        read_gleif_level2(p)
+    assert "rr.csv line 2, column Relationship.StartNode.NodeID: 'NOT-AN-LEI'" in str(err.value)
+
+
+# ---------------------------------------------------------------- on-disk index
+
+
+def test_index_is_reused_and_rebuilt_when_the_file_changes(tmp_path: Path) -> None:
+    p = tmp_path / "p.csv"
+    p.write_text("id,name,list,listed_from,listed_to\nacme,Acme Widgets Ltd,Entity List,"
+                 "2024-01-01,\n", encoding="utf-8")  # fmt: skip
+    _, info1 = index_for_file(p)
+    idx2, info2 = index_for_file(p)
+    assert not info1["cached"] and info2["cached"] and info1["index"] == info2["index"]
+    assert screen(["Acme Widgets"], DAY, parties=idx2)[0]["listed"]
+    p.write_text("id,name,list,listed_from,listed_to\nbeta,Beta Gadgets Ltd,Entity List,"
+                 "2024-01-01,\n", encoding="utf-8")  # fmt: skip
+    idx3, info3 = index_for_file(p)
+    assert not info3["cached"] and info3["index"] != info1["index"]
+    assert screen(["Acme Widgets"], DAY, parties=idx3)[0]["entity_id"] is None
+
+
+# ---------------------------------------------------------------- one rule, one answer
+
+
+@pytest.mark.parametrize("date", ["2025-09-28", "2025-10-01", "2025-11-10", "2026-11-09",
+                                  "2026-11-10", "2026-12-03"])  # fmt: skip
+def test_affiliates_rule_agrees_with_the_rule_book(date: str) -> None:
+    from chipwar.controls.measures import measure_status
+    from chipwar.controls.rules import load_rules
+
+    book = load_rules()
+    day = D.fromisoformat(date)
+    row = measure_status(book.measures["us-bis-affiliates-rule"], day, book.reviewed_through)
+    ours, why = load_affiliates_rule().status_on(day)
+    theirs = {"not-yet-adopted": "not_in_force"}.get(row["status"], row["status"])
+    assert ours == theirs.replace("-", "_")
+    if theirs == "undetermined":
+        assert "undetermined after 2026-11-09" in why
+
+
+def test_after_the_sources_stop_the_affiliate_answer_is_undetermined() -> None:
+    (row,) = assess(["nexperia-china"], "2026-12-03")
+    assert row["affiliate"] is None and row["rule_status"] == "undetermined"
+    assert any("undetermined after 2026-11-09" in r for r in row["reasons"])
+
+
+def test_edges_on_matches_the_matrix() -> None:
+    g = load_ownership()
+    for day in (D(2019, 1, 1), D(2025, 10, 1)):
+        e = g.edges_on(day)
+        assert g.matrix(day).nnz <= len(e)
+        assert float(g.share[e].sum()) == pytest.approx(float(g.matrix(day).sum()))
+
+
+def test_cli_gleif_options_and_bad_values(cli) -> None:  # type: ignore[no-untyped-def]
+    l1, l2 = str(SAMPLES / "gleif_level1_sample.csv"), str(SAMPLES / "gleif_level2_sample.csv")
+    base = ["ownership", "--entity", "CHIPWARSAMPLE0000103", "--ownership", l2,
+            "--gleif-level1", l1, "--date", DAY, "--format", "json"]  # fmt: skip
+    assert cli(*base).json()["affiliate"] is True
+    assert cli(*base, "--consolidation", "majority").json()["aggregate_listed_ownership"] == 0.5
+    res = cli(*base, "--consolidation", "half")
+    assert res.code == 2 and "--consolidation" in res.err and "majority" in res.err
+    res = cli("screen", "X", "--gleif-level1", l1)
+    assert res.code == 2 and "--ownership" in res.err
+
+
+def test_cli_unknown_parties_format_exits_2(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    p = tmp_path / "list.txt"
+    p.write_text("Huawei\n", encoding="utf-8")
+    res = cli("screen", "Huawei", "--parties", str(p))
+    assert res.code == 2 and ".jsonl" in res.err and "Traceback" not in res.err
+
+
+def test_answers_say_how_current_their_data_are(cli) -> None:  # type: ignore[no-untyped-def]
+    res = cli("screen", "Wingtech", "--date", "2026-12-03", "--limit", "1", "--format", "json")
+    (row,) = res.json()
+    assert row["data_as_of"]["parties"].startswith("shipped snapshot")
+    assert row["data_as_of"]["rules_reviewed_through"] == "2026-12-02"
+    assert row["data_as_of"]["stale"] is True and "may be stale" in res.err
+    res = cli("screen", "SMIC", "--parties", str(DATA_DIR / "csl_sample.csv"), "--date", DAY,
+              "--limit", "1", "--format", "json")  # fmt: skip
+    (row,) = res.json()
+    assert row["data_as_of"]["parties"].startswith("csl_sample.csv (sha256 ")
+    assert row["data_as_of"]["stale"] is False and res.err == ""
+
+
+def test_parties_files_go_through_the_reading_layer_limits(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    p = tmp_path / "two.csv"
+    rows = "a,A Co,EL,2020-01-01,\nb,B Co,EL,2020-01-01,\n"
+    p.write_text("id,name,list,listed_from,listed_to\n" + rows, encoding="utf-8")
+    monkeypatch.setenv("CHIPWAR_MAX_ROWS", "1")
+    res = cli("screen", "A Co", "--parties", str(p))
+    assert res.code == 2 and "CHIPWAR_MAX_ROWS" in res.err and "Traceback" not in res.err
+    f = tmp_path / "two.jsonl"
+    f.write_text('{"id": "a", "schema": "Company", "properties": {"name": ["A"]}}\n' * 2,
+                 encoding="utf-8")  # fmt: skip
+    res = cli("screen", "A", "--parties", str(f))
+    assert res.code == 2 and "CHIPWAR_MAX_ROWS" in res.err
