@@ -1,0 +1,290 @@
+"""The sweep runner: an experiment's rows in chunks on a Dask cluster, each chunk written
+atomically as one Parquet file, resumable after a crash.
+
+Layout of the output folder::
+
+    DIR/manifest.json          experiment, package version, data hashes, seeds, chunk plan
+    DIR/chunks/chunk-000000.parquet   one file per chunk (written to a temporary name in the
+    DIR/chunks/chunk-000001.parquet   same folder, then renamed: a file is whole or absent)
+
+Each chunk file holds one row per experiment row: ``sample`` (the global row id), ``chunk``,
+``seed`` (the chunk's generator seed for Monte Carlo, else the experiment seed), every lever and
+uncertainty column (the inputs), and every outcome column.
+
+Determinism. A row's values depend only on the experiment (its seed, design and chunk size)
+and the row id, never on how many workers ran it or in which order chunks finished: Monte Carlo
+chunks seed their own generator (:func:`chipwar.experiments.designs.chunk_seed`), quasi-random
+designs are built once from the seed. So a run resumed after ``kill -9`` (finished chunks are
+skipped; leftover temporary files are removed) gives the same files as an uninterrupted run.
+
+Execution. Without a scheduler address a ``distributed.LocalCluster`` of worker processes (one
+thread each) is started and closed; with one, the chunks run on that existing cluster, whose
+workers must have chipwar installed. Results come back to this process, which alone writes
+files, so the workers need no shared disk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from chipwar.catalog.io import DATA_DIR, write_atomically
+from chipwar.errors import DataError, InputError
+from chipwar.experiments.designs import (
+    chunk_seed,
+    lever_values,
+    uncertainty_values,
+    unit_design,
+    unit_rows,
+)
+from chipwar.experiments.models import Model, build_model
+from chipwar.experiments.spec import Experiment, parse_experiment
+
+MANIFEST = "manifest.json"
+CHUNK_DIR = "chunks"
+FORMAT_VERSION = 1
+
+Progress = Callable[[int, int], None]
+
+
+def chunk_path(out: Path, chunk: int) -> Path:
+    return out / CHUNK_DIR / f"chunk-{chunk:06d}.parquet"
+
+
+def data_hashes(exp: Experiment) -> dict[str, str]:
+    """sha256 of the shipped data folder (every file, sorted by path) and of the base file."""
+    h = hashlib.sha256()
+    for path in sorted(p for p in DATA_DIR.rglob("*") if p.is_file()):
+        h.update(str(path.relative_to(DATA_DIR)).encode())
+        h.update(path.read_bytes())
+    out = {"chipwar/data": h.hexdigest()}
+    if exp.base is not None and Path(exp.base).is_file():
+        out[str(exp.base)] = hashlib.sha256(Path(exp.base).read_bytes()).hexdigest()
+    return out
+
+
+def check_model(exp: Experiment) -> Model:
+    """Build the experiment's model and check every input and outcome name against it."""
+    model = build_model(exp.model, exp.settings, exp.base)
+    model.check(
+        [(f"uncertainties.{c}.input", exp.input_of(c)) for c in exp.uncertainties]
+        + [(f"levers.{c}.input", exp.input_of(c)) for c in exp.levers],
+        [(f"outcomes.{c}", o) for c, o in exp.outcomes.items()],
+    )
+    return model
+
+
+@lru_cache(maxsize=4)
+def _worker_state(canonical: str) -> tuple[Experiment, Model]:
+    """The experiment and its model, built once per worker process and experiment."""
+    exp = parse_experiment(json.loads(canonical))
+    return exp, build_model(exp.model, exp.settings, exp.base)
+
+
+def run_chunk(
+    canonical: str, chunk: int, start: int, stop: int, q_rows: npt.NDArray[np.float64] | None
+) -> dict[str, np.ndarray]:
+    """Evaluate rows ``start..stop-1`` of the experiment (runs on a worker): the chunk's
+    columns as arrays."""
+    exp, model = _worker_state(canonical)
+    rows = np.arange(start, stop, dtype=np.int64)
+    n = len(rows)
+    seed = chunk_seed(exp.seed, chunk) if exp.design == "monte-carlo" else exp.seed
+    levers = lever_values(exp, rows)
+    uncertain = uncertainty_values(exp, rows, chunk, q_rows)
+    inputs = {exp.input_of(c): v for c, v in levers.items()}
+    inputs.update({exp.input_of(c): v for c, v in uncertain.items()})
+    outputs = model.evaluate(inputs)
+    cols: dict[str, np.ndarray] = {
+        "sample": rows,
+        "chunk": np.full(n, chunk, dtype=np.int32),
+        "seed": np.full(n, seed, dtype=np.int64),
+    }
+    cols.update(levers)
+    cols.update(uncertain)
+    for name, output in exp.outcomes.items():
+        cols[name] = np.asarray(outputs[output])
+    return cols
+
+
+def write_chunk(path: Path, cols: dict[str, np.ndarray]) -> None:
+    """Write one chunk as Parquet atomically (temporary file in the same folder, then rename)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.table({k: pa.array(v) for k, v in cols.items()})
+    write_atomically(path, lambda tmp: pq.write_table(table, tmp), ".chunk-", ".tmp")
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    out: Path
+    chunks_total: int
+    chunks_skipped: int
+    chunks_run: int
+    rows: int
+
+
+def _manifest(exp: Experiment) -> dict[str, Any]:
+    from chipwar import __version__
+
+    return {
+        "format": FORMAT_VERSION,
+        "experiment": exp.model_dump(mode="json"),
+        "experiment_sha256": exp.digest(),
+        "chipwar_version": __version__,
+        "data_sha256": data_hashes(exp),
+        "seed": exp.seed,
+        "design": exp.design,
+        "rows": exp.rows,
+        "chunk_size": exp.chunk_size,
+        "chunks": exp.n_chunks,
+        "chunk_seeds": "SeedSequence([seed, chunk]).generate_state(1)[0] (monte-carlo)",
+        "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+    }
+
+
+def read_manifest(out: Path) -> dict[str, Any]:
+    """The manifest of a sweep folder; DataError if it is missing or not one."""
+    path = Path(out) / MANIFEST
+    if not path.is_file():
+        raise DataError(f"{out}: not a sweep folder (no {MANIFEST}); run `chipwar sweep run`")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise DataError(f"{path}: not valid JSON ({exc.msg})") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT_VERSION:
+        raise DataError(f"{path}: not a chipwar sweep manifest of format {FORMAT_VERSION}")
+    return data
+
+
+def prepare_out(exp: Experiment, out: Path) -> dict[str, Any]:
+    """Create ``out`` with a manifest, or check that an existing one is for the same experiment
+    and data (a resume); remove temporary files left by a killed run."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / CHUNK_DIR).mkdir(exist_ok=True)
+    for tmp in (out / CHUNK_DIR).glob(".chunk-*"):
+        tmp.unlink()
+    fresh = _manifest(exp)
+    if (out / MANIFEST).exists():
+        old = read_manifest(out)
+        for key in ("experiment_sha256", "chipwar_version", "data_sha256"):
+            if old.get(key) != fresh[key]:
+                raise DataError(
+                    f"{out}: holds a sweep with a different {key.replace('_', ' ')} "
+                    f"({str(old.get(key))[:16]}…); use a new --out folder"
+                )
+        return old
+    if any((out / CHUNK_DIR).glob("chunk-*.parquet")):
+        raise DataError(f"{out}: has chunk files but no manifest; use a new --out folder")
+    text = json.dumps(fresh, indent=2, sort_keys=False) + "\n"
+    write_atomically(out / MANIFEST, lambda p: p.write_text(text, encoding="utf-8"), ".m-", ".tmp")
+    return fresh
+
+
+def done_chunks(out: Path, n_chunks: int) -> set[int]:
+    """Chunks whose file exists (files are written whole or not at all)."""
+    return {c for c in range(n_chunks) if chunk_path(out, c).exists()}
+
+
+def _client(scheduler: str | None, workers: int) -> tuple[Any, Any]:
+    from distributed import Client, LocalCluster
+
+    if scheduler is not None:
+        try:
+            return Client(scheduler, timeout="10s"), None
+        except (OSError, TimeoutError) as exc:
+            raise InputError(
+                "--scheduler", scheduler, f"a reachable Dask scheduler ({exc})"
+            ) from None
+    cluster = LocalCluster(
+        n_workers=workers,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        silence_logs=40,
+    )
+    return Client(cluster), cluster
+
+
+def run_experiment(
+    exp: Experiment,
+    out: str | Path,
+    *,
+    workers: int = 2,
+    scheduler: str | None = None,
+    progress: Progress | None = None,
+) -> RunSummary:
+    """Run (or resume) ``exp`` into folder ``out`` on Dask; see the module docstring."""
+    if isinstance(workers, bool) or workers < 1:
+        raise InputError("--workers", workers, "an integer >= 1")
+    out = Path(out)
+    check_model(exp)
+    prepare_out(exp, out)
+    n_chunks = exp.n_chunks
+    done = done_chunks(out, n_chunks)
+    todo = [c for c in range(n_chunks) if c not in done]
+    if progress:
+        progress(len(done), n_chunks)
+    if not todo:
+        return RunSummary(out, n_chunks, len(done), 0, exp.rows)
+    unit = unit_design(exp)
+    canonical = exp.canonical_json()
+    client, cluster = _client(scheduler, workers)
+    try:
+        from distributed import as_completed
+
+        futures = []
+        for c in todo:
+            start, stop = c * exp.chunk_size, min((c + 1) * exp.chunk_size, exp.rows)
+            rows = np.arange(start, stop, dtype=np.int64)
+            q_rows = unit_rows(exp, unit, rows)
+            key = f"chipwar-chunk-{exp.digest()[:12]}-{c}"
+            futures.append(
+                client.submit(run_chunk, canonical, c, start, stop, q_rows, key=key, pure=False)
+            )
+        finished = len(done)
+        for fut in as_completed(futures):
+            cols = fut.result()
+            write_chunk(chunk_path(out, int(cols["chunk"][0])), cols)
+            fut.release()
+            finished += 1
+            if progress:
+                progress(finished, n_chunks)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    return RunSummary(out, n_chunks, len(done), len(todo), exp.rows)
+
+
+def status(out: str | Path) -> dict[str, Any]:
+    """Progress of a sweep folder: chunks done and missing, rows, experiment, version."""
+    out = Path(out)
+    m = read_manifest(out)
+    n_chunks = int(m["chunks"])
+    done = done_chunks(out, n_chunks)
+    size = sum(chunk_path(out, c).stat().st_size for c in done)
+    return {
+        "experiment": m["experiment"]["name"],
+        "model": m["experiment"]["model"],
+        "design": m["design"],
+        "rows": int(m["rows"]),
+        "chunks": n_chunks,
+        "chunks_done": len(done),
+        "chunks_missing": n_chunks - len(done),
+        "complete": len(done) == n_chunks,
+        "seed": m["seed"],
+        "chipwar_version": m["chipwar_version"],
+        "created": m["created"],
+        "parquet_bytes": size,
+    }
