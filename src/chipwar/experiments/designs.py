@@ -1,8 +1,11 @@
 """Designs: which input values each row of an experiment gets.
 
-* ``monte-carlo`` — independent random draws (:func:`chipwar.catalog.sampling.draw`) from a
-  generator seeded per chunk: ``SeedSequence([seed, chunk]).generate_state(1)[0]``. A chunk's
-  numbers depend only on the seed and the chunk index, never on the number of workers.
+* ``monte-carlo`` — independent random draws (:func:`chipwar.catalog.sampling.draw`). Design
+  rows are cut into blocks of ``chunk_size``; block b draws with a generator seeded
+  ``SeedSequence([seed, b]).generate_state(1)[0]``. A row's numbers depend only on the seed,
+  the chunk size and its design row, never on the number of workers; and design row d gets the
+  same values under every lever combination (common random numbers: lever comparisons are
+  paired).
 * ``latin-hypercube`` — ``scipy.stats.qmc.LatinHypercube(d=k, seed=seed)``: one stratum per
   sample in every input (McKay, Beckman & Conover 1979).
 * ``sobol`` — Saltelli's scheme through SALib (``SALib.sample.sobol``, first and total order,
@@ -69,17 +72,38 @@ def unit_rows(exp: Experiment, unit: Array | None, rows: npt.NDArray[np.int64]) 
     return None if unit is None else unit[rows % exp.design_rows]
 
 
+def row_seeds(exp: Experiment, rows: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """The generator seed behind each row: its Monte Carlo block's seed, else the experiment's."""
+    if exp.design != "monte-carlo":
+        return np.full(len(rows), exp.seed, dtype=np.int64)
+    blocks = (rows % exp.design_rows) // exp.chunk_size
+    seeds = {int(b): chunk_seed(exp.seed, int(b)) for b in np.unique(blocks)}
+    return np.asarray([seeds[int(b)] for b in blocks], dtype=np.int64)
+
+
+def _monte_carlo(exp: Experiment, rows: npt.NDArray[np.int64]) -> dict[str, Array]:
+    design_row = rows % exp.design_rows
+    blocks = design_row // exp.chunk_size
+    out = {name: np.empty(len(rows)) for name in exp.uncertainties}
+    for b in np.unique(blocks):
+        lo = int(b) * exp.chunk_size
+        hi = min(lo + exp.chunk_size, exp.design_rows)
+        rng = np.random.default_rng(chunk_seed(exp.seed, int(b)))
+        mask = blocks == b
+        for name, u in exp.uncertainties.items():
+            out[name][mask] = draw(u, hi - lo, rng)[design_row[mask] - lo]
+    return out
+
+
 def uncertainty_values(
-    exp: Experiment, rows: npt.NDArray[np.int64], chunk: int, q_rows: Array | None
+    exp: Experiment, rows: npt.NDArray[np.int64], q_rows: Array | None
 ) -> dict[str, Array]:
     """Values of every uncertainty column for the given global row ids (one chunk);
     ``q_rows``: their unit-design points (:func:`unit_rows`)."""
-    n = len(rows)
     if exp.design == "monte-carlo":
-        rng = np.random.default_rng(chunk_seed(exp.seed, chunk))
-        return {name: draw(u, n, rng) for name, u in exp.uncertainties.items()}
+        return _monte_carlo(exp, rows)
     if q_rows is None:  # full-factorial: uncertainties at base
-        return {name: np.full(n, u.base) for name, u in exp.uncertainties.items()}
+        return {name: np.full(len(rows), u.base) for name, u in exp.uncertainties.items()}
     q = np.clip(q_rows, Q_EPS, 1.0 - Q_EPS)
     return {name: ppf(u, q[:, j]) for j, (name, u) in enumerate(exp.uncertainties.items())}
 

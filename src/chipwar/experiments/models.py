@@ -10,10 +10,10 @@ compute (settings: ``chips``, ``site``, ``precision`` = bf16, ``date``, ``subsid
     all chips or the site: ``utilization``, ``price_usd_per_kwh``, ``pue``,
     ``facility_capex_usd_per_kw``, ``gco2_per_kwh``, ``server_capex_overhead``,
     ``host_power_overhead``, ``life_years``, ``cost_of_capital``, ``facility_life_years``,
-    ``average_load``, ``other_opex_fraction``, and ``subsidy`` (the power-bill discount of
-    every chip that the site's subsidy covers; with ``settings.subsidy: 0`` no chip is
-    covered, with a number every chip is). outputs: ``usd_per_pflop_hour[CHIP]``,
-    ``usd_per_accelerator_hour[CHIP]``, ``electricity_share[CHIP]``,
+    ``average_load``, ``other_opex_fraction``, and ``subsidy``: the power-bill discount
+    (0-1) of the chips in ``settings.subsidy_chips`` (default: the chips designed in the
+    site's country), replacing the site's own subsidy for them.
+    outputs: ``usd_per_pflop_hour[CHIP]``, ``usd_per_accelerator_hour[CHIP]``, ``electricity_share[CHIP]``,
     ``kgco2_per_pflop_hour[CHIP]``, ``cheapest`` (the chip id with the lowest USD per
     PFLOP-hour). Equations: :mod:`chipwar.compute.tco`.
 workload (settings as compute plus ``model`` (an LLM id), ``batch`` = 1, ``context`` = 4096)
@@ -167,12 +167,45 @@ def _compute_values(batch: Any, inputs: Inputs, n: int) -> dict[str, Array]:
         if key == "chip_power_kw" or key == "chip_capex_usd":
             raise DataError(f"input {key!r} needs a chip: {key}[CHIP]")
         if key == "subsidy":
-            f = factor("subsidy")
-            f[1:, :] = x  # every subsidy in use (entry 0 is "none")
+            factor("subsidy")[-1, :] = x  # the experiment's entry (see _with_subsidy_entry)
             continue
         factor(key)[...] = x
     values.update(touched)
     return values
+
+
+def _with_subsidy_entry(batch: Any, settings: Mapping[str, Any]) -> Any:
+    """The batch with one more subsidy-table entry (last, base 0) that the chips in
+    ``settings.subsidy_chips`` (default: designed in the site's country) point to, so an
+    experiment's ``subsidy`` input sets their power-bill discount."""
+    import dataclasses
+
+    from chipwar.catalog.uncertainty import Uncertain
+    from chipwar.compute.tco import Triple
+
+    chip_ids = [c.id for c in batch.chips]
+    country = batch.sites[0].country
+    covered = _setting(
+        settings, "subsidy_chips", [c.id for c in batch.chips if c.designer_country == country]
+    )
+    if not isinstance(covered, list) or any(c not in chip_ids for c in covered):
+        raise DataError(
+            f"settings.subsidy_chips: {covered!r} is not allowed; expected a list of the "
+            f"experiment's chips ({', '.join(chip_ids)})"
+        )
+    t = batch.factors["subsidy"]
+    zero = np.zeros(1)
+    entry = Uncertain.exact(0.0, ["experiment-input"])
+    table = Triple(
+        np.concatenate([t.low, zero]), np.concatenate([t.base, zero]),
+        np.concatenate([t.high, zero]), (*t.items, entry), t.scale,
+    )  # fmt: skip
+    index = batch.subsidy_index.copy()
+    for c in covered:
+        index[chip_ids.index(c), :] = len(t.low)
+    return dataclasses.replace(
+        batch, factors={**batch.factors, "subsidy": table}, subsidy_index=index
+    )
 
 
 def _compute_inputs(batch: Any) -> list[str]:
@@ -191,11 +224,13 @@ def compute_model(settings: Mapping[str, Any], base: str | None) -> Model:
     from chipwar.compute.tco import evaluate as tco_evaluate
 
     batch = _compute_batch(settings, base)
+    batch_subsidy = _with_subsidy_entry(batch, settings)
     chip_ids = [c.id for c in batch.chips]
 
     def evaluate(inputs: Inputs) -> Outputs:
         n = _n(inputs)
-        out = tco_evaluate(batch, _compute_values(batch, inputs, n), samples=n)
+        b = batch_subsidy if "subsidy" in inputs else batch
+        out = tco_evaluate(b, _compute_values(b, inputs, n), samples=n)
         res: Outputs = {}
         for metric in COMPUTE_OUTPUTS:
             for i, c in enumerate(chip_ids):
@@ -224,6 +259,7 @@ def workload_model(settings: Mapping[str, Any], base: str | None) -> Model:
     if not isinstance(llm, str):
         raise DataError("settings.model: an LLM id (chipwar workloads models) is required")
     batch = _compute_batch(settings, base)
+    batch_subsidy = _with_subsidy_entry(batch, settings)
     chip_ids = [c.id for c in batch.chips]
     precision = batch.precision
     if precision not in BYTES_PER_VALUE:
@@ -239,7 +275,8 @@ def workload_model(settings: Mapping[str, Any], base: str | None) -> Model:
     def evaluate(inputs: Inputs) -> Outputs:
         n = _n(inputs)
         tco_inputs = {k: v for k, v in inputs.items() if not k.endswith("_efficiency")}
-        cost = tco_evaluate(batch, _compute_values(batch, tco_inputs, n), samples=n)
+        b = batch_subsidy if "subsidy" in inputs else batch
+        cost = tco_evaluate(b, _compute_values(b, tco_inputs, n), samples=n)
         eta_c = np.asarray(inputs.get("compute_efficiency", wa.compute_efficiency.base), float)
         eta_b = np.asarray(inputs.get("bandwidth_efficiency", wa.bandwidth_efficiency.base), float)
         res: Outputs = {}

@@ -8,12 +8,12 @@ Layout of the output folder::
     DIR/chunks/chunk-000001.parquet   same folder, then renamed: a file is whole or absent)
 
 Each chunk file holds one row per experiment row: ``sample`` (the global row id), ``chunk``,
-``seed`` (the chunk's generator seed for Monte Carlo, else the experiment seed), every lever and
-uncertainty column (the inputs), and every outcome column.
+``seed`` (the generator seed of the row's Monte Carlo block, else the experiment seed), every
+lever and uncertainty column (the inputs), and every outcome column.
 
 Determinism. A row's values depend only on the experiment (its seed, design and chunk size)
 and the row id, never on how many workers ran it or in which order chunks finished: Monte Carlo
-chunks seed their own generator (:func:`chipwar.experiments.designs.chunk_seed`), quasi-random
+blocks seed their own generator (:func:`chipwar.experiments.designs.chunk_seed`), quasi-random
 designs are built once from the seed. So a run resumed after ``kill -9`` (finished chunks are
 skipped; leftover temporary files are removed) gives the same files as an uninterrupted run.
 
@@ -40,8 +40,8 @@ import numpy.typing as npt
 from chipwar.catalog.io import DATA_DIR, write_atomically
 from chipwar.errors import DataError, InputError
 from chipwar.experiments.designs import (
-    chunk_seed,
     lever_values,
+    row_seeds,
     uncertainty_values,
     unit_design,
     unit_rows,
@@ -98,16 +98,15 @@ def run_chunk(
     exp, model = _worker_state(canonical)
     rows = np.arange(start, stop, dtype=np.int64)
     n = len(rows)
-    seed = chunk_seed(exp.seed, chunk) if exp.design == "monte-carlo" else exp.seed
     levers = lever_values(exp, rows)
-    uncertain = uncertainty_values(exp, rows, chunk, q_rows)
+    uncertain = uncertainty_values(exp, rows, q_rows)
     inputs = {exp.input_of(c): v for c, v in levers.items()}
     inputs.update({exp.input_of(c): v for c, v in uncertain.items()})
     outputs = model.evaluate(inputs)
     cols: dict[str, np.ndarray] = {
         "sample": rows,
         "chunk": np.full(n, chunk, dtype=np.int32),
-        "seed": np.full(n, seed, dtype=np.int64),
+        "seed": row_seeds(exp, rows),
     }
     cols.update(levers)
     cols.update(uncertain)
@@ -148,7 +147,8 @@ def _manifest(exp: Experiment) -> dict[str, Any]:
         "rows": exp.rows,
         "chunk_size": exp.chunk_size,
         "chunks": exp.n_chunks,
-        "chunk_seeds": "SeedSequence([seed, chunk]).generate_state(1)[0] (monte-carlo)",
+        "block_seeds": "monte-carlo: design rows in blocks of chunk_size; block b draws with "
+        "default_rng(SeedSequence([seed, b]).generate_state(1)[0])",
         "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
     }
 
@@ -210,7 +210,7 @@ def _client(scheduler: str | None, workers: int) -> tuple[Any, Any]:
         n_workers=workers,
         threads_per_worker=1,
         processes=True,
-        dashboard_address=None,
+        dashboard_address=":0",  # the scheduler's HTTP endpoint on a free port, never 8787
         silence_logs=40,
     )
     return Client(cluster), cluster

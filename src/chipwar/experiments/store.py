@@ -56,7 +56,9 @@ def check_read_only(sql: str) -> None:
     try:
         statements = duckdb.extract_statements(sql)
     except duckdb.ParserException as exc:
-        raise InputError("SQL", sql[:80], f"valid DuckDB SQL ({str(exc).splitlines()[0]})") from None
+        raise InputError(
+            "SQL", sql[:80], f"valid DuckDB SQL ({str(exc).splitlines()[0]})"
+        ) from None
     if len(statements) != 1:
         raise InputError("SQL", sql[:80], f"exactly one statement, got {len(statements)}")
     kind = statements[0].type
