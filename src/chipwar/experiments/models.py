@@ -13,7 +13,8 @@ compute (settings: ``chips``, ``site``, ``precision`` = bf16, ``date``, ``subsid
     ``average_load``, ``other_opex_fraction``, and ``subsidy``: the power-bill discount
     (0-1) of the chips in ``settings.subsidy_chips`` (default: the chips designed in the
     site's country), replacing the site's own subsidy for them.
-    outputs: ``usd_per_pflop_hour[CHIP]``, ``usd_per_accelerator_hour[CHIP]``, ``electricity_share[CHIP]``,
+    outputs: ``usd_per_pflop_hour[CHIP]``, ``usd_per_accelerator_hour[CHIP]``,
+    ``electricity_share[CHIP]``,
     ``kgco2_per_pflop_hour[CHIP]``, ``cheapest`` (the chip id with the lowest USD per
     PFLOP-hour). Equations: :mod:`chipwar.compute.tco`.
 workload (settings as compute plus ``model`` (an LLM id), ``batch`` = 1, ``context`` = 4096)
