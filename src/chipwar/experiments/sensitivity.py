@@ -64,6 +64,7 @@ def analyse(
             "a sensitivity analysis needs a number in every row"
         )
     problem = salib_problem(exp)
+    names = list(exp.uncertainties)
     combos = exp.lever_combinations()
     rows: list[dict[str, object]] = []
     unit = unit_design(exp)
@@ -77,7 +78,7 @@ def analyse(
                 problem, y, calc_second_order=False, conf_level=conf_level,
                 num_resamples=num_resamples, seed=exp.seed,
             )  # fmt: skip
-            for j, name in enumerate(problem["names"]):  # type: ignore[arg-type]
+            for j, name in enumerate(names):
                 rows.append(
                     {
                         **levers,
@@ -95,7 +96,7 @@ def analyse(
                 problem, unit, y, num_levels=exp.morris.levels, conf_level=conf_level,
                 num_resamples=num_resamples, seed=exp.seed,
             )  # fmt: skip
-            for j, name in enumerate(problem["names"]):  # type: ignore[arg-type]
+            for j, name in enumerate(names):
                 rows.append(
                     {
                         **levers,
