@@ -278,6 +278,8 @@ def test_resume_refuses_a_different_experiment(tmp_path: Path, scheduler: str) -
 
 
 def _ishigami(design: str, samples: int) -> Any:
+    """Columns named out of alphabetical order on purpose (the design's column order must
+    survive the trip to the workers and back)."""
     u = {"distribution": "uniform", "low": -PI, "high": PI, "source": ["ishigami-homma-1990"]}
     return parse_experiment(
         {
@@ -287,7 +289,11 @@ def _ishigami(design: str, samples: int) -> Any:
             "samples": samples,
             "seed": 3,
             "chunk_size": 4096,
-            "uncertainties": {"x1": u, "x2": u, "x3": u},
+            "uncertainties": {
+                "z_x1": {**u, "input": "x1"},
+                "x2": u,
+                "a_x3": {**u, "input": "x3"},
+            },
             "outcomes": {"y": "y"},
         }
     )
@@ -309,7 +315,7 @@ def test_sobol_indices_of_ishigami_match_the_closed_form(scheduler: str, tmp_pat
     assert [round(x, 4) for x in st_true] == [0.5576, 0.4424, 0.2437]  # the published values
     exp = _ishigami("sobol", 4096)
     run_experiment(exp, tmp_path / "s", scheduler=scheduler)
-    res = analyse(tmp_path / "s", "y").set_index("input").loc[["x1", "x2", "x3"]]
+    res = analyse(tmp_path / "s", "y").set_index("input").loc[["z_x1", "x2", "a_x3"]]
     np.testing.assert_allclose(res["S1"], s1_true, atol=0.04)
     np.testing.assert_allclose(res["ST"], st_true, atol=0.04)
     assert (res["S1_conf"] > 0).all() and (res["ST_conf"] < 0.1).all()
@@ -322,9 +328,9 @@ def test_morris_ranks_ishigami_inputs(scheduler: str, tmp_path: Path) -> None:
 
     run_experiment(_ishigami("morris", 200), tmp_path / "m", scheduler=scheduler)
     res = analyse(tmp_path / "m", "y").set_index("input")
-    assert set(res.index) == {"x1", "x2", "x3"}
-    assert res.loc["x1", "mu_star"] > res.loc["x3", "mu_star"]
-    assert res.loc["x2", "mu_star"] > res.loc["x3", "mu_star"]
+    assert set(res.index) == {"z_x1", "x2", "a_x3"}
+    assert res.loc["z_x1", "mu_star"] > res.loc["a_x3", "mu_star"]
+    assert res.loc["x2", "mu_star"] > res.loc["a_x3", "mu_star"]
     assert abs(res.loc["x2", "mu"]) < 0.5 * res.loc["x2", "mu_star"]  # sin² x2: signs cancel
 
 

@@ -9,7 +9,8 @@ Layout of the output folder::
 
 Each chunk file holds one row per experiment row: ``sample`` (the global row id), ``chunk``,
 ``seed`` (the generator seed of the row's Monte Carlo block, else the experiment seed), every
-lever and uncertainty column (the inputs), and every outcome column.
+lever and uncertainty column (the inputs), and every outcome column (NaN is written as null,
+e.g. a plant that never stops).
 
 Determinism. A row's values depend only on the experiment (its seed, design and chunk size)
 and the row id, never on how many workers ran it or in which order chunks finished: Monte Carlo
@@ -76,8 +77,8 @@ def check_model(exp: Experiment) -> Model:
     """Build the experiment's model and check every input and outcome name against it."""
     model = build_model(exp.model, exp.settings, exp.base)
     model.check(
-        [(f"uncertainties.{c}.input", exp.input_of(c)) for c in exp.uncertainties]
-        + [(f"levers.{c}.input", exp.input_of(c)) for c in exp.levers],
+        [(f"uncertainties.{c}.input", i) for c in exp.uncertainties for i in exp.inputs_of(c)]
+        + [(f"levers.{c}.input", i) for c in exp.levers for i in exp.inputs_of(c)],
         [(f"outcomes.{c}", o) for c, o in exp.outcomes.items()],
     )
     return model
@@ -100,8 +101,8 @@ def run_chunk(
     n = len(rows)
     levers = lever_values(exp, rows)
     uncertain = uncertainty_values(exp, rows, q_rows)
-    inputs = {exp.input_of(c): v for c, v in levers.items()}
-    inputs.update({exp.input_of(c): v for c, v in uncertain.items()})
+    inputs = {i: v for c, v in levers.items() for i in exp.inputs_of(c)}
+    inputs.update({i: v for c, v in uncertain.items() for i in exp.inputs_of(c)})
     outputs = model.evaluate(inputs)
     cols: dict[str, np.ndarray] = {
         "sample": rows,
@@ -120,7 +121,7 @@ def write_chunk(path: Path, cols: dict[str, np.ndarray]) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    table = pa.table({k: pa.array(v) for k, v in cols.items()})
+    table = pa.table({k: pa.array(v, from_pandas=True) for k, v in cols.items()})
     write_atomically(path, lambda tmp: pq.write_table(table, tmp), ".chunk-", ".tmp")
 
 

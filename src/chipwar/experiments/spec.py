@@ -14,7 +14,7 @@ An experiment is a YAML/JSON file::
                                          # Monte Carlo draws are seeded per chunk)
     uncertainties:                       # column name -> uncertain value (explicit
       price_910c:                        #   distribution, parameters, source ids)
-        input: chip_capex_usd[huawei-ascend-910c]   # the model input it sets (default: name)
+        input: chip_capex_usd[huawei-ascend-910c]   # the model input(s) it sets (default: name)
         distribution: pert
         low: 10000
         base: 20000
@@ -57,9 +57,11 @@ MAX_ROWS = 100_000_000
 
 
 class UncertaintySpec(Uncertain):
-    """One uncertainty: the model input it sets and its distribution, with source ids."""
+    """One uncertainty: the model input(s) it sets and its distribution, with source ids."""
 
-    input: str | None = Field(None, description="Model input; default: the column name.")
+    input: str | list[str] | None = Field(
+        None, description="Model input, or several set to the same value; default: the name."
+    )
     source: SourceIds
 
 
@@ -164,14 +166,17 @@ class Experiment(Strict):
     def n_chunks(self) -> int:
         return -(-self.rows // self.chunk_size)
 
-    def input_of(self, column: str) -> str:
-        """The model input that an uncertainty or lever column sets."""
+    def inputs_of(self, column: str) -> list[str]:
+        """The model inputs that an uncertainty or lever column sets."""
         spec = self.uncertainties.get(column) or self.levers[column]
-        return spec.input or column
+        if spec.input is None:
+            return [column]
+        return [spec.input] if isinstance(spec.input, str) else list(spec.input)
 
     def canonical_json(self) -> str:
-        """The experiment as sorted, compact JSON (what workers receive and the hash covers)."""
-        return json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        """The experiment as compact JSON (what workers receive and the hash covers). Keys keep
+        their order: the order of the uncertainties is the order of the design's columns."""
+        return json.dumps(self.model_dump(mode="json"), separators=(",", ":"))
 
     def digest(self) -> str:
         """sha256 of :meth:`canonical_json`."""
