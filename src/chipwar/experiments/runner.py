@@ -85,7 +85,7 @@ def check_model(exp: Experiment) -> Model:
 
 
 @lru_cache(maxsize=4)
-def _worker_state(canonical: str) -> tuple[Experiment, Model]:
+def worker_state(canonical: str) -> tuple[Experiment, Model]:
     """The experiment and its model, built once per worker process and experiment."""
     exp = parse_experiment(json.loads(canonical))
     return exp, build_model(exp.model, exp.settings, exp.base)
@@ -96,7 +96,7 @@ def run_chunk(
 ) -> dict[str, np.ndarray]:
     """Evaluate rows ``start..stop-1`` of the experiment (runs on a worker): the chunk's
     columns as arrays."""
-    exp, model = _worker_state(canonical)
+    exp, model = worker_state(canonical)
     rows = np.arange(start, stop, dtype=np.int64)
     n = len(rows)
     levers = lever_values(exp, rows)
