@@ -86,7 +86,11 @@ def status_cmd(
     """Chunks done and missing, rows, the experiment and the package version."""
     from chipwar.experiments.runner import status
 
-    emit(status(out), fmt)
+    st = status(out)
+    if fmt is Format.json:
+        emit(st, fmt)
+    else:  # one field per line reads better than one very wide row
+        emit([{"field": k, "value": v} for k, v in st.items()], fmt)
 
 
 @sweep_app.command("query")

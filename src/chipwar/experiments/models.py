@@ -15,8 +15,9 @@ compute (settings: ``chips``, ``site``, ``precision`` = bf16, ``date``, ``subsid
     site's country), replacing the site's own subsidy for them.
     outputs: ``usd_per_pflop_hour[CHIP]``, ``usd_per_accelerator_hour[CHIP]``,
     ``electricity_share[CHIP]``,
-    ``kgco2_per_pflop_hour[CHIP]``, ``cheapest`` (the chip id with the lowest USD per
-    PFLOP-hour). Equations: :mod:`chipwar.compute.tco`.
+    ``kgco2_per_pflop_hour[CHIP]``, ``cost_ratio[A:B]`` (A's USD per PFLOP-hour / B's; < 1:
+    A is cheaper), ``cheapest`` (the chip id with the lowest USD per PFLOP-hour).
+    Equations: :mod:`chipwar.compute.tco`.
 workload (settings as compute plus ``model`` (an LLM id), ``batch`` = 1, ``context`` = 4096)
     inputs: the compute inputs plus ``compute_efficiency`` and ``bandwidth_efficiency``.
     outputs: ``decode_tokens_per_s_per_chip[CHIP]``, ``usd_per_million_tokens[CHIP]`` (USD
@@ -237,10 +238,15 @@ def compute_model(settings: Mapping[str, Any], base: str | None) -> Model:
             for i, c in enumerate(chip_ids):
                 res[f"{metric}[{c}]"] = np.broadcast_to(out[metric][i, 0], (n,)).copy()
         cost = np.broadcast_to(out["usd_per_pflop_hour"][:, 0, :], (len(chip_ids), n))
+        for i, a in enumerate(chip_ids):
+            for j, b in enumerate(chip_ids):
+                if i != j:
+                    res[f"cost_ratio[{a}:{b}]"] = cost[i] / cost[j]
         res["cheapest"] = np.asarray(chip_ids, dtype=object)[np.argmin(cost, axis=0)]
         return res
 
-    outputs = [f"{m}[{c}]" for m in COMPUTE_OUTPUTS for c in chip_ids] + ["cheapest"]
+    ratios = [f"cost_ratio[{a}:{b}]" for a in chip_ids for b in chip_ids if a != b]
+    outputs = [f"{m}[{c}]" for m in COMPUTE_OUTPUTS for c in chip_ids] + ratios + ["cheapest"]
     return Model("compute", _compute_inputs(batch), outputs, evaluate)
 
 
