@@ -470,3 +470,21 @@ def test_chunk_files_are_parquet_with_one_row_per_sample(small_sweep: Path) -> N
 
     table = pq.read_table(chunk_path(small_sweep, 0))
     assert table.num_rows == 500 and table.column("sample").to_pylist() == list(range(500))
+
+
+def test_tornado_matches_pandas_and_points_the_right_way(small_sweep: Path) -> None:
+    from chipwar.experiments.sensitivity import tornado
+
+    res = tornado(small_sweep, "cost_910c")
+    assert set(res["subsidy"]) == {0.0, 0.5} and set(res["input"]) == {"power_price", "utilization"}
+    frame = read_results(small_sweep)
+    for _, row in res.iterrows():
+        part = frame[frame["subsidy"] == row["subsidy"]]
+        x = part[row["input"]]
+        lo, hi = x.quantile(0.1), x.quantile(0.9)
+        assert row["at_low"] == pytest.approx(part.loc[x <= lo, "cost_910c"].mean(), rel=1e-9)
+        assert row["at_high"] == pytest.approx(part.loc[x >= hi, "cost_910c"].mean(), rel=1e-9)
+    util = res[(res["input"] == "utilization") & (res["subsidy"] == 0.0)].iloc[0]
+    assert util["at_high"] < util["mean"] < util["at_low"]  # busier chips, cheaper compute
+    price = res[(res["input"] == "power_price") & (res["subsidy"] == 0.0)].iloc[0]
+    assert price["at_low"] < price["at_high"]

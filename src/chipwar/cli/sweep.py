@@ -109,13 +109,23 @@ def query_cmd(
 def sensitivity_cmd(
     out: Path = typer.Argument(..., help="Sweep folder (design sobol or morris)."),
     outcome: str = typer.Option(..., "--outcome", help="Outcome column to analyse."),
+    method: str = typer.Option(
+        "design", "--method", help="design (Sobol or Morris, as the sweep's design) or tornado."
+    ),
     conf_level: float = typer.Option(0.95, "--conf-level", help="Confidence level of the CIs."),
     fmt: Format = FORMAT_OPTION,
 ) -> None:
-    """Sobol indices (first/total order with CIs) or Morris effects, with SALib."""
-    from chipwar.experiments.sensitivity import analyse
+    """Sobol indices (first/total order with CIs) or Morris effects with SALib, or a tornado
+    (outcome mean in each input's lowest and highest decile) for any design."""
+    from chipwar.errors import InputError
+    from chipwar.experiments.sensitivity import analyse, tornado
 
-    emit(analyse(out, outcome, conf_level=conf_level), fmt)
+    if method == "design":
+        emit(analyse(out, outcome, conf_level=conf_level), fmt)
+    elif method == "tornado":
+        emit(tornado(out, outcome), fmt)
+    else:
+        raise InputError("--method", method, "design or tornado")
 
 
 def register(app: typer.Typer) -> None:

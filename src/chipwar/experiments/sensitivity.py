@@ -8,6 +8,12 @@
   ``sigma``. Effects are per unit change of the input's *quantile* (inputs are drawn through
   their inverse CDF), in the outcome's unit.
 
+* any design → a **tornado** (:func:`tornado`): for each uncertainty X, the outcome's mean over
+  the rows where X is in its lowest decile and where it is in its highest decile, against the
+  mean over all rows: ``at_low = E[Y | X <= q10(X)]``, ``at_high = E[Y | X >= q90(X)]``,
+  ``swing = |at_high − at_low|`` (in the outcome's unit). Read from the sweep's own rows, so it
+  includes the other inputs' variation (unlike a one-at-a-time tornado).
+
 One table row per uncertainty and lever combination (lever columns first). The inputs of the
 analysis are rebuilt from the manifest (the design is deterministic in the seed); the outcome
 is read with DuckDB ordered by ``sample``.
@@ -24,7 +30,7 @@ from chipwar.errors import DataError, InputError
 from chipwar.experiments.designs import salib_problem, unit_design
 from chipwar.experiments.runner import read_manifest, status
 from chipwar.experiments.spec import Experiment, parse_experiment
-from chipwar.experiments.store import read_results
+from chipwar.experiments.store import connect, read_results
 
 
 def sweep_experiment(out: str | Path) -> Experiment:
@@ -111,3 +117,58 @@ def analyse(
     key = "ST" if exp.design == "sobol" else "mu_star"
     return result.sort_values([*exp.levers, key], ascending=[True] * len(exp.levers) + [False],
                               ignore_index=True)  # fmt: skip
+
+
+def _sql_value(v: float | str) -> str:
+    return repr(float(v)) if isinstance(v, int | float) else "'" + str(v).replace("'", "''") + "'"
+
+
+def tornado(out: str | Path, outcome: str, fraction: float = 0.1) -> pd.DataFrame:
+    """Conditional-mean tornado of ``outcome`` for every uncertainty (see the module
+    docstring), per lever combination, sorted by swing; any design, any finished rows."""
+    exp = sweep_experiment(out)
+    if outcome not in exp.outcomes:
+        raise InputError("--outcome", outcome, f"one of {', '.join(exp.outcomes)}")
+    if not 0 < fraction < 0.5:
+        raise InputError("fraction", fraction, "a fraction in (0, 0.5)")
+    if not exp.uncertainties:
+        raise InputError("uncertainties", [], "at least one uncertainty for a tornado")
+    con = connect(out)
+    rows: list[dict[str, object]] = []
+    try:
+        for combo in exp.lever_combinations():
+            levers = dict(zip(exp.levers, combo, strict=True))
+            where = " AND ".join(f"{k} = {_sql_value(v)}" for k, v in levers.items()) or "TRUE"
+            for x in exp.uncertainties:  # names are checked SQL identifiers (spec.COLUMN)
+                got = con.execute(
+                    f"WITH q AS (SELECT quantile_cont({x}, {fraction}) AS lo, "
+                    f"quantile_cont({x}, {1 - fraction}) AS hi FROM results WHERE {where}) "
+                    f"SELECT avg({outcome}) FILTER (WHERE {x} <= q.lo), "
+                    f"avg({outcome}) FILTER (WHERE {x} >= q.hi), avg({outcome}), "
+                    f"any_value(q.lo), any_value(q.hi), count(*) FROM results, q WHERE {where}"
+                ).fetchone()
+                if got is None or got[5] == 0:
+                    continue
+                at_low, at_high, mean, lo, hi, n = got
+                if at_low is None or at_high is None:
+                    continue
+                rows.append(
+                    {
+                        **levers,
+                        "input": x,
+                        "input_low": float(lo),
+                        "input_high": float(hi),
+                        "at_low": float(at_low),
+                        "mean": float(mean),
+                        "at_high": float(at_high),
+                        "swing": abs(float(at_high) - float(at_low)),
+                        "rows": int(n),
+                    }
+                )
+    finally:
+        con.close()
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return frame
+    keys = [*exp.levers, "swing"]
+    return frame.sort_values(keys, ascending=[True] * len(exp.levers) + [False], ignore_index=True)
