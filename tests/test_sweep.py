@@ -402,6 +402,14 @@ def test_cli_query_formats_and_errors(small_sweep: Path) -> None:
     assert missing.returncode == 2 and "not a sweep folder" in missing.stderr
 
 
+def test_a_bad_lever_value_is_reported_before_anything_is_written(tmp_path: Path) -> None:
+    raw = _dynamics_experiment(chunks=1).model_dump(mode="json")
+    raw["levers"]["controls"]["values"] = ["actual", "sometimes"]
+    with pytest.raises(DataError, match="controls 'sometimes' is not allowed"):
+        run_experiment(parse_experiment(raw), tmp_path / "bad")
+    assert not (tmp_path / "bad").exists()
+
+
 @pytest.mark.parametrize(
     ("change", "needle"),
     [

@@ -74,13 +74,23 @@ def data_hashes(exp: Experiment) -> dict[str, str]:
 
 
 def check_model(exp: Experiment) -> Model:
-    """Build the experiment's model and check every input and outcome name against it."""
+    """Build the experiment's model, check every input and outcome name against it, and
+    evaluate one row (at base values) under every lever combination, so a bad lever value is
+    reported before anything is written."""
     model = build_model(exp.model, exp.settings, exp.base)
     model.check(
         [(f"uncertainties.{c}.input", i) for c in exp.uncertainties for i in exp.inputs_of(c)]
         + [(f"levers.{c}.input", i) for c in exp.levers for i in exp.inputs_of(c)],
         [(f"outcomes.{c}", o) for c, o in exp.outcomes.items()],
     )
+    rows = np.arange(len(exp.lever_combinations()), dtype=np.int64) * exp.design_rows
+    inputs: dict[str, np.ndarray] = {
+        i: v for c, v in lever_values(exp, rows).items() for i in exp.inputs_of(c)
+    }
+    for c, u in exp.uncertainties.items():
+        for i in exp.inputs_of(c):
+            inputs[i] = np.full(len(rows), u.base)
+    model.evaluate(inputs)
     return model
 
 
