@@ -178,28 +178,32 @@ def read_manifest(out: Path) -> dict[str, Any]:
     return data
 
 
-def prepare_out(exp: Experiment, out: Path) -> dict[str, Any]:
-    """Create ``out`` with a manifest, or check that an existing one is for the same experiment
-    and data (a resume); remove temporary files left by a killed run."""
-    out.mkdir(parents=True, exist_ok=True)
-    (out / CHUNK_DIR).mkdir(exist_ok=True)
-    for tmp in (out / CHUNK_DIR).glob(".chunk-*"):
-        tmp.unlink()
-    fresh = _manifest(exp)
+def check_out(exp: Experiment, out: Path) -> None:
+    """DataError if ``out`` holds another sweep (experiment, version or data differ) or chunk
+    files without a manifest; nothing is created."""
     if (out / MANIFEST).exists():
-        old = read_manifest(out)
+        old, fresh = read_manifest(out), _manifest(exp)
         for key in ("experiment_sha256", "chipwar_version", "data_sha256"):
             if old.get(key) != fresh[key]:
                 raise DataError(
                     f"{out}: holds a sweep with a different {key.replace('_', ' ')} "
                     f"({str(old.get(key))[:16]}…); use a new --out folder"
                 )
-        return old
-    if any((out / CHUNK_DIR).glob("chunk-*.parquet")):
+    elif any((out / CHUNK_DIR).glob("chunk-*.parquet")):
         raise DataError(f"{out}: has chunk files but no manifest; use a new --out folder")
-    text = json.dumps(fresh, indent=2, sort_keys=False) + "\n"
-    write_atomically(out / MANIFEST, lambda p: p.write_text(text, encoding="utf-8"), ".m-", ".tmp")
-    return fresh
+
+
+def create_out(exp: Experiment, out: Path) -> None:
+    """Create ``out`` with its manifest (kept if it exists: a resume) and remove temporary
+    files left by a killed run."""
+    (out / CHUNK_DIR).mkdir(parents=True, exist_ok=True)
+    for tmp in (out / CHUNK_DIR).glob(".chunk-*"):
+        tmp.unlink()
+    if not (out / MANIFEST).exists():
+        text = json.dumps(_manifest(exp), indent=2) + "\n"
+        write_atomically(
+            out / MANIFEST, lambda p: p.write_text(text, encoding="utf-8"), ".m-", ".tmp"
+        )
 
 
 def done_chunks(out: Path, n_chunks: int) -> set[int]:
@@ -240,18 +244,21 @@ def run_experiment(
         raise InputError("--workers", workers, "an integer >= 1")
     out = Path(out)
     check_model(exp)
-    prepare_out(exp, out)
+    check_out(exp, out)
     n_chunks = exp.n_chunks
     done = done_chunks(out, n_chunks)
     todo = [c for c in range(n_chunks) if c not in done]
-    if progress:
-        progress(len(done), n_chunks)
     if not todo:
+        if progress:
+            progress(len(done), n_chunks)
         return RunSummary(out, n_chunks, len(done), 0, exp.rows)
     unit = unit_design(exp)
     canonical = exp.canonical_json()
-    client, cluster = _client(scheduler, workers)
+    client, cluster = _client(scheduler, workers)  # connect before creating anything
     try:
+        create_out(exp, out)
+        if progress:
+            progress(len(done), n_chunks)
         from distributed import as_completed
 
         futures = []
