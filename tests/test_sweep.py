@@ -491,3 +491,48 @@ def test_tornado_matches_pandas_and_points_the_right_way(small_sweep: Path) -> N
     assert util["at_high"] < util["mean"] < util["at_low"]  # busier chips, cheaper compute
     price = res[(res["input"] == "power_price") & (res["subsidy"] == 0.0)].iloc[0]
     assert price["at_low"] < price["at_high"]
+
+
+def test_report_section_of_a_monte_carlo_sweep(small_sweep: Path) -> None:
+    from chipwar.experiments.sensitivity import tornado
+    from chipwar.report.i18n import strings
+    from chipwar.report.sections.sweep import section_sweep
+
+    sec = section_sweep(small_sweep, strings("en"))
+    assert sec.available and sec.title.endswith("compute-test")
+    ids = [c.id for c in sec.charts]
+    assert ids == ["sweep-0-tornado", "sweep-1-tornado"]  # cost_910c, cost_h20; not `cheapest`
+    torn = tornado(small_sweep, "cost_910c")
+    first = torn[torn["subsidy"] == 0.0].set_index("input")
+    fig = sec.charts[0].figure
+    low, high = fig["data"]
+    for name, dx in zip(low["y"], low["x"], strict=True):
+        assert low["base"] + dx == pytest.approx(first.loc[name, "at_low"], rel=1e-6)
+    for name, dx in zip(high["y"], high["x"], strict=True):
+        assert high["base"] + dx == pytest.approx(first.loc[name, "at_high"], rel=1e-6)
+    assert "subsidy = 0.0" in sec.charts[0].caption
+    assert set(sec.charts[0].sources) == {"ishigami-homma-1990"}
+
+
+def test_report_with_a_sobol_sweep(
+    scheduler: str, tmp_path: Path, cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`chipwar report --sweep DIR` renders the sweep section (tornado and Sobol charts, the
+    methods' sources) into the real template. The other sections and the claims ledger are left
+    out here (they take a minute on a loaded 2-core machine; tests/test_report.py covers them)."""
+    from chipwar.report import build
+    from chipwar.report.figures import Section
+
+    monkeypatch.setattr(build, "SECTIONS", [])
+    monkeypatch.setattr(build, "claims_section", lambda t: (Section("claims", t["claims"]), [], []))
+    out = tmp_path / "s"
+    run_experiment(_ishigami("sobol", 512), out, scheduler=scheduler)
+    html = tmp_path / "r.html"
+    res = cli("report", "-o", str(html), "--sweep", str(out))
+    assert res.code == 0, res.err
+    text = html.read_text(encoding="utf-8")
+    assert "sweep-0-tornado" in text and "sweep-0-sobol" in text
+    assert "saltelli-2010-variance-based" in text
+    bad = cli("report", "-o", str(tmp_path / "x.html"), "--sweep", str(tmp_path / "nope"))
+    assert bad.code == 2 and "not a sweep folder" in bad.err
+    assert not (tmp_path / "x.html").exists()
