@@ -536,3 +536,20 @@ def test_report_with_a_sobol_sweep(
     bad = cli("report", "-o", str(tmp_path / "x.html"), "--sweep", str(tmp_path / "nope"))
     assert bad.code == 2 and "not a sweep folder" in bad.err
     assert not (tmp_path / "x.html").exists()
+
+
+def test_limits_and_the_reading_layer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from chipwar.errors import LimitError
+
+    monkeypatch.setenv("CHIPWAR_MAX_SWEEP_ROWS", "1000")
+    with pytest.raises(LimitError, match="CHIPWAR_MAX_SWEEP_ROWS"):
+        run_experiment(_experiment(), tmp_path / "big")
+    assert not (tmp_path / "big").exists()
+    monkeypatch.delenv("CHIPWAR_MAX_SWEEP_ROWS")
+    with pytest.raises(LimitError, match="chunk_size"):
+        run_experiment(_experiment(chunk_size=3_000_000, samples=4_000_000), tmp_path / "big")
+    # experiment files go through the reading layer: a duplicate key is refused, with its line
+    path = tmp_path / "dup.yaml"
+    path.write_text("name: a\nname: b\nmodel: ishigami\noutcomes: {y: y}\n", encoding="utf-8")
+    with pytest.raises(DataError, match="duplicate"):
+        read_experiment(path)

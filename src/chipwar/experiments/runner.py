@@ -243,6 +243,7 @@ def run_experiment(
     if isinstance(workers, bool) or workers < 1:
         raise InputError("--workers", workers, "an integer >= 1")
     out = Path(out)
+    exp.check_limits()
     check_model(exp)
     check_out(exp, out)
     n_chunks = exp.n_chunks

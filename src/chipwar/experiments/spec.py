@@ -43,7 +43,7 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationError, model_validator
 
-from chipwar.catalog.io import format_validation_error, read_structured
+from chipwar.catalog.io import check_size, env_int, format_validation_error, read_structured
 from chipwar.catalog.types import Slug, SourceIds, Strict
 from chipwar.catalog.uncertainty import Uncertain
 from chipwar.errors import DataError
@@ -52,8 +52,14 @@ ModelName = Literal["compute", "workload", "supply", "dynamics", "ishigami"]
 Design = Literal["monte-carlo", "latin-hypercube", "sobol", "morris", "full-factorial"]
 COLUMN = r"^[a-z][a-z0-9_]{0,62}$"
 RESERVED = ("sample", "chunk", "seed")
-MAX_ROWS = 100_000_000
-"""Upper bound on rows of one experiment (design rows × lever combinations)."""
+MAX_ROWS_ENV = "CHIPWAR_MAX_SWEEP_ROWS"
+MAX_ROWS_DEFAULT = 100_000_000
+"""Rows of one experiment (design rows × lever combinations) allowed by default; the
+environment variable ``CHIPWAR_MAX_SWEEP_ROWS`` raises it (``catalog.io.check_size``)."""
+MAX_CHUNK_ENV = "CHIPWAR_MAX_SWEEP_CHUNK"
+MAX_CHUNK_DEFAULT = 2_000_000
+"""Rows of one chunk allowed by default (a chunk's inputs, outputs and the engine's temporaries
+are held in a worker's memory at once); ``CHIPWAR_MAX_SWEEP_CHUNK`` raises it."""
 
 
 class UncertaintySpec(Uncertain):
@@ -112,7 +118,7 @@ class Experiment(Strict):
     design: Design = "monte-carlo"
     samples: int = Field(1, ge=1)
     seed: int = Field(0, ge=0)
-    chunk_size: int = Field(10_000, ge=1, le=10_000_000)
+    chunk_size: int = Field(10_000, ge=1)
     uncertainties: dict[str, UncertaintySpec] = Field(default_factory=dict)
     levers: dict[str, LeverSpec] = Field(default_factory=dict)
     outcomes: dict[str, str] = Field(min_length=1)
@@ -138,9 +144,19 @@ class Experiment(Strict):
             raise ValueError(f"design sobol needs samples a power of 2, got {self.samples}")
         if self.design == "full-factorial" and not self.levers:
             raise ValueError("design full-factorial needs at least one lever")
-        if self.rows > MAX_ROWS:
-            raise ValueError(f"{self.rows:,} rows is more than the {MAX_ROWS:,} allowed")
         return self
+
+    def check_limits(self) -> None:
+        """LimitError if the experiment has more rows, or bigger chunks, than allowed (before
+        any design is built or any work starts)."""
+        check_size(
+            "rows", self.rows, env_int(MAX_ROWS_ENV, MAX_ROWS_DEFAULT), env=MAX_ROWS_ENV,
+            unit="rows",
+        )  # fmt: skip
+        check_size(
+            "chunk_size", self.chunk_size, env_int(MAX_CHUNK_ENV, MAX_CHUNK_DEFAULT),
+            env=MAX_CHUNK_ENV, unit="rows",
+        )  # fmt: skip
 
     @property
     def design_rows(self) -> int:
@@ -200,6 +216,7 @@ def read_experiment(path: str | Path) -> Experiment:
 
     path = Path(path)
     exp = parse_experiment(read_structured(path), where=path.name)
+    exp.check_limits()
     if exp.base is not None and not Path(exp.base).is_absolute():
         beside = path.parent / exp.base
         if beside.exists():
