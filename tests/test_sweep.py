@@ -548,6 +548,9 @@ def test_limits_and_the_reading_layer(tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.delenv("CHIPWAR_MAX_SWEEP_ROWS")
     with pytest.raises(LimitError, match="chunk_size"):
         run_experiment(_experiment(chunk_size=3_000_000, samples=4_000_000), tmp_path / "big")
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    with pytest.raises(InputError, match="--out"):
+        run_experiment(_dynamics_experiment(chunks=1), tmp_path / "file")
     # experiment files go through the reading layer: a duplicate key is refused, with its line
     path = tmp_path / "dup.yaml"
     path.write_text("name: a\nname: b\nmodel: ishigami\noutcomes: {y: y}\n", encoding="utf-8")

@@ -180,7 +180,9 @@ def read_manifest(out: Path) -> dict[str, Any]:
 
 def check_out(exp: Experiment, out: Path) -> None:
     """DataError if ``out`` holds another sweep (experiment, version or data differ) or chunk
-    files without a manifest; nothing is created."""
+    files without a manifest; InputError if it is a file; nothing is created."""
+    if out.exists() and not out.is_dir():
+        raise InputError("--out", str(out), "a folder (new, or one this sweep wrote), not a file")
     if (out / MANIFEST).exists():
         old, fresh = read_manifest(out), _manifest(exp)
         for key in ("experiment_sha256", "chipwar_version", "data_sha256"):
