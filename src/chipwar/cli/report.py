@@ -68,7 +68,8 @@ def report(
         _writable("--xlsx", xlsx)
     t0 = time.perf_counter()
     try:
-        result = build_report(output, lang=lang, xlsx=xlsx, sweep=sweep)
+        extra = {} if sweep is None else {"sweep": sweep}  # the report without a sweep as before
+        result = build_report(output, lang=lang, xlsx=xlsx, **extra)
     except OSError as exc:  # e.g. the disk filled up while writing
         raise InputError("--output", str(output), f"a writable file path ({exc})") from None
     dt = time.perf_counter() - t0

@@ -28,10 +28,10 @@ from chipwar.errors import InputError, ScenarioError, UnknownIdError
 SCENARIO_DIR = DATA_DIR / "scenarios"
 BUILTIN = ("baseline", "no-subsidy", "controls-lifted", "controls-tightened")
 FIRST_YEAR, LAST_YEAR = 2015, 2040
+QUARTER_DAYS = ((2, 15), (5, 15), (8, 15), (11, 15))
 
 TriangularRange = Annotated[Range, BeforeValidator(default_distribution("triangular"))]
 """A sourced uncertain value of a dynamics scenario; ``{low, base, high}`` alone is triangular."""
-QUARTER_DAYS = ((2, 15), (5, 15), (8, 15), (11, 15))
 
 
 class GrowthStep(Strict):
