@@ -232,7 +232,7 @@ def _dynamics_experiment(chunks: int) -> Any:
 
 
 def test_kill_9_then_resume_gives_the_uninterrupted_result(scheduler: str, tmp_path: Path) -> None:
-    exp = _dynamics_experiment(chunks=60)
+    exp = _dynamics_experiment(chunks=100)
     path = tmp_path / "exp.yaml"
     path.write_text(yaml.safe_dump(exp.model_dump(mode="json")), encoding="utf-8")
     out = tmp_path / "killed"
