@@ -178,7 +178,7 @@ def main() -> None:
     args = parser.parse_args()
     rows = 10_000_000 if args.full else 1_000_000
     tmp = Path(tempfile.mkdtemp(prefix="chipwar-bench-sweep-"))
-    lines: list[str] = []
+    lines: list[str] = [f"Load average at the start: {os.getloadavg()[0]:.2f}.", ""]
     try:
         # 1. scaling 1 -> 2 workers, CPU-bound (dynamics), clusters started before timing
         scaling = dynamics_experiment(chunks=24, chunk_size=5000)
@@ -212,7 +212,9 @@ def main() -> None:
             f"CPU time the two workers spend {1 / work:.2f}x the one worker's CPU on the same "
             f"rows (work efficiency {work:.2f}), so the rest of the wall-time gap is CPU the "
             f"workers did not get on this shared machine (see the load average). Dask with 1 "
-            f"worker vs the in-process loop: {res[1]['wall_s'] / ser:.2f}x wall time.",
+            f"worker vs the in-process loop: {res[1]['wall_s'] / ser:.2f}x wall time (the loop "
+            "may use both cores through NumPy's BLAS threads; Dask's worker processes run with "
+            "OMP/OPENBLAS/MKL_NUM_THREADS=1, its default pre-spawn environment).",
             "",
         ]
         print("\n".join(lines[-12:]), flush=True)
