@@ -75,7 +75,9 @@ class Electricity(Strict):
     def price_usd_per_kwh(self) -> Range:
         k = usd_per_unit(self.currency, self.year)
         p = self.price_per_kwh
-        return Range(low=p.low * k, base=p.base * k, high=p.high * k, source=p.source, note=p.note)
+        values = None if p.values is None else tuple(v * k for v in p.values)
+        scaled = {"low": p.low * k, "base": p.base * k, "high": p.high * k, "values": values}
+        return p.model_copy(update=scaled)
 
 
 class Carbon(Strict):

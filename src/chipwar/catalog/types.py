@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from types import UnionType
 from typing import Annotated, Any, Union, get_args, get_origin
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from chipwar.catalog.uncertainty import Distribution, Uncertain
 from chipwar.errors import InputError
 
 SLUG = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
@@ -90,26 +90,20 @@ class Strict(BaseModel):
         return refuse_bools(cls, data)
 
 
-class Range(Strict):
-    """An uncertain value: ``low <= base <= high``, with its source ids and an optional note."""
+class Range(Uncertain):
+    """Compatibility name (issue 19) for the catalog's and compute's uncertain values: an
+    :class:`~chipwar.catalog.uncertainty.Uncertain` that requires source ids and, when a file
+    gives only ``{low, base, high}``, is ``pert`` — the distribution the compute engine has
+    always drawn. The distribution is then explicit on the object and in anything written."""
 
-    low: float
-    base: float
-    high: float
+    distribution: Distribution = "pert"
     source: SourceIds
     note: str = ""
 
-    @model_validator(mode="after")
-    def _ordered(self) -> Range:
-        if not all(math.isfinite(x) for x in (self.low, self.base, self.high)):
-            got = f"{self.low}, {self.base}, {self.high}"
-            raise ValueError(f"low, base and high must be finite numbers, got {got}")
-        if not self.low <= self.base <= self.high:
-            raise ValueError(
-                f"low <= base <= high is required, got {self.low}, {self.base}, {self.high}"
-            )
-        return self
-
     @classmethod
-    def exact(cls, value: float, source: list[str], note: str = "") -> Range:
-        return cls(low=value, base=value, high=value, source=source, note=note)
+    def exact(
+        cls, value: float, source: list[str], note: str = "", distribution: Distribution = "pert"
+    ) -> Range:
+        return cls(
+            distribution=distribution, low=value, base=value, high=value, source=source, note=note
+        )

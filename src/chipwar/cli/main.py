@@ -20,6 +20,7 @@ from chipwar.cli import (
     report,
     screening,
     supply,
+    sweep,
     tools,
     workloads,
 )
@@ -51,7 +52,9 @@ def _root(
     """chipwar: compute cost, export controls, supply chains and industry dynamics."""
 
 
-for module in (data, compute, workloads, controls, tools, screening, supply, dynamics, report):
+for module in (
+    data, compute, workloads, controls, tools, screening, supply, dynamics, sweep, report,
+):  # fmt: skip
     module.register(app)
 
 

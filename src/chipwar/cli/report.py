@@ -53,6 +53,9 @@ def report(
     output: Path = typer.Option(Path("report.html"), "-o", "--output", help="HTML file to write."),
     lang: str = typer.Option("en", "--lang", help="en, zh-Hant or zh-Hans."),
     xlsx: Path | None = typer.Option(None, "--xlsx", help="Also write the tables to this .xlsx."),
+    sweep: Path | None = typer.Option(
+        None, "--sweep", help="A sweep folder (chipwar sweep run): add its sensitivity section."
+    ),
 ) -> None:
     """Build the self-contained HTML report (charts embedded; opens offline)."""
     from chipwar.errors import InputError
@@ -69,7 +72,8 @@ def report(
         _writable("--xlsx", xlsx)
     t0 = time.perf_counter()
     try:
-        result = build_report(output, lang=lang, xlsx=xlsx)
+        extra = {} if sweep is None else {"sweep": sweep}  # the report without a sweep as before
+        result = build_report(output, lang=lang, xlsx=xlsx, **extra)
     except OSError as exc:  # e.g. the disk filled up while writing
         raise InputError("--output", str(output), f"a writable file path ({exc})") from None
     dt = time.perf_counter() - t0

@@ -1,10 +1,12 @@
 """Uncertainty in the TCO: Monte Carlo over every low/base/high input, and a tornado.
 
-Each uncertain input is drawn from a **beta-PERT** distribution on [low, high] with mode ``base``
-(λ = 4): ``x = low + (high − low) · Beta(1 + 4 (base − low)/(high − low),
-1 + 4 (high − base)/(high − low))``. PERT keeps the draw inside the sourced range, peaks at the
-base value and, unlike a triangular distribution, puts less weight on the extremes
-(Vose, *Risk Analysis*, 2008). A range with low = high is a constant.
+Each uncertain input is drawn from the distribution it states (:mod:`chipwar.catalog.sampling`,
+the sampler every engine uses). The catalog's and compute's ``{low, base, high}`` values are
+**beta-PERT** on [low, high] with mode ``base`` (λ = 4) unless they say otherwise:
+``x = low + (high − low) · Beta(1 + 4 (base − low)/(high − low), 1 + 4 (high − base)/(high −
+low))``. PERT keeps the draw inside the sourced range, peaks at the base value and, unlike a
+triangular distribution, puts less weight on the extremes (Vose, *Risk Analysis*, 2008). A range
+with low = high is a constant.
 
 Draws are shared where the quantity is shared: one chip price per chip and sample (the same in
 every site), one electricity price per site and sample, one value of each global assumption per
@@ -24,6 +26,7 @@ import pandas as pd
 
 from chipwar.catalog.accelerators import Accelerator
 from chipwar.catalog.io import check_memory
+from chipwar.catalog.sampling import draw, pert_draws
 from chipwar.catalog.sites import Site
 from chipwar.compute.assumptions import TcoAssumptions
 from chipwar.compute.tco import (
@@ -31,6 +34,7 @@ from chipwar.compute.tco import (
     FACTORS,
     Array,
     TcoBatch,
+    Triple,
     base_values,
     evaluate,
     frame_from,
@@ -39,7 +43,6 @@ from chipwar.compute.tco import (
 )
 from chipwar.errors import InputError
 
-PERT_LAMBDA = 4.0
 MAX_CELLS = 30_000_000
 """Upper bound on chips × sites × samples (memory: see ``BYTES_PER_CELL``)."""
 
@@ -62,31 +65,29 @@ SUMMARY_METRICS: tuple[str, ...] = (
 )
 
 
-def pert_sample(
-    low: Array, base: Array, high: Array, samples: int, rng: np.random.Generator
-) -> Array:
-    """Draw ``samples`` beta-PERT values per element: shape ``low.shape + (samples,)``, or
-    ``low.shape + (1,)`` when every element is a point value (no draw; it broadcasts)."""
-    span = high - low
-    shape = (*low.shape, samples)
-    if not np.any(span > 0):  # a point value: no draw needed, one column broadcasts
-        return np.array(low[..., None], dtype=float)
-    safe = np.where(span > 0, span, 1.0)
-    alpha = 1.0 + PERT_LAMBDA * (base - low) / safe
-    beta = 1.0 + PERT_LAMBDA * (high - base) / safe
-    draw = rng.beta(alpha[..., None], beta[..., None], size=shape)
-    out: Array = low[..., None] + span[..., None] * draw
+pert_sample = pert_draws
+"""Compatibility name of :func:`chipwar.catalog.sampling.pert_draws`."""
+
+
+def sample_factor(t: Triple, samples: int, rng: np.random.Generator) -> Array:
+    """Draws of one factor, shape ``t.low.shape + (samples,)`` (or ``(…, 1)`` if constant).
+
+    When every value is ``pert`` (the catalog's default) all elements are drawn in one
+    vectorised beta call, exactly as before issue 19; otherwise element by element, each with
+    its own distribution (:func:`chipwar.catalog.sampling.draw`), scaled like the factor."""
+    if not t.items or all(u.distribution == "pert" for u in t.items):
+        return pert_draws(t.low, t.base, t.high, samples, rng)
+    out = np.empty((*t.low.shape, samples))
+    flat = out.reshape(-1, samples)
+    for k, u in enumerate(t.items):
+        flat[k] = draw(u, samples, rng) * t.scale
     return out
 
 
 def sample_values(batch: TcoBatch, samples: int, seed: int) -> dict[str, Array]:
     """Draw every factor (in :data:`FACTORS` order) with ``default_rng(seed)``."""
     rng = np.random.default_rng(seed)
-    return {
-        name: pert_sample(t.low, t.base, t.high, samples, rng)
-        for name in FACTORS
-        for t in (batch.factors[name],)
-    }
+    return {name: sample_factor(batch.factors[name], samples, rng) for name in FACTORS}
 
 
 @dataclass(frozen=True)

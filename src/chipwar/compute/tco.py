@@ -30,6 +30,7 @@ import pandas as pd
 from chipwar.catalog.accelerators import PRECISIONS, Accelerator, get_accelerator
 from chipwar.catalog.sites import Site, Subsidy, get_site
 from chipwar.catalog.types import Range
+from chipwar.catalog.uncertainty import Uncertain
 from chipwar.compute.assumptions import TcoAssumptions, load_assumptions
 from chipwar.errors import InputError, NotApplicableError
 
@@ -233,11 +234,15 @@ inputs (1, S); global assumptions (1, 1); ``subsidy`` is a table (K,) indexed pe
 
 @dataclass(frozen=True)
 class Triple:
-    """low/base/high arrays of one uncertain input (same shape)."""
+    """low/base/high arrays of one uncertain input (same shape), with the values they came from
+    (``items``, flat, C order) and the factor ``scale`` applied to them, so that the sampler
+    can honour each value's distribution."""
 
     low: Array
     base: Array
     high: Array
+    items: tuple[Uncertain, ...] = ()
+    scale: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -260,11 +265,11 @@ class TcoBatch:
         return len(self.chips), len(self.sites)
 
 
-def _triple(ranges: Sequence[Range], shape: tuple[int, ...], scale: float = 1.0) -> Triple:
+def _triple(ranges: Sequence[Uncertain], shape: tuple[int, ...], scale: float = 1.0) -> Triple:
     def arr(q: str) -> Array:
         return np.array([getattr(r, q) * scale for r in ranges], dtype=float).reshape(shape)
 
-    return Triple(arr("low"), arr("base"), arr("high"))
+    return Triple(arr("low"), arr("base"), arr("high"), tuple(ranges), scale)
 
 
 def _resolve_chip(chip: str | Accelerator) -> Accelerator:

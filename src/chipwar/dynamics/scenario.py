@@ -2,8 +2,10 @@
 
 A scenario names catalog chips and sites, the export-rule timeline (actual, none, frozen at a rule
 version, per-chip overrides and licences), subsidy and mandate levers, demand, capacity and
-IC-market paths, and the model parameters as ``low``/``base``/``high`` ranges (sampled
-triangularly for fan charts; the base values alone when one sample is asked for).
+IC-market paths, and the model parameters as uncertain values (:class:`TriangularRange`: the one
+uncertainty type; a bare ``{low, base, high}`` is triangular, as the dynamics engine has always
+drawn it), sampled with :mod:`chipwar.catalog.sampling` for fan charts; the base values alone when
+one sample is asked for.
 """
 
 from __future__ import annotations
@@ -11,13 +13,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import numpy as np
-from pydantic import Field, ValidationError, model_validator
+from pydantic import BeforeValidator, Field, ValidationError, model_validator
 
 from chipwar.catalog.io import DATA_DIR, format_validation_error, path_exists, read_structured
+from chipwar.catalog.sampling import draw as sample_draw
 from chipwar.catalog.types import Range, Slug, SourceIds, Strict
+from chipwar.catalog.uncertainty import default_distribution
 from chipwar.dynamics.model import Array, ChipInputs, Levers, Params
 from chipwar.errors import InputError, ScenarioError, UnknownIdError
 
@@ -30,19 +34,22 @@ mandate steps, subsidy start/end): wide enough for any history, and they keep a 
 ``base_year: -1000000000`` from allocating gigabytes of yearly arrays."""
 QUARTER_DAYS = ((2, 15), (5, 15), (8, 15), (11, 15))
 
+TriangularRange = Annotated[Range, BeforeValidator(default_distribution("triangular"))]
+"""A sourced uncertain value of a dynamics scenario; ``{low, base, high}`` alone is triangular."""
+
 
 class GrowthStep(Strict):
     """Year-over-year growth ``rate`` (0.25 = +25 %/yr) from year ``from_year`` onward."""
 
     from_year: int = Field(alias="from", ge=YEAR_MIN, le=YEAR_MAX)
-    rate: Range
+    rate: TriangularRange
 
 
 class Path_(Strict):
     """A quantity known in ``base_year`` and grown (or back-cast) by piecewise rates."""
 
     base_year: int = Field(ge=YEAR_MIN, le=YEAR_MAX)
-    value: Range
+    value: TriangularRange
     growth: list[GrowthStep] = Field(min_length=1)
 
 
@@ -97,21 +104,21 @@ class Subsidy(Strict):
 
 class MandateStep(Strict):
     from_year: int = Field(alias="from", ge=YEAR_MIN, le=YEAR_MAX)
-    share: Range
+    share: TriangularRange
 
 
 class Parameters(Strict):
-    beta: Range
-    alpha_domestic: Range
-    ecosystem_learning: Range
-    learning_rate: Range
-    energy_learning_rate: Range
-    initial_experience_units: Range
-    made_in_cn_share: Range
-    lifetime_years: Range
-    leakage: Range
-    other_self_sufficiency_2021: Range
-    other_self_sufficiency_slope: Range
+    beta: TriangularRange
+    alpha_domestic: TriangularRange
+    ecosystem_learning: TriangularRange
+    learning_rate: TriangularRange
+    energy_learning_rate: TriangularRange
+    initial_experience_units: TriangularRange
+    made_in_cn_share: TriangularRange
+    lifetime_years: TriangularRange
+    leakage: TriangularRange
+    other_self_sufficiency_2021: TriangularRange
+    other_self_sufficiency_slope: TriangularRange
 
 
 class Scenario(Strict):
@@ -251,10 +258,9 @@ def check_seed(seed: int | None) -> None:
 
 
 def draw(r: Range, rng: np.random.Generator | None, n: int) -> Array:
-    """n triangular(low, base, high) draws; the base value n times when rng is None."""
-    if rng is None or r.low == r.high:
-        return np.full(n, r.base, dtype=float)
-    return rng.triangular(r.low, r.base, r.high, size=n)
+    """n draws of ``r`` in its stated distribution (triangular unless the file says otherwise);
+    the base value n times when rng is None or ``r`` is constant."""
+    return sample_draw(r, n, rng)
 
 
 def path_values(path: Path_, years: np.ndarray, rng: np.random.Generator | None, n: int) -> Array:

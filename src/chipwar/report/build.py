@@ -90,14 +90,24 @@ def _sources_table(ids: list[str]) -> dict[str, dict[str, Any]]:
 
 
 def build_report(
-    path: str | Path, lang: str = "en", xlsx: str | Path | None = None
+    path: str | Path,
+    lang: str = "en",
+    xlsx: str | Path | None = None,
+    sweep: str | Path | None = None,
 ) -> ReportResult:
-    """Write the HTML report to ``path`` (atomically) and optionally the tables to ``xlsx``."""
+    """Write the HTML report to ``path`` (atomically) and optionally the tables to ``xlsx``.
+    ``sweep``: a sweep folder (``chipwar sweep run``) whose sensitivity section is added; a
+    folder that is not a sweep is an input error (raised before anything is written)."""
     import plotly.offline
 
     t = strings(lang)
     path = Path(path)
-    sections = [_safe(key, fn, t) for key, fn in SECTIONS]
+    extra: list[Section] = []
+    if sweep is not None:
+        from chipwar.report.sections.sweep import section_sweep
+
+        extra.append(section_sweep(sweep, t))
+    sections = [_safe(key, fn, t) for key, fn in SECTIONS] + extra
     claims_sec, rows, _ = claims_section(t)
     cited = sorted(
         {s for r in rows for s in r["sources"]}

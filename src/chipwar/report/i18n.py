@@ -287,6 +287,54 @@ ZH_HANT: dict[str, str] = {
     **{f"assume.{a}": zh for a, zh in zip(ASSUMPTION_NOTES, ASSUMPTION_NOTES_ZH_HANT, strict=True)},
 }
 
+# Strings of the sweep section (report/sections/sweep.py, issue 19), kept in their own block.
+SWEEP_EN: dict[str, str] = {
+    "sweep": "Sweep",
+    "sweep_note": "Design {design}; {rows} rows ({done} of {chunks} chunks finished); seed {seed}; "
+    "run with chipwar {version} at {created}.",
+    "sweep_at_low": "input in its lowest decile",
+    "sweep_at_high": "input in its highest decile",
+    "sweep_mean": "mean over all rows",
+    "sweep_input": "uncertain input",
+    "sweep_where": " Charted for {levers}; the table holds every lever combination.",
+    "cap_sweep_tornado": "Tornado of {outcome} in sweep {name}: the outcome's mean over the rows "
+    "where each input is in its lowest (blue) or highest (red) decile, against its mean over all "
+    "{rows} rows (chipwar.experiments.sensitivity.tornado; the other inputs vary too).{where}",
+    "sweep_s1": "first order (S1)",
+    "sweep_st": "total order (ST)",
+    "sweep_sobol_axis": "Sobol index (share of the outcome's variance)",
+    "sweep_mu_star": "Morris μ*",
+    "sweep_morris_axis": "μ* of {outcome} (per unit change of the input's quantile)",
+    "cap_sweep_sobol": "Sobol indices of {outcome} in sweep {name} (N = {samples}, seed {seed}; "
+    "SALib, Saltelli et al. 2010) with 95 % bootstrap confidence half-widths.{where}",
+    "cap_sweep_morris": "Morris elementary effects of {outcome} in sweep {name} ({samples} "
+    "trajectories, seed {seed}; SALib): μ* with its 95 % confidence half-width.{where}",
+}
+SWEEP_ZH_HANT: dict[str, str] = {
+    "sweep": "參數掃描",
+    "sweep_note": "設計 {design};共 {rows} 列(已完成 {chunks} 個區塊中的 {done} 個);種子 {seed};"
+    "以 chipwar {version} 於 {created} 執行。",
+    "sweep_at_low": "輸入落在最低十分位",
+    "sweep_at_high": "輸入落在最高十分位",
+    "sweep_mean": "全部列的平均",
+    "sweep_input": "不確定輸入",
+    "sweep_where": "圖中為 {levers} 的結果;表格包含所有政策槓桿組合。",
+    "cap_sweep_tornado": "掃描 {name} 中 {outcome} 的龍捲風圖:每個輸入落在最低(藍)或最高(紅)"
+    "十分位時該結果的平均,與全部 {rows} 列的平均比較(chipwar.experiments.sensitivity.tornado;"
+    "其他輸入同時變動)。{where}",
+    "sweep_s1": "一階指數(S1)",
+    "sweep_st": "總效應指數(ST)",
+    "sweep_sobol_axis": "Sobol 指數(佔結果變異的比例)",
+    "sweep_mu_star": "Morris μ*",
+    "sweep_morris_axis": "{outcome} 的 μ*(輸入分位數每變動一單位)",
+    "cap_sweep_sobol": "掃描 {name} 中 {outcome} 的 Sobol 指數(N = {samples},種子 {seed};"
+    "SALib,Saltelli 等 2010),誤差線為 95 % 自助法信賴區間半寬。{where}",
+    "cap_sweep_morris": "掃描 {name} 中 {outcome} 的 Morris 基本效應({samples} 條軌跡,種子 "
+    "{seed};SALib):μ* 及其 95 % 信賴區間半寬。{where}",
+}
+EN.update(SWEEP_EN)
+ZH_HANT.update(SWEEP_ZH_HANT)
+
 
 @cache
 def strings(lang: str) -> dict[str, str]:

@@ -39,6 +39,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
+from chipwar.catalog.sampling import draw as sample_draw
 from chipwar.supply.network import FloatArray, IntArray, Network, base_value
 from chipwar.supply.scenario import Spread, Value
 
@@ -116,17 +117,19 @@ def uncertain_inputs(net: Network) -> list[UncertainInput]:
 def sample_inputs(
     inputs: list[UncertainInput], replications: int, rng: np.random.Generator
 ) -> FloatArray:
-    """[M, R] triangular(low, base, high) draws, one row per input, in the inputs' order."""
+    """[M, R] draws, one row per input, in the inputs' order, each from its spread's stated
+    distribution (:func:`chipwar.catalog.sampling.draw`; a bare ``{low, base, high}`` is
+    triangular)."""
     values = np.empty((len(inputs), replications))
     for m, u in enumerate(inputs):
-        values[m] = rng.triangular(u.spread.low, u.spread.base, u.spread.high, size=replications)
+        values[m] = sample_draw(u.spread, replications, rng)
     return values
 
 
 def draw(
     net: Network, replications: int = 1, seed: int | None = None, *, sample: bool | None = None
 ) -> Draws:
-    """Sample the uncertain inputs (triangular on each spread); base values when not sampling.
+    """Sample the uncertain inputs (each spread's distribution); base values when not sampling.
 
     ``sample`` defaults to ``replications > 1``. Same seed -> same draws.
     """

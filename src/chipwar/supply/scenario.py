@@ -3,8 +3,9 @@
 A scenario is a YAML/JSON file: nodes (what each makes, its bill of materials, capacity and
 inventory), supply edges (share, lead time), alternate suppliers (qualification and ramp-up),
 demand (build plans at plants), shocks (export ban, delivery stop, shutdown, ownership freeze,
-capacity cut) and the price response. Uncertain numbers are ``{low, base, high}`` spreads that
-the Monte Carlo samples (triangular distribution).
+capacity cut) and the price response. Uncertain numbers are spreads (:class:`Spread`, the one
+uncertainty type :class:`~chipwar.catalog.uncertainty.Uncertain`) that the Monte Carlo samples
+with :mod:`chipwar.catalog.sampling`; a bare ``{low, base, high}`` is triangular.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from chipwar.catalog.io import (
     read_structured,
 )
 from chipwar.catalog.types import Country, Slug, refuse_bools
+from chipwar.catalog.uncertainty import Distribution, Uncertain
 from chipwar.errors import ChipwarError, ScenarioError
 
 BUILTIN_DIR = DATA_DIR / "scenarios"
@@ -38,19 +40,18 @@ class _Model(BaseModel):
         return refuse_bools(cls, data)
 
 
-class Spread(_Model):
-    """An uncertain number: sampled as triangular(low, base, high); ``base`` when not sampled."""
+class Spread(Uncertain):
+    """Compatibility name (issue 19) for the supply engine's uncertain numbers: an
+    :class:`~chipwar.catalog.uncertainty.Uncertain` with non-negative values that, when a file
+    gives only ``{low, base, high}``, is ``triangular`` — the distribution the supply engine has
+    always drawn. ``base`` is used when not sampling."""
 
-    low: float = Field(ge=0)
-    base: float = Field(ge=0)
-    high: float = Field(ge=0)
+    distribution: Distribution = "triangular"
 
     @model_validator(mode="after")
-    def _ordered(self) -> Spread:
-        if not self.low <= self.base <= self.high:
-            raise ValueError(
-                f"low <= base <= high is required, got {self.low}, {self.base}, {self.high}"
-            )
+    def _non_negative(self) -> Spread:
+        if self.low < 0:
+            raise ValueError(f"low must be >= 0, got {self.low}")
         return self
 
 
