@@ -160,17 +160,26 @@ def controls_ownership_share(params: dict[str, Any], knob: str, value: float) ->
 @register(
     "controls.tool_licence_share",
     engine="chipwar.controls.tools",
-    knobs=("date_shift_days",),
+    knobs=("tool_resolution", "date_shift_days"),
     basis="observation",
 )
 def controls_tool_licence_share(params: dict[str, Any], knob: str, value: float) -> Modelled:
     """Share of the named lithography tools (``data/tools.yaml``) that need a licence for
     ``destination`` on ``date`` under at least one regime (US, NL, EU, JP; licences assumed not
-    granted): ``license_required_any`` of ``chipwar.controls.tools.classify_tools``."""
+    granted): ``license_required_any`` of ``chipwar.controls.tools.classify_tools``. Knob
+    ``tool_resolution`` multiplies each tool's resolution MRF = wavelength x K / NA (NA / k)."""
     shift = value if knob == "date_shift_days" else 0.0
     date = _date(params["date"], shift)
     tools = [str(t) for t in params["tools"]]
-    frame = classify_tools(tools, str(params["destination"]), date)
+    specs = [get_tool(t) for t in tools]
+    if knob == "tool_resolution" and value != 1.0:  # NA / k: a coarser (or finer) scanner
+        specs = [
+            t.model_copy(update={"numerical_aperture": t.numerical_aperture / value})
+            if t.numerical_aperture is not None
+            else t
+            for t in specs
+        ]
+    frame = classify_tools(specs, str(params["destination"]), date)
     per_tool = frame.groupby("tool", sort=False)["license_required_any"].first()
     if per_tool.isna().any():
         raise DataMissing(
