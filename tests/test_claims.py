@@ -65,6 +65,7 @@ NOT_CHECKABLE_IDS = frozenset(
         "nexperia-second-on-whitelist-196",
         "self-sufficiency-now-23pct",
         "china-largest-chip-producer",
+        "china-two-generations-behind",
     }
 )
 """The claims the ledger cannot judge, pinned (principle 6): a bug that turns a verdict into "not

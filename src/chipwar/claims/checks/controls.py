@@ -160,25 +160,21 @@ def controls_ownership_share(params: dict[str, Any], knob: str, value: float) ->
 @register(
     "controls.tool_licence_share",
     engine="chipwar.controls.tools",
-    knobs=("tool_resolution", "date_shift_days"),
+    knobs=("tool_coarseness", "date_shift_days"),
     basis="observation",
 )
 def controls_tool_licence_share(params: dict[str, Any], knob: str, value: float) -> Modelled:
     """Share of the named lithography tools (``data/tools.yaml``) that need a licence for
     ``destination`` on ``date`` under at least one regime (US, NL, EU, JP; licences assumed not
     granted): ``license_required_any`` of ``chipwar.controls.tools.classify_tools``. Knob
-    ``tool_resolution`` multiplies each tool's resolution MRF = wavelength x K / NA (NA / k)."""
+    ``tool_coarseness`` k multiplies each tool's wavelength and dedicated-chuck overlay and
+    divides its NA (the parameters the rules test)."""
     shift = value if knob == "date_shift_days" else 0.0
     date = _date(params["date"], shift)
     tools = [str(t) for t in params["tools"]]
     specs = [get_tool(t) for t in tools]
-    if knob == "tool_resolution" and value != 1.0:  # NA / k: a coarser (or finer) scanner
-        specs = [
-            t.model_copy(update={"numerical_aperture": t.numerical_aperture / value})
-            if t.numerical_aperture is not None
-            else t
-            for t in specs
-        ]
+    if knob == "tool_coarseness" and value != 1.0:  # a coarser (k > 1) or finer scanner
+        specs = [_coarser(t, value) for t in specs]
     frame = classify_tools(specs, str(params["destination"]), date)
     per_tool = frame.groupby("tool", sort=False)["license_required_any"].first()
     if per_tool.isna().any():
@@ -200,3 +196,14 @@ def controls_tool_licence_share(params: dict[str, Any], knob: str, value: float)
         rows=rows,
         assumptions=["licences assumed not granted (chipwar.controls convention)"],
     )
+
+
+def _coarser(tool: Any, k: float) -> Any:
+    """The tool with wavelength x k, NA / k and overlay x k (None stays None)."""
+    upd: dict[str, Any] = {}
+    for name, f in (("wavelength_nm", k), ("dedicated_chuck_overlay_nm", k)):
+        if getattr(tool, name) is not None:
+            upd[name] = getattr(tool, name) * f
+    if tool.numerical_aperture is not None:
+        upd["numerical_aperture"] = min(tool.numerical_aperture / k, 2.0)
+    return tool.model_copy(update=upd)
