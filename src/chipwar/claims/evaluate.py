@@ -237,11 +237,14 @@ def _edge_note(claim: Claim, f: Flip | None, start: float | None) -> Reason | No
         rel = f.at / x0 - 1
         move = f"{rel:+.1%}" if abs(rel) >= 0.001 else f"{'+' if rel > 0 else '-'}<0.1%"
         unit = ""
-    else:
-        near, move, unit = abs(f.at - x0) <= 1.0, f"{f.at - x0:+.3g}", _shift_unit(claim)
+        tiny = abs(rel) < 1e-4
+    else:  # one day is borderline; a whole year is not
+        unit = _shift_unit(claim)
+        near = abs(f.at - x0) <= 1.0 and unit == "days"
+        move, tiny = f"{f.at - x0:+.3g}", abs(f.at - x0) <= 1.0
     if not near:
         return None
-    if claim.tolerance.rule == "exact":
+    if claim.tolerance.rule == "exact" and tiny:
         return "exact_flip", {"knob": f.knob, "verdict": f.verdict}
     return "borderline", {"knob": f.knob, "move": move, "unit": unit, "verdict": f.verdict}
 

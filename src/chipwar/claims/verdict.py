@@ -75,14 +75,11 @@ REASONS: dict[str, str] = {
     "above": "modelled {value} is above the claimed {claimed}",
     "not_checkable": "not checkable ({detail})",
     "engine_refused": "not checkable (engine refused: {detail})",
-    "evaluator_failed": "not checkable (evaluator failed: {detail})",
     "no_sources": "not checkable (the check cites no source for the data it used)",
     "not_independent": "not checkable independently: the only sources are the article's own "
     "or reports that restate it ({ids})",
     "undecided": "; undecided: {knob} {move} (inside its own range {low}–{high}) makes it "
     "{verdict}",
-    "circular": "not checkable (circular: the data's only sources are the seed article and "
-    "modelling assumptions ({ids}))",
     "exact_flip": "; exact rule: any change in {knob} makes it {verdict}",
     "borderline": "; borderline: {knob} {move} makes it {verdict}",
 }
@@ -124,7 +121,7 @@ def judge_parts(claimed: Claimed, tol: Tolerance, m: Modelled | None) -> tuple[s
     if claimed.unit == "year":
         shown = f"{v:.0f}"
     args = {"value": shown, "claimed": claimed.bound_text(), "unit": claimed.unit}
-    if claimed.unit == "date":
+    if claimed.unit in ("date", "year"):
         args["unit"] = ""
     if _inside(v, lo_t, hi_t):
         return SUPPORTED, ("within", args)
