@@ -383,17 +383,20 @@ TABLE_COLUMNS = [
 """Columns of :func:`table` (and of ``chipwar claims --format csv``)."""
 
 
-def table(results: list[Result] | None = None, *, with_flip: bool = True) -> pd.DataFrame:
-    """The ledger's verdicts as a DataFrame, one row per claim (``TABLE_COLUMNS``); list cells
-    (sources, restates, knob range) are joined with ``; ``."""
-    rows = [r.as_dict() for r in (results or evaluate_all(with_flip=with_flip))]
+def table(
+    results: list[Result] | list[dict[str, Any]] | None = None, *, with_flip: bool = True
+) -> pd.DataFrame:
+    """The ledger's verdicts as a DataFrame, one row per claim (``TABLE_COLUMNS``), from
+    results, from their ``as_dict()`` rows, or (None) by evaluating the shipped ledger; list
+    cells (sources, restates, knob range) are joined with ``; ``."""
+    if results is None:
+        results = evaluate_all(with_flip=with_flip)
+    rows = [r.as_dict() if isinstance(r, Result) else r for r in results]
     frame = pd.DataFrame(rows, columns=TABLE_COLUMNS)
     for col in ("sources", "restates", "knob_range"):
         frame[col] = frame[col].map(
-            lambda v: (
-                "; ".join(f"{x:g}" if isinstance(x, float) else str(x) for x in v)
-                if isinstance(v, list)
-                else ""
-            )
+            lambda v: "; ".join(f"{x:g}" if isinstance(x, float) else str(x) for x in v)
+            if isinstance(v, list)
+            else ""
         )
     return frame

@@ -30,13 +30,12 @@ def claims(
             if cid not in known:
                 raise UnknownIdError("claim", cid, known)
         ledger = [c for c in ledger if c.id in claim_id]
-    results = evaluate_all(ledger, with_flip=flip)
+    rows = [r.as_dict() for r in evaluate_all(ledger, with_flip=flip)]
     if format is Format.csv:
         from chipwar.claims import table
 
-        emit(table(results), format)
+        emit(table(rows), format)
         return
-    rows = [r.as_dict() for r in results]
     if format is Format.table:
         for r in rows:
             r["modelled"] = _short(r["modelled"], r["unit"])
