@@ -20,7 +20,7 @@ def claims(
     ),
 ) -> None:
     """Check every quantitative claim in the seed articles against the models and data."""
-    from chipwar.claims import evaluate_all, load_claims, summary
+    from chipwar.claims import VERDICTS, evaluate_all, load_claims
     from chipwar.errors import UnknownIdError
 
     ledger = load_claims()
@@ -40,7 +40,9 @@ def claims(
         for r in rows:
             r["modelled"] = _short(r["modelled"], r["unit"])
         emit(rows, format, columns=CLAIM_COLUMNS, title="Claims in the seed articles")
-        counts = ", ".join(f"{n} {v}" for v, n in summary(results).items() if n)
+        counts = ", ".join(
+            f"{n} {v}" for v in VERDICTS if (n := sum(r["verdict"] == v for r in rows))
+        )
         stderr.print(f"{len(rows)} claims: {counts}")
     else:
         emit(rows, format)
