@@ -395,8 +395,10 @@ def table(
     frame = pd.DataFrame(rows, columns=TABLE_COLUMNS)
     for col in ("sources", "restates", "knob_range"):
         frame[col] = frame[col].map(
-            lambda v: "; ".join(f"{x:g}" if isinstance(x, float) else str(x) for x in v)
-            if isinstance(v, list)
-            else ""
+            lambda v: (
+                "; ".join(f"{x:g}" if isinstance(x, float) else str(x) for x in v)
+                if isinstance(v, list)
+                else ""
+            )
         )
     return frame
