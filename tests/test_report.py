@@ -199,7 +199,7 @@ def test_zh_summary_lists_contradicted_claims_quote_first_with_translated_verdic
         cid = re.match(r'<li><a href="#evidence-([\w-]+)"', li).group(1)  # type: ignore[union-attr]
         c = claims[cid]
         assert "(不成立)" in li and "contradicted" not in li
-        assert li.index(c.quote) < li.index(c.paraphrase)
+        assert li.index(c.quote) < li.index(c.paraphrase.zh_hant)
 
 
 def test_every_reason_template_is_translated_with_the_same_placeholders() -> None:
