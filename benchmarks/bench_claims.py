@@ -1,7 +1,8 @@
 """Claims ledger II: does the larger ledger make the report slower?
 
 Evaluates the whole ledger once with the flip search (what ``chipwar report`` does) in a fresh
-process, for this checkout and for the ledger before issue 13 (``--base``, default the main
+process, then builds the whole report (``chipwar report -o``), for this checkout and for the code
+before issue 13 (``--base``, default the main
 commit it was built on, extracted with ``git archive``), alternating the two ``--runs`` times.
 Reports wall and CPU seconds and the ratio new / old. A ratio below 1 means the report's claims
 section got faster even though the ledger grew from 45 to 121 claims (the old ledger ran the
@@ -26,16 +27,19 @@ from _results import write_section
 
 ROOT = Path(__file__).resolve().parents[1]
 CODE = "import chipwar.claims as c; rs = c.evaluate_all(); print(len(rs))"
+REPORT = (
+    "import sys; from chipwar.cli.main import main; main(['report', '-o', sys.argv[1]]); print(0)"
+)
 
 
-def _run(pythonpath: str | None) -> tuple[float, float, int]:
+def _run(pythonpath: str | None, code: str = CODE, *argv: str) -> tuple[float, float, int]:
     env = {"PATH": "/usr/bin:/bin"}
     if pythonpath:
         env["PYTHONPATH"] = pythonpath
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     out = subprocess.run(
-        [sys.executable, "-c", CODE], env=env, capture_output=True, text=True, check=True
+        [sys.executable, "-c", code, *argv], env=env, capture_output=True, text=True, check=True
     )
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -63,6 +67,12 @@ def main() -> None:
         new.append(_run(new_path))
     ow, oc = min(r[0] for r in old), min(r[1] for r in old)
     nw, nc = min(r[0] for r in new), min(r[1] for r in new)
+    rep_old, rep_new = [], []
+    for _ in range(args.runs):
+        rep_old.append(_run(old_path, REPORT, str(tmp / "old.html")))
+        rep_new.append(_run(new_path, REPORT, str(tmp / "new.html")))
+    row, roc = min(r[0] for r in rep_old), min(r[1] for r in rep_old)
+    rnw, rnc = min(r[0] for r in rep_new), min(r[1] for r in rep_new)
     import os
 
     load = os.getloadavg()[0]
@@ -77,7 +87,17 @@ process (imports included); best of {args.runs} alternating runs, load average {
 | ledger II (this checkout) | {new[0][2]} | {nw:.1f} | {nc:.1f} |
 | ratio (new / old) | {new[0][2] / old[0][2]:.1f}x | {nw / ow:.2f} | {nc / oc:.2f} |
 
-The larger ledger does not make the report slower: the old ledger ran the supply simulation
+`chipwar report -o` end to end (all sections; the new build adds the key-findings box, whose
+forecasts run the dynamics model three more times):
+
+| report | wall [s] | CPU [s] |
+|---|---:|---:|
+| before issue 13 | {row:.1f} | {roc:.1f} |
+| with ledger II and key findings | {rnw:.1f} | {rnc:.1f} |
+| ratio (new / old) | {rnw / row:.2f} | {rnc / roc:.2f} |
+
+Wall times move with the shared machine's load; CPU time is the steadier measure. The larger
+ledger does not make the report slower: the old ledger ran the supply simulation
 (price claim) and the dynamics projection ('23 % now') inside its flip searches; principle 2
 removed both, and most new rows are sourced figures whose flip search is arithmetic.
 """
