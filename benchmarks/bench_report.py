@@ -64,7 +64,8 @@ def main() -> None:
     cli_s = time.perf_counter() - t0
     printed = proc.stdout.strip()
 
-    claims = [c for c in load_claims() if c.check.engine == "evidence"][:12]
+    scale = [c for c in load_claims() if c.check.engine == "evidence" and c.knob.kind == "scale"]
+    claims = scale[:12]
     ours_t = ref_t = 0.0
     ours_n = ref_n = 0
     agree = 0

@@ -201,7 +201,7 @@ def test_zh_summary_lists_contradicted_claims_quote_first_with_translated_verdic
         c = claims[cid]
         assert "(不成立)" in li and "contradicted" not in li
         # The page is autoescaped (issue 14): compare with the escaped text.
-        assert li.index(str(escape(c.quote))) < li.index(str(escape(c.paraphrase)))
+        assert li.index(str(escape(c.quote))) < li.index(str(escape(c.paraphrase.zh_hant)))
 
 
 def test_every_reason_template_is_translated_with_the_same_placeholders() -> None:

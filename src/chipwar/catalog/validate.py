@@ -53,7 +53,7 @@ def check_fx(sources: dict[str, Source]) -> list[str]:
 
 
 CHECKERS: dict[str, str] = {
-    "claims": "chipwar.claims.ledger:check_data",
+    "claims": "chipwar.claims.principles:check_data",
     "accelerators": "chipwar.catalog.validate:check_accelerators",
     "sites": "chipwar.catalog.validate:check_sites",
     "fx": "chipwar.catalog.validate:check_fx",

@@ -1,6 +1,23 @@
-"""The seed articles' quantitative claims and their evaluators (ledger -> evidence -> verdict)."""
+"""The seed articles' quantitative claims, judged (ledger -> verdict -> checks -> evaluate).
 
-from chipwar.claims.evaluate import Result, evaluate, evaluate_all, summary
-from chipwar.claims.ledger import Claim, check_data, load_claims
+``chipwar.claims.table()`` gives every verdict as a DataFrame; ``evaluate_all()`` the results.
+"""
 
-__all__ = ["Claim", "Result", "check_data", "evaluate", "evaluate_all", "load_claims", "summary"]
+from chipwar.claims.base import VERDICTS, Modelled, NotCheckable
+from chipwar.claims.evaluate import Result, evaluate, evaluate_all, summary, table
+from chipwar.claims.ledger import Claim, load_claims
+from chipwar.claims.principles import check_data
+
+__all__ = [
+    "VERDICTS",
+    "Claim",
+    "Modelled",
+    "NotCheckable",
+    "Result",
+    "check_data",
+    "evaluate",
+    "evaluate_all",
+    "load_claims",
+    "summary",
+    "table",
+]

@@ -1,5 +1,13 @@
 """Run the ledger: evaluate each claim, judge it, and find how far its input must move to flip.
 
+Order of a verdict: the row is checked against the principles (``principles.problems``; a
+broken row raises ``DataError``); its check computes a value (``NotCheckable`` or
+``ChipwarError`` -> "not checkable"; any other exception propagates: principle 6); evidence
+whose only sources are the seed, the row's ``restates`` or assumptions -> "not checkable
+independently" (principle 1); ``verdict.judge_parts`` compares the value with the claimed
+interval; the flip search finds the smallest move of the knob that changes the verdict, and a
+flip inside the knob's own low-high range makes the verdict "undecided" (principle 5).
+
 ``flip`` searches the claim's knob: for a ``scale`` knob, factors 2, 4, ... 1024 and 1/2 ...
 1/1024, then bisects (in log space) between the last factor with the original verdict and the
 first with a different one; for a ``shift`` knob, steps of 30 days up to +/- 1,200, then bisects.
@@ -12,17 +20,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from chipwar.claims.evaluators import EVALUATORS, NotCheckable
-from chipwar.claims.ledger import Claim, evidence_source_ids, load_claims
-from chipwar.claims.verdict import (
+import pandas as pd
+
+from chipwar.catalog.sources import load_sources
+from chipwar.claims.base import (
+    CHECKS,
     NOT_CHECKABLE,
+    UNDECIDED,
+    VERDICTS,
     Modelled,
+    NotCheckable,
     Reason,
-    judge_parts,
-    partial_band,
-    render_reason,
 )
-from chipwar.errors import ChipwarError
+from chipwar.claims.ledger import Claim, evidence_source_ids, load_claims, seed_source_ids
+from chipwar.claims.principles import group_problems, problems
+from chipwar.claims.verdict import judge_parts, partial_band, render_reason
+from chipwar.errors import ChipwarError, DataError
 
 
 @dataclass
@@ -41,7 +54,7 @@ class Flip:
         if self.kind == "scale":
             digits = ".6f" if abs(self.at - 1) < 0.01 else ".4g"
             return f"x{self.at:{digits}}"
-        return f"{self.at:+.0f}"
+        return f"{self.at:+.3g}"
 
     def text(self) -> str:
         return f"{self.knob} {self.change()} -> {self.verdict}"
@@ -57,6 +70,8 @@ class Result:
     errors: list[str] = field(default_factory=list)
     reason_parts: list[Reason] = field(default_factory=list)
     """``reason`` as template keys and arguments (``verdict.REASONS``), for translation."""
+    knob_range: tuple[float, float] | None = None
+    """The knob's own low-high range used for the robustness test (principle 5)."""
 
     @classmethod
     def of(
@@ -74,7 +89,16 @@ class Result:
             "outlet": _article(c)["outlet"],
             "voice": c.voice,
             "quote": c.quote,
-            "paraphrase": c.paraphrase,
+            "paraphrase": c.paraphrase.en,
+            "paraphrase_zh_hant": c.paraphrase.zh_hant,
+            "paraphrase_zh_hans": c.paraphrase.zh_hans,
+            "tense": c.tense,
+            "reading": c.reading.kind,
+            "reading_text": c.reading.text,
+            "meant": c.reading.meant,
+            "reading_group": c.reading.group,
+            "restates": list(c.restates),
+            "check_basis": CHECKS[c.check.engine].basis,
             "quantity": c.quantity,
             "claimed": c.claimed.text(),
             "claimed_bound": c.claimed.bound_text(),
@@ -92,6 +116,7 @@ class Result:
             "tolerance_rule": c.tolerance.rule,
             "basis": "" if m is None else m.basis,
             "assumption": c.knob.description or c.knob.input,
+            "knob_range": None if self.knob_range is None else list(self.knob_range),
             "note": c.note,
             "flip": None if self.flip is None else self.flip.text(),
             "flip_parts": None
@@ -111,8 +136,6 @@ def _unique(items: Iterable[str]) -> list[str]:
 
 
 def _article(c: Claim) -> dict[str, str]:
-    from chipwar.catalog.sources import load_sources
-
     src = load_sources().get(c.article)
     if src is None:
         return {"id": c.article, "title": c.article, "outlet": ""}
@@ -124,35 +147,81 @@ def identity(kind: str) -> float:
 
 
 def model(claim: Claim, knob_value: float | None = None) -> Modelled:
-    """Run the claim's evaluator (``knob_value``: factor or offset on ``claim.knob.input``)."""
-    ev = EVALUATORS.get(claim.check.engine)
-    if ev is None:
-        raise NotCheckable(f"no evaluator registered for {claim.check.engine!r}")
+    """Run the claim's check (``knob_value``: factor or offset on ``claim.knob.input``)."""
+    check = CHECKS.get(claim.check.engine)
+    if check is None:
+        raise DataError(f"claims.yaml[{claim.id}]: check.engine {claim.check.engine!r} unknown")
     v = identity(claim.knob.kind) if knob_value is None else knob_value
-    return ev.fn(dict(claim.check.params), claim.knob.input, v)
+    return check.fn(dict(claim.check.params), claim.knob.input, v)
 
 
 def evaluate(claim: Claim, knob_value: float | None = None, *, with_flip: bool = True) -> Result:
-    """Evaluate and judge one claim; never raises for missing engines or data."""
+    """Check the row against the principles (``DataError`` when it breaks one), then evaluate
+    and judge it. Only ``NotCheckable`` and ``ChipwarError`` become verdicts; any other
+    exception is a bug and propagates (principle 6)."""
+    broken = problems(claim)
+    if broken:
+        raise DataError("\n".join(broken))
+    return _judge(claim, knob_value, with_flip=with_flip)
+
+
+def _judge(claim: Claim, knob_value: float | None, *, with_flip: bool) -> Result:
     try:
         m = model(claim, knob_value)
     except NotCheckable as exc:
         return Result.of(claim, NOT_CHECKABLE, [("not_checkable", {"detail": str(exc)})])
     except ChipwarError as exc:
         return Result.of(claim, NOT_CHECKABLE, [("engine_refused", {"detail": str(exc)})])
-    except Exception as exc:  # an engine whose API moved: say so rather than fake a verdict
-        detail = f"{type(exc).__name__}: {exc}"
-        return Result.of(claim, NOT_CHECKABLE, [("evaluator_failed", {"detail": detail})])
-    circular = _circular(m.sources)
-    if circular:
-        return Result.of(claim, NOT_CHECKABLE, [circular], m)
+    dependent = _not_independent(claim, m.sources)
+    if dependent:
+        return Result.of(claim, NOT_CHECKABLE, [dependent], m)
     verdict, reason = judge_parts(claim.claimed, claim.tolerance, m)
     parts = [reason]
     f = flip(claim, verdict, knob_value) if with_flip else None
-    edge = _edge_note(claim, f, knob_value)
-    res = Result.of(claim, verdict, parts + ([edge] if edge else []), m)
-    res.flip = f
+    k_range = knob_range(claim, m)
+    if f is not None and k_range is not None and k_range[0] <= f.at <= k_range[1]:
+        parts.append(_undecided_note(claim, f, k_range, knob_value))
+        verdict = UNDECIDED
+    else:
+        edge = _edge_note(claim, f, knob_value)
+        parts += [edge] if edge else []
+    res = Result.of(claim, verdict, parts, m)
+    res.flip, res.knob_range = f, k_range
     return res
+
+
+def _shift_unit(claim: Claim) -> str:
+    """A shift knob moves a year claim in years, every other in days."""
+    return "years" if claim.claimed.unit == "year" else "days"
+
+
+def knob_range(claim: Claim, m: Modelled) -> tuple[float, float] | None:
+    """The knob's own range: the ledger's ``knob.low/high`` or the range the check's data carry;
+    None when neither gives one (or it is a single point)."""
+    lo = claim.knob.low if claim.knob.low is not None else m.knob_low
+    hi = claim.knob.high if claim.knob.high is not None else m.knob_high
+    if lo is None or hi is None or lo == hi:
+        return None
+    return (min(lo, hi), max(lo, hi))
+
+
+def _undecided_note(
+    claim: Claim, f: Flip, k_range: tuple[float, float], start: float | None
+) -> Reason:
+    x0 = identity(f.kind) if start is None else start
+    if f.kind == "scale":
+        move, lo, hi, unit = f"{f.at / x0 - 1:+.1%}", f"x{k_range[0]:.3g}", f"x{k_range[1]:.3g}", ""
+    else:
+        move, lo, hi = f"{f.at - x0:+.3g}", f"{k_range[0]:+.3g}", f"{k_range[1]:+.3g}"
+        unit = _shift_unit(claim)
+    return "undecided", {
+        "knob": f.knob,
+        "move": move,
+        "unit": unit,
+        "low": lo,
+        "high": hi,
+        "verdict": f.verdict,
+    }
 
 
 BORDERLINE = 0.01
@@ -168,44 +237,39 @@ def _edge_note(claim: Claim, f: Flip | None, start: float | None) -> Reason | No
         rel = f.at / x0 - 1
         move = f"{rel:+.1%}" if abs(rel) >= 0.001 else f"{'+' if rel > 0 else '-'}<0.1%"
         unit = ""
-    else:
-        near, move, unit = abs(f.at - x0) <= 1.0, f"{f.at - x0:+.0f}", "days"
+        tiny = abs(rel) < 1e-4
+    else:  # one day is borderline; a whole year is not
+        unit = _shift_unit(claim)
+        near = abs(f.at - x0) <= 1.0 and unit == "days"
+        move, tiny = f"{f.at - x0:+.3g}", abs(f.at - x0) <= 1.0
     if not near:
         return None
-    if claim.tolerance.rule == "exact":
+    if claim.tolerance.rule == "exact" and tiny:
         return "exact_flip", {"knob": f.knob, "verdict": f.verdict}
     return "borderline", {"knob": f.knob, "move": move, "unit": unit, "verdict": f.verdict}
 
 
-def seed_source_ids() -> set[str]:
-    """Source ids of the seed articles themselves (claims under test, not evidence)."""
-    from chipwar.catalog.sources import load_sources
-
-    return {c.article for c in load_claims()} | {s for s in load_sources() if s.startswith("seed-")}
-
-
-def _circular(sources: list[str]) -> Reason | None:
-    """Why the evidence cannot test the claim: it cites no source, or only the seed articles and
-    modelling assumptions (a series whose only source is the seed would check it against itself).
+def _not_independent(claim: Claim, sources: list[str]) -> Reason | None:
+    """Principle 1: why the evidence cannot test the claim: it cites no source, or only the seed
+    articles, the row's ``restates`` (sources that repeat the claim) and modelling assumptions.
     None when at least one independent source is cited."""
-    from chipwar.catalog.sources import load_sources
-
     if not sources:
         return "no_sources", {}
-    bib, seed = load_sources(), seed_source_ids()
+    bib = load_sources()
+    dependent = seed_source_ids() | set(claim.restates)
     independent = [
-        s for s in sources if s not in seed and (s not in bib or bib[s].kind != "assumption")
+        s for s in sources if s not in dependent and (s not in bib or bib[s].kind != "assumption")
     ]
     if independent:
         return None
-    return "circular", {"ids": ", ".join(_unique(sources))}
+    return "not_independent", {"ids": ", ".join(_unique(sources))}
 
 
 def _state(claim: Claim, x: float) -> tuple[str, int, float]:
     """(verdict, side of the "partly supported" band: -1 below, 0 inside, +1 above, value).
 
     The side catches a move that jumps over the claimed interval between two search steps."""
-    r = evaluate(claim, x, with_flip=False)
+    r = _judge(claim, x, with_flip=False)
     if r.modelled is None:
         return r.verdict, 0, math.nan
     lo, hi = partial_band(claim)
@@ -219,8 +283,12 @@ def _differs(claim: Claim, x: float, verdict: str) -> bool:
 
 
 def _between(a: float, b: float, kind: str, n: int) -> list[float]:
+    """n points from a (excluded) to b; whole days or years for a shift knob (dates are whole)."""
     if kind == "shift":
-        return [a + (b - a) * i / n for i in range(1, n + 1)]
+        step = 1.0 if b >= a else -1.0
+        pts = [a + (b - a) * i / n for i in range(1, n + 1)]
+        whole = sorted({float(round(x)) for x in pts} - {a}, reverse=step < 0)
+        return whole or [b]
     return [a * (b / a) ** (i / n) for i in range(1, n + 1)]
 
 
@@ -253,7 +321,9 @@ def flip(claim: Claim, verdict: str, start: float | None = None) -> Flip | None:
             continue
         same, diff = (xs[hit - 1] if hit else same), xs[hit]
         for _ in range(16):
-            mid = (same + diff) / 2 if kind == "shift" else math.sqrt(same * diff)
+            if kind == "shift" and abs(diff - same) <= 1.0:
+                break
+            mid = float(round((same + diff) / 2)) if kind == "shift" else math.sqrt(same * diff)
             if _differs(claim, mid, verdict):
                 diff = mid
             else:
@@ -268,12 +338,67 @@ def flip(claim: Claim, verdict: str, start: float | None = None) -> Flip | None:
 
 
 def evaluate_all(claims: list[Claim] | None = None, *, with_flip: bool = True) -> list[Result]:
-    """Evaluate every claim in the ledger (shipped ledger by default)."""
-    return [evaluate(c, with_flip=with_flip) for c in (claims or load_claims())]
+    """Evaluate every claim in the ledger (shipped ledger by default), each once."""
+    rows = load_claims() if claims is None else claims
+    broken = group_problems(rows)
+    if broken:
+        raise DataError("\n".join(broken))
+    return [evaluate(c, with_flip=with_flip) for c in rows]
 
 
 def summary(results: list[Result]) -> dict[str, int]:
     """Count of claims per verdict."""
-    from chipwar.claims.verdict import VERDICTS
-
     return {v: sum(r.verdict == v for r in results) for v in VERDICTS}
+
+
+TABLE_COLUMNS = [
+    "id",
+    "article_id",
+    "outlet",
+    "voice",
+    "quote",
+    "paraphrase",
+    "paraphrase_zh_hant",
+    "paraphrase_zh_hans",
+    "tense",
+    "reading",
+    "meant",
+    "reading_group",
+    "claimed",
+    "unit",
+    "modelled",
+    "modelled_low",
+    "modelled_high",
+    "verdict",
+    "reason",
+    "flip",
+    "knob_range",
+    "tolerance",
+    "check",
+    "check_basis",
+    "sources",
+    "restates",
+    "note",
+]
+"""Columns of :func:`table` (and of ``chipwar claims --format csv``)."""
+
+
+def table(
+    results: list[Result] | list[dict[str, Any]] | None = None, *, with_flip: bool = True
+) -> pd.DataFrame:
+    """The ledger's verdicts as a DataFrame, one row per claim (``TABLE_COLUMNS``), from
+    results, from their ``as_dict()`` rows, or (None) by evaluating the shipped ledger; list
+    cells (sources, restates, knob range) are joined with ``; ``."""
+    if results is None:
+        results = evaluate_all(with_flip=with_flip)
+    rows = [r.as_dict() if isinstance(r, Result) else r for r in results]
+    frame = pd.DataFrame(rows, columns=TABLE_COLUMNS)
+    for col in ("sources", "restates", "knob_range"):
+        frame[col] = frame[col].map(
+            lambda v: (
+                "; ".join(f"{x:g}" if isinstance(x, float) else str(x) for x in v)
+                if isinstance(v, list)
+                else ""
+            )
+        )
+    return frame

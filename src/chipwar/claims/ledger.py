@@ -1,24 +1,28 @@
-"""The claims ledger (``data/claims.yaml``): load, validate and check its sources.
+"""The claims ledger (``data/claims.yaml``): the row model, loading and tolerance rules.
 
-Each claim quotes a seed article, states the claimed value with its comparison (``approx``,
-``at_least``, ``at_most``, ``between``), the tolerance that decides the verdict, which evaluator
-checks it (``check.engine``, see :mod:`chipwar.claims.evaluators`), and the input (``knob``) on
-which the verdict depends.
+Each claim quotes a seed article (original script), paraphrases it in English, Traditional and
+Simplified Chinese, says how it is read (``reading``: point, bound, range, existence, status,
+date; principle 3) and when (``tense``: past/present/future; principle 2), states the claimed
+value with its comparison (``approx``, ``at_least``, ``at_most``, ``between``), the tolerance
+that decides the verdict, which check measures it (``check.engine``, a name registered in
+:mod:`chipwar.claims.checks`), the input (``knob``) on which the verdict depends with its own
+range (principle 5), and the sources that merely restate it (``restates``; principle 1).
+Validation against the principles lives in :mod:`chipwar.claims.principles`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from chipwar.catalog.io import DATA_DIR, parse_rows, read_structured
-from chipwar.catalog.sources import Source, check_source_ids, cited_source_ids
+from chipwar.catalog.sources import cited_source_ids, load_sources
 from chipwar.catalog.types import Slug, Strict
-from chipwar.errors import DataError
 
 CLAIMS_PATH = DATA_DIR / "claims.yaml"
 
@@ -31,6 +35,17 @@ class Claimed(Strict):
     low: float | None = None
     high: float | None = None
     unit: str
+
+    @field_validator("value", "low", "high", mode="before")
+    @classmethod
+    def _date_to_day(cls, v: Any) -> Any:
+        """A date (``unit: date``) is stored as its proleptic ordinal day, so that a tolerance in
+        days and a shift knob in days apply to it."""
+        if isinstance(v, dt.date):
+            return float(v.toordinal())
+        if isinstance(v, str) and len(v) == 10 and v[4] == "-":
+            return float(dt.date.fromisoformat(v).toordinal())
+        return v
 
     @model_validator(mode="after")
     def _complete(self) -> Claimed:
@@ -61,9 +76,17 @@ class Claimed(Strict):
     def bound_text(self) -> str:
         """The claimed value without its unit, e.g. ``>= 0.6``."""
         sym = {"approx": "≈", "at_least": "≥", "at_most": "≤"}
+        show = day_text if self.unit == "date" else (lambda x: f"{x:g}")
         if self.op == "between":
-            return f"{self.low:g}–{self.high:g}"
-        return f"{sym[self.op]} {self.value:g}"
+            assert self.low is not None and self.high is not None
+            return f"{show(self.low)}–{show(self.high)}"
+        assert self.value is not None
+        return f"{sym[self.op]} {show(self.value)}"
+
+
+def day_text(day: float) -> str:
+    """An ordinal day as an ISO date (``unit: date`` values)."""
+    return dt.date.fromordinal(round(day)).isoformat()
 
 
 def half_last_digit(x: float) -> float:
@@ -96,6 +119,7 @@ TOLERANCE_RULES: dict[str, tuple[str, float, str]] = {
     "share": ("abs", 0.03, "a share or rate estimated by analysts (3 points between estimates)"),
     "modelled": ("rel", 0.10, "a quantity computed by an engine from uncertain inputs"),
     "comparison": ("rel", 0.02, "a 'more than / cheaper than / first' comparison: only round-off"),
+    "date": ("abs", 1.0, "a date (one day: time zones, announcement vs publication) or a year"),
 }
 """Tolerance rules: name -> (abs or rel, width, when it applies). Every shipped claim names one,
 so a tolerance is chosen by the kind of claim, not by the verdict it produces."""
@@ -105,7 +129,9 @@ class Tolerance(Strict):
     """Allowed distance outside the claimed interval: a named ``rule`` (TOLERANCE_RULES), or an
     explicit absolute (same unit) or relative width."""
 
-    rule: Literal["exact", "reported", "rounded", "share", "modelled", "comparison"] | None = None
+    rule: (
+        Literal["exact", "reported", "rounded", "share", "modelled", "comparison", "date"] | None
+    ) = None
     abs: float | None = Field(default=None, ge=0)
     rel: float | None = Field(default=None, ge=0)
     partial: float = Field(default=2.0, ge=1)
@@ -141,17 +167,62 @@ class Tolerance(Strict):
         return self.rel * abs(bound) if math.isfinite(bound) else 0.0
 
 
-class Check(Strict):
+class CheckSpec(Strict):
     engine: str
+    """A registered check type (``chipwar.claims.base.CHECKS``)."""
     params: dict[str, Any] = {}
 
 
 class Knob(Strict):
-    """The input the verdict depends on; ``scale`` multiplies it, ``shift`` adds to it."""
+    """The input the verdict depends on; ``scale`` multiplies it, ``shift`` adds to it.
+
+    ``low``/``high``: the input's own uncertain range (factors for scale, days for shift) when
+    the ledger states it; a check may also report the range its data carry. A verdict that flips
+    inside that range is "undecided" (principle 5)."""
 
     input: str
     kind: Literal["scale", "shift"] = "scale"
     description: str = ""
+    low: float | None = None
+    high: float | None = None
+    source: list[str] = []
+
+
+class Paraphrase(Strict):
+    """The claim in plain words, in the report's three languages."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    en: str = Field(min_length=3)
+    zh_hant: str = Field(alias="zh-Hant", min_length=2)
+    zh_hans: str = Field(alias="zh-Hans", min_length=2)
+
+
+READING_OPS: dict[str, tuple[str, ...]] = {
+    "point": ("approx",),
+    "range": ("between",),
+    "lower_bound": ("at_least",),
+    "upper_bound": ("at_most",),
+    "existence": ("at_least",),
+    "status": ("approx",),
+    "date": ("approx", "between"),
+}
+"""Principle 3: how each reading of a proposition is stated as an interval. A lower bound
+("already reached X", "more than X") is ``at_least``; an upper bound ("as much as", "at most")
+is ``at_most``; an existence claim ("some regions give more") is ``at_least`` over the largest
+case; a yes/no status or an official figure is ``approx`` with the ``exact`` rule."""
+
+
+class Reading(Strict):
+    """Which proposition the row tests (principle 3)."""
+
+    kind: Literal["point", "range", "lower_bound", "upper_bound", "existence", "status", "date"]
+    text: str = ""
+    """What the row reads the quote as, in one line."""
+    meant: bool = True
+    """Where two readings are fair each is its own row (same ``group``); ``meant`` says whether
+    this is the one the article means."""
+    group: str | None = None
 
 
 class Claim(Strict):
@@ -159,12 +230,19 @@ class Claim(Strict):
     article: str
     voice: Literal["article", "comment"]
     quote: str = Field(min_length=2)
-    paraphrase: str
+    paraphrase: Paraphrase
     quantity: str
+    tense: Literal["past", "present", "future"]
+    """Principle 2: past and present claims are judged by observations, only forecasts by a
+    model."""
+    reading: Reading
     claimed: Claimed
     tolerance: Tolerance
-    check: Check
+    check: CheckSpec
     knob: Knob
+    restates: list[str] = []
+    """Source ids whose figure merely restates the claim (the article's own source, a report
+    that repeats it): evidence from them alone is not independent (principle 1)."""
     note: str = ""
 
 
@@ -183,38 +261,12 @@ def load_claims(path: str | Path | None = None) -> list[Claim]:
     return list(_default()) if path is None else read_claims(path)
 
 
+def seed_source_ids() -> set[str]:
+    """Source ids of the seed articles themselves (claims under test, never evidence): every
+    article a claim quotes, every bibliography id starting ``seed-``."""
+    return {c.article for c in load_claims()} | {s for s in load_sources() if s.startswith("seed-")}
+
+
 def evidence_source_ids(claim: Claim) -> list[str]:
     """Source ids cited inside the claim's check parameters (evidence inputs, fallbacks)."""
     return cited_source_ids(claim.check.params)
-
-
-def check_data(sources: dict[str, Source]) -> list[str]:
-    """Validate the ledger: rows parse, article and evidence sources resolve, engines exist."""
-    from chipwar.claims.evaluators import EVALUATORS
-
-    try:
-        claims = load_claims()
-    except DataError as exc:
-        return str(exc).splitlines()
-    problems: list[str] = []
-    for c in claims:
-        where = f"claims.yaml[{c.id}]"
-        problems += check_source_ids([c.article], where + ".article", sources)
-        problems += check_source_ids(evidence_source_ids(c), where + ".check", sources)
-        if c.tolerance.rule is None:
-            problems.append(
-                f"{where}: tolerance.rule is missing; expected one of {', '.join(TOLERANCE_RULES)}"
-            )
-        ev = EVALUATORS.get(c.check.engine)
-        if ev is None:
-            problems.append(
-                f"{where}: check.engine {c.check.engine!r} is not a registered evaluator"
-            )
-            continue
-        knobs = ev.knobs if ev.knobs != ("*",) else tuple(c.check.params.get("inputs", {}))
-        if c.knob.input not in knobs:
-            problems.append(
-                f"{where}: knob.input {c.knob.input!r} is not an input of {ev.name} "
-                f"(allowed: {', '.join(knobs)})"
-            )
-    return problems

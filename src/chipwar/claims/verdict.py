@@ -6,41 +6,46 @@ With claimed interval [a, b] and tolerance t (absolute, or relative to each boun
 * **partly supported**   base in [a - k t_a, b + k t_b] (k = ``tolerance.partial``, default 2),
                          or the modelled range [low, high] overlaps [a - t_a, b + t_b]
 * **contradicted**       otherwise
-* **not checkable**      no modelled value (engine or data missing)
+* **undecided**          (set by ``evaluate``) the verdict above flips inside the uncertain
+                         input's own low-high range (principle 5); the flip point is shown
+* **not checkable**      no independent measured value (data missing, only the article's own
+                         source, an engine refusing the input)
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
-from chipwar.claims.ledger import Claimed, Tolerance
+from chipwar.claims.base import (
+    CONTRADICTED,
+    NOT_CHECKABLE,
+    PARTLY,
+    SUPPORTED,
+    UNDECIDED,
+    VERDICTS,
+    Modelled,
+    Reason,
+)
+from chipwar.claims.ledger import Claimed, Tolerance, day_text
 
-SUPPORTED = "supported"
-PARTLY = "partly supported"
-CONTRADICTED = "contradicted"
-NOT_CHECKABLE = "not checkable"
-VERDICTS = (SUPPORTED, PARTLY, CONTRADICTED, NOT_CHECKABLE)
+__all__ = [
+    "CONTRADICTED",
+    "NOT_CHECKABLE",
+    "PARTLY",
+    "REASONS",
+    "SUPPORTED",
+    "UNDECIDED",
+    "VERDICTS",
+    "Modelled",
+    "judge",
+    "judge_parts",
+    "partial_band",
+    "render_reason",
+]
 
 _EPS = 1e-9
-
-
-@dataclass
-class Modelled:
-    """What an evaluator computed: the base value, an optional range, and its evidence."""
-
-    value: float
-    low: float | None = None
-    high: float | None = None
-    unit: str = ""
-    sources: list[str] = field(default_factory=list)
-    basis: str = ""
-    """One line: how the value was computed (engine, inputs)."""
-    rows: list[dict[Any, Any]] = field(default_factory=list)
-    """Evidence table (e.g. one row per chip x site)."""
-    assumptions: list[str] = field(default_factory=list)
 
 
 def _bounds(claimed: Claimed, tol: Tolerance, k: float) -> tuple[float, float]:
@@ -70,19 +75,17 @@ REASONS: dict[str, str] = {
     "above": "modelled {value} is above the claimed {claimed}",
     "not_checkable": "not checkable ({detail})",
     "engine_refused": "not checkable (engine refused: {detail})",
-    "evaluator_failed": "not checkable (evaluator failed: {detail})",
     "no_sources": "not checkable (the check cites no source for the data it used)",
-    "circular": "not checkable (circular: the data's only sources are the seed article and "
-    "modelling assumptions ({ids}))",
+    "not_independent": "not checkable independently: the only sources are the article's own "
+    "or reports that restate it ({ids})",
+    "undecided": "; undecided: {knob} {move} (inside its own range {low}–{high}) makes it "
+    "{verdict}",
     "exact_flip": "; exact rule: any change in {knob} makes it {verdict}",
     "borderline": "; borderline: {knob} {move} makes it {verdict}",
 }
 """English reason templates; the report translates them by key (``reason.<key>`` in
 ``chipwar.report.i18n``). ``{value}``, ``{claimed}`` and ``{move}`` get the ``{unit}`` appended
 when rendered; ``{verdict}`` is a verdict word."""
-
-Reason = tuple[str, dict[str, str]]
-"""A reason template key and its arguments (strings)."""
 
 
 def render_reason(
@@ -114,7 +117,12 @@ def judge_parts(claimed: Claimed, tol: Tolerance, m: Modelled | None) -> tuple[s
     lo_t, hi_t = _bounds(claimed, tol, 1.0)
     lo_p, hi_p = _bounds(claimed, tol, tol.partial)
     v = m.value
-    args = {"value": _fmt(v), "claimed": claimed.bound_text(), "unit": claimed.unit}
+    shown = day_text(v) if claimed.unit == "date" else _fmt(v)
+    if claimed.unit == "year":
+        shown = f"{v:.0f}"
+    args = {"value": shown, "claimed": claimed.bound_text(), "unit": claimed.unit}
+    if claimed.unit in ("date", "year"):
+        args["unit"] = ""
     if _inside(v, lo_t, hi_t):
         return SUPPORTED, ("within", args)
     if _inside(v, lo_p, hi_p):

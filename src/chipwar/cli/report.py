@@ -21,7 +21,7 @@ def claims(
     ),
 ) -> None:
     """Check every quantitative claim in the seed articles against the models and data."""
-    from chipwar.claims import evaluate_all, load_claims, summary
+    from chipwar.claims import VERDICTS, evaluate_all, load_claims
     from chipwar.errors import UnknownIdError
 
     ledger = load_claims()
@@ -31,13 +31,19 @@ def claims(
             if cid not in known:
                 raise UnknownIdError("claim", cid, known)
         ledger = [c for c in ledger if c.id in claim_id]
-    results = evaluate_all(ledger, with_flip=flip)
-    rows = [r.as_dict() for r in results]
+    rows = [r.as_dict() for r in evaluate_all(ledger, with_flip=flip)]
+    if format is Format.csv:
+        from chipwar.claims import table
+
+        emit(table(rows), format)
+        return
     if format is Format.table:
         for r in rows:
             r["modelled"] = _short(r["modelled"], r["unit"])
         emit(rows, format, columns=CLAIM_COLUMNS, title="Claims in the seed articles")
-        counts = ", ".join(f"{n} {v}" for v, n in summary(results).items() if n)
+        counts = ", ".join(
+            f"{n} {v}" for v in VERDICTS if (n := sum(r["verdict"] == v for r in rows))
+        )
         stderr.print(f"{len(rows)} claims: {counts}")
     else:
         emit(rows, format)

@@ -16,9 +16,11 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader
 
 from chipwar.catalog.io import write_atomically
+from chipwar.claims.base import VERDICTS
 from chipwar.report.figures import Chart, Section
 from chipwar.report.i18n import strings
 from chipwar.report.sections.claims import claims_section
+from chipwar.report.sections.key_findings import key_findings
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -35,8 +37,6 @@ class ReportResult:
 
     def summary_lines(self) -> list[str]:
         from collections import Counter
-
-        from chipwar.claims.verdict import VERDICTS
 
         counts = Counter(c["verdict"] for c in self.claims)
         shown = ", ".join(f"{counts[v]} {v}" for v in VERDICTS if counts[v])
@@ -82,6 +82,11 @@ def _safe(key: str, fn: Callable[[dict[str, str]], Section], t: dict[str, str]) 
         return Section(key, t[key], available=False, note=f"{t['failed']} ({exc})")
 
 
+def _articles(rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """(article id, "title (outlet)") in ledger order, for the ledger's article filter."""
+    return list(dict.fromkeys((r["article_id"], f"{r['title']} ({r['outlet']})") for r in rows))
+
+
 def _sources_table(ids: list[str]) -> dict[str, dict[str, Any]]:
     from chipwar.catalog.sources import load_sources
 
@@ -109,10 +114,12 @@ def build_report(
         extra.append(section_sweep(sweep, t))
     sections = [_safe(key, fn, t) for key, fn in SECTIONS] + extra
     claims_sec, rows, _ = claims_section(t)
+    findings, findings_left_out = key_findings(sections, rows, t)
     cited = sorted(
         {s for r in rows for s in r["sources"]}
         | {r["article_id"] for r in rows}
         | {s for sec in [*sections, claims_sec] for c in sec.charts for s in c.sources}
+        | {s for f in findings for s in f.sources}
     )
     env = html_environment()
     tmpl = env.get_template("report.html.j2")
@@ -122,6 +129,10 @@ def build_report(
         sections=sections,
         claims=rows,
         claims_section=claims_sec,
+        findings=findings,
+        findings_left_out=findings_left_out,
+        verdicts=VERDICTS,
+        articles=_articles(rows),
         sources=_sources_table(cited),
         plotly_js=plotly.offline.get_plotlyjs(),
         generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),

@@ -21,6 +21,18 @@ UNITS = (
     "CNY bn",
     "JPY bn",
     "CNY/kWh",
+    "EUR m",
+    "EUR bn",
+    "JPY trillion",
+    "years",
+    "rank",
+    "nm",
+    "generations",
+    "cases",
+    "companies",
+    "customers",
+    "entities",
+    "million vehicles",
 )
 """Units of the claims ledger shown in the report (a unit not listed here is shown as is)."""
 
@@ -41,6 +53,7 @@ ASSUMPTION_NOTES_ZH_HANT = (
 LANGS = ("en", "zh-Hant", "zh-Hans")
 
 EN: dict[str, str] = {
+    "lang": "en",
     "title": "chipwar report: the seed articles' numbers, checked",
     "intro": "Every number below comes from chipwar's sourced data and engines. Each chart names "
     "its sources; each verdict links to its evidence.",
@@ -151,9 +164,37 @@ EN: dict[str, str] = {
     **{f"reason.{k}": v for k, v in REASONS.items()},
     **{f"unit.{u}": u for u in UNITS},
     **{f"assume.{a}": a for a in ASSUMPTION_NOTES},
+    "key_findings": "Key findings",
+    "kf_intro": "Computed from the engines when this report was built; each links to its section.",
+    "kf_left_out": "{n} finding(s) left out: their section did not build.",
+    "kf_electricity": "Electricity is {range} of the all-in cost of usable compute at {sites} "
+    "(at most {max}: {max_chip} at {max_site}), not 'over 60 %'.",
+    "kf_subsidy": "The domestic-chip power subsidy lowers an Ascend cluster's cost per usable "
+    "PFLOP-hour by {range}.",
+    "kf_cost": "Per usable dense BF16 PFLOP-hour at {site} (USD, no subsidy): {ranked}; "
+    "the cheapest is {cheapest}.",
+    "kf_tokens": "Per token (DeepSeek-V3 decode) {chips} use {range} the {ref}'s electricity; "
+    "the power subsidy that would equalise the bill is {subsidy}.",
+    "kf_forecast": "P(self-sufficiency ≥ 30 % in 2027) = {p_ss}; P(domestic share of AI "
+    "accelerators ≥ 80 % in 2028) = {p_ai}, {p_lifted} with the controls lifted "
+    "(calibrated dynamics, {n} samples).",
+    "kf_claims": "{n} quantitative claims in the seed articles: {counts}.",
+    "filter_article": "Article",
+    "filter_verdict": "Verdict",
+    "filter_all": "all",
+    "filter_shown": "shown",
+    "note_coincide": "Note: the {a} and {b} medians coincide (largest gap {gap} percentage "
+    "points over {years}; {b} is drawn dashed). In the model the subsidy moves the domestic share "
+    "of AI accelerators by at most {share_gap} points: with foreign chips barred or only leaking "
+    "in, buyers have little to switch from; and AI accelerators are a small part of the IC market "
+    "that self-sufficiency counts.",
+    "reading": "Reading",
+    "not_meant": "a second reading, not the one the article means",
+    "undecided": "undecided",
 }
 
 ZH_HANT: dict[str, str] = {
+    "lang": "zh-Hant",
     "title": "chipwar 報告:逐一核對種子文章中的數字",
     "intro": "以下數字均來自 chipwar 附有出處的資料與模型。"
     "每張圖註明資料來源;每項判定連結到其證據。",
@@ -267,9 +308,7 @@ ZH_HANT: dict[str, str] = {
     "reason.above": "模型值 {value} 高於文中說法 {claimed}",
     "reason.not_checkable": "無法核對({detail})",
     "reason.engine_refused": "無法核對(模型拒絕輸入:{detail})",
-    "reason.evaluator_failed": "無法核對(評估程式失敗:{detail})",
     "reason.no_sources": "無法核對(核對所用的資料未註明任何出處)",
-    "reason.circular": "無法核對(循環論證:資料的唯一出處是種子文章本身與模型假設({ids}))",
     "reason.exact_flip": ";精確規則:{knob} 有任何變動即變為「{verdict}」",
     "reason.borderline": ";臨界:{knob} 變動 {move} 即變為「{verdict}」",
     "unit.weeks": "週",
@@ -284,6 +323,44 @@ ZH_HANT: dict[str, str] = {
     "unit.CNY bn": "十億人民幣",
     "unit.JPY bn": "十億日圓",
     "unit.CNY/kWh": "人民幣/度",
+    "unit.EUR m": "百萬歐元",
+    "unit.EUR bn": "十億歐元",
+    "unit.JPY trillion": "兆日圓",
+    "unit.years": "年",
+    "unit.rank": "名",
+    "unit.generations": "代",
+    "unit.cases": "個案例",
+    "unit.companies": "家",
+    "unit.customers": "家客戶",
+    "unit.entities": "個主體",
+    "unit.million vehicles": "百萬輛",
+    "unit.nm": "奈米",
+    "key_findings": "主要發現",
+    "kf_intro": "以下數字在產生本報告時由各模型計算;點選可跳到相應章節。",
+    "kf_left_out": "有 {n} 項發現因所屬章節未能產生而略去。",
+    "kf_electricity": "在 {sites},電費佔可用算力總成本的 {range}"
+    "(最高 {max}:{max_chip} 在 {max_site}),而非「六成以上」。",
+    "kf_subsidy": "國產晶片電費補貼使昇騰叢集每可用 PFLOP 小時的成本下降 {range}。",
+    "kf_cost": "在 {site} 每可用稠密 BF16 PFLOP 小時的成本(美元,無補貼):{ranked};"
+    "最便宜的是 {cheapest}。",
+    "kf_tokens": "按每 token 計(DeepSeek-V3 解碼),{chips} 的耗電是 {ref} 的 {range};"
+    "要讓電費持平,需補貼 {subsidy} 的電費。",
+    "kf_forecast": "2027 年自給率達 30% 的機率 = {p_ss};2028 年 AI 加速器國產份額達 80% 的"
+    "機率 = {p_ai},若解除管制則為 {p_lifted}(校準後的動態模型,{n} 次抽樣)。",
+    "kf_claims": "種子文章中共 {n} 項量化說法:{counts}。",
+    "filter_article": "文章",
+    "filter_verdict": "判定",
+    "filter_all": "全部",
+    "filter_shown": "顯示",
+    "note_coincide": "注意:{a} 與 {b} 的中位數曲線重合({years} 間最大差距 {gap} 個百分點;"
+    "{b} 以虛線表示)。在模型中,補貼使 AI 加速器的國產份額最多只變動 {share_gap} 個百分點:"
+    "外國晶片被禁或只能零星流入,買家沒有多少可替換的選擇;而 AI 加速器只佔自給率所計積體電路"
+    "市場的一小部分。",
+    "reading": "解讀",
+    "not_meant": "另一種解讀,並非文章本意",
+    "undecided": "未定",
+    "reason.not_independent": "無法獨立核對:僅有文章自身或轉述該說法的來源({ids})",
+    "reason.undecided": ";未定:{knob} 變動 {move}(在其自身範圍 {low}–{high} 內)即變為「{verdict}」",
     **{f"assume.{a}": zh for a, zh in zip(ASSUMPTION_NOTES, ASSUMPTION_NOTES_ZH_HANT, strict=True)},
 }
 
@@ -340,12 +417,12 @@ ZH_HANT.update(SWEEP_ZH_HANT)
 def strings(lang: str) -> dict[str, str]:
     """All report strings for ``lang`` (en, zh-Hant, zh-Hans)."""
     if lang == "en":
-        return dict(EN)
+        return {**EN, "lang": lang}
     if lang == "zh-Hant":
-        return {**EN, **ZH_HANT}
+        return {**EN, **ZH_HANT, "lang": lang}
     if lang == "zh-Hans":
         from opencc import OpenCC
 
         cc = OpenCC("t2s")
-        return {**EN, **{k: cc.convert(v) for k, v in ZH_HANT.items()}}
+        return {**EN, **{k: cc.convert(v) for k, v in ZH_HANT.items()}, "lang": lang}
     raise InputError("lang", lang, "one of " + ", ".join(LANGS))

@@ -6,7 +6,18 @@ from typing import Any
 
 import pandas as pd
 
+from chipwar.claims.base import VERDICTS
+from chipwar.claims.ledger import day_text
 from chipwar.report.figures import Chart, Section, _fig
+
+VERDICT_COLORS = {
+    "supported": "#4caf50",
+    "partly supported": "#ffb300",
+    "undecided": "#8e24aa",
+    "contradicted": "#e53935",
+    "not checkable": "#9e9e9e",
+}
+"""Bar colour per verdict (the table's row classes use the same hues, lighter)."""
 
 
 def claims_section(t: dict[str, str]) -> tuple[Section, list[dict[str, Any]], list[Any]]:
@@ -14,15 +25,8 @@ def claims_section(t: dict[str, str]) -> tuple[Section, list[dict[str, Any]], li
 
     results = evaluate_all()
     rows = [_translated(r.as_dict(), t) for r in results]
-    counts: dict[str, int] = {}
-    for r in rows:
-        counts[r["verdict"]] = counts.get(r["verdict"], 0) + 1
-    colors = {
-        "supported": "#4caf50",
-        "partly supported": "#ffb300",
-        "contradicted": "#e53935",
-        "not checkable": "#9e9e9e",
-    }
+    counts = {v: n for v in VERDICTS if (n := sum(r["verdict"] == v for r in rows))}
+    colors = VERDICT_COLORS
     chart = Chart(
         "claims-verdicts",
         _fig(
@@ -45,15 +49,23 @@ def claims_section(t: dict[str, str]) -> tuple[Section, list[dict[str, Any]], li
 
 
 def _translated(row: dict[str, Any], t: dict[str, str]) -> dict[str, Any]:
-    """A claim row plus its reason, claimed value, tolerance and flip in the report's language
-    (``*_shown`` keys; the English fields stay for the Excel export)."""
+    """A claim row plus its paraphrase, reason, claimed value, tolerance and flip in the report's
+    language (``*_shown`` keys; the English fields stay for the Excel export)."""
     from chipwar.claims.verdict import render_reason
 
     templates = {k[len("reason.") :]: v for k, v in t.items() if k.startswith("reason.")}
-    unit = t.get(f"unit.{row['unit']}", row["unit"])
+    unit = "" if row["unit"] in ("date", "year") else t.get(f"unit.{row['unit']}", row["unit"])
     fp = row.get("flip_parts")
+    paraphrase = {
+        "zh-Hant": row.get("paraphrase_zh_hant"),
+        "zh-Hans": row.get("paraphrase_zh_hans"),
+    }.get(t.get("lang", "en"))
     return {
         **row,
+        "paraphrase_shown": paraphrase or row["paraphrase"],
+        "modelled_shown": _value_text(row["modelled"], row["unit"]),
+        "modelled_low_shown": _value_text(row["modelled_low"], row["unit"]),
+        "modelled_high_shown": _value_text(row["modelled_high"], row["unit"]),
         "reason_shown": render_reason(row["reason_parts"], templates, t) or row["reason"],
         "claimed_shown": f"{row['claimed_bound']} {unit}".rstrip(),
         "unit_shown": unit,
@@ -65,3 +77,14 @@ def _translated(row: dict[str, Any], t: dict[str, str]) -> dict[str, Any]:
         if not fp
         else f"{fp['knob']} {fp['change']} → {t.get(fp['verdict'], fp['verdict'])}",
     }
+
+
+def _value_text(x: float | None, unit: str) -> str:
+    """A measured value as shown: an ISO date for ``date`` claims, a whole year for ``year``."""
+    if x is None:
+        return "—"
+    if unit == "date":
+        return day_text(x)
+    if unit == "year":
+        return f"{x:.0f}"
+    return f"{x:.4g}"

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
+
 from chipwar.report.figures import Chart, Section, _fig
 
 
 def section_selfsuff(t: dict[str, str]) -> Section:
-    from chipwar.claims.adapters import dynamics_sources
+    from chipwar.claims.checks.dynamics import dynamics_sources
     from chipwar.dynamics.api import run_scenario
     from chipwar.dynamics.history import load_history
 
@@ -82,13 +84,53 @@ def section_selfsuff(t: dict[str, str]) -> Section:
         )
         tables[f"dynamics_{scenario}"] = f
         srcs += list(dynamics_sources(scenario))
+    pairs = coinciding(
+        {s: tables[f"dynamics_{s}"] for s in DYNAMICS_SCENARIOS if f"dynamics_{s}" in tables}
+    )
+    notes = [t["note_coincide"].format(**c) for c in pairs]
+    dashed = {f"{c['b']} {t['median']}" for c in pairs}
+    for trace in data:  # the second of two coinciding medians is dashed: both stay visible
+        if trace.get("name") in dashed:
+            trace["line"] = {**trace.get("line", {}), "dash": "dash", "width": 3}
+    caption = t["cap_selfsuff"].format(scenarios=", ".join(DYNAMICS_SCENARIOS), n=DYNAMICS_SAMPLES)
     chart = Chart(
         "selfsuff",
         _fig(data, {"yaxis": {"title": t["self_sufficiency"], "tickformat": ".0%"}}),
-        t["cap_selfsuff"].format(scenarios=", ".join(DYNAMICS_SCENARIOS), n=DYNAMICS_SAMPLES),
+        " ".join([caption, *notes]),
         list(dict.fromkeys(srcs)),
     )
-    return Section("selfsuff", t["selfsuff"], charts=[chart], tables=tables)
+    return Section("selfsuff", t["selfsuff"], charts=[chart], tables=tables, note=" ".join(notes))
+
+
+COINCIDE_POINTS = 0.1
+"""Two scenario medians closer than this everywhere [percentage points] are drawn on top of
+each other at the chart's scale: the report says so and why."""
+
+
+def coinciding(frames: dict[str, pd.DataFrame]) -> list[dict[str, str]]:
+    """Pairs of scenarios whose self-sufficiency medians coincide (largest gap below
+    COINCIDE_POINTS), with the numbers that say why: the largest gap in the domestic share of AI
+    accelerators and in the subsidised domestic cost per PFLOP-hour [%]."""
+    names = list(frames)
+    out = []
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            fa, fb = frames[a], frames[b]
+            gap = 100 * float((fa["self_sufficiency"] - fb["self_sufficiency"]).abs().max())
+            if gap >= COINCIDE_POINTS:
+                continue
+            share = "domestic_share_ai_accelerators"
+            share_gap = 100 * float((fa[share] - fb[share]).abs().max())
+            out.append(
+                {
+                    "a": a,
+                    "b": b,
+                    "gap": f"{gap:.2f}",
+                    "share_gap": f"{share_gap:.2f}",
+                    "years": f"{int(fa['year'].min())}–{int(fa['year'].max())}",
+                }
+            )
+    return out
 
 
 DYNAMICS_SCENARIOS = ["baseline", "no-subsidy", "controls-lifted", "controls-tightened"]
