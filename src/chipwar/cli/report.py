@@ -20,23 +20,17 @@ def claims(
     ),
 ) -> None:
     """Check every quantitative claim in the seed articles against the models and data."""
-    from chipwar.claims import evaluate_all, load_claims, summary
-    from chipwar.errors import UnknownIdError
+    from chipwar.commands.runs import claims as run_claims
 
-    ledger = load_claims()
-    if claim_id:
-        known = [c.id for c in ledger]
-        for cid in claim_id:
-            if cid not in known:
-                raise UnknownIdError("claim", cid, known)
-        ledger = [c for c in ledger if c.id in claim_id]
-    results = evaluate_all(ledger, with_flip=flip)
-    rows = [r.as_dict() for r in results]
+    rows = run_claims(claim_id=claim_id, flip=flip).data
     if format is Format.table:
         for r in rows:
             r["modelled"] = _short(r["modelled"], r["unit"])
         emit(rows, format, columns=CLAIM_COLUMNS, title="Claims in the seed articles")
-        counts = ", ".join(f"{n} {v}" for v, n in summary(results).items() if n)
+        from chipwar.claims.verdict import VERDICTS
+
+        n_by = {v: sum(r["verdict"] == v for r in rows) for v in VERDICTS}
+        counts = ", ".join(f"{n} {v}" for v, n in n_by.items() if n)
         stderr.print(f"{len(rows)} claims: {counts}")
     else:
         emit(rows, format)

@@ -3,26 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import typer
 
 from chipwar.cli.output import FORMAT_OPTION, FORMAT_OPTION_NO_CSV, Format, emit
-from chipwar.errors import InputError
+from chipwar.commands import controls as commands
 
 SCREEN_COLUMNS = [
     "query", "entity_id", "name", "score", "reason", "listed", "lists", "affiliate",
     "aggregate_listed_ownership", "paths",
 ]  # fmt: skip
-
-
-def _data(ownership: Path | None, parties: Path | None) -> tuple[Any, Any]:
-    from chipwar.controls.ownership import read_ownership
-    from chipwar.controls.parties import read_parties
-
-    graph = read_ownership(ownership) if ownership is not None else None
-    plist = read_parties(parties) if parties is not None else None
-    return graph, plist
 
 
 def screen_cmd(
@@ -43,20 +33,10 @@ def screen_cmd(
     format: Format = FORMAT_OPTION,
 ) -> None:
     """Screen company names against restricted parties and their ≥50 % affiliates."""
-    from chipwar.controls.parties import read_queries_csv, screen
-
-    queries = list(names or [])
-    if file is not None:
-        queries += read_queries_csv(file)
-    if not queries:
-        raise InputError("NAME", "", "at least one name, or --file with a name column")
-    if limit < 1:
-        raise InputError("--limit", limit, "an integer of at least 1")
-    graph, plist = _data(ownership, parties)
-    rows = screen(
-        queries, date, threshold=threshold, min_score=min_score, limit=limit,
-        parties=plist, graph=graph,
-    )  # fmt: skip
+    rows = commands.screen(
+        names=names, file=file, date=date, threshold=threshold, min_score=min_score,
+        limit=limit, ownership=ownership, parties=parties,
+    ).data  # fmt: skip
     emit(rows, format, table_columns=SCREEN_COLUMNS)
 
 
@@ -69,10 +49,9 @@ def ownership_cmd(
     format: Format = FORMAT_OPTION_NO_CSV,
 ) -> None:
     """Who owns an entity, through which paths, and its listed / affiliate status on a date."""
-    from chipwar.controls.ownership import assess
-
-    graph, plist = _data(ownership, parties)
-    row = assess([entity], date, threshold=threshold, graph=graph, parties=plist)[0]
+    row = commands.ownership(
+        entity=entity, date=date, threshold=threshold, ownership=ownership, parties=parties
+    ).data
     if format is Format.json:
         emit(row, format)
         return

@@ -66,18 +66,12 @@ def run_cmd(
     format: Format = FORMAT_OPTION,
 ) -> None:
     """Simulate the scenario: per plant first stoppage, lost units and recovery; per part price."""
-    from chipwar.supply import run, summarize
+    from chipwar.commands.runs import supply_run
 
-    if samples < 1:
-        raise InputError("--samples", samples, "an integer >= 1")
-    if seed < 0:
-        raise InputError("--seed", seed, "an integer >= 0")
-    if days is not None and days < 1:
-        raise InputError("--days", days, "an integer >= 1")
-    net = _load(file)
     with _progress("simulating days") as bar:
-        res, _ = run(net, samples, seed, days, bar)
-    summary = summarize(net, res, samples, seed, daily=daily)
+        summary = supply_run(
+            file=file, samples=samples, seed=seed, days=days, daily=daily, progress=bar
+        ).data
     if format is Format.json:
         emit(summary, format)
         return

@@ -133,7 +133,7 @@ def build_report(
 
 def _to_js(obj: Any) -> str:
     """JSON for a <script> block (``</`` escaped so a string cannot close the tag)."""
-    from chipwar.cli.output import to_jsonable
+    from chipwar.serialize import to_jsonable
 
     return json.dumps(to_jsonable(obj), ensure_ascii=False).replace("</", "<\\/")
 
