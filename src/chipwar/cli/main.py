@@ -15,6 +15,7 @@ from chipwar.cli import (
     dynamics,
     report,
     screening,
+    serve,
     supply,
     tools,
     workloads,
@@ -47,7 +48,9 @@ def _root(
     """chipwar: compute cost, export controls, supply chains and industry dynamics."""
 
 
-for module in (data, compute, workloads, controls, tools, screening, supply, dynamics, report):
+for module in (
+    data, compute, workloads, controls, tools, screening, supply, dynamics, report, serve,
+):  # fmt: skip
     module.register(app)
 
 
