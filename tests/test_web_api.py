@@ -119,7 +119,7 @@ POST_CASES: list[tuple[str, dict[str, Any], dict[str, Any], list[str]]] = [
 )
 def test_post_with_file_text_equals_cli_json(
     api: httpx.Client, cli, endpoint, params, body, argv
-) -> None:  # type: ignore[no-untyped-def]  # noqa: E501
+) -> None:  # type: ignore[no-untyped-def]
     r = api.post(endpoint, params=params, json=body)
     assert r.status_code == 200, r.text
     expected = cli(*argv, "--format", "json")

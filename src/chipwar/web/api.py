@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
+import functools
 import json
 import tempfile
 from collections.abc import Callable, Iterator
@@ -438,7 +440,7 @@ async def content(
     """Controlled-content shares of a product (the BOM is the POST body's ``bom``)."""
     settings: Settings = request.app.state.settings
     body = await read_body(request, settings) if request.method == "POST" else {}
-    if "bom" not in body:
+    if body.get("bom") is None:
         raise InputError("bom", None, 'a bill of materials in the POST body: {"bom": ...}')
     return await answer(
         request, ctl.content, ("bom",), date=date, destination=destination,
@@ -586,4 +588,18 @@ async def claims(
     """Every quantitative claim in the seed articles, checked against the models and data."""
     from chipwar.commands import split_ids
 
-    return await answer(request, runs.claims, (), claim_id=split_ids(id_) or None, flip=flip)
+    return await answer(request, cached_claims, (), claim_id=split_ids(id_) or None, flip=flip)
+
+
+def cached_claims(*, claim_id: list[str] | None = None, flip: bool = True) -> Result:
+    """``runs.claims`` computed once per day and claim-id list: the evaluation reads only the
+    shipped data, so it is pure for a given date, and its flip search takes seconds."""
+    import copy
+
+    doc = _claims_document(tuple(claim_id or ()), flip, dt.date.today())
+    return Result(copy.deepcopy(doc))
+
+
+@functools.lru_cache(maxsize=32)
+def _claims_document(claim_id: tuple[str, ...], flip: bool, today: dt.date) -> Any:
+    return runs.claims(claim_id=list(claim_id) or None, flip=flip).document()
