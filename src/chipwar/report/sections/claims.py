@@ -9,10 +9,15 @@ import pandas as pd
 from chipwar.report.figures import Chart, Section, _fig
 
 
-def claims_section(t: dict[str, str]) -> tuple[Section, list[dict[str, Any]], list[Any]]:
+def claims_section(
+    t: dict[str, str], results: list[Any] | None = None
+) -> tuple[Section, list[dict[str, Any]], list[Any]]:
+    """The claims section in the language of ``t``; ``results``: the evaluated claims when the
+    caller already has them (the dashboard evaluates once for all languages)."""
     from chipwar.claims import evaluate_all
 
-    results = evaluate_all()
+    if results is None:
+        results = evaluate_all()
     rows = [_translated(r.as_dict(), t) for r in results]
     counts: dict[str, int] = {}
     for r in rows:
