@@ -104,6 +104,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(docs.router)
     app.include_router(pages.router)
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    async def favicon() -> Response:
+        return FileResponse(STATIC / "favicon.svg", media_type="image/svg+xml")
+
     @app.get("/static/{name}", include_in_schema=False)
     async def static(name: str) -> Response:
         return _static(name)
@@ -119,7 +123,7 @@ def _static(name: str) -> Response:
     known = {p.name: p for p in STATIC.iterdir() if p.is_file()}
     if name not in known:
         return JSONResponse({"error": f"no static file {name[:40]!r}"}, status_code=404)
-    kind = {".js": "text/javascript", ".css": "text/css", ".png": "image/png"}
+    kind = {".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml"}
     return FileResponse(known[name], media_type=kind.get(known[name].suffix, "text/plain"))
 
 
