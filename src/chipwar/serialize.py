@@ -43,7 +43,13 @@ def to_jsonable(value: Any) -> Any:
 def rows_of(data: pd.DataFrame | Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Rows of a table as JSON objects."""
     if isinstance(data, pd.DataFrame):
-        return [to_jsonable(r) for r in data.to_dict(orient="records")]
+        # Column-wise ``tolist`` (native Python values) is several times faster than
+        # ``to_dict(orient="records")`` on the wide frames the engines return.
+        columns = [str(c) for c in data.columns]
+        values = [data.iloc[:, j].tolist() for j in range(data.shape[1])]
+        return [
+            {c: to_jsonable(v) for c, v in zip(columns, row, strict=True)} for row in zip(*values)
+        ]
     return [to_jsonable(dict(r)) for r in data]
 
 
