@@ -134,6 +134,16 @@ def test_screening_explains_hits_and_keeps_user_text_as_text(browser_page) -> No
     assert seen["errors"] == []
 
 
+def test_api_docs_render_offline_under_the_csp(browser_page) -> None:  # type: ignore[no-untyped-def]
+    base, page, seen = browser_page
+    seen["errors"].clear()
+    page.goto(base + "/docs", wait_until="networkidle")
+    page.wait_for_selector(".opblock")
+    assert page.locator(".opblock").count() >= 17  # every endpoint, GET and POST
+    page.screenshot(path=str(SHOTS / "web-api-docs.png"), full_page=False)
+    assert seen["errors"] == []
+
+
 def test_no_request_left_localhost(browser_page) -> None:  # type: ignore[no-untyped-def]
     base, _page, seen = browser_page
     assert seen["requests"]
