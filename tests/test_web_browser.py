@@ -19,6 +19,10 @@ ARGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]  # fmt: skip
 SHOTS = Path(__file__).resolve().parents[1] / "docs" / "img"
+SERVED = (
+    "(JSON.parse(document.getElementById('page-data').textContent).charts || []).map(c => c.id)"
+)
+"""The ids of the charts whose figures the server sent with the page."""
 PAGES = ["/", "/compute", "/controls", "/screening", "/supply", "/dynamics", "/claims"]
 
 pytestmark = [
@@ -57,13 +61,8 @@ def test_every_page_loads_without_errors_and_draws_its_charts(browser_page) -> N
         seen["errors"].clear()
         page.goto(base + path + "?lang=en", wait_until="networkidle", timeout=120_000)
         if path in ("/", "/controls", "/supply", "/dynamics", "/claims"):
-            page.wait_for_function(
-                "() => Array.from(document.querySelectorAll('div.chart')).every(d => d.data)"
-            )
-        drawn = page.evaluate(
-            "() => Array.from(document.querySelectorAll('div.chart')).filter(d => d.data)"
-            ".map(d => d.data.length)"
-        )
+            page.wait_for_function(f"() => {SERVED}.every(id => document.getElementById(id).data)")
+        drawn = page.evaluate(f"() => {SERVED}.map(id => document.getElementById(id).data.length)")
         assert seen["errors"] == [], (path, seen["errors"])
         assert page.locator("header nav a[aria-current=page]").count() == 1, path
         if path in ("/", "/controls", "/supply", "/dynamics", "/claims"):
@@ -131,6 +130,20 @@ def test_screening_explains_hits_and_keeps_user_text_as_text(browser_page) -> No
     page.wait_for_function("() => (document.getElementById('ownership-graph').data || []).length")
     assert "name=Huawei+Technologies" in page.url
     page.screenshot(path=str(SHOTS / "web-screening.png"), full_page=True)
+    assert seen["errors"] == []
+
+
+def test_an_uploaded_supply_scenario_runs_and_is_drawn(browser_page) -> None:  # type: ignore[no-untyped-def]
+    base, page, seen = browser_page
+    seen["errors"].clear()
+    page.goto(base + "/supply?lang=en", wait_until="networkidle")
+    scenario = Path(__file__).resolve().parents[1] / "scenarios" / "nexperia-2025-prior.yaml"
+    page.set_input_files("#supply-form input[type=file]", str(scenario))
+    page.fill("#supply-form input[name=samples]", "2")
+    page.click("#supply-form button[type=submit]")
+    page.wait_for_function("() => (document.getElementById('uploaded-output').data || []).length")
+    assert page.locator("#table-uploaded_plants tbody tr").count() >= 1
+    assert "nexperia-2025-prior" in page.locator("#supply-status").inner_text()
     assert seen["errors"] == []
 
 

@@ -45,10 +45,13 @@ def rows_of(data: pd.DataFrame | Sequence[Mapping[str, Any]]) -> list[dict[str, 
     if isinstance(data, pd.DataFrame):
         # Column-wise ``tolist`` (native Python values) is several times faster than
         # ``to_dict(orient="records")`` on the wide frames the engines return.
+        if data.shape[1] == 0:
+            return [{} for _ in range(len(data))]
         columns = [str(c) for c in data.columns]
         values = [data.iloc[:, j].tolist() for j in range(data.shape[1])]
         return [
-            {c: to_jsonable(v) for c, v in zip(columns, row, strict=True)} for row in zip(*values)
+            {c: to_jsonable(v) for c, v in zip(columns, row, strict=True)}
+            for row in zip(*values, strict=True)
         ]
     return [to_jsonable(dict(r)) for r in data]
 

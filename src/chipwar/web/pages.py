@@ -112,11 +112,12 @@ def lang_url(request: Request, lang: str) -> str:
 @functools.lru_cache(maxsize=32)
 def _section(name: str, lang: str, today: dt.date) -> Section:
     """A report section (pure for a given day and language), built once."""
-    from chipwar.report.sections import controls, dynamics, supply
+    from chipwar.report.sections import controls, dynamics, equipment, supply
 
     t = ui_strings(lang)
     builders = {
         "controls": controls.section_controls,
+        "equipment": equipment.section_equipment,
         "nexperia": supply.section_nexperia,
         "selfsuff": dynamics.section_selfsuff,
     }
@@ -277,12 +278,14 @@ async def controls_page(
     request: Request,
     lang: str = "en",
     chip: str = "nvidia-h20",
+    tool: str = "asml-nxt-2000i",
     date: str | None = None,
     destination: str = "CN",
 ) -> HTMLResponse:
     from starlette.concurrency import run_in_threadpool
 
-    from chipwar.commands.controls import classify
+    from chipwar.catalog.tools import load_tools
+    from chipwar.commands.controls import classify, tools_classify
 
     lang = _lang(lang)
     sec = await run_in_threadpool(section, "controls", lang)
@@ -292,16 +295,23 @@ async def controls_page(
     now = await run_in_threadpool(
         lambda: classify(chip=[chip], destination=destination, date=date).data
     )
+    tool_events = await run_in_threadpool(
+        lambda: tools_classify(tool=[tool], destination=destination, timeline=True).data
+    )
+    equipment = await run_in_threadpool(section, "equipment", lang)
     data = {
-        "charts": _charts(sec),
+        "charts": _charts(sec) + _charts(equipment),
         "tables": {
             "status": _table(now),
             "timeline": _table(events),
+            "tool_timeline": _table(tool_events),
         },
         "all_chips": list(load_accelerators()),
+        "all_tools": list(load_tools()),
     }
     return render(
-        request, "controls", lang, data, chip=chip, date=date or "", destination=destination,
+        request, "controls", lang, data, chip=chip, tool=tool, date=date or "",
+        destination=destination, chart_split=len(sec.charts),
         lang_url=lambda x: lang_url(request, x),
     )  # fmt: skip
 
@@ -338,11 +348,12 @@ async def claims_page(request: Request, lang: str = "en") -> HTMLResponse:
 
     lang = _lang(lang)
     sec, rows = await run_in_threadpool(_claims, lang, dt.date.today())
-    cols = ["id", "article_id", "verdict", "claimed_shown", "modelled", "unit_shown",
+    cols = ["id", "article_id", "verdict", "quote", "claimed_shown", "modelled", "unit_shown",
             "reason_shown", "flip_shown", "sources"]  # fmt: skip
+    keep = [*cols, "evidence"]  # the evidence rows travel in the JSON download
     data = {
         "charts": _charts(sec),
-        "tables": {"claims": _table([{c: r.get(c) for c in cols} for r in rows], cols)},
+        "tables": {"claims": _table([{c: r.get(c) for c in keep} for r in rows], cols)},
         "verdicts": sorted({r["verdict"] for r in rows}),
     }
     return render(request, "claims", lang, data, lang_url=lambda x: lang_url(request, x))

@@ -268,11 +268,24 @@ function initSupply() {
     const samples = form.querySelector("input[name=samples]").value;
     setStatus("supply-status", STR.loading);
     try {
-      const d = await getJSON("/api/v1/supply/run?samples=" + encodeURIComponent(samples), {
+      const d = await getJSON("/api/v1/supply/run?daily=true&samples=" + encodeURIComponent(samples), {
         method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ scenario: await file.text() }),
       });
       renderTable(document.getElementById("supply-result"), "uploaded_plants", d.plants,
         ["id", "country", "plan_per_day", "first_stop_date", "first_recovery_date", "lost_units", "lost_days_of_output", "recovery_date"]);
+      const days = [...Array(d.days).keys()].map((i) => {
+        const t = new Date(d.start_date + "T00:00:00Z");
+        t.setUTCDate(t.getUTCDate() + i);
+        return t.toISOString().slice(0, 10);
+      });
+      const lay = (id) => ({ height: 380, margin: { l: 70, r: 20, t: 30, b: 40 }, xaxis: { type: "date" },
+        yaxis: { title: { text: document.getElementById(id).dataset.title } } });
+      Plotly.react("uploaded-output", d.plants.filter((p) => p.daily_output).map((p) => ({
+        type: "scatter", mode: "lines", name: p.id, x: days, y: p.daily_output.map((v) => v / p.plan_per_day),
+      })), lay("uploaded-output"), PLOT_CONFIG);
+      Plotly.react("uploaded-price", d.parts.filter((p) => p.price_path).map((p) => ({
+        type: "scatter", mode: "lines", name: p.id, x: days, y: p.price_path,
+      })), lay("uploaded-price"), PLOT_CONFIG);
       setStatus("supply-status", d.scenario + ": " + d.days + " days, " + d.samples + " samples");
     } catch (e) {
       setStatus("supply-status", e.message, true);
