@@ -86,13 +86,22 @@ def render(
     request: Request, page: str, lang: str, data: dict[str, Any], **ctx: Any
 ) -> HTMLResponse:
     """The page ``page`` in ``lang``; ``data`` goes to the browser as JSON (charts, tables)."""
+    from chipwar.controls.rules import load_rules
+    from chipwar.controls.tool_rules import load_tool_rules
+
     t = ui_strings(lang)
+    as_of = {
+        "chip_rules": load_rules().reviewed_through,
+        "tool_rules": load_tool_rules().rules_reviewed_through,
+        "today": dt.date.today(),
+    }
     html = (
         _env()
         .get_template(f"{page}.html.j2")
         .render(
             t=t, lang=lang, page=page, pages=PAGES, langs=LANG_NAMES, query=request.query_params,
-            data=data, tables=data.get("tables", {}), charts=data.get("charts", []), **ctx,
+            data=data, tables=data.get("tables", {}), charts=data.get("charts", []), as_of=as_of,
+            **ctx,
         )
     )  # fmt: skip
     return HTMLResponse(html)
