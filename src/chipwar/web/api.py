@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-import functools
 import json
 import tempfile
 from collections.abc import Callable, Iterator
@@ -29,6 +28,7 @@ from chipwar.commands import compute as cc
 from chipwar.commands import controls as ctl
 from chipwar.commands import workloads as wk
 from chipwar.errors import ChipwarError, InputError, UnknownIdError
+from chipwar.web.cache import once
 from chipwar.web.settings import Settings
 
 router = APIRouter(prefix="/api/v1")
@@ -600,6 +600,6 @@ def cached_claims(*, claim_id: list[str] | None = None, flip: bool = True) -> Re
     return Result(copy.deepcopy(doc))
 
 
-@functools.lru_cache(maxsize=32)
+@once(maxsize=32)
 def _claims_document(claim_id: tuple[str, ...], flip: bool, today: dt.date) -> Any:
     return runs.claims(claim_id=list(claim_id) or None, flip=flip).document()

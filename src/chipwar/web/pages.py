@@ -22,6 +22,7 @@ from chipwar.commands import split_ids
 from chipwar.errors import InputError
 from chipwar.report.figures import Chart, Section
 from chipwar.serialize import document, rows_of, to_jsonable
+from chipwar.web.cache import once
 from chipwar.web.i18n import LANG_NAMES, LANGS, ui_strings
 
 router = APIRouter(include_in_schema=False)
@@ -118,7 +119,7 @@ def lang_url(request: Request, lang: str) -> str:
 # ------------------------------------------------------------------ cached sections
 
 
-@functools.lru_cache(maxsize=32)
+@once(maxsize=32)
 def _section(name: str, lang: str, today: dt.date) -> Section:
     """A report section (pure for a given day and language), built once."""
     from chipwar.report.sections import controls, dynamics, equipment, supply
@@ -133,7 +134,7 @@ def _section(name: str, lang: str, today: dt.date) -> Section:
     return builders[name](t)
 
 
-@functools.lru_cache(maxsize=2)
+@once(maxsize=2)
 def _claim_results(today: dt.date) -> list[Any]:
     """The claims evaluated once a day (the same for every language)."""
     from chipwar.claims import evaluate_all
@@ -141,7 +142,7 @@ def _claim_results(today: dt.date) -> list[Any]:
     return evaluate_all()
 
 
-@functools.lru_cache(maxsize=8)
+@once(maxsize=8)
 def _claims(lang: str, today: dt.date) -> tuple[Section, list[dict[str, Any]]]:
     from chipwar.report.sections.claims import claims_section
 
