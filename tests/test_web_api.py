@@ -255,3 +255,12 @@ def test_security_headers_openapi_and_docs(api: httpx.Client) -> None:
     assert docs.status_code == 200 and "/docs/assets/swagger-ui-bundle.js" in docs.text
     assert httpx.get(base + "/docs/assets/swagger-ui-bundle.js").status_code == 200
     assert httpx.get(base + "/docs/assets/..%2Fswagger-ui.js").status_code == 404
+
+
+def test_serve_refuses_bad_options_before_binding(cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    r = cli("serve", "--port", "70000")
+    assert r.code == 2 and "--port" in r.err
+    monkeypatch.setenv("CHIPWAR_MAX_SAMPLES", "lots")
+    r = cli("serve", "--port", "8000")
+    assert r.code == 2 and "CHIPWAR_MAX_SAMPLES" in r.err
+    assert "127.0.0.1" in cli("serve", "--help").out
