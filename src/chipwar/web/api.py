@@ -23,6 +23,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from chipwar.catalog.io import parse_structured
 from chipwar.commands import Result, runs
 from chipwar.commands import compute as cc
 from chipwar.commands import controls as ctl
@@ -58,21 +59,6 @@ class RequestTimeoutError(ChipwarError):
 # ------------------------------------------------------------------ body
 
 
-def _depth(value: Any, limit: int) -> int:
-    """Nesting depth of a parsed JSON value (iterative, so it cannot overflow the stack)."""
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        item, d = stack.pop()
-        deepest = max(deepest, d)
-        if deepest > limit:
-            return deepest
-        if isinstance(item, dict):
-            stack += [(v, d + 1) for v in item.values()]
-        elif isinstance(item, list):
-            stack += [(v, d + 1) for v in item]
-    return deepest
-
-
 async def read_body(request: Request, settings: Settings) -> dict[str, Any]:
     """The POST body as a JSON object, refused (413) past the size limit while it streams in
     (read once per request, then kept on ``request.state``)."""
@@ -96,19 +82,12 @@ async def _read_body(request: Request, settings: Settings) -> dict[str, Any]:
     if not raw.strip():
         return {}
     try:
-        obj = json.loads(bytes(raw).decode("utf-8"))
+        text = bytes(raw).decode("utf-8")
     except UnicodeDecodeError:
         raise InputError("body", bytes(raw[:40]), "UTF-8 JSON") from None
-    except json.JSONDecodeError as exc:
-        raise InputError("body", exc.doc[max(0, exc.pos - 20) : exc.pos + 20], "JSON") from None
-    except RecursionError:
-        raise InputError(
-            "body", "(deeply nested)", f"JSON nested at most {settings.max_json_depth} levels"
-        ) from None
-    if _depth(obj, settings.max_json_depth) > settings.max_json_depth:
-        raise InputError(
-            "body", "(deeply nested)", f"JSON nested at most {settings.max_json_depth} levels"
-        )
+    # The reading layer's in-memory parser: its limits on nesting, sizes and rows, duplicate
+    # keys and non-finite numbers refused, errors naming the place in the body.
+    obj = parse_structured(text, "json", "request body")
     if not isinstance(obj, dict):
         raise InputError("body", type(obj).__name__, "a JSON object keyed by file option")
     return obj

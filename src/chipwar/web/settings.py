@@ -27,8 +27,6 @@ class Settings:
 
     max_body_bytes: int = 1_000_000
     """Largest POST body (bytes); a larger one is answered 413."""
-    max_json_depth: int = 32
-    """Deepest nesting of a POST body's JSON."""
     max_samples: int = 20_000
     """Largest ``samples`` of tco/compare (Monte Carlo) and dynamics endpoints."""
     max_supply_samples: int = 500
