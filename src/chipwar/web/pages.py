@@ -20,7 +20,7 @@ from chipwar.catalog.sites import Site, load_sites
 from chipwar.catalog.types import Range
 from chipwar.commands import split_ids
 from chipwar.errors import InputError
-from chipwar.report.figures import Chart, Section
+from chipwar.report.figures import Section
 from chipwar.serialize import document, rows_of, to_jsonable
 from chipwar.web.cache import once
 from chipwar.web.i18n import LANG_NAMES, LANGS, ui_strings
@@ -31,8 +31,6 @@ PAGES = ("overview", "compute", "controls", "screening", "supply", "dynamics", "
 DEFAULT_CHIPS = ["nvidia-h20", "nvidia-h100-sxm", "huawei-ascend-910b", "huawei-ascend-910c"]
 DEFAULT_SITES = ["cn-inner-mongolia", "cn-guizhou", "us-virginia"]
 BREAKEVEN_KEYS = ("chip_a", "chip_b", "site", "unit", "current", "value", "message")
-TABLE_CAP = 2000
-"""Rows shown in one HTML table (the download holds them all)."""
 
 
 def to_js(obj: Any) -> Markup:
@@ -72,9 +70,7 @@ def _lang(lang: str) -> str:
 
 def _table(rows: Any, columns: list[str] | None = None) -> dict[str, Any]:
     """A table for a page: its columns and JSON rows (all of them, for the downloads)."""
-    data = rows_of(rows) if not isinstance(rows, list) or rows else []
-    if isinstance(rows, list) and rows:
-        data = rows_of(rows)
+    data = rows_of(rows)
     cols = columns or (list(data[0]) if data else [])
     return {"columns": cols, "rows": data}
 
@@ -367,6 +363,3 @@ async def claims_page(request: Request, lang: str = "en") -> HTMLResponse:
         "verdicts": sorted({r["verdict"] for r in rows}),
     }
     return render(request, "claims", lang, data, lang_url=lambda x: lang_url(request, x))
-
-
-__all__ = ["Chart", "router"]
