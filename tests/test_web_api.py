@@ -264,3 +264,16 @@ def test_serve_refuses_bad_options_before_binding(cli, monkeypatch) -> None:  # 
     r = cli("serve", "--port", "8000")
     assert r.code == 2 and "CHIPWAR_MAX_SAMPLES" in r.err
     assert "127.0.0.1" in cli("serve", "--help").out
+
+
+def test_pages_escape_what_the_url_carries(api: httpx.Client) -> None:
+    base = str(api.base_url).removesuffix("/api/v1/").removesuffix("/api/v1")
+    evil = '"><script>alert(1)</script>'
+    r = httpx.get(base + "/claims", params={"q": evil, "lang": "en"}, timeout=120)
+    assert r.status_code == 200
+    assert "<script>alert(1)" not in r.text
+    assert "&lt;script&gt;alert(1)" in r.text or "&#34;&gt;&lt;script&gt;" in r.text
+    assert "script-src 'self'" in r.headers["content-security-policy"]
+    r = httpx.get(base + "/screening", params={"name": evil}, timeout=60)
+    assert r.status_code == 200 and "<script>alert(1)" not in r.text
+    assert httpx.get(base + "/", params={"lang": "xx"}, timeout=60).status_code == 422
