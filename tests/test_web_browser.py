@@ -133,6 +133,20 @@ def test_screening_explains_hits_and_keeps_user_text_as_text(browser_page) -> No
     assert seen["errors"] == []
 
 
+def test_a_custom_accelerator_is_classified_from_the_form(browser_page) -> None:  # type: ignore[no-untyped-def]
+    base, page, seen = browser_page
+    seen["errors"].clear()
+    page.goto(base + "/controls?lang=en&chip=nvidia-h20&date=2025-06-01", wait_until="networkidle")
+    assert "nvidia-h20" in page.locator("#table-status").inner_text()
+    page.fill("#custom-form input[name=bf16]", "900")
+    page.fill("#custom-form input[name=die_area_mm2]", "800")
+    page.click("#custom-form button[type=submit]")
+    page.wait_for_selector("#table-custom tbody tr")
+    row = page.locator("#table-custom tbody tr").first.inner_text()
+    assert "my-accelerator" in row and "3A090.a" in row  # TPP 900 x 16 = 14,400 >= 4,800
+    assert seen["errors"] == []
+
+
 def test_an_uploaded_supply_scenario_runs_and_is_drawn(browser_page) -> None:  # type: ignore[no-untyped-def]
     base, page, seen = browser_page
     seen["errors"].clear()
