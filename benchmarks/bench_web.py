@@ -105,12 +105,13 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="10 clients, 5 s per endpoint")
     ap.add_argument("--clients", type=int, default=None)
     ap.add_argument("--seconds", type=float, default=None)
+    ap.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     args = ap.parse_args()
     clients = args.clients or (10 if args.quick else 50)
     seconds = args.seconds or (5.0 if args.quick else 30.0)
     load_before = os.getloadavg()
     rows = {}
-    with uvicorn_server() as base:
+    with uvicorn_server(workers=args.workers) as base:
         for name, make in (("compute explorer", compute_url), ("classify", classify_url)):
             asyncio.run(load(base, make, 4, 2.0))  # warm: imports, catalogs, rule tables
             # One client: the time a request itself takes (no queueing behind others).
@@ -123,8 +124,9 @@ def main() -> None:
     lines = [
         "## web — `chipwar serve` under load (`benchmarks/bench_web.py`)",
         "",
-        f"{clients} concurrent clients for {seconds:g} s per endpoint against one uvicorn "
-        "process on localhost; the load generator (httpx, asyncio) runs on the same machine. "
+        f"{clients} concurrent clients for {seconds:g} s per endpoint against uvicorn with "
+        f"{args.workers} worker process(es) on localhost; the load generator (httpx, asyncio) "
+        "runs on the same machine. "
         f"Load average (1 min) before the run: {load_before[0]:.2f}.",
         "",
         "| endpoint | requests | req/s | p50 [ms] | p95 [ms] | p99 [ms] | errors | load avg |",
@@ -155,7 +157,7 @@ def main() -> None:
         f"{1000 * cli_s / c['p50_ms']:.1f}x faster per request, and serves "
         f"{c['rps'] * cli_s:.1f}x the questions per second of one CLI process at a time.",
     ]
-    write_section("web", "\n".join(lines))
+    write_section("web" if args.workers == 1 else f"web-{args.workers}-workers", "\n".join(lines))
     print("\n".join(lines))
 
 

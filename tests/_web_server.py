@@ -20,13 +20,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def uvicorn_server(env: dict[str, str] | None = None) -> Iterator[str]:
-    """Start uvicorn (one worker) and yield its base URL; stop it afterwards."""
+def uvicorn_server(env: dict[str, str] | None = None, workers: int = 1) -> Iterator[str]:
+    """Start uvicorn (``workers`` processes) and yield its base URL; stop it afterwards."""
     port = free_port()
     proc = subprocess.Popen(
         [
             sys.executable, "-m", "uvicorn", "chipwar.web.app:create_app", "--factory",
             "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
+            "--workers", str(workers),
         ],
         env={**os.environ, **(env or {})},
         stdout=subprocess.DEVNULL,
