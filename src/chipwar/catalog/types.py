@@ -7,7 +7,7 @@ import re
 from types import UnionType
 from typing import Annotated, Any, Union, get_args, get_origin
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from chipwar.catalog.uncertainty import Distribution, Uncertain
 from chipwar.errors import InputError

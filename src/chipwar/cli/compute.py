@@ -2,39 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Any, Literal
 
-import pandas as pd
 import typer
 
-from chipwar.catalog.accelerators import Accelerator
-from chipwar.catalog.sites import Site
-from chipwar.catalog.types import parse_date
-from chipwar.cli.output import (
-    FORMAT_OPTION,
-    Format,
-    emit,
-    note_large_work,
-    split_ids,
-    stderr,
-    stdout,
-)
-from chipwar.compute.assumptions import TcoAssumptions, load_assumptions, with_overrides
-from chipwar.errors import InputError
-
-CENTRAL_CHIPS = ("nvidia-h20", "nvidia-h100-sxm", "huawei-ascend-910b", "huawei-ascend-910c")
-CENTRAL_CASES: tuple[tuple[str, Literal["auto"] | float, str], ...] = (
-    ("cn-inner-mongolia", "auto", "Inner Mongolia, subsidy"),
-    ("cn-inner-mongolia", 0.0, "Inner Mongolia, no subsidy"),
-    ("cn-guizhou", "auto", "Guizhou, subsidy"),
-    ("cn-guizhou", 0.0, "Guizhou, no subsidy"),
-    ("us-virginia", "auto", "Virginia"),
-)
-"""The seed's central question: four chips, two subsidised western provinces and Virginia."""
+from chipwar.cli.output import FORMAT_OPTION, Format, emit, note_large_work, stderr, stdout
+from chipwar.commands import compute as commands
+from chipwar.commands.compute import parse_subsidy as parse_subsidy  # used by cli.workloads
 
 TCO_COLUMNS = [
     "chip", "site", "precision", "subsidy", "usd_per_accelerator_hour", "capex_usd_per_hour",
@@ -77,103 +52,6 @@ SAMPLES = typer.Option(None, "--samples", "-n", help="Monte Carlo draws (beta-PE
 SEED = typer.Option(0, "--seed", min=0, help="Random seed for --samples (an integer >= 0).")
 
 
-@dataclass
-class Context:
-    """Resolved common options."""
-
-    assumptions: TcoAssumptions
-    chips: dict[str, Accelerator]
-    sites: dict[str, Site]
-    date: dt.date | None
-    subsidy: Literal["auto"] | float
-    utilization: float | None
-    precision: str
-
-    def chip(self, chip_id: str) -> Accelerator | str:
-        return self.chips.get(chip_id, chip_id)
-
-    def site(self, site_id: str) -> Site | str:
-        return self.sites.get(site_id, site_id)
-
-    def kwargs(self) -> dict[str, Any]:
-        return {
-            "precision": self.precision,
-            "utilization": self.utilization,
-            "subsidy": self.subsidy,
-            "date": self.date,
-            "assumptions": self.assumptions,
-        }
-
-
-def parse_subsidy(text: str) -> Literal["auto"] | float:
-    """'auto' or a fraction in [0, 1]."""
-    if text.strip().lower() == "auto":
-        return "auto"
-    try:
-        value = float(text)
-    except ValueError:
-        raise InputError("--subsidy", text, "'auto' or a fraction in [0, 1]") from None
-    if not 0.0 <= value <= 1.0:
-        raise InputError("--subsidy", text, "'auto' or a fraction in [0, 1]")
-    return value
-
-
-def parse_sets(items: list[str]) -> dict[str, Any]:
-    """``NAME=VALUE`` or ``NAME=LOW,BASE,HIGH`` -> {name: number or range mapping}."""
-    out: dict[str, Any] = {}
-    for item in items:
-        name, sep, value = item.partition("=")
-        if not sep or not name.strip():
-            raise InputError("--set", item, "NAME=VALUE, e.g. cost_of_capital=0.06")
-        parts = value.split(",")
-        try:
-            numbers = [float(p) for p in parts]
-        except ValueError:
-            raise InputError(f"--set {name}", value, "a number or LOW,BASE,HIGH") from None
-        if len(numbers) == 1:
-            out[name.strip()] = numbers[0]
-        elif len(numbers) == 3:
-            out[name.strip()] = dict(zip(("low", "base", "high"), numbers, strict=True))
-        else:
-            raise InputError(f"--set {name}", value, "a number or LOW,BASE,HIGH")
-    return out
-
-
-def make_context(
-    *,
-    precision: str,
-    utilization: float | None,
-    subsidy: str,
-    date: str | None,
-    scenario: Path | None,
-    sets: list[str],
-    spec: Path | None = None,
-) -> Context:
-    from chipwar.scenarios.loader import read_extras
-
-    extras = read_extras(spec, scenario)
-    assumptions = extras.assumptions if extras.assumptions is not None else load_assumptions()
-    if sets:
-        assumptions = with_overrides(assumptions, parse_sets(sets), source="--set")
-    if utilization is not None and not 0.0 < utilization <= 1.0:
-        raise InputError("--utilization", utilization, "a fraction in (0, 1]")
-    return Context(
-        assumptions=assumptions,
-        chips=extras.chips,
-        sites=extras.sites,
-        date=None if date is None else parse_date(date, "--date"),
-        subsidy=parse_subsidy(subsidy),
-        utilization=utilization,
-        precision=precision.strip().lower(),
-    )
-
-
-def _require(values: list[str], option: str) -> list[str]:
-    if not values:
-        raise InputError(option, None, f"at least one {option} ID (or a --spec file with some)")
-    return values
-
-
 def tco(
     chip: list[str] = typer.Option(
         [], "--chip", "-c", help="Accelerator id (repeatable, or comma-separated)."
@@ -193,56 +71,14 @@ def tco(
     seed: int = SEED,
 ) -> None:
     """Cost per accelerator-hour and per usable PFLOP-hour, for each chip × site."""
-    from chipwar.compute.montecarlo import MAX_CELLS, estimated_bytes, tco_montecarlo
-    from chipwar.compute.tco import tco_frame
-
-    ctx = make_context(
-        precision=precision, utilization=utilization, subsidy=subsidy, date=date,
-        scenario=scenario, sets=set_, spec=spec,
+    result = commands.tco(
+        chip=chip, site=site, precision=precision, utilization=utilization, subsidy=subsidy,
+        date=date, scenario=scenario, spec=spec, set_=set_, samples=samples, seed=seed,
+        on_large_work=note_large_work,
     )  # fmt: skip
-    # Without --chip/--site, the entries of the --spec/--scenario file are evaluated.
-    chips = [ctx.chip(c) for c in _require(split_ids(chip) or list(ctx.chips), "--chip")]
-    sites = [ctx.site(s) for s in _require(split_ids(site) or list(ctx.sites), "--site")]
-    if samples is None:
-        frame = tco_frame(chips, sites, **ctx.kwargs())
-        emit(frame, format, table_columns=TCO_COLUMNS)
-        return
-    if samples >= 1 and len(chips) * len(sites) * samples <= MAX_CELLS:
-        cells = len(chips) * len(sites) * samples
-        note_large_work(estimated_bytes(cells), f"{cells:,} Monte Carlo cells")
-    mc = tco_montecarlo(chips, sites, samples=samples, seed=seed, **ctx.kwargs())
-    summary = mc.summary()
-    emit(summary, format, table_columns=MC_COLUMNS)
-    if len(chips) == 2:
-        a, b = mc.batch.chips
-        for j, s in enumerate(mc.batch.sites):
-            p = float(mc.prob_cheaper(0, 1)[j])
-            stderr.print(
-                f"P({a.id} cheaper than {b.id} per usable PFLOP-hour at {s.id}) = {p:.3f} "
-                f"({samples} samples, seed {seed})",
-                highlight=False,
-            )
-
-
-def central_frame(ctx: Context, samples: int | None = None, seed: int = 0) -> pd.DataFrame:
-    """The central-question rows: each chip in each case of :data:`CENTRAL_CASES`."""
-    from chipwar.compute.montecarlo import tco_montecarlo
-    from chipwar.compute.tco import tco_frame
-
-    frames = []
-    chips = [ctx.chip(c) for c in CENTRAL_CHIPS]
-    kwargs = ctx.kwargs()
-    for site_id, subsidy, label in CENTRAL_CASES:
-        kwargs["subsidy"] = subsidy if ctx.subsidy == "auto" else ctx.subsidy
-        if samples is None:
-            frame = tco_frame(chips, [ctx.site(site_id)], **kwargs)
-        else:
-            frame = tco_montecarlo(
-                chips, [ctx.site(site_id)], samples=samples, seed=seed, **kwargs
-            ).summary()
-        frame.insert(2, "case", label)
-        frames.append(frame)
-    return pd.concat(frames, ignore_index=True)
+    emit(result.data, format, table_columns=TCO_COLUMNS if samples is None else MC_COLUMNS)
+    for line in result.notes:
+        stderr.print(line, highlight=False)
 
 
 def compare(
@@ -258,11 +94,10 @@ def compare(
 ) -> None:
     """The seed's central question: H20 / H100 / Ascend 910B / 910C per usable PFLOP-hour in
     Inner Mongolia and Guizhou (with and without the subsidy) and in Virginia."""
-    ctx = make_context(
-        precision=precision, utilization=utilization, subsidy="auto", date=date,
-        scenario=scenario, sets=set_, spec=spec,
-    )  # fmt: skip
-    frame = central_frame(ctx, samples, seed)
+    frame = commands.compare(
+        precision=precision, utilization=utilization, date=date, scenario=scenario, spec=spec,
+        set_=set_, samples=samples, seed=seed,
+    ).data  # fmt: skip
     if format is not Format.table:
         cols = None if format is Format.json else ["chip", "site", "case", *TCO_COLUMNS[2:]]
         emit(frame, format, columns=cols)
@@ -299,13 +134,11 @@ def breakeven(
     format: Format = FORMAT_OPTION,
 ) -> None:
     """The value of one input at which chip A and chip B cost the same per usable PFLOP-hour."""
-    from chipwar.compute.breakeven import breakeven as solve
-
-    ctx = make_context(
-        precision=precision, utilization=utilization, subsidy=subsidy, date=date,
-        scenario=scenario, sets=set_, spec=spec,
-    )  # fmt: skip
-    result = solve(ctx.chip(chip), ctx.chip(vs), ctx.site(site), param=param.value, **ctx.kwargs())
+    result = commands.breakeven(
+        chip=chip, vs=vs, site=site, param=param.value, precision=precision,
+        utilization=utilization, subsidy=subsidy, date=date, scenario=scenario, spec=spec,
+        set_=set_,
+    ).data  # fmt: skip
     if format is Format.json:
         emit(result, format)
         return
@@ -328,13 +161,10 @@ def sensitivity(
     format: Format = FORMAT_OPTION,
 ) -> None:
     """Tornado: USD per usable PFLOP-hour with each uncertain input at its low and high."""
-    from chipwar.compute.montecarlo import tornado
-
-    ctx = make_context(
-        precision=precision, utilization=utilization, subsidy=subsidy, date=date,
-        scenario=scenario, sets=set_, spec=spec,
-    )  # fmt: skip
-    frame = tornado(ctx.chip(chip), ctx.site(site), **ctx.kwargs())
+    frame = commands.sensitivity(
+        chip=chip, site=site, precision=precision, utilization=utilization, subsidy=subsidy,
+        date=date, scenario=scenario, spec=spec, set_=set_,
+    ).data  # fmt: skip
     emit(frame, format, title=f"{chip} at {site}: usd_per_pflop_hour, one input at a time")
 
 

@@ -9,14 +9,12 @@ from typing import Any
 import pandas as pd
 import typer
 
-from chipwar.catalog import load_accelerators
-from chipwar.catalog.accelerators import Accelerator, read_accelerators
+from chipwar.catalog.accelerators import Accelerator
 from chipwar.catalog.types import parse_date
 from chipwar.cli.output import FORMAT_OPTION, Format, emit, split_ids, stderr, stdout
-from chipwar.controls.classify import classify, timeline
-from chipwar.controls.content import content_shares, read_bom
+from chipwar.commands import controls as commands
 from chipwar.controls.measures import measure_status
-from chipwar.controls.rules import TRANSACTIONS, as_of_warning, load_rules
+from chipwar.controls.rules import as_of_warning, load_rules
 from chipwar.errors import InputError
 
 rules_app = typer.Typer(
@@ -59,45 +57,33 @@ def classify_command(
     format: Format = FORMAT_OPTION,
 ) -> None:
     """Is this chip (or DGX/HGX system) controlled for this destination on this date, and why?"""
-    transaction = transaction.strip().lower()
-    if transaction not in TRANSACTIONS:
-        raise InputError("transaction", transaction, "one of " + ", ".join(TRANSACTIONS))
-    chips: list[str | Accelerator] = list(split_ids(chip))
-    if spec is not None:
-        chips += read_accelerators(spec)
-    if all_:
-        chips += list(load_accelerators())
-    if not chips:
-        raise InputError("chip", None, "--chip ID, --spec FILE or --all")
+    result = commands.classify(
+        chip=chip, spec=spec, all_=all_, date=date, destination=destination,
+        transaction=transaction, end_user_hq=end_user_hq, timeline=show_timeline,
+    )  # fmt: skip
     if show_timeline:
-        if len(chips) != 1:
-            raise InputError("chip", len(chips), "exactly one chip with --timeline")
-        events = timeline(chips[0], destination, transaction, end_user_hq)
+        name = split_ids(chip)[0] if split_ids(chip) else None
+        if name is None:
+            from chipwar.catalog.accelerators import read_accelerators
+
+            name = read_accelerators(spec)[0].id if spec is not None else "?"
         hq = f", end user headquartered in {end_user_hq.upper()}" if end_user_hq else ""
-        title = f"{_name(chips[0])} → {destination.upper()} ({transaction}{hq})"
-        _emit_with_reasons(events, format, TIMELINE_COLUMNS, "date", title=title)
-        _warn_as_of(parse_date(None))
-        return
-    day = parse_date(date)
-    frame = classify(
-        chips,
-        destination,
-        day,
-        missing="flag" if all_ else "raise",
-        transaction=transaction,
-        end_user_hq=end_user_hq,
-    )
-    row = frame.iloc[0]
-    title = (
-        f"{row['transaction']} to {row['destination']}, end user headquartered in "
-        f"{row['end_user_hq']}; rules reviewed through {row['rules_reviewed_through']}"
-    )
-    if format is Format.table:
-        columns = [c for c in CLASSIFY_COLUMNS if c not in TABLE_HIDDEN]
-        _emit_with_reasons(frame, format, columns, "chip", title=title, policy=True)
+        title = f"{name} → {destination.upper()} ({transaction.strip().lower()}{hq})"
+        _emit_with_reasons(result.data, format, TIMELINE_COLUMNS, "date", title=title)
     else:
-        _emit_with_reasons(frame, format, CLASSIFY_COLUMNS, "chip")
-    _warn_as_of(day)
+        frame = result.data
+        row = frame.iloc[0]
+        title = (
+            f"{row['transaction']} to {row['destination']}, end user headquartered in "
+            f"{row['end_user_hq']}; rules reviewed through {row['rules_reviewed_through']}"
+        )
+        if format is Format.table:
+            columns = [c for c in CLASSIFY_COLUMNS if c not in TABLE_HIDDEN]
+            _emit_with_reasons(frame, format, columns, "chip", title=title, policy=True)
+        else:
+            _emit_with_reasons(frame, format, CLASSIFY_COLUMNS, "chip")
+    for line in result.notes:
+        stderr.print(line, highlight=False, markup=False)
 
 
 def _warn_as_of(day: Any) -> None:
@@ -265,9 +251,9 @@ def content_command(
     format: Format = FORMAT_OPTION,
 ) -> None:
     """Controlled-content shares of a product: US de minimis and China's rare-earth rule."""
-    parts, file_value = read_bom(bom)
-    value = product_value if product_value is not None else file_value
-    frame = content_shares(parts, destination, parse_date(date), product_value_usd=value)
+    frame = commands.content(
+        bom=bom, date=date, destination=destination, product_value=product_value
+    ).data
     _emit_with_reasons(frame, format, CONTENT_COLUMNS, "regime")
     if format is Format.table:
         stdout.print(f"product value {frame['product_value_usd'].iloc[0]:,.2f} USD")

@@ -8,6 +8,7 @@ import pandas as pd
 import typer
 
 from chipwar.cli.output import FORMAT_OPTION, FORMAT_OPTION_NO_CSV, Format, emit, stderr
+from chipwar.commands.runs import check_samples as _check_samples
 from chipwar.errors import InputError
 
 dynamics_app = typer.Typer(
@@ -28,18 +29,9 @@ BAND_COLUMNS = [
     "self_sufficiency_p95", "usd_per_pflop_hour_domestic_p50", "usd_per_pflop_hour_foreign_p50",
     "nvidia_china_revenue_usd_bn_p50",
 ]  # fmt: skip
-MAX_SAMPLES = 200_000
-
 
 MAX_COMPARE = 20
 """Most scenarios one ``compare`` runs (each is a full model run with the same draws)."""
-
-
-def _check_samples(samples: int, seed: int = 0) -> None:
-    if not 1 <= samples <= MAX_SAMPLES:
-        raise InputError("--samples", samples, f"an integer from 1 to {MAX_SAMPLES}")
-    if seed < 0:
-        raise InputError("--seed", seed, "an integer >= 0")
 
 
 @dynamics_app.command("run")
@@ -50,10 +42,9 @@ def run(
     format: Format = FORMAT_OPTION,
 ) -> None:
     """Run a scenario: yearly shares, self-sufficiency, costs, energy, NVIDIA China revenue."""
-    from chipwar.dynamics.api import run_scenario
+    from chipwar.commands.runs import dynamics_run
 
-    _check_samples(samples, seed)
-    result = run_scenario(scenario, samples=samples, seed=seed)
+    result = dynamics_run(scenario=scenario, samples=samples, seed=seed).data
     if format is Format.table:
         emit(result, format, columns=BAND_COLUMNS if samples > 1 else RUN_COLUMNS)
     else:
@@ -191,10 +182,9 @@ def claims(
     format: Format = FORMAT_OPTION,
 ) -> None:
     """The seed's two forecasts beside the model's distribution for them."""
-    from chipwar.dynamics.api import seed_claims
+    from chipwar.commands.runs import dynamics_claims
 
-    _check_samples(samples, seed)
-    table = seed_claims(scenario, samples=samples, seed=seed)
+    table = dynamics_claims(scenario=scenario, samples=samples, seed=seed).data
     cols = ["claim", "year", "threshold", "probability", "p5", "p50", "p95", "scenario", "reason"]
     emit(table, format, table_columns=cols)
     if format is Format.table:

@@ -19,6 +19,7 @@ from chipwar.cli import (
     dynamics,
     report,
     screening,
+    serve,
     supply,
     sweep,
     tools,
@@ -53,7 +54,7 @@ def _root(
 
 
 for module in (
-    data, compute, workloads, controls, tools, screening, supply, dynamics, sweep, report,
+    data, compute, workloads, controls, tools, screening, supply, dynamics, sweep, report, serve,
 ):  # fmt: skip
     module.register(app)
 

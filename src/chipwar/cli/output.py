@@ -6,7 +6,6 @@ JSON goes to stdout and messages to stderr, so ``chipwar ... --format json | jq`
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import json
 import math
 import os
@@ -15,11 +14,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from enum import Enum
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
+
+from chipwar.serialize import document, dumps, rows_of
+from chipwar.serialize import to_jsonable as to_jsonable  # re-exported for callers
 
 
 def console_width(environ: Mapping[str, str] | None = None) -> int:
@@ -54,41 +55,11 @@ FORMAT_OPTION_NO_CSV = typer.Option(Format.table, "--format", "-f", help="table 
 """The ``--format`` option of a command whose output is not one table."""
 
 
-def to_jsonable(value: Any) -> Any:
-    """Convert NumPy/pandas/dates/NaN into plain JSON values (NaN -> null)."""
-    if isinstance(value, Mapping):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set):
-        return [to_jsonable(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return [to_jsonable(v) for v in value.tolist()]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dt.date | dt.datetime | pd.Timestamp):
-        return value.isoformat()[:10] if isinstance(value, dt.date) else str(value)
-    if value is pd.NaT or (value is not None and not isinstance(value, str | bool | int | float)):
-        try:
-            if pd.isna(value):
-                return None
-        except (TypeError, ValueError):
-            pass
-        return str(value)
-    return value
-
-
 def split_ids(values: Iterable[str] | None) -> list[str]:
     """Ids from repeated flags and comma-separated lists alike, in order and without repeats:
     ``-c a -c b,c,a`` -> [a, b, c]."""
     parts = (part.strip() for v in values or [] for part in v.split(","))
     return list(dict.fromkeys(p for p in parts if p))
-
-
-def rows_of(data: pd.DataFrame | Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    if isinstance(data, pd.DataFrame):
-        return [to_jsonable(r) for r in data.to_dict(orient="records")]
-    return [to_jsonable(dict(r)) for r in data]
 
 
 def fmt_cell(value: Any) -> str:
@@ -130,15 +101,12 @@ def emit(
     their order) in a table or CSV; ``table_columns``: the table's alone (CSV keeps every one)."""
     if fmt is Format.table and table_columns is not None:
         columns = table_columns
+    if fmt is Format.json:
+        _write(dumps(document(data)))
+        return
     if isinstance(data, Mapping):
-        if fmt is Format.json:
-            _write(json.dumps(to_jsonable(data), ensure_ascii=False, indent=2))
-            return
         data = [data]
     rows = rows_of(data)
-    if fmt is Format.json:
-        _write(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
     cols = list(columns) if columns is not None else (list(rows[0]) if rows else [])
     if fmt is Format.csv:
         writer = csv.DictWriter(

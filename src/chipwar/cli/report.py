@@ -21,17 +21,9 @@ def claims(
     ),
 ) -> None:
     """Check every quantitative claim in the seed articles against the models and data."""
-    from chipwar.claims import VERDICTS, evaluate_all, load_claims
-    from chipwar.errors import UnknownIdError
+    from chipwar.commands.runs import claims as run_claims
 
-    ledger = load_claims()
-    if claim_id:
-        known = [c.id for c in ledger]
-        for cid in claim_id:
-            if cid not in known:
-                raise UnknownIdError("claim", cid, known)
-        ledger = [c for c in ledger if c.id in claim_id]
-    rows = [r.as_dict() for r in evaluate_all(ledger, with_flip=flip)]
+    rows = run_claims(claim_id=claim_id, flip=flip).data
     if format is Format.csv:
         from chipwar.claims import table
 
@@ -41,6 +33,8 @@ def claims(
         for r in rows:
             r["modelled"] = _short(r["modelled"], r["unit"])
         emit(rows, format, columns=CLAIM_COLUMNS, title="Claims in the seed articles")
+        from chipwar.claims import VERDICTS
+
         counts = ", ".join(
             f"{n} {v}" for v in VERDICTS if (n := sum(r["verdict"] == v for r in rows))
         )

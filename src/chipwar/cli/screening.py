@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import typer
 
 from chipwar.cli.output import FORMAT_OPTION, FORMAT_OPTION_NO_CSV, Format, emit, stderr
-from chipwar.errors import InputError
+from chipwar.commands import controls as commands
 
 SCREEN_COLUMNS = [
     "query", "entity_id", "name", "score", "reason", "listed", "lists", "listed_since", "affiliate",
@@ -23,41 +22,6 @@ CONSOLIDATION_OPTION = typer.Option(
     "full", "--consolidation",
     help="GLEIF consolidation without a percentage counts as: full (100 %), majority (50 %), skip.",
 )  # fmt: skip
-
-
-def _warn_as_of(rows: list[dict[str, Any]]) -> None:
-    """One stderr line when the date is after the rule data's review date (or in the future)."""
-    import datetime as dt
-
-    from chipwar.controls.rules import as_of_warning
-
-    for r in rows:
-        if r.get("data_as_of") and r.get("date"):
-            reviewed = dt.date.fromisoformat(r["data_as_of"]["rules_reviewed_through"])
-            line = as_of_warning(dt.date.fromisoformat(r["date"]), reviewed,
-                                 what="screening rules (affiliates rule)")  # fmt: skip
-            if line:
-                stderr.print(line, highlight=False, markup=False)
-            return
-
-
-def _data(
-    ownership: Path | None, parties: Path | None, level1: Path | None, consolidation: str
-) -> tuple[Any, Any]:
-    from chipwar.controls.gleif import CONSOLIDATION_SHARE, read_ownership_any
-    from chipwar.controls.screening import read_party_source
-
-    if consolidation not in CONSOLIDATION_SHARE:
-        raise InputError("--consolidation", consolidation, "full, majority or skip")
-    if level1 is not None and ownership is None:
-        raise InputError("--gleif-level1", str(level1), "used with --ownership (a Level 2 file)")
-    graph = (
-        read_ownership_any(ownership, level1, consolidation)  # type: ignore[arg-type]
-        if ownership is not None
-        else None
-    )
-    plist = read_party_source(parties) if parties is not None else None
-    return graph, plist
 
 
 def screen_cmd(
@@ -84,23 +48,14 @@ def screen_cmd(
     format: Format = FORMAT_OPTION,
 ) -> None:
     """Screen company names against restricted parties and their ≥50 % affiliates."""
-    from chipwar.controls.parties import read_queries_csv
-    from chipwar.controls.screening import DEFAULT_MIN_SCORE, screen
-
-    queries = list(names or [])
-    if file is not None:
-        queries += read_queries_csv(file)
-    if not queries:
-        raise InputError("NAME", "", "at least one name, or --file with a name column")
-    if limit < 1:
-        raise InputError("--limit", limit, "an integer of at least 1")
-    graph, plist = _data(ownership, parties, gleif_level1, consolidation)
-    rows = screen(
-        queries, date, threshold=threshold,
-        min_score=DEFAULT_MIN_SCORE if min_score is None else min_score, limit=limit,
-        parties=plist, graph=graph,
+    result = commands.screen(
+        names=names, file=file, date=date, threshold=threshold, min_score=min_score,
+        limit=limit, ownership=ownership, parties=parties, gleif_level1=gleif_level1,
+        consolidation=consolidation,
     )  # fmt: skip
-    _warn_as_of(rows)
+    for line in result.notes:
+        stderr.print(line, highlight=False, markup=False)
+    rows = result.data
     emit(rows, format, table_columns=SCREEN_COLUMNS)
 
 
@@ -119,11 +74,18 @@ def ownership_cmd(
     format: Format = FORMAT_OPTION_NO_CSV,
 ) -> None:
     """Who owns an entity, through which paths, and its listed / affiliate status on a date."""
-    from chipwar.controls.screening import assess
-
-    graph, plist = _data(ownership, parties, gleif_level1, consolidation)
-    row = assess([entity], date, threshold=threshold, graph=graph, parties=plist)[0]
-    _warn_as_of([row])
+    result = commands.ownership(
+        entity=entity,
+        date=date,
+        threshold=threshold,
+        ownership=ownership,
+        parties=parties,
+        gleif_level1=gleif_level1,
+        consolidation=consolidation,
+    )
+    for line in result.notes:
+        stderr.print(line, highlight=False, markup=False)
+    row = result.data
     if format is Format.json:
         emit(row, format)
         return

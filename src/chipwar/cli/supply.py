@@ -67,21 +67,18 @@ def run_cmd(
     format: Format = FORMAT_OPTION,
 ) -> None:
     """Simulate the scenario: per plant first stoppage, lost units and recovery; per part price."""
-    from chipwar.supply import run, summarize
-    from chipwar.supply.results import MAX_DAYS, MAX_SAMPLES, check_run_size, run_bytes
+    from chipwar.commands.runs import supply_run
 
-    if not 1 <= samples <= MAX_SAMPLES:
-        raise InputError("--samples", samples, f"an integer from 1 to {MAX_SAMPLES:,}")
-    if seed < 0:
-        raise InputError("--seed", seed, "an integer >= 0")
-    if days is not None and not 1 <= days <= MAX_DAYS:
-        raise InputError("--days", days, f"an integer from 1 to {MAX_DAYS:,} (ten years)")
-    net = _load(file)
-    horizon = check_run_size(net, samples, days)
-    note_large_work(run_bytes(net, samples, horizon), f"{samples:,} replications")
     with _progress("simulating days") as bar:
-        res, _ = run(net, samples, seed, days, bar)
-    summary = summarize(net, res, samples, seed, daily=daily)
+        summary = supply_run(
+            file=file,
+            samples=samples,
+            seed=seed,
+            days=days,
+            daily=daily,
+            progress=bar,
+            on_large_work=note_large_work,
+        ).data
     if format is Format.json:
         emit(summary, format)
         return

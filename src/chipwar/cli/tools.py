@@ -7,12 +7,11 @@ from typing import Any
 
 import typer
 
-from chipwar.catalog.tools import Tool, load_tools, read_tools, tool_frame
-from chipwar.catalog.types import parse_date
+from chipwar.catalog.tools import load_tools, read_tools, tool_frame
 from chipwar.cli.output import FORMAT_OPTION, Format, emit, split_ids, stderr, stdout
+from chipwar.commands import controls as commands
 from chipwar.controls.tool_rules import k_factors, load_tool_rules
-from chipwar.controls.tools import COLUMNS, classify_tools, timeline
-from chipwar.errors import InputError
+from chipwar.controls.tools import COLUMNS
 
 tools_app = typer.Typer(
     help="Semiconductor manufacturing equipment: catalog and export controls by regime.",
@@ -80,25 +79,18 @@ def classify_command(
     format: Format = FORMAT_OPTION,
 ) -> None:
     """Is this tool controlled for this destination, date and end use — under each regime?"""
-    tools: list[str | Tool] = list(split_ids(tool))
-    if spec is not None:
-        tools += read_tools(spec)
-    if not tools:
-        raise InputError("tool", None, "--tool ID or --spec FILE")
+    result = commands.tools_classify(
+        tool=tool, spec=spec, date=date, destination=destination, end_use=end_use,
+        timeline=show_timeline,
+    )  # fmt: skip
+    for line in result.notes:
+        stderr.print(line, highlight=False)
+    rows = result.data
     if show_timeline:
-        if len(tools) != 1:
-            raise InputError("tool", len(tools), "exactly one tool with --timeline")
-        events = timeline(tools[0], destination, end_use)
-        name = tools[0] if isinstance(tools[0], str) else tools[0].id
+        name = split_ids(tool)[0] if split_ids(tool) else read_tools(spec)[0].id if spec else "?"
         title = f"{name} → {destination.upper()}, end use {end_use or 'unknown'}"
-        _emit(events, format, TIMELINE_COLUMNS, ("date", "regime"), title)
+        _emit(rows, format, TIMELINE_COLUMNS, ("date", "regime"), title)
         return
-    day = parse_date(date)
-    frame = classify_tools(tools, destination, day, end_use)
-    rows: list[dict[str, Any]] = [
-        {str(k): v for k, v in r.items()} for r in frame.to_dict("records")
-    ]
-    _warn_if_stale(rows[0])
     first = rows[0]
     title = f"→ {first['destination']} on {first['date']}, end use {first['end_use'] or 'unknown'}"
     _emit(rows, format, COLUMNS, ("tool", "regime"), title)
@@ -122,16 +114,6 @@ def _emit(
         stdout.print(f"{row[label[0]]} · {row[label[1]]}", style="bold", highlight=False)
         for line in row["reasons"]:
             stdout.print(f"  - {line}", highlight=False, markup=False)
-
-
-def _warn_if_stale(row: dict[str, Any]) -> None:
-    """One stderr line when the question is about a date after the rules were last reviewed."""
-    if row["stale"]:
-        stderr.print(
-            f"warning: equipment rules reviewed through {row['rules_reviewed_through']}; "
-            f"the answer for {row['date']} may miss later changes",
-            highlight=False,
-        )
 
 
 def register(app: typer.Typer) -> None:

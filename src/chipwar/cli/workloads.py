@@ -6,15 +6,9 @@ from pathlib import Path
 
 import typer
 
-from chipwar.catalog.accelerators import Accelerator, load_accelerators
-from chipwar.catalog.io import lookup
-from chipwar.catalog.sites import Site
-from chipwar.cli.compute import parse_subsidy
-from chipwar.cli.output import FORMAT_OPTION, Format, emit, split_ids
-from chipwar.compute import workload as wl
-from chipwar.compute.models import ModelSpec, load_models, read_models
-from chipwar.errors import InputError
-from chipwar.scenarios.loader import Extras, read_extras
+from chipwar.cli.output import FORMAT_OPTION, Format, emit
+from chipwar.commands import workloads as commands
+from chipwar.compute.models import load_models
 
 INFER_COLUMNS = [
     "model", "chip", "site", "precision", "batch", "context", "chips_to_hold_model",
@@ -57,53 +51,6 @@ SUBSIDY_OPT = typer.Option(
 )
 
 
-def _numbers(field: str, values: list[str] | None) -> list[float]:
-    out = []
-    for v in split_ids(values):
-        try:
-            out.append(float(v))
-        except ValueError:
-            raise InputError(field, v, "a number") from None
-    return out
-
-
-def _chips(ids: list[str] | None, extra: Extras) -> list[Accelerator]:
-    names = split_ids(ids) or list(extra.chips)
-    if not names:
-        raise InputError("--chip", None, "at least one accelerator id (or a --spec file)")
-    catalog = {**load_accelerators(), **extra.chips}
-    return [lookup(catalog, n, "chip") for n in names]
-
-
-def _models(ids: list[str] | None, spec: Path | None) -> list[ModelSpec]:
-    extra = {m.id: m for m in read_models(spec)} if spec else {}
-    names = split_ids(ids) or list(extra)
-    if not names:
-        raise InputError("--model", None, "at least one model id (see `chipwar models`)")
-    catalog = {**load_models(), **extra}
-    return [lookup(catalog, n, "model") for n in names]
-
-
-def _sites(ids: list[str] | None, extra: Extras) -> list[str | Site]:
-    names = split_ids(ids) or list(extra.sites)
-    if not names:
-        raise InputError("--site", None, "at least one site id (see `chipwar data list sites`)")
-    return [extra.sites.get(n, n) for n in names]
-
-
-def _precision_map(text: str) -> str | dict[str, str]:
-    """'bf16' -> 'bf16'; 'chip=fp8,other=int8' -> {chip: fp8, other: int8}."""
-    if "=" not in text:
-        return text
-    out: dict[str, str] = {}
-    for item in split_ids([text]):
-        chip_id, sep, prec = item.partition("=")
-        if not sep or not chip_id.strip() or not prec.strip():
-            raise InputError("--precision", item, "PRECISION or CHIP=PRECISION[,CHIP=PRECISION]")
-        out[chip_id.strip()] = prec.strip()
-    return out
-
-
 def infer(
     model: list[str] = typer.Option(None, "--model", "-m", help="Model id(s)."),
     chip: list[str] = typer.Option(None, "--chip", "-c", help="Accelerator id(s)."),
@@ -125,18 +72,10 @@ def infer(
     format: Format = FORMAT_OPTION,
 ) -> None:
     """Inference roofline: tokens/s per chip, chips to hold the model, USD and kWh per Mtok."""
-    extra = read_extras(spec, scenario)
-    frame = wl.infer_frame(
-        _models(model, model_spec),
-        _chips(chip, extra),
-        _sites(site, extra),
-        precision=split_ids(precision),
-        batch=_numbers("--batch", batch),
-        context=_numbers("--context", context) or None,
-        chips_per_replica=chips,
-        subsidy=parse_subsidy(subsidy),
-        tco_assumptions=extra.assumptions,
-    )
+    frame = commands.infer(
+        model=model, chip=chip, site=site, precision=precision, batch=batch, context=context,
+        chips=chips, subsidy=subsidy, spec=spec, scenario=scenario, model_spec=model_spec,
+    ).data  # fmt: skip
     emit(frame, format, table_columns=INFER_COLUMNS)
 
 
@@ -159,20 +98,11 @@ def train(
     format: Format = FORMAT_OPTION,
 ) -> None:
     """Training run: total FLOPs, chip-hours, energy (MWh), cost (USD), days on K chips."""
-    extra = read_extras(spec, scenario)
-    frame = wl.train_frame(
-        _models([model], model_spec)[0],
-        tokens,
-        _chips(chip, extra),
-        _sites(site, extra),
-        chip_count=chips,
-        mfu=mfu,
-        precision=precision,
-        total_flops=flops,
-        attention=attention,
-        subsidy=parse_subsidy(subsidy),
-        tco_assumptions=extra.assumptions,
-    )
+    frame = commands.train(
+        model=model, tokens=tokens, chip=chip, chips=chips, site=site, mfu=mfu,
+        precision=precision, flops=flops, attention=attention, subsidy=subsidy, spec=spec,
+        scenario=scenario, model_spec=model_spec,
+    ).data  # fmt: skip
     emit(frame, format, table_columns=TRAIN_COLUMNS)
 
 
@@ -196,19 +126,10 @@ def size(
     format: Format = FORMAT_OPTION,
 ) -> None:
     """Cluster sizing: chips, facility MW, capex and yearly opex per chip × site."""
-    extra = read_extras(spec, scenario)
-    parsed = wl.parse_target(target)
-    named = parsed.get("model") or model
-    if model_spec is not None or named is not None:  # resolve the model (catalog or --model-spec)
-        parsed["model"] = _models([named] if named else None, model_spec)[0]
-    frame = wl.size_frame(
-        parsed,
-        _chips(chip, extra),
-        _sites(site, extra),
-        model=None,
-        subsidy=parse_subsidy(subsidy),
-        tco_assumptions=extra.assumptions,
-    )
+    frame = commands.size(
+        target=target, chip=chip, site=site, model=model, subsidy=subsidy, spec=spec,
+        scenario=scenario, model_spec=model_spec,
+    ).data  # fmt: skip
     title = str(frame["target"].iloc[0]) if len(frame) else None
     emit(frame, format, table_columns=SIZE_COLUMNS, title=title)
 
@@ -236,17 +157,10 @@ def energy_gap(
 ) -> None:
     """The FT claim: electricity per million tokens vs a reference chip at one site, and the
     power-bill subsidy that makes the bills equal."""
-    extra = read_extras(spec, scenario)
-    frame = wl.energy_gap_frame(
-        _models([model], model_spec)[0],
-        _chips(chip, extra),
-        _chips([reference], extra)[0],
-        _sites([site], extra)[0],
-        precision=_precision_map(precision),
-        batch=batch,
-        context=context,
-        tco_assumptions=extra.assumptions,
-    )
+    frame = commands.energy_gap(
+        model=model, chip=chip, reference=reference, site=site, precision=precision,
+        batch=batch, context=context, spec=spec, scenario=scenario, model_spec=model_spec,
+    ).data  # fmt: skip
     emit(frame, format, table_columns=GAP_COLUMNS, title=model)
 
 

@@ -170,7 +170,7 @@ def _to_js(obj: Any) -> str:
     """JSON for a ``<script>`` block: ``<``, ``>``, ``&`` (and U+2028/2029) written as ``\\uXXXX``
     escapes, which JSON reads back as the same characters, so a string such as
     ``</script><script>…`` cannot end the block or start another."""
-    from chipwar.cli.output import to_jsonable
+    from chipwar.serialize import to_jsonable
 
     return json.dumps(to_jsonable(obj), ensure_ascii=False).translate(_JS_ESCAPES)
 

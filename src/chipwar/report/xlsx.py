@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from chipwar.catalog.io import write_atomically
-from chipwar.cli.output import to_jsonable
+from chipwar.serialize import to_jsonable
 
 
 def _cell_safe(frame: pd.DataFrame) -> pd.DataFrame:

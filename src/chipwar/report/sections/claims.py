@@ -20,10 +20,15 @@ VERDICT_COLORS = {
 """Bar colour per verdict (the table's row classes use the same hues, lighter)."""
 
 
-def claims_section(t: dict[str, str]) -> tuple[Section, list[dict[str, Any]], list[Any]]:
+def claims_section(
+    t: dict[str, str], results: list[Any] | None = None
+) -> tuple[Section, list[dict[str, Any]], list[Any]]:
+    """The claims section in the language of ``t``; ``results``: the evaluated claims when the
+    caller already has them (the dashboard evaluates once for all languages)."""
     from chipwar.claims import evaluate_all
 
-    results = evaluate_all()
+    if results is None:
+        results = evaluate_all()
     rows = [_translated(r.as_dict(), t) for r in results]
     counts = {v: n for v in VERDICTS if (n := sum(r["verdict"] == v for r in rows))}
     colors = VERDICT_COLORS

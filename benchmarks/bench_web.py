@@ -1,0 +1,165 @@
+"""Load test of ``chipwar serve`` on localhost: concurrent clients on the compute explorer
+(``/dashboard/data/compute``, slider values varied per request) and on chip classification
+(``/api/v1/classify``, chip and date varied), each for a fixed time, against one uvicorn
+process. Reports requests per second, p50/p95/p99 latency and errors, the load average of the
+machine (client and server share it), and, as the reference, the same classification asked
+the straightforward way without the server: one ``chipwar classify`` process per question.
+
+    python benchmarks/bench_web.py            # 50 clients, 30 s per endpoint
+    python benchmarks/bench_web.py --quick    # 10 clients, 5 s (a smoke run)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).parents[1] / "tests"))
+
+from _results import write_section
+from _web_server import uvicorn_server
+
+CHIPS = ["nvidia-h20", "nvidia-h100-sxm", "huawei-ascend-910b", "huawei-ascend-910c",
+         "nvidia-b200", "amd-mi300x", "nvidia-h200", "nvidia-a100-sxm"]  # fmt: skip
+SITES = ["cn-inner-mongolia", "cn-guizhou", "us-virginia", "cn-shanghai"]
+DATES = ["2022-11-01", "2023-11-20", "2024-06-01", "2025-02-01", "2025-12-01"]
+
+
+def compute_url(rng: random.Random) -> str:
+    chips = rng.sample(CHIPS, 4)
+    q = "&".join(f"chip={c}" for c in chips) + "&" + "&".join(f"site={s}" for s in SITES[:3])
+    return (
+        f"/dashboard/data/compute?{q}&electricity={rng.choice([0.5, 1, 1.5, 2]):g}"
+        f"&chip-price={rng.choice([0.75, 1, 1.25]):g}&subsidy={rng.choice(['auto', '0', '0.3'])}"
+        f"&utilization={rng.choice([0, 0.4, 0.6]):g}&cost-of-capital={rng.choice([0.06, 0.09]):g}"
+    )
+
+
+def classify_url(rng: random.Random) -> str:
+    chips = ",".join(rng.sample(CHIPS, 3))
+    return f"/api/v1/classify?chip={chips}&date={rng.choice(DATES)}&destination=CN"
+
+
+async def load(base: str, make_url, clients: int, seconds: float) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    latencies: list[float] = []
+    errors = 0
+    kinds: dict[str, int] = {}
+    deadline = time.perf_counter() + seconds
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+
+    async def client(k: int, http: httpx.AsyncClient) -> None:
+        nonlocal errors
+        rng = random.Random(k)
+        while time.perf_counter() < deadline:
+            url = make_url(rng)
+            t0 = time.perf_counter()
+            try:
+                r = await http.get(url)
+                kind = "" if r.status_code == 200 else str(r.status_code)
+            except httpx.HTTPError as exc:
+                kind = type(exc).__name__
+            latencies.append(time.perf_counter() - t0)
+            if kind:
+                errors += 1
+                kinds[kind] = kinds.get(kind, 0) + 1
+
+    t0 = time.perf_counter()
+    async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as http:
+        await asyncio.gather(*(client(k, http) for k in range(clients)))
+    wall = time.perf_counter() - t0
+    q = statistics.quantiles(latencies, n=100)
+    return {
+        "requests": len(latencies), "errors": errors, "rps": len(latencies) / wall,
+        "p50_ms": 1000 * q[49], "p95_ms": 1000 * q[94], "p99_ms": 1000 * q[98],
+        "kinds": kinds,  # type: ignore[dict-item]
+    }  # fmt: skip
+
+
+def cli_classify_s(repeats: int = 3) -> float:
+    """Reference: one fresh ``chipwar classify`` process per question (median wall time)."""
+    exe = Path(sys.executable).with_name("chipwar")
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        subprocess.run(
+            [str(exe), "classify", "-c", "nvidia-h20,nvidia-h100-sxm,huawei-ascend-910c",
+             "--date", "2024-06-01", "-f", "json"],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true", help="10 clients, 5 s per endpoint")
+    ap.add_argument("--clients", type=int, default=None)
+    ap.add_argument("--seconds", type=float, default=None)
+    ap.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    args = ap.parse_args()
+    clients = args.clients or (10 if args.quick else 50)
+    seconds = args.seconds or (5.0 if args.quick else 30.0)
+    load_before = os.getloadavg()
+    rows = {}
+    with uvicorn_server(workers=args.workers) as base:
+        for name, make in (("compute explorer", compute_url), ("classify", classify_url)):
+            asyncio.run(load(base, make, 4, 2.0))  # warm: imports, catalogs, rule tables
+            # One client: the time a request itself takes (no queueing behind others).
+            rows[f"{name}, 1 client"] = asyncio.run(load(base, make, 1, min(seconds, 5.0)))
+            rows[f"{name}, 1 client"]["load"] = os.getloadavg()[0]
+            rows[name] = asyncio.run(load(base, make, clients, seconds))
+            rows[name]["load"] = os.getloadavg()[0]
+            print(name, rows[name], flush=True)
+    cli_s = cli_classify_s()
+    lines = [
+        "## web — `chipwar serve` under load (`benchmarks/bench_web.py`)",
+        "",
+        f"{clients} concurrent clients for {seconds:g} s per endpoint against uvicorn with "
+        f"{args.workers} worker process(es) on localhost; the load generator (httpx, asyncio) "
+        "runs on the same machine. "
+        f"Load average (1 min) before the run: {load_before[0]:.2f}.",
+        "",
+        "| endpoint | requests | req/s | p50 [ms] | p95 [ms] | p99 [ms] | errors | load avg |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, r in rows.items():
+        kinds = ", ".join(f"{n} {k}" for k, n in r["kinds"].items())  # type: ignore[attr-defined]
+        lines.append(
+            f"| {name} | {r['requests']:.0f} | {r['rps']:.1f} | {r['p50_ms']:.0f} | "
+            f"{r['p95_ms']:.0f} | {r['p99_ms']:.0f} | {r['errors']:.0f}"
+            f"{f' ({kinds})' if kinds else ''} | {r['load']:.2f} |"
+        )
+    one = rows["compute explorer, 1 client"]
+    lines += [
+        "",
+        f"With {clients} clients each waiting for its answer before asking again, latency is "
+        "about clients / throughput: the p50 above is the queue, the 1-client rows are the "
+        f"request itself (compute explorer: {one['p50_ms']:.0f} ms, of which the 9 break-even "
+        "solves are most). The aim of p95 under 200 ms at 50 clients needs about 250 req/s, "
+        "i.e. 4 ms a request on this machine.",
+    ]
+    c = rows["classify"]
+    lines += [
+        "",
+        f"Reference for classify: a fresh `chipwar classify` process per question takes "
+        f"{1000 * cli_s:.0f} ms (median of 3); the server answers the same kind of question at "
+        f"p50 {c['p50_ms']:.0f} ms under {clients} clients, "
+        f"{1000 * cli_s / c['p50_ms']:.1f}x faster per request, and serves "
+        f"{c['rps'] * cli_s:.1f}x the questions per second of one CLI process at a time.",
+    ]
+    write_section("web" if args.workers == 1 else f"web-{args.workers}-workers", "\n".join(lines))
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
