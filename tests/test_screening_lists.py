@@ -215,6 +215,16 @@ def test_screen_cli_reads_ftm(cli) -> None:  # type: ignore[no-untyped-def]
     assert row["entity_id"] == "smic" and row["lists"] == ["Entity List", "NS-CMIC List"]
 
 
+def test_header_only_list_gives_no_hit_not_a_traceback(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    # Found by issue 14's fuzz suite once issue 12's array index landed: an empty index.
+    header = (DATA_DIR / "csl_sample.csv").read_text(encoding="utf-8").splitlines()[0]
+    empty = tmp_path / "empty.csv"
+    empty.write_text(header + "\n", encoding="utf-8")
+    res = cli("screen", "SMIC", "--parties", str(empty), "--date", DAY, "--format", "json")
+    assert res.code == 0, res.err
+    assert all(not r["listed"] for r in res.json())
+
+
 def test_gleif_level1_and_level2_with_the_consolidation_switch() -> None:
     l1 = read_gleif_level1(SAMPLES / "gleif_level1_sample.csv")
     assert l1["CHIPWARSAMPLE0000104"][0] == "中芯国际集成电路制造有限公司"

@@ -528,9 +528,9 @@ class NameIndex:
         """Variants sharing tokens with ``text``, heaviest Σ idf first (at most
         ``max_candidates``). Every token counts; common ones weigh little."""
         toks = tokens(text)
-        if not toks:
-            return np.zeros(0, dtype=np.int32)
         th = self.arrays["tok_hash"]
+        if not toks or not th.size:  # no query tokens, or an empty list (a header-only file)
+            return np.zeros(0, dtype=np.int32)
         hs = _h64(toks)
         pos = np.searchsorted(th, hs)
         ok = (pos < th.size) & (th[np.minimum(pos, th.size - 1)] == hs)
