@@ -297,7 +297,9 @@ def _random_tools(seed: int, n: int) -> list[Tool]:
     return out
 
 
-@pytest.mark.parametrize("date", ["2022-12-01", "2023-12-01", "2024-07-01", "2024-10-01", "2025-12-01"])
+@pytest.mark.parametrize(
+    "date", ["2022-12-01", "2023-12-01", "2024-07-01", "2024-10-01", "2025-12-01"]
+)
 @pytest.mark.parametrize("end_use", ["advanced-node", "other", None])
 def test_vectorised_matches_reference(date: str, end_use: str | None) -> None:
     book = load_tool_rules()

@@ -24,7 +24,8 @@ slot k = (node, part) and edge e = (supplier -> slot), in this order:
 7. price:      wanted_k = min(need_k, use_k) (today's flow need, capped at the baseline use),
    got_k = min(filled_k, wanted_k); shortage_p = Σ_k∈p (wanted_k - got_k) [units/day];
    P_p / P0 = min(cap, (Σ got / Σ wanted)^(-1/ε))   (constant-elasticity inverse demand;
-   ε = 1 by default — see docs/supply.md and source ``supply-assumption-price-elasticity``)
+   ε = 1 by default — see docs/supply.md and source ``supply-assumption-price-elasticity``);
+   P = P0 where Σ wanted <= 1e-9 × Σ use (orders that are floating-point residue set no price)
 
 No unit is created except by production from inputs (sources with no BOM are unconstrained) and by
 alternates; inventories are clipped at zero only against floating-point round-off.
