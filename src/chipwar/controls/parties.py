@@ -4,7 +4,6 @@ matches names to parties and entities and reports listed / affiliate status on a
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from pydantic import Field, ValidationError
 
 from chipwar.catalog.io import (
     DATA_DIR,
+    CsvTable,
     csv_records,
     format_validation_error,
     raise_problems,
@@ -191,7 +191,7 @@ def csl_list_name(source: str) -> str:
     return source.split(" - ")[0].strip() or source
 
 
-def _parties_from_csl_rows(reader: csv.DictReader[str], name: str) -> list[Party]:
+def _parties_from_csl_rows(reader: CsvTable, name: str) -> list[Party]:
     require_columns(
         reader,
         ("_id", "source", "name", "start_date", "alt_names"),
@@ -373,10 +373,11 @@ def read_queries_csv(path: str | Path) -> list[str]:
         raise DataError(f"{p.name} line 1: no 'name' column; expected a CSV with a name column")
     out: list[str] = []
     problems: list[str] = []
-    for row in reader:
-        nm = (row.get("name") or "").strip()
+    column = reader.fieldnames.index("name")
+    for line, cells in reader.rows:
+        nm = cells[column].strip() if column < len(cells) else ""
         if not nm:
-            problems.append(f"{p.name} line {reader.line_num}, column name: empty")
+            problems.append(f"{p.name} line {line}, column name: empty")
         out.append(nm)
     raise_problems(problems)
     return out

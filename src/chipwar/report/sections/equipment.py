@@ -14,7 +14,7 @@ import pandas as pd
 
 from chipwar.catalog.io import DATA_DIR
 from chipwar.controls.tool_rules import REGIMES
-from chipwar.report.build import Chart, Section, _fig, _yaml_sources
+from chipwar.report.figures import Chart, Section, _fig, _yaml_sources
 
 KEY_TOOLS = [
     "asml-nxe-3400c",

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from chipwar.catalog.sources import cited_source_ids
-from chipwar.report.build import Chart, Section, _fig, _rgba
+from chipwar.report.figures import Chart, Section, _fig, _rgba
 from chipwar.supply.engine import SimResult, draw, simulate
 from chipwar.supply.network import Network
 from chipwar.supply.observations import read_observations, score
