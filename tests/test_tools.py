@@ -297,7 +297,9 @@ def _random_tools(seed: int, n: int) -> list[Tool]:
     return out
 
 
-@pytest.mark.parametrize("date", ["2022-12-01", "2023-12-01", "2024-10-01", "2025-12-01"])
+@pytest.mark.parametrize(
+    "date", ["2022-12-01", "2023-12-01", "2024-07-01", "2024-10-01", "2025-12-01"]
+)
 @pytest.mark.parametrize("end_use", ["advanced-node", "other", None])
 def test_vectorised_matches_reference(date: str, end_use: str | None) -> None:
     book = load_tool_rules()
@@ -344,3 +346,64 @@ def test_frame_shape_and_columns() -> None:
     frame = classify_tools(list(load_tools()), "CN", "2025-12-01", "advanced-node")
     assert len(frame) == 4 * len(load_tools())
     assert isinstance(frame, pd.DataFrame) and frame.columns[0] == "tool"
+
+
+# ------------------------------------------------------------------ Japan 2024 and 2025
+
+
+def test_japan_2024_sem_is_undetermined_while_sources_disagree_on_the_date() -> None:
+    """METI's 2024 package (SEM, GAA, cryo-CMOS, quantum): June/July 2024 in reports of the
+    announcement (ECD 2024-04-30), September 2024 per CISTEC. Not listed before, undetermined in
+    the window, listed from 1 Oct 2024; to Korea the comprehensive (42-destination) licence."""
+    before = answer("cat-sem-ic-imaging", "2024-05-31")["jp"]
+    window = answer("cat-sem-ic-imaging", "2024-07-01")["jp"]
+    after = answer("cat-sem-ic-imaging", "2024-10-01")["jp"]
+    assert before["license_required"] is False and before["entry"] == "not listed"
+    assert window["license_required"] is None and window["entry"] == "undetermined"
+    assert any("September 2024 per CISTEC" in line for line in window["reasons"])
+    assert after["license_required"] is True and after["rule_version"] == "jp-meti-2024-10-01"
+    kr = answer("cat-sem-ic-imaging", "2024-10-01", dest="KR")["jp"]
+    assert kr["license_required"] is True and kr["license_policy"].startswith("comprehensive")
+
+
+@pytest.mark.parametrize("tool", ["asml-nxt-1470", "asml-xt-860n", "asml-xt-400m"])
+def test_japan_2025_lithography_item_makes_other_scanners_undetermined(tool: str) -> None:
+    """Cabinet Order No. 93 of 2025 (promulgated 28 Mar 2025, in force two months later) lists
+    lithography equipment with parameters not in the sources: dry ArF/KrF/i-line go from 'not
+    listed' (27 May 2025) to undetermined (28 May 2025) under Japan only."""
+    day_before = answer(tool, "2025-05-27")
+    first_day = answer(tool, "2025-05-28")
+    assert day_before["jp"]["license_required"] is False
+    assert first_day["jp"]["license_required"] is None
+    assert first_day["jp"]["rule_version"] == "jp-meti-2025-05-28"
+    for regime in ("us", "nl", "eu"):  # the other regimes are not touched
+        assert first_day[regime]["license_required"] is day_before[regime]["license_required"]
+
+
+@pytest.mark.parametrize("tool", ["asml-nxt-2000i", "asml-nxe-3400c"])
+def test_japan_2025_keeps_immersion_and_euv_listed(tool: str) -> None:
+    assert answer(tool, "2025-06-01")["jp"]["license_required"] is True
+
+
+def test_c12_veu_end_is_a_dated_end_user_measure_and_the_tool_needs_a_licence() -> None:
+    """Part C 12: a US etch tool (3B001.c class) to SK hynix Wuxi. The tool needs a US licence
+    to a Chinese advanced-node fab under the rules; the VEU authorization that covered it ends
+    31 Dec 2025 (90 FR 42321), replaced by 2026 annual licences; 2027 is undetermined."""
+    from chipwar.controls.measures import measure_status
+    from chipwar.controls.rules import load_rules
+
+    etch = spec(id="us-etch", vendor_country="US", category="etch",
+                kind="etch-anisotropic-pulsed-rf", wavelength_nm=None, numerical_aperture=None,
+                dedicated_chuck_overlay_nm=None)  # fmt: skip
+    tool = answer(etch, "2026-02-01", "advanced-node")["us"]
+    assert tool["license_required"] is True and "3B001.c" in tool["entry"]
+    book = load_rules()
+    veu = book.measures["us-bis-2025-veu-samsung-skhynix"]
+    reviewed = dt.date(2026, 12, 2)
+    assert measure_status(veu, dt.date(2025, 6, 1), reviewed)["status"] == "not-yet-adopted"
+    assert measure_status(veu, dt.date(2025, 10, 1), reviewed)["status"] == "not-yet-applicable"
+    feb = measure_status(veu, dt.date(2026, 2, 1), reviewed)
+    assert feb["status"] == "in-force" and "annual licences" in feb["effect"]
+    later = measure_status(veu, dt.date(2027, 2, 1), reviewed)
+    assert later["status"] == "undetermined" and later["stale"]
+    assert any(r.startswith("undetermined after 2026-12-31") for r in later["reasons"])

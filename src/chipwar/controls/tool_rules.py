@@ -64,11 +64,17 @@ class ParamCondition(Strict):
 
 
 class Entry(Strict):
-    """A control-list entry: a tool is in it if its kind is listed or all conditions hold."""
+    """A control-list entry: a tool is in it if its kind is listed or all conditions hold.
+
+    ``scope: undetermined`` marks an entry known to exist (instrument, date) whose parameter
+    text is not in the sources: a tool of one of its ``kinds`` may or may not be in it, so its
+    membership is unknown (None), never a guess; ``note`` says why.
+    """
 
     id: str
     kinds: list[str] = []
     all_of: list[ParamCondition] = []
+    scope: Literal["known", "undetermined"] = "known"
     cite: str
     note: str = ""
 
@@ -76,6 +82,8 @@ class Entry(Strict):
     def _one_test(self) -> Entry:
         if bool(self.kinds) == bool(self.all_of):
             raise ValueError("give either kinds or all_of")
+        if self.scope == "undetermined" and (not self.kinds or not self.note):
+            raise ValueError("scope: undetermined needs kinds and a note saying why")
         unknown = [k for k in self.kinds if k not in KINDS]
         if unknown:
             raise ValueError(f"unknown kind(s) {unknown}; allowed: {', '.join(KINDS)}")

@@ -149,6 +149,8 @@ def _condition(specs: Specs, c: ParamCondition) -> TF:
 def _entry(specs: Specs, e: Entry) -> TF:
     if e.kinds:
         hit = np.isin(specs.kind, e.kinds)
+        if e.scope == "undetermined":  # may or may not cover these kinds: unknown
+            return np.zeros(len(specs), dtype=bool), ~hit
         return hit, ~hit
     t, f = _and([_condition(specs, c) for c in e.all_of], len(specs))
     return t & specs.scanner, f | ~specs.scanner
@@ -307,6 +309,8 @@ def _entry_reasons(specs: Specs, j: int, d: RegimeDecision) -> list[str]:
         if e.kinds:
             if t[j]:
                 lines.append(f"{e.id}: lists tool kind '{kind}' [{e.cite}]")
+            elif e.scope == "undetermined" and kind in e.kinds:
+                lines.append(f"{e.id}: undetermined for tool kind '{kind}': {e.note} [{e.cite}]")
             continue
         if not specs.scanner[j]:
             continue
@@ -336,6 +340,8 @@ def _requirement_reasons(
             lines.append(f"{r.id}: licence needed to {dest} ({policy}) [{r.cite}]")
         elif not f[j]:
             why = []
+            if not (part["entry"][0][j] or part["entry"][1][j]):
+                why.append("whether the tool is in its entries is undetermined (see above)")
             if not (part["origin"][0][j] or part["origin"][1][j]):
                 why.append("the tool's origin (vendor_country) is unknown")
             if not (part["end_use"][0][j] or part["end_use"][1][j]):
@@ -581,6 +587,8 @@ def classify_reference(
 
     def in_entry(e: Entry) -> bool | None:
         if e.kinds:
+            if e.scope == "undetermined":
+                return None if tool.kind in e.kinds else False
             return tool.kind in e.kinds
         if tool.category != "lithography":
             return False

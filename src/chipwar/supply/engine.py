@@ -24,7 +24,8 @@ slot k = (node, part) and edge e = (supplier -> slot), in this order:
 7. price:      wanted_k = min(need_k, use_k) (today's flow need, capped at the baseline use),
    got_k = min(filled_k, wanted_k); shortage_p = Σ_k∈p (wanted_k - got_k) [units/day];
    P_p / P0 = min(cap, (Σ got / Σ wanted)^(-1/ε))   (constant-elasticity inverse demand;
-   ε = 1 by default — see docs/supply.md and source ``supply-assumption-price-elasticity``)
+   ε = 1 by default — see docs/supply.md and source ``supply-assumption-price-elasticity``);
+   P = P0 where Σ wanted <= 1e-9 × Σ use (orders that are floating-point residue set no price)
 
 No unit is created except by production from inputs (sources with no BOM are unconstrained) and by
 alternates; inventories are clipped at zero only against floating-point round-off.
@@ -32,6 +33,10 @@ alternates; inventories are clipped at zero only against floating-point round-of
 
 from __future__ import annotations
 
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -39,11 +44,18 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
+try:  # the kernel behind csr_matrix @ dense, called directly so that it adds into its output
+    from scipy.sparse._sparsetools import csr_matvecs as _csr_matvecs
+except ImportError:  # pragma: no cover - a SciPy without it: the public path below
+    _csr_matvecs = None
+
 from chipwar.catalog.sampling import draw as sample_draw
 from chipwar.supply.network import FloatArray, IntArray, Network, base_value
 from chipwar.supply.scenario import Spread, Value
 
 BoolArray = npt.NDArray[np.bool_]
+BLOCK_ELEMENTS = 1 << 20  # elements of the widest day array in one block of replications
+PRICE_FLOOR = 1e-9  # orders below this fraction of a part's baseline use set no price
 
 
 @dataclass
@@ -235,10 +247,7 @@ class SimResult:
 class _Compiled:
     """Sparse operators built once per network."""
 
-    q: sparse.csr_matrix  # [E, K] share_e at (e, slot_e): o = q @ need
-    levels: list[tuple[int, int, sparse.csr_matrix]]  # (a, b, S_out[N, b-a]) per priority
     groups: list[tuple[int, int, int, IntArray, sparse.csr_matrix]]  # (a, b, lead, slots, M)
-    receipts: sparse.csr_matrix  # [K, E] 1 at (slot_e, e)
     slot_to_part: sparse.csr_matrix  # [parts, K]
     slot_to_market: sparse.csr_matrix  # [markets, K]
     market_keys: list[tuple[str, str]]
@@ -247,13 +256,31 @@ class _Compiled:
     nodes_with_inputs: IntArray
     horizon: int  # ring length H
     by_degree: list[tuple[IntArray, IntArray]]  # (nodes' positions, their d-th slot) per d >= 1
+    orders_by_node: sparse.csr_matrix  # [N, K] share_e at (src_e, slot_e), rows in edge order
+    flows: list[_LevelFlow]  # one per priority level, highest first
+
+
+@dataclass
+class _LevelFlow:
+    """One priority level's edges [a, b) folded into (lead, slot) pairs, so a day's shipments
+    never need an [E, R] array: o_e = share_e · need_k, ship_e = o_e · φ_src(e), hence
+    tot_i = Σ_e∈out(i) share_e · need_k = (A @ need)_i and the shipments of pair (L, k) sum to
+    need_k · Σ_e∈(L,k) share_e · φ_src(e) = need_k · (W @ φ)_(L,k). Edges that a shock caps
+    today are corrected by their difference o'_e - o_e (few rows)."""
+
+    a: int
+    b: int
+    orders: sparse.csr_matrix  # A [N, K] share_e at (src_e, slot_e), rows in edge order
+    pairs: sparse.csr_matrix  # W [P, N] share_e at (pair_e, src_e)
+    pair_slot: IntArray  # [P] slot of each pair
+    pair_of_edge: IntArray  # [b - a] pair of each edge
+    leads: list[tuple[int, int, int, sparse.csr_matrix]]  # (pa, pb, lead, 1 at (slot, pair))
+    receipts: sparse.csr_matrix  # [K, P] 1 at (pair_slot, pair)
 
 
 def _compile(net: Network, dtype: npt.DTypeLike = np.float64) -> _Compiled:
     e, k, n = net.n_edges, net.n_slots, net.n_nodes
-    ar = np.arange(e)
     one = np.ones(max(e, k, n), dtype=dtype)
-    q = sparse.csr_matrix((net.edge_share.astype(dtype), (ar, net.edge_slot)), shape=(e, k))
     levels = []
     prio = net.edge_priority
     a = 0
@@ -261,10 +288,7 @@ def _compile(net: Network, dtype: npt.DTypeLike = np.float64) -> _Compiled:
         b = a
         while b < e and prio[b] == prio[a]:
             b += 1
-        s_out = sparse.csr_matrix(
-            (one[: b - a], (net.edge_src[a:b], np.arange(b - a))), shape=(n, b - a)
-        )
-        levels.append((a, b, s_out))
+        levels.append((a, b))
         a = b
     groups = []
     a = 0
@@ -279,7 +303,6 @@ def _compile(net: Network, dtype: npt.DTypeLike = np.float64) -> _Compiled:
         )
         groups.append((a, b, int(lead[a]), slots.astype(np.int64), m))
         a = b
-    receipts = sparse.csr_matrix((one[:e], (net.edge_slot, ar)), shape=(k, e))
     n_parts = len(net.part_ids)
     slot_to_part = sparse.csr_matrix((one[:k], (net.slot_part, np.arange(k))), shape=(n_parts, k))
     country = np.array(net.node_country)[net.slot_node] if k else np.zeros(0, dtype=str)
@@ -305,17 +328,60 @@ def _compile(net: Network, dtype: npt.DTypeLike = np.float64) -> _Compiled:
         for d in range(1, int(degree.max()) if len(degree) else 0)
     ]
     max_lead = max([int(lead.max()) if e else 0] + [alt.lead_time_days for alt in net.alternates])
+    share = net.edge_share.astype(dtype)
+    flows = []
+    for a, b in levels:
+        ea = np.arange(a, b)
+        lead_slot = lead[a:b] * max(k, 1) + net.edge_slot[a:b]
+        keys, pair_of_edge = np.unique(lead_slot, return_inverse=True)  # sorted by lead, slot
+        pair_of_edge = pair_of_edge.ravel().astype(np.int64)
+        pair_slot = (keys % max(k, 1)).astype(np.int64)
+        pair_lead = keys // max(k, 1)
+        cuts = np.flatnonzero(np.diff(pair_lead)) + 1
+        bounds = np.concatenate([[0], cuts, [len(keys)]]).astype(np.int64)
+        leads = []
+        for pa, pb in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+            sel = sparse.csr_matrix(
+                (one[: pb - pa], (pair_slot[pa:pb], np.arange(pb - pa))), shape=(k, pb - pa)
+            )
+            leads.append((pa, pb, int(pair_lead[pa]), sel))
+        flows.append(
+            _LevelFlow(
+                a, b, _rows_in_order(net.edge_src[ea], net.edge_slot[ea], share[ea], (n, k)),
+                _rows_in_order(pair_of_edge, net.edge_src[ea], share[ea], (len(keys), n)),
+                pair_slot, pair_of_edge, leads,
+                sparse.csr_matrix(
+                    (one[: len(keys)], (pair_slot, np.arange(len(keys)))), shape=(k, len(keys))
+                ),
+            )
+        )  # fmt: skip
+    orders_by_node = _rows_in_order(net.edge_src, net.edge_slot, share, (n, k))
     return _Compiled(
-        q, levels, groups, receipts, slot_to_part, slot_to_market, market_keys, node_to_part,
+        groups, slot_to_part, slot_to_market, market_keys, node_to_part,
         starts.astype(np.int64), nodes_with_inputs.astype(np.int64), max_lead + 1, by_degree,
+        orders_by_node, flows,
     )  # fmt: skip
 
 
-def _price(ordered: FloatArray, unfilled: FloatArray, cap: float, inv_exp: float) -> FloatArray:
-    """Price index min(cap, filled^(-1/elasticity)), filled = 1 - unfilled/ordered (1 where
-    nothing is ordered)."""
+def _rows_in_order(
+    row: IntArray, col: IntArray, data: FloatArray, shape: tuple[int, int]
+) -> sparse.csr_matrix:
+    """CSR matrix whose entries keep the given (edge) order within each row, duplicates not
+    summed, so ``M @ x`` adds the products in the same order as the per-edge computation."""
+    order = np.argsort(row, kind="stable")
+    indptr = np.zeros(shape[0] + 1, dtype=np.int64)
+    np.cumsum(np.bincount(row, minlength=shape[0]), out=indptr[1:])
+    return sparse.csr_matrix((data[order], col[order], indptr), shape=shape)
+
+
+def _price(
+    ordered: FloatArray, unfilled: FloatArray, cap: float, inv_exp: float, floor: FloatArray
+) -> FloatArray:
+    """Price index min(cap, filled^(-1/elasticity)), filled = 1 - unfilled/ordered; 1 where
+    nothing is ordered, i.e. ordered <= floor (1e-9 of the baseline use: orders left by
+    floating-point round-off, ~1e-15 units, must not set a price)."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        filled = np.where(ordered > 0, 1.0 - unfilled / ordered, 1.0)
+        filled = np.where(ordered > floor, 1.0 - unfilled / ordered, 1.0)
         return np.minimum(cap, np.power(np.maximum(filled, 1e-12), inv_exp))
 
 
@@ -326,20 +392,114 @@ def simulate(
     *,
     keep_daily: bool = False,
     outage: Outage | None = None,
-    progress: object | None = None,
+    progress: Callable[[int, int], object] | None = None,
     dtype: npt.DTypeLike = np.float64,
+    block: int | None = None,
+    threads: int | None = None,
 ) -> SimResult:
     """Run the daily model for ``days`` (default: the scenario's) over every replication.
 
     ``progress``: an optional callable ``f(done_days, total_days)`` (interfaces pass a bar).
     ``dtype``: float type of the state arrays; float32 halves memory traffic on big networks
     (sums then agree to ~1e-6 relative); results are returned as float64.
+    ``block``: replications simulated together (default: as many as keep the widest day array,
+    [pairs, block], near ``BLOCK_ELEMENTS``, so that it stays in cache on big networks).
+    ``threads``: blocks run at once (default: the CPUs this process may use).
+    Replications are independent columns, so neither changes any replication's result.
     """
     if draws is None:
         draws = draw(net)
     t_end = net.days if days is None else days
     r = draws.replications
     c = _compile(net, dtype)
+    if block is None:
+        widest = max([net.n_nodes, net.n_slots, 1] + [len(lv.pair_slot) for lv in c.flows])
+        block = max(1, BLOCK_ELEMENTS // widest)
+    n_blocks = max(1, -(-r // block))
+    width = -(-r // n_blocks)
+    blocks = [slice(j0, min(r, j0 + width)) for j0 in range(0, r, width)]
+    done = [0] * len(blocks)
+    lock = threading.Lock()
+
+    def run_block(bi: int) -> SimResult:
+        cols = blocks[bi]
+
+        def step(day: int, total: int) -> None:
+            with lock:  # blocks may run on several threads; report their days together
+                done[bi] = day
+                if progress is not None:
+                    progress(sum(done), len(blocks) * total)
+
+        sub = None
+        if outage is not None:
+            sub = Outage(outage.nodes[:, cols], outage.start_day, outage.end_day)
+        return _simulate_block(
+            net, c, _columns(draws, cols), t_end, keep_daily, sub,
+            None if progress is None else step, dtype,
+        )  # fmt: skip
+
+    if threads is None:
+        threads = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    threads = max(1, min(threads, len(blocks)))
+    if threads == 1:
+        parts = [run_block(bi) for bi in range(len(blocks))]
+    else:  # NumPy and SciPy's sparse kernels release the GIL: blocks run on several cores
+        with ThreadPoolExecutor(threads) as pool:
+            parts = list(pool.map(run_block, range(len(blocks))))
+    return parts[0] if len(parts) == 1 else _join(parts)
+
+
+def _columns(d: Draws, cols: slice) -> Draws:
+    return Draws(
+        d.inv0[:, cols], d.fg0[:, cols], d.shock_end[:, cols], d.shock_fraction[:, cols],
+        d.alt_capacity[:, cols], d.alt_ready[:, cols], d.alt_ramp[:, cols],
+    )  # fmt: skip
+
+
+def _join(parts: list[SimResult]) -> SimResult:
+    """One result from blocks of columns (replications are the last axis)."""
+    widths = [int(b.plant_lost.shape[1]) for b in parts]
+
+    def cat(name: str, axis: int) -> Any:
+        return np.concatenate([getattr(b, name) for b in parts], axis=axis)
+
+    first = parts[0]
+    mean = sum(b.plant_output_mean * w for b, w in zip(parts, widths, strict=True)) / sum(widths)
+    return SimResult(
+        days=first.days,
+        plant_lost=cat("plant_lost", 1),
+        plant_output_total=cat("plant_output_total", 1),
+        plant_first_stop=cat("plant_first_stop", 1),
+        plant_last_short=cat("plant_last_short", 1),
+        plant_first_recovery=cat("plant_first_recovery", 1),
+        plant_output_mean=np.asarray(mean),
+        plant_output=None if first.plant_output is None else cat("plant_output", 2),
+        part_price=cat("part_price", 2),
+        part_shortage=cat("part_shortage", 2),
+        market_keys=first.market_keys,
+        market_price=cat("market_price", 2),
+        produced=cat("produced", 1),
+        consumed=cat("consumed", 1),
+        alternate_in=cat("alternate_in", 1),
+        stock_start=cat("stock_start", 1),
+        stock_end=cat("stock_end", 1),
+        min_inventory=min(b.min_inventory for b in parts),
+        final_inv=cat("final_inv", 1),
+    )
+
+
+def _simulate_block(
+    net: Network,
+    c: _Compiled,
+    draws: Draws,
+    t_end: int,
+    keep_daily: bool,
+    outage: Outage | None,
+    progress: Callable[[int, int], object] | None,
+    dtype: npt.DTypeLike,
+) -> SimResult:
+    """``simulate`` on one block of replication columns."""
+    r = draws.replications
     n, k, e = net.n_nodes, net.n_slots, net.n_edges
     n_parts = len(net.part_ids)
     h = c.horizon
@@ -359,10 +519,12 @@ def simulate(
     fg_target = draws.fg0.astype(dtype)
     ring = np.zeros((h, k, r), dtype=dtype)
     flow = (net.edge_share * net.slot_use[net.edge_slot]).astype(dtype)  # baseline per edge/day
+    ring1 = np.zeros((h, k), dtype=dtype)  # the baseline pipeline, same in every column
     for a, b, lead, slots, mat in c.groups:
-        f = (mat @ flow[a:b])[:, None]
+        f = mat @ flow[a:b]
         for d in range(lead):
-            ring[d % h, slots] += f
+            ring1[d % h, slots] += f
+    ring[:] = ring1[:, :, None]
     pipe = ring.sum(axis=0)
     target_pos = inv + pipe  # order-up-to level S_k
 
@@ -386,17 +548,16 @@ def simulate(
     shortage = np.zeros((t_end, n_parts, r))
     market_price = np.ones((t_end, len(c.market_keys), r))
     min_inv = float(inv.min()) if inv.size else 0.0
-    ship = np.zeros((e, r), dtype=dtype)
     inv_exp = -1.0 / net.price_elasticity
+    part_floor = PRICE_FLOOR * (c.slot_to_part @ use)  # [parts, 1] round-off level of orders
+    market_floor = PRICE_FLOOR * (c.slot_to_market @ use)
     orders_prev = np.repeat(rate, r, axis=1)
     # K_e: the edge's share of its supplier's capacity [units/day]; a blocked fraction caps o_e
     safe_rate = np.where(net.rate > 0, net.rate, 1.0)
     headroom = np.where(net.rate > 0, net.capacity / safe_rate, 1.0)
     edge_cap = (flow * headroom[net.edge_src])[:, None].astype(dtype)
-    s_out_all = sparse.csr_matrix(
-        (np.ones(e, dtype=dtype), (net.edge_src, np.arange(e))), shape=(n, e)
-    )
-    down_src = None
+    up: FloatArray | None = None
+    cut_plans: dict[tuple[int, ...], _CutPlan] = {}  # by the set of shocks blocking edges
 
     for t in range(t_end):
         # 1 arrivals
@@ -409,7 +570,7 @@ def simulate(
 
         # shocks active today
         prod_mult = None
-        edge_cuts: list[tuple[IntArray, FloatArray]] = []
+        edge_cuts: list[tuple[int, FloatArray]] = []
         for j, sh in enumerate(net.shocks):
             if t < sh.start_day:
                 continue
@@ -422,13 +583,12 @@ def simulate(
                     prod_mult = np.ones((n, r), dtype=dtype)
                 prod_mult[sh.nodes] *= m.astype(dtype)
             if len(sh.edges):
-                edge_cuts.append((sh.edges, m.astype(dtype)))
+                edge_cuts.append((j, m.astype(dtype)))
         if outage is not None and outage.start_day <= t < outage.end_day:
-            up = (~outage.nodes).astype(dtype)
+            up = (~outage.nodes).astype(dtype)  # an edge from a down node ships nothing
             prod_mult = up if prod_mult is None else prod_mult * up
-            down_src = up[net.edge_src]
         else:
-            down_src = None
+            up = None
 
         # 2 production (Leontief)
         cap_t = cap if prod_mult is None else cap * prod_mult
@@ -461,44 +621,51 @@ def simulate(
         # 3 orders
         need = np.maximum(target_pos - inv - pipe, 0.0) if k else np.zeros((0, r))
         if e:
-            o = c.q @ need
-            orders_prev = s_out_all @ o
-            if edge_cuts:  # cap only the blocked edges: o_e = min(o_e, m_e · K_e) where m_e < 1
-                if len(edge_cuts) == 1:
-                    cut_idx, mult = edge_cuts[0][0], np.broadcast_to(edge_cuts[0][1], (1, r))
-                else:
-                    cut_idx = np.unique(np.concatenate([idx for idx, _ in edge_cuts]))
-                    mult = np.ones((len(cut_idx), r), dtype=dtype)
-                    for idx, m in edge_cuts:
-                        mult[np.searchsorted(cut_idx, idx)] *= m
-                sub = o[cut_idx]
-                o[cut_idx] = np.where(mult < 1.0, np.minimum(sub, mult * edge_cap[cut_idx]), sub)
-            if down_src is not None:
-                o *= down_src
-            # 4 allocation, pro rata per priority level
-            for a, b, s_out in c.levels:
-                tot = s_out @ o[a:b]
+            orders_prev = c.orders_by_node @ need  # Σ_e∈out(i) o_e before any cap
+            plan, delta = None, None
+            if edge_cuts:
+                key = tuple(j for j, _ in edge_cuts)
+                plan = cut_plans.get(key)
+                if plan is None:
+                    plan = cut_plans[key] = _CutPlan.build(net, c, key, edge_cap, dtype)
+                delta = plan.delta(edge_cuts, need, r, dtype)
+            rec = np.zeros((k, r), dtype=dtype)
+            # 4 allocation, pro rata per priority level, and 5 transit
+            for li, lv in enumerate(c.flows):
+                # one level: its A is orders_by_node (same entries, same order)
+                tot = orders_prev.copy() if len(c.flows) == 1 else lv.orders @ need
+                cut = None if plan is None else plan.levels[li]
+                if cut is not None and delta is not None:
+                    d_lv = delta[cut.rows]
+                    _add_product(cut.to_src, d_lv, tot)
+                if up is not None:
+                    tot *= up
                 with np.errstate(divide="ignore", invalid="ignore"):
                     phi = np.where(tot > 0, np.minimum(1.0, fg / tot), 0.0)
-                np.multiply(o[a:b], phi[net.edge_src[a:b]], out=ship[a:b])
                 fg -= tot * phi
                 np.maximum(fg, 0.0, out=fg)
-            # 5 transit
-            for a, b, lead, slots, mat in c.groups:
-                ring[(t + lead) % h, slots] += mat @ ship[a:b]
-            rec = c.receipts @ ship
+                sent = lv.pairs @ phi
+                sent *= need[lv.pair_slot]
+                if cut is not None and delta is not None:
+                    d_lv *= phi[cut.src]
+                    _add_product(cut.to_pair, d_lv, sent)
+                for pa, pb, lead, sel in lv.leads:
+                    _add_product(sel, sent[pa:pb], ring[(t + lead) % h])
+                _add_product(lv.receipts, sent, rec)
             pipe += rec
         else:
             rec = np.zeros((k, r))
         # 6 alternates
         gap = np.maximum(need - rec, 0.0)
-        for j, alt in enumerate(net.alternates):
-            ready = draws.alt_ready[j]
-            ramp = draws.alt_ramp[j]
+        avail_all = np.zeros((0, r))
+        if net.alternates:  # all alternates' availability at once, then only the available
+            ready, ramp = draws.alt_ready, draws.alt_ramp
             with np.errstate(divide="ignore", invalid="ignore"):
                 frac = np.where(ramp > 0, np.clip((t - ready) / ramp, 0.0, 1.0), (t >= ready) * 1.0)
-            avail = draws.alt_capacity[j] * frac
-            x = np.minimum(gap[alt.slot], avail)
+            avail_all = draws.alt_capacity * frac
+        for ja in np.flatnonzero(avail_all.any(axis=1)).tolist():
+            alt = net.alternates[ja]
+            x = np.minimum(gap[alt.slot], avail_all[ja])
             if not x.any():
                 continue
             gap[alt.slot] -= x
@@ -510,15 +677,16 @@ def simulate(
             wanted = np.minimum(need, use)  # today's flow need, capped at the baseline flow
             missed = wanted - np.minimum(need - gap, wanted)
             unfilled = c.slot_to_part @ missed
-            price[t] = _price(c.slot_to_part @ wanted, unfilled, net.price_cap, inv_exp)
+            price[t] = _price(c.slot_to_part @ wanted, unfilled, net.price_cap, inv_exp, part_floor)
             shortage[t] = unfilled
             market_price[t] = _price(
-                c.slot_to_market @ wanted, c.slot_to_market @ missed, net.price_cap, inv_exp
-            )
+                c.slot_to_market @ wanted, c.slot_to_market @ missed, net.price_cap, inv_exp,
+                market_floor,
+            )  # fmt: skip
             if inv.size:
                 min_inv = min(min_inv, float(inv.min()))
         if progress is not None:
-            progress(t + 1, t_end)  # type: ignore[operator]
+            progress(t + 1, t_end)
 
     return SimResult(
         days=t_end,
@@ -541,6 +709,93 @@ def simulate(
         min_inventory=min_inv,
         final_inv=inv,
     )
+
+
+@dataclass
+class _CutLevel:
+    """The blocked edges of one priority level: ``rows`` into the plan's edges, their
+    suppliers, and 0/1 matrices that add a per-edge change to suppliers [N, C] and to
+    (lead, slot) pairs [P, C]."""
+
+    rows: IntArray
+    src: IntArray
+    to_src: sparse.csr_matrix
+    to_pair: sparse.csr_matrix
+
+
+@dataclass
+class _CutPlan:
+    """The edges that one set of shocks blocks (built once per set, reused every day).
+
+    ``delta`` gives o'_e - o_e for those edges, o_e = share_e · need_k and
+    o'_e = min(o_e, m_e · K_e) where m_e < 1, m_e = Π (1 - fraction) over the shocks blocking e.
+    """
+
+    edges: IntArray  # sorted, unique
+    positions: list[IntArray]  # per shock of the key: rows of its edges in ``edges``
+    share: FloatArray  # [C, 1]
+    slot: IntArray
+    cap: FloatArray  # [C, 1] K_e
+    levels: list[_CutLevel | None]
+
+    @staticmethod
+    def build(
+        net: Network, c: _Compiled, key: tuple[int, ...], edge_cap: FloatArray, dtype: Any
+    ) -> _CutPlan:
+        edges = np.unique(np.concatenate([net.shocks[j].edges for j in key]))
+        positions = [np.searchsorted(edges, net.shocks[j].edges) for j in key]
+        levels: list[_CutLevel | None] = []
+        for lv in c.flows:
+            rows = np.flatnonzero((edges >= lv.a) & (edges < lv.b))
+            if not len(rows):
+                levels.append(None)
+                continue
+            ones = np.ones(len(rows), dtype=dtype)
+            cols = np.arange(len(rows))
+            src = net.edge_src[edges[rows]]
+            pair = lv.pair_of_edge[edges[rows] - lv.a]
+            levels.append(
+                _CutLevel(
+                    rows, src,
+                    sparse.csr_matrix((ones, (src, cols)), shape=(net.n_nodes, len(rows))),
+                    sparse.csr_matrix((ones, (pair, cols)), shape=(len(lv.pair_slot), len(rows))),
+                )
+            )  # fmt: skip
+        return _CutPlan(
+            edges, positions, net.edge_share[edges, None].astype(dtype), net.edge_slot[edges],
+            edge_cap[edges], levels,
+        )  # fmt: skip
+
+    def delta(
+        self, cuts: list[tuple[int, FloatArray]], need: FloatArray, r: int, dtype: Any
+    ) -> FloatArray:
+        """[C, R] o'_e - o_e today; ``cuts`` is (shock, m [R]) in the key's order."""
+        if len(cuts) == 1:
+            mult: FloatArray = np.broadcast_to(cuts[0][1], (1, r))
+        else:
+            mult = np.ones((len(self.edges), r), dtype=dtype)
+            for pos, (_, m) in zip(self.positions, cuts, strict=True):
+                mult[pos] *= m
+        o = self.share * need[self.slot]
+        capped = np.where(mult < 1.0, np.minimum(o, mult * self.cap), o)
+        return capped - o
+
+
+def _add_product(mat: sparse.csr_matrix, x: FloatArray, out: FloatArray) -> None:
+    """out += mat @ x, in place (no [rows, R] temporary) when SciPy's kernel is there and the
+    arrays are C-contiguous of one dtype; else through the public ``@``."""
+    if (
+        _csr_matvecs is None
+        or not (out.flags.c_contiguous and x.flags.c_contiguous)
+        or not (mat.dtype == x.dtype == out.dtype)
+        or mat.indptr.dtype != mat.indices.dtype
+    ):
+        out += mat @ x
+        return
+    _csr_matvecs(
+        mat.shape[0], mat.shape[1], x.shape[1], mat.indptr, mat.indices, mat.data,
+        x.reshape(-1), out.reshape(-1),
+    )  # fmt: skip
 
 
 def baseline_draws(net: Network, replications: int = 1) -> Draws:
