@@ -556,3 +556,23 @@ def test_limits_and_the_reading_layer(tmp_path: Path, monkeypatch: pytest.Monkey
     path.write_text("name: a\nname: b\nmodel: ishigami\noutcomes: {y: y}\n", encoding="utf-8")
     with pytest.raises(DataError, match="duplicate"):
         read_experiment(path)
+
+
+def test_dashboard_sweep_page_shows_the_sweep_given_at_start_up(
+    small_sweep: Path, cli: Any
+) -> None:
+    import httpx
+
+    from _web_server import uvicorn_server
+
+    with uvicorn_server(env={"CHIPWAR_SWEEP_DIR": str(small_sweep)}) as base:
+        page = httpx.get(base + "/sweep", timeout=60)
+        assert page.status_code == 200
+        assert "compute-test" in page.text and "sweep-0-tornado" in page.text
+        zh = httpx.get(base + "/sweep?lang=zh-Hant", timeout=60)
+        assert zh.status_code == 200 and "參數掃描" in zh.text
+    with uvicorn_server(env={"CHIPWAR_SWEEP_DIR": ""}) as base:
+        page = httpx.get(base + "/sweep", timeout=60)
+        assert page.status_code == 200 and "chipwar serve --sweep DIR" in page.text
+    res = cli("serve", "--sweep", str(small_sweep.parent / "no-such-sweep"))
+    assert res.code == 2 and "not a sweep folder" in res.err

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import typer
 
 from chipwar.cli.output import stderr
@@ -14,6 +17,9 @@ def serve(
     ),
     port: int = typer.Option(8000, "--port", help="TCP port."),
     workers: int = typer.Option(1, "--workers", help="Worker processes."),
+    sweep: Path | None = typer.Option(
+        None, "--sweep", help="A sweep folder (chipwar sweep run) to show on the Sweep page."
+    ),
 ) -> None:
     """Serve the REST API (/api/v1, /docs) and the dashboard (/) under uvicorn. Limits come from
     CHIPWAR_MAX_BODY_BYTES, CHIPWAR_MAX_SAMPLES, CHIPWAR_MAX_SUPPLY_SAMPLES, CHIPWAR_MAX_DAYS and
@@ -27,6 +33,11 @@ def serve(
     if workers < 1:
         raise InputError("--workers", workers, "an integer >= 1")
     Settings.from_env()  # bad limits in the environment: exit 2 before binding
+    if sweep is not None:
+        from chipwar.experiments.runner import read_manifest
+
+        read_manifest(sweep)  # not a sweep folder: exit 2 before binding
+        os.environ["CHIPWAR_SWEEP_DIR"] = str(sweep.resolve())  # the app's processes read it
     if host not in ("127.0.0.1", "localhost", "::1"):
         stderr.print(f"warning: serving on {host}: reachable from other machines", highlight=False)
     stderr.print(f"chipwar: http://{host}:{port}/ (API docs at /docs)", highlight=False)

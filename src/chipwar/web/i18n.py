@@ -18,6 +18,9 @@ UI_EN = {
     "supply": "Supply",
     "dynamics": "Dynamics",
     "claims_page": "Claims",
+    "sweep": "Sweep",
+    "sweep_none": "No sweep is loaded. Start the server with `chipwar serve --sweep DIR`, "
+    "where DIR is the output folder of `chipwar sweep run`.",
     "api_docs": "API",
     "key_findings": "Key findings",
     "central_question": "Cost per usable PFLOP-hour (USD), the seed's central question",
@@ -68,6 +71,9 @@ UI_ZH_HANT = {
     "supply": "供應鏈",
     "dynamics": "產業動態",
     "claims_page": "說法核查",
+    "sweep": "參數掃描",
+    "sweep_none": "尚未載入掃描結果。請以 `chipwar serve --sweep DIR` 啟動伺服器，DIR 為 "
+    "`chipwar sweep run` 的輸出資料夾。",
     "api_docs": "API",
     "key_findings": "主要發現",
     "central_question": "每可用 PFLOP 小時成本(美元):種子文章的核心問題",

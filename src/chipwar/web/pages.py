@@ -27,7 +27,9 @@ from chipwar.web.i18n import LANG_NAMES, LANGS, ui_strings
 
 router = APIRouter(include_in_schema=False)
 TEMPLATES = Path(__file__).with_name("templates")
-PAGES = ("overview", "compute", "controls", "screening", "supply", "dynamics", "claims")
+PAGES = (
+    "overview", "compute", "controls", "screening", "supply", "dynamics", "claims", "sweep",
+)  # fmt: skip
 DEFAULT_CHIPS = ["nvidia-h20", "nvidia-h100-sxm", "huawei-ascend-910b", "huawei-ascend-910c"]
 DEFAULT_SITES = ["cn-inner-mongolia", "cn-guizhou", "us-virginia"]
 BREAKEVEN_KEYS = ("chip_a", "chip_b", "site", "unit", "current", "value", "message")
@@ -363,3 +365,35 @@ async def claims_page(request: Request, lang: str = "en") -> HTMLResponse:
         "verdicts": sorted({r["verdict"] for r in rows}),
     }
     return render(request, "claims", lang, data, lang_url=lambda x: lang_url(request, x))
+
+
+@once(maxsize=8)
+def _sweep_section(folder: str, lang: str, mtime_ns: int) -> Section:
+    """The sweep's section (the report's builder), rebuilt when the folder's manifest changes."""
+    from chipwar.report.sections.sweep import section_sweep
+
+    return section_sweep(folder, ui_strings(lang))
+
+
+@router.get("/sweep", response_class=HTMLResponse)
+async def sweep_page(request: Request, lang: str = "en") -> HTMLResponse:
+    """The sensitivity of a sweep given at start-up (``chipwar serve --sweep DIR``)."""
+    from pathlib import Path
+
+    from starlette.concurrency import run_in_threadpool
+
+    from chipwar.web.settings import sweep_dir
+
+    lang = _lang(lang)
+    folder = sweep_dir()
+    data: dict[str, Any] = {"charts": [], "tables": {}}
+    note = None
+    if folder is not None:
+        mtime = (Path(folder) / "manifest.json").stat().st_mtime_ns
+        sec = await run_in_threadpool(_sweep_section, folder, lang, mtime)
+        data = {"charts": _charts(sec), "tables": {k: _table(v) for k, v in sec.tables.items()}}
+        note = sec.note
+    return render(
+        request, "sweep", lang, data, note=note, configured=folder is not None,
+        lang_url=lambda x: lang_url(request, x),
+    )  # fmt: skip

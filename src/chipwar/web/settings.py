@@ -49,3 +49,9 @@ class Settings:
             max_days=int(_env("CHIPWAR_MAX_DAYS", d.max_days)),
             request_timeout_s=_env("CHIPWAR_REQUEST_TIMEOUT_S", d.request_timeout_s),
         )
+
+
+def sweep_dir() -> str | None:
+    """The sweep folder the dashboard shows (``chipwar serve --sweep DIR`` sets
+    ``CHIPWAR_SWEEP_DIR``); chosen by whoever starts the server, never by a request."""
+    return os.environ.get("CHIPWAR_SWEEP_DIR") or None
