@@ -364,3 +364,13 @@ def test_parties_files_go_through_the_reading_layer_limits(
                  encoding="utf-8")  # fmt: skip
     res = cli("screen", "A", "--parties", str(f))
     assert res.code == 2 and "CHIPWAR_MAX_ROWS" in res.err
+
+
+def test_ownership_csv_with_bad_utf8_is_a_clear_error(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    # Found by the long fuzz run on merged main: the GLEIF header sniff decoded the whole first
+    # buffer as UTF-8 and raised UnicodeDecodeError on a bad byte in row 1.
+    bad = tmp_path / "own.csv"
+    bad.write_bytes(b"owner_id,owned_id,share,valid_from,valid_to\n\xed\xb3\xbf,b-co,0.6,,\n")
+    res = cli("ownership", "--entity", "b-co", "--ownership", str(bad), "--format", "json")
+    assert res.code == 2, res.err
+    assert "Traceback" not in res.err and "own.csv" in res.err

@@ -208,9 +208,9 @@ def is_gleif_level2(path: str | Path) -> bool:
     p = Path(path)
     if p.suffix.lower() != ".csv" or not p.is_file():
         return False
-    with open(p, encoding="utf-8-sig") as f:
-        head = f.readline()
-    return "Relationship.StartNode.NodeID" in head
+    with open(p, "rb") as f:
+        head = f.readline(65_536)  # the header only; bytes, so bad UTF-8 later is the reader's
+    return b"Relationship.StartNode.NodeID" in head
 
 
 def read_ownership_any(
