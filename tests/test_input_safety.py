@@ -597,6 +597,17 @@ def test_supply_infinite_capacity_is_refused(tmp_path: Path) -> None:
             read_scenario(path)
 
 
+def test_supply_edge_priority_beyond_int64_is_refused(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # Found by the long fuzz run on merged main: priority 2**63 was an OverflowError.
+    src = Path(__file__).parents[1] / "scenarios" / "nexperia-2025.yaml"
+    text = src.read_text(encoding="utf-8")
+    assert "priority: 0" in text
+    path = tmp_path / "s.yaml"
+    path.write_text(text.replace("priority: 0", "priority: 9223372036854775808", 1))
+    res = cli("supply", "run", str(path), "--format", "json")
+    assert res.code == 2 and "priority" in res.err and "Traceback" not in res.err
+
+
 DYN = Path(__file__).parents[1] / "scenarios" / "dynamics-baseline.yaml"
 
 

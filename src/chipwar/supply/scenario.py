@@ -98,7 +98,10 @@ class Edge(_Model):
     part: Slug | None = Field(None, description="Default: the part the supplier makes.")
     share: float = Field(gt=0, le=1)
     lead_time_days: int = Field(ge=1, le=365)
-    priority: int = Field(0, description="Higher is served first under scarcity.")
+    priority: int = Field(
+        0, ge=-1_000_000, le=1_000_000,
+        description="Higher is served first under scarcity (a rank, -1,000,000 to 1,000,000).",
+    )  # fmt: skip
     source: list[str] = Field(default_factory=list)
     note: str = ""
 
