@@ -7,7 +7,17 @@ from pathlib import Path
 
 import typer
 
-from chipwar.cli.output import FORMAT_OPTION, Format, emit, note_large_work, stderr, stdout
+from chipwar.cli.output import (
+    COLUMNS_OPTION,
+    FORMAT_OPTION,
+    WIDE_OPTION,
+    Format,
+    emit,
+    sig3,
+    note_large_work,
+    stderr,
+    stdout,
+)
 from chipwar.commands import compute as commands
 from chipwar.commands.compute import parse_subsidy as parse_subsidy  # used by cli.workloads
 
@@ -16,9 +26,15 @@ TCO_COLUMNS = [
     "power_usd_per_hour", "other_usd_per_hour", "electricity_share", "usable_pflops",
     "usd_per_pflop_hour", "kwh_per_pflop_hour", "kgco2_per_pflop_hour",
 ]  # fmt: skip
+"""The columns of ``compare --format csv`` (after chip, site, case)."""
+TCO_TABLE = [
+    "chip", "site", "subsidy", "usd_per_accelerator_hour", "electricity_share", "usable_pflops",
+    "usd_per_pflop_hour",
+]  # fmt: skip
+"""The table's default columns (``--wide`` shows every field, ``--columns`` chooses)."""
 MC_COLUMNS = [
-    "chip", "site", "subsidy", "usd_per_pflop_hour", "usd_per_pflop_hour_p5",
-    "usd_per_pflop_hour_p50", "usd_per_pflop_hour_p95", "electricity_share_p50", "p_cheapest",
+    "chip", "site", "usd_per_pflop_hour_p5", "usd_per_pflop_hour_p50",
+    "usd_per_pflop_hour_p95", "p_cheapest",
 ]  # fmt: skip
 
 
@@ -67,6 +83,8 @@ def tco(
     spec: Path | None = SPEC,
     set_: list[str] = SET,
     format: Format = FORMAT_OPTION,
+    columns_: str | None = COLUMNS_OPTION,
+    wide_: bool = WIDE_OPTION,
     samples: int | None = SAMPLES,
     seed: int = SEED,
 ) -> None:
@@ -76,7 +94,7 @@ def tco(
         date=date, scenario=scenario, spec=spec, set_=set_, samples=samples, seed=seed,
         on_large_work=note_large_work,
     )  # fmt: skip
-    emit(result.data, format, table_columns=TCO_COLUMNS if samples is None else MC_COLUMNS)
+    emit(result.data, format, table_columns=TCO_TABLE if samples is None else MC_COLUMNS)
     for line in result.notes:
         stderr.print(line, highlight=False)
 
@@ -89,6 +107,8 @@ def compare(
     spec: Path | None = SPEC,
     set_: list[str] = SET,
     format: Format = FORMAT_OPTION,
+    columns_: str | None = COLUMNS_OPTION,
+    wide_: bool = WIDE_OPTION,
     samples: int | None = SAMPLES,
     seed: int = SEED,
 ) -> None:
@@ -106,9 +126,9 @@ def compare(
     for chip_id, rows in frame.groupby("chip", sort=False):
         out: dict[str, object] = {"chip": chip_id}
         for _, r in rows.iterrows():
-            cell = f"{r['usd_per_pflop_hour']:.2f} ({100 * r['electricity_share']:.1f}%)"
+            cell = f"{sig3(r['usd_per_pflop_hour'])} ({sig3(100 * r['electricity_share'])}%)"
             if samples is not None:
-                cell += f" [{r['usd_per_pflop_hour_p5']:.2f}–{r['usd_per_pflop_hour_p95']:.2f}]"
+                cell += f" [{sig3(r['usd_per_pflop_hour_p5'])}–{sig3(r['usd_per_pflop_hour_p95'])}]"
             out[str(r["case"])] = cell
         table.append(out)
     emit(
@@ -132,6 +152,8 @@ def breakeven(
     spec: Path | None = SPEC,
     set_: list[str] = SET,
     format: Format = FORMAT_OPTION,
+    columns_: str | None = COLUMNS_OPTION,
+    wide_: bool = WIDE_OPTION,
 ) -> None:
     """The value of one input at which chip A and chip B cost the same per usable PFLOP-hour."""
     result = commands.breakeven(
@@ -159,6 +181,8 @@ def sensitivity(
     spec: Path | None = SPEC,
     set_: list[str] = SET,
     format: Format = FORMAT_OPTION,
+    columns_: str | None = COLUMNS_OPTION,
+    wide_: bool = WIDE_OPTION,
 ) -> None:
     """Tornado: USD per usable PFLOP-hour with each uncertain input at its low and high."""
     frame = commands.sensitivity(

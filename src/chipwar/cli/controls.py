@@ -11,7 +11,16 @@ import typer
 
 from chipwar.catalog.accelerators import Accelerator
 from chipwar.catalog.types import parse_date
-from chipwar.cli.output import FORMAT_OPTION, Format, emit, split_ids, stderr, stdout
+from chipwar.cli.output import (
+    COLUMNS_OPTION,
+    FORMAT_OPTION,
+    WIDE_OPTION,
+    Format,
+    emit,
+    split_ids,
+    stderr,
+    stdout,
+)
 from chipwar.commands import controls as commands
 from chipwar.controls.measures import measure_status
 from chipwar.controls.rules import as_of_warning, load_rules
@@ -55,6 +64,8 @@ def classify_command(
     ),
     show_timeline: bool = typer.Option(False, "--timeline", help="Dates the status changed."),
     format: Format = FORMAT_OPTION,
+    columns_: str | None = COLUMNS_OPTION,
+    wide_: bool = WIDE_OPTION,
 ) -> None:
     """Is this chip (or DGX/HGX system) controlled for this destination on this date, and why?"""
     result = commands.classify(
@@ -121,7 +132,9 @@ def _name(chip: str | Accelerator) -> str:
 
 
 @rules_app.command("list")
-def rules_list(format: Format = FORMAT_OPTION) -> None:
+def rules_list(
+    format: Format = FORMAT_OPTION, columns_: str | None = COLUMNS_OPTION, wide_: bool = WIDE_OPTION
+) -> None:
     """Every rule version (chip rules in effective-date order), content regime and measure, and
     the date the rule data were last reviewed against their sources."""
     book = load_rules()
@@ -169,6 +182,8 @@ def rules_measures(
     date: str = typer.Option(None, "--date", help="YYYY-MM-DD (default: today)."),
     measure: list[str] = typer.Option(None, "--measure", "-m", help="Measure id (repeatable)."),
     format: Format = FORMAT_OPTION,
+    columns_: str | None = COLUMNS_OPTION,
+    wide_: bool = WIDE_OPTION,
 ) -> None:
     """Status on a date of the dated measures: China's export bans and their suspensions, the
     VEU revocation, the affiliates rule, the Section 232 tariff, the Dutch Nexperia order."""
@@ -189,6 +204,8 @@ def rules_show(
         ..., metavar="VERSION", help="A rule version, content regime or measure id."
     ),
     format: Format = FORMAT_OPTION,
+    columns_: str | None = COLUMNS_OPTION,
+    wide_: bool = WIDE_OPTION,
 ) -> None:
     """Show one rule version in full: dates, paragraphs, requirements, sources."""
     book = load_rules()
@@ -249,6 +266,8 @@ def content_command(
         None, "--product-value", help="Product value [USD] (default: sum of part values)."
     ),
     format: Format = FORMAT_OPTION,
+    columns_: str | None = COLUMNS_OPTION,
+    wide_: bool = WIDE_OPTION,
 ) -> None:
     """Controlled-content shares of a product: US de minimis and China's rare-earth rule."""
     frame = commands.content(

@@ -9,7 +9,16 @@ from rich.text import Text
 
 from chipwar.catalog import load_accelerators, load_sites, load_sources
 from chipwar.catalog.validate import validate_all
-from chipwar.cli.output import FORMAT_OPTION, Format, emit, fmt_cell, stderr, stdout
+from chipwar.cli.output import (
+    COLUMNS_OPTION,
+    FORMAT_OPTION,
+    WIDE_OPTION,
+    Format,
+    emit,
+    fmt_cell,
+    stderr,
+    stdout,
+)
 from chipwar.errors import DataError, UnknownIdError
 
 data_app = typer.Typer(help="Reference data: accelerators, sites, sources.", no_args_is_help=True)
@@ -70,6 +79,8 @@ def _summary(table: Table, row: dict[str, object]) -> dict[str, object]:
 def list_(
     table: Table = typer.Argument(..., help="Which table."),
     format: Format = FORMAT_OPTION,
+    columns_: str | None = COLUMNS_OPTION,
+    wide_: bool = WIDE_OPTION,
 ) -> None:
     """List a reference table."""
     rows = _rows(table)
@@ -82,6 +93,8 @@ def list_(
 def show(
     ident: str = typer.Argument(..., metavar="ID", help="An accelerator, site or source id."),
     format: Format = FORMAT_OPTION,
+    columns_: str | None = COLUMNS_OPTION,
+    wide_: bool = WIDE_OPTION,
 ) -> None:
     """Show one entry (accelerator, site or source) in full."""
     for table in Table:

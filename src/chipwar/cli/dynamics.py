@@ -7,7 +7,15 @@ from typing import Any
 import pandas as pd
 import typer
 
-from chipwar.cli.output import FORMAT_OPTION, FORMAT_OPTION_NO_CSV, Format, emit, stderr
+from chipwar.cli.output import (
+    COLUMNS_OPTION,
+    FORMAT_OPTION,
+    FORMAT_OPTION_NO_CSV,
+    WIDE_OPTION,
+    Format,
+    emit,
+    stderr,
+)
 from chipwar.commands.runs import check_samples as _check_samples
 from chipwar.errors import InputError
 
@@ -40,6 +48,8 @@ def run(
     samples: int = typer.Option(1, "--samples", "-n", help="Parameter draws (fan chart if > 1)."),
     seed: int = typer.Option(0, "--seed", help="Random seed for the draws."),
     format: Format = FORMAT_OPTION,
+    columns_: str | None = COLUMNS_OPTION,
+    wide_: bool = WIDE_OPTION,
 ) -> None:
     """Run a scenario: yearly shares, self-sufficiency, costs, energy, NVIDIA China revenue."""
     from chipwar.commands.runs import dynamics_run
@@ -57,6 +67,8 @@ def compare(
     samples: int = typer.Option(1, "--samples", "-n", help="Parameter draws per scenario."),
     seed: int = typer.Option(0, "--seed", help="Random seed (the same draws in every scenario)."),
     format: Format = FORMAT_OPTION,
+    columns_: str | None = COLUMNS_OPTION,
+    wide_: bool = WIDE_OPTION,
 ) -> None:
     """Run several scenarios with the same parameter draws and list them side by side."""
     from chipwar.dynamics.api import run_scenario
@@ -148,6 +160,8 @@ def history(
         None, help="One series (name:variant) to show; all series are listed without it."
     ),
     format: Format = FORMAT_OPTION,
+    columns_: str | None = COLUMNS_OPTION,
+    wide_: bool = WIDE_OPTION,
 ) -> None:
     """Show the sourced historical series (variants of one quantity are kept apart)."""
     from chipwar.dynamics.history import load_history
@@ -180,6 +194,8 @@ def claims(
     samples: int = typer.Option(2000, "--samples", "-n", help="Parameter draws."),
     seed: int = typer.Option(0, "--seed"),
     format: Format = FORMAT_OPTION,
+    columns_: str | None = COLUMNS_OPTION,
+    wide_: bool = WIDE_OPTION,
 ) -> None:
     """The seed's two forecasts beside the model's distribution for them."""
     from chipwar.commands.runs import dynamics_claims

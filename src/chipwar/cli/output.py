@@ -9,6 +9,7 @@ import csv
 import json
 import math
 import os
+import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from enum import Enum
@@ -16,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 import typer
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -62,31 +64,120 @@ def split_ids(values: Iterable[str] | None) -> list[str]:
     return list(dict.fromkeys(p for p in parts if p))
 
 
+def sig3(value: float) -> str:
+    """``value`` to three significant digits, as table cells show it."""
+    return _sig3(value)
+
+
 def fmt_cell(value: Any) -> str:
+    """A cell for people: floats to three significant digits (thousands separated), ``—`` for
+    missing or non-finite values, ``yes``/``no`` for booleans. JSON and CSV keep full values."""
     if value is None:
         return "—"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
-        if not math.isfinite(value):
-            return "—"
-        a = abs(value)
-        if a == 0:
-            return "0"
-        if a >= 1e6 or a < 1e-3:
-            return f"{value:.3g}"
-        if a >= 1000:
-            return f"{value:,.0f}"
-        if a >= 100:
-            return f"{value:.4g}"
-        if a >= 1:
-            return f"{value:,.3g}" if a < 10 else f"{value:,.1f}"
-        return f"{value:.3f}"
+        return _sig3(value)
     if isinstance(value, list):
         return "; ".join(fmt_cell(v) for v in value)
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
+
+
+def _sig3(value: float) -> str:
+    """Three significant digits: 0.0394, 3.76, 17.7, 123, 12,300; 1.23e+06 and 1.23e-04 outside
+    [0.001, 1e6)."""
+    if not math.isfinite(value):
+        return "—"
+    if value == 0:
+        return "0"
+    rounded = float(f"{value:.3g}")
+    a = abs(rounded)
+    if a >= 1e6 or a < 1e-3:
+        return f"{value:.3g}"
+    if a >= 100:
+        return f"{rounded:,.0f}"
+    return f"{rounded:.3g}"
+
+
+_UNIT_WORDS = {
+    "usd": "$", "kwh": "kWh", "pflop": "PFLOP", "pflops": "PFLOPS", "tflops": "TFLOPS",
+    "kgco2": "kgCO2", "gco2": "gCO2", "hour": "h", "hours": "h", "kw": "kW", "mw": "MW",
+    "gw": "GW", "twh": "TWh", "mwh": "MWh", "pct": "%", "p5": "p5", "p50": "p50", "p95": "p95",
+}  # fmt: skip
+_HEADERS = {
+    "usd_per_accelerator_hour": "$/h",
+    "electricity_share": "elec. share",
+    "electricity_share_p50": "elec. share p50",
+    "usable_pflops": "usable PFLOPS",
+    "p_cheapest": "P cheapest",
+}
+"""Headers that the generic rule in :func:`header` would make longer or less clear."""
+
+
+def header(column: str) -> str:
+    """A column's header for people: words split at ``_`` (so that a narrow column wraps
+    between words), units written once and short: ``usd_per_pflop_hour`` -> ``$/PFLOP-h``,
+    ``capex_usd_per_hour`` -> ``capex $/h``. JSON and CSV keep the field names."""
+    if column in _HEADERS:
+        return _HEADERS[column]
+    words = column.split("_")
+    if "per" in words[1:-1]:
+        i = words.index("per")
+        before, after = words[:i], words[i + 1 :]
+        tail = [w for w in after if w in {"p5", "p50", "p95"}]
+        after = [w for w in after if w not in tail]
+        if before and before[-1] in _UNIT_WORDS and all(w in _UNIT_WORDS for w in after):
+            unit = _UNIT_WORDS[before[-1]] + "/" + "-".join(_UNIT_WORDS[w] for w in after)
+            return " ".join([*before[:-1], unit, *tail])
+    return " ".join(words)
+
+
+class TableColumns:
+    """What ``--columns a,b`` and ``--wide`` ask of the next table (set by the options'
+    callbacks, read by :func:`emit`)."""
+
+    columns: list[str] | None = None
+    wide: bool = False
+
+
+def set_columns(value: str | None) -> str | None:
+    """``--columns``: the table's columns, comma-separated field names (as in JSON/CSV)."""
+    TableColumns.columns = split_ids([value]) if value else None
+    return value
+
+
+def set_wide(value: bool) -> bool:
+    """``--wide``: every field as a table column."""
+    TableColumns.wide = bool(value)
+    return value
+
+
+COLUMNS_OPTION = typer.Option(
+    None,
+    "--columns",
+    metavar="A,B,...",
+    callback=set_columns,
+    help="Table columns to show: field names as in --format json, comma-separated.",
+)
+WIDE_OPTION = typer.Option(
+    False, "--wide", callback=set_wide, help="Show every field in the table."
+)
+
+
+def _table_columns(rows: list[dict[str, Any]], default: list[str]) -> list[str]:
+    everything = list(dict.fromkeys(k for r in rows for k in r)) or default
+    if TableColumns.columns:
+        unknown = [c for c in TableColumns.columns if c not in everything]
+        if unknown:
+            from chipwar.errors import InputError
+
+            raise InputError("--columns", unknown[0], "one of " + ", ".join(everything))
+        return TableColumns.columns
+    if TableColumns.wide:
+        return everything
+    return default
 
 
 def emit(
@@ -116,13 +207,26 @@ def emit(
         for r in rows:
             writer.writerow({k: _csv_cell(r.get(k)) for k in cols})
         return
-    table = Table(title=title, header_style="bold", show_lines=False)
+    cols = _table_columns(rows, cols)
+    cells = [[fmt_cell(r.get(c)) for c in cols] for r in rows]
+    # Horizontal rules only: every character of an 80-column terminal goes to the data.
+    table = Table(
+        title=title, header_style="bold", show_lines=False, box=box.SIMPLE_HEAD, pad_edge=False,
+        padding=(0, 1, 0, 0),
+    )  # fmt: skip
     for i, c in enumerate(cols):
-        # The first column holds ids: kept whole so they can be read and copied.
-        table.add_column(c, overflow="fold", no_wrap=i == 0)
-    for r in rows:
-        table.add_row(*(fmt_cell(r.get(c)) for c in cols))
+        label = header(c)
+        # Never split a header word or a number; ids (first column) are kept whole so that
+        # they can be read and copied; other text wraps between words.
+        numbers = [row[i] for row in cells if _NUMBER.fullmatch(row[i])]
+        widest = max([len(w) for w in label.split()] + [len(n) for n in numbers] + [1])
+        table.add_column(label, overflow="fold", no_wrap=i == 0, min_width=widest, justify="left")
+    for row in cells:
+        table.add_row(*row)
     stdout.print(table)
+
+
+_NUMBER = re.compile(r"[-+]?[\d,.]+(e[-+]\d+)?%?|—|yes|no")
 
 
 def _csv_cell(value: Any) -> Any:

@@ -8,13 +8,23 @@ from pathlib import Path
 import typer
 from rich.text import Text
 
-from chipwar.cli.output import FORMAT_OPTION, Format, emit, stderr, stdout
+from chipwar.cli.output import (
+    COLUMNS_OPTION,
+    FORMAT_OPTION,
+    WIDE_OPTION,
+    Format,
+    emit,
+    stderr,
+    stdout,
+)
 
 CLAIM_COLUMNS = ["id", "verdict", "claimed", "modelled", "reason", "flip"]
 
 
 def claims(
     format: Format = FORMAT_OPTION,
+    columns_: str | None = COLUMNS_OPTION,
+    wide_: bool = WIDE_OPTION,
     claim_id: list[str] = typer.Option(None, "--id", help="Only these claim ids (repeatable)."),
     flip: bool = typer.Option(
         True, "--flip/--no-flip", help="Search how far each claim's input must move to flip."

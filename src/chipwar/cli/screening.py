@@ -6,7 +6,15 @@ from pathlib import Path
 
 import typer
 
-from chipwar.cli.output import FORMAT_OPTION, FORMAT_OPTION_NO_CSV, Format, emit, stderr
+from chipwar.cli.output import (
+    COLUMNS_OPTION,
+    FORMAT_OPTION,
+    FORMAT_OPTION_NO_CSV,
+    WIDE_OPTION,
+    Format,
+    emit,
+    stderr,
+)
 from chipwar.commands import controls as commands
 
 SCREEN_COLUMNS = [
@@ -46,6 +54,8 @@ def screen_cmd(
     gleif_level1: Path | None = GLEIF_L1_OPTION,
     consolidation: str = CONSOLIDATION_OPTION,
     format: Format = FORMAT_OPTION,
+    columns_: str | None = COLUMNS_OPTION,
+    wide_: bool = WIDE_OPTION,
 ) -> None:
     """Screen company names against restricted parties and their ≥50 % affiliates."""
     result = commands.screen(

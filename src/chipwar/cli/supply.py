@@ -10,8 +10,10 @@ from typing import Any
 import typer
 
 from chipwar.cli.output import (
+    COLUMNS_OPTION,
     FORMAT_OPTION,
     FORMAT_OPTION_NO_CSV,
+    WIDE_OPTION,
     Format,
     emit,
     note_large_work,
@@ -65,6 +67,8 @@ def run_cmd(
         False, "--daily", help="JSON: add daily plant output and part price/shortage paths."
     ),
     format: Format = FORMAT_OPTION,
+    columns_: str | None = COLUMNS_OPTION,
+    wide_: bool = WIDE_OPTION,
 ) -> None:
     """Simulate the scenario: per plant first stoppage, lost units and recovery; per part price."""
     from chipwar.commands.runs import supply_run
@@ -114,6 +118,8 @@ def critical_cmd(
     ),
     top: int = typer.Option(20, "--top", help="Rows to show (0: all)."),
     format: Format = FORMAT_OPTION,
+    columns_: str | None = COLUMNS_OPTION,
+    wide_: bool = WIDE_OPTION,
 ) -> None:
     """Rank single nodes and single countries by the plant output their loss costs."""
     from chipwar.supply import criticality

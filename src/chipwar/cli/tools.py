@@ -8,7 +8,16 @@ from typing import Any
 import typer
 
 from chipwar.catalog.tools import load_tools, read_tools, tool_frame
-from chipwar.cli.output import FORMAT_OPTION, Format, emit, split_ids, stderr, stdout
+from chipwar.cli.output import (
+    COLUMNS_OPTION,
+    FORMAT_OPTION,
+    WIDE_OPTION,
+    Format,
+    emit,
+    split_ids,
+    stderr,
+    stdout,
+)
 from chipwar.commands import controls as commands
 from chipwar.controls.tool_rules import k_factors, load_tool_rules
 from chipwar.controls.tools import COLUMNS
@@ -30,7 +39,9 @@ TABLE_COLUMNS = [
 
 
 @tools_app.command("list")
-def list_command(format: Format = FORMAT_OPTION) -> None:
+def list_command(
+    format: Format = FORMAT_OPTION, columns_: str | None = COLUMNS_OPTION, wide_: bool = WIDE_OPTION
+) -> None:
     """Every tool in the catalog with its parameters and its MRF under each K factor the rules
     use (``mrf_k035_nm``: multilateral 3B001.f.1.b; ``mrf_k025_nm``: EU 3B501.f / Dutch list)."""
     frame = tool_frame()
@@ -46,7 +57,9 @@ def list_command(format: Format = FORMAT_OPTION) -> None:
 
 
 @tools_app.command("rules")
-def rules_command(format: Format = FORMAT_OPTION) -> None:
+def rules_command(
+    format: Format = FORMAT_OPTION, columns_: str | None = COLUMNS_OPTION, wide_: bool = WIDE_OPTION
+) -> None:
     """Every equipment rule version by regime, in effective-date order, with its citation."""
     book = load_tool_rules()
     rows = [
@@ -77,6 +90,8 @@ def classify_command(
     ),
     show_timeline: bool = typer.Option(False, "--timeline", help="Dates any regime changed."),
     format: Format = FORMAT_OPTION,
+    columns_: str | None = COLUMNS_OPTION,
+    wide_: bool = WIDE_OPTION,
 ) -> None:
     """Is this tool controlled for this destination, date and end use — under each regime?"""
     result = commands.tools_classify(

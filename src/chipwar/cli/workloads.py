@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from chipwar.cli.output import FORMAT_OPTION, Format, emit
+from chipwar.cli.output import COLUMNS_OPTION, FORMAT_OPTION, WIDE_OPTION, Format, emit
 from chipwar.commands import workloads as commands
 from chipwar.compute.models import load_models
 
@@ -70,6 +70,8 @@ def infer(
     scenario: Path | None = SCENARIO_OPT,
     model_spec: Path | None = MODEL_SPEC_OPT,
     format: Format = FORMAT_OPTION,
+    columns_: str | None = COLUMNS_OPTION,
+    wide_: bool = WIDE_OPTION,
 ) -> None:
     """Inference roofline: tokens/s per chip, chips to hold the model, USD and kWh per Mtok."""
     frame = commands.infer(
@@ -96,6 +98,8 @@ def train(
     scenario: Path | None = SCENARIO_OPT,
     model_spec: Path | None = MODEL_SPEC_OPT,
     format: Format = FORMAT_OPTION,
+    columns_: str | None = COLUMNS_OPTION,
+    wide_: bool = WIDE_OPTION,
 ) -> None:
     """Training run: total FLOPs, chip-hours, energy (MWh), cost (USD), days on K chips."""
     frame = commands.train(
@@ -124,6 +128,8 @@ def size(
     scenario: Path | None = SCENARIO_OPT,
     model_spec: Path | None = MODEL_SPEC_OPT,
     format: Format = FORMAT_OPTION,
+    columns_: str | None = COLUMNS_OPTION,
+    wide_: bool = WIDE_OPTION,
 ) -> None:
     """Cluster sizing: chips, facility MW, capex and yearly opex per chip × site."""
     frame = commands.size(
@@ -154,6 +160,8 @@ def energy_gap(
     scenario: Path | None = SCENARIO_OPT,
     model_spec: Path | None = MODEL_SPEC_OPT,
     format: Format = FORMAT_OPTION,
+    columns_: str | None = COLUMNS_OPTION,
+    wide_: bool = WIDE_OPTION,
 ) -> None:
     """The FT claim: electricity per million tokens vs a reference chip at one site, and the
     power-bill subsidy that makes the bills equal."""
@@ -164,7 +172,9 @@ def energy_gap(
     emit(frame, format, table_columns=GAP_COLUMNS, title=model)
 
 
-def models(format: Format = FORMAT_OPTION) -> None:
+def models(
+    format: Format = FORMAT_OPTION, columns_: str | None = COLUMNS_OPTION, wide_: bool = WIDE_OPTION
+) -> None:
     """List the reference models."""
     rows = [
         {**m.model_dump(), "kv_values_per_token": m.kv_values_per_token}
