@@ -211,7 +211,7 @@ def emit(
     cells = [[fmt_cell(r.get(c)) for c in cols] for r in rows]
     # Horizontal rules only: every character of an 80-column terminal goes to the data.
     table = Table(
-        title=title, header_style="bold", show_lines=False, box=box.SIMPLE_HEAD, pad_edge=False,
+        title=title, header_style="bold", show_lines=False, box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False,
         padding=(0, 1, 0, 0),
     )  # fmt: skip
     for i, c in enumerate(cols):
@@ -220,7 +220,15 @@ def emit(
         # they can be read and copied; other text wraps between words.
         numbers = [row[i] for row in cells if _NUMBER.fullmatch(row[i])]
         widest = max([len(w) for w in label.split()] + [len(n) for n in numbers] + [1])
-        table.add_column(label, overflow="fold", no_wrap=i == 0, min_width=widest, justify="left")
+        all_numbers = bool(cells) and len(numbers) == len(cells)
+        table.add_column(
+            label,
+            overflow="fold",
+            no_wrap=i == 0,
+            min_width=widest,
+            # A column of numbers is as wide as its widest number or header word, no wider.
+            max_width=widest if all_numbers and i else None,
+        )
     for row in cells:
         table.add_row(*row)
     stdout.print(table)
