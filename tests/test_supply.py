@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 
 from chipwar.errors import ScenarioError
-from chipwar.supply import build, criticality, parse_scenario, run, simulate, summarize
+from chipwar.supply import build, criticality, parse_scenario, simulate, summarize
 from chipwar.supply.engine import draw
+from chipwar.supply.results import run
 from chipwar.supply.scenario import json_schema
 
 CHAIN: dict[str, Any] = {

@@ -22,7 +22,8 @@ import yaml
 
 from chipwar.catalog import load_sources
 from chipwar.errors import ScenarioError
-from chipwar.supply import build, criticality, parse_scenario, read_scenario, run, summarize
+from chipwar.supply import build, criticality, parse_scenario, read_scenario, summarize
+from chipwar.supply.results import run
 from chipwar.supply.scenario import BUILTIN_DIR, check_data, scenario_source_ids
 
 

@@ -16,7 +16,8 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chipwar.supply import build, parse_scenario, run
+from chipwar.supply import build, parse_scenario
+from chipwar.supply.results import run
 
 COUNTRIES = ["DE", "CN", "MY", "JP"]
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -86,3 +86,10 @@ def check_source_ids(ids: Iterable[str], where: str, sources: dict[str, Source])
     return [
         f"{where}: source {sid!r} is not in the bibliography" for sid in ids if sid not in sources
     ]
+
+
+def data_as_of() -> dt.date:
+    """How current the shipped data are: the newest ``accessed`` (else publication) date among
+    the sources in ``data/sources/``."""
+    days = [s.accessed or s.date for s in load_sources().values()]
+    return max(d for d in days if d is not None)

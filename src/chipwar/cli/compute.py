@@ -13,8 +13,8 @@ from chipwar.cli.output import (
     WIDE_OPTION,
     Format,
     emit,
-    sig3,
     note_large_work,
+    sig3,
     stderr,
     stdout,
 )

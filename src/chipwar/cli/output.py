@@ -211,8 +211,8 @@ def emit(
     cells = [[fmt_cell(r.get(c)) for c in cols] for r in rows]
     # Horizontal rules only: every character of an 80-column terminal goes to the data.
     table = Table(
-        title=title, header_style="bold", show_lines=False, box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False,
-        padding=(0, 1, 0, 0),
+        title=title, header_style="bold", show_lines=False, box=box.SIMPLE_HEAD,
+        pad_edge=False, show_edge=False, padding=(0, 1, 0, 0),
     )  # fmt: skip
     for i, c in enumerate(cols):
         label = header(c)

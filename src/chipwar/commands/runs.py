@@ -25,8 +25,8 @@ def supply_run(
     """Simulate a supply scenario (a file or a built-in name): per plant first stoppage, lost
     units and recovery; per part price. ``on_large_work(bytes, what)`` is told the memory
     estimate before the run starts."""
-    from chipwar.supply import build, read_scenario, run, summarize
-    from chipwar.supply.results import MAX_DAYS, MAX_SAMPLES, check_run_size, run_bytes
+    from chipwar.supply import build, read_scenario, summarize
+    from chipwar.supply.results import MAX_DAYS, MAX_SAMPLES, check_run_size, run, run_bytes
 
     if not 1 <= samples <= MAX_SAMPLES:
         raise InputError("--samples", samples, f"an integer from 1 to {MAX_SAMPLES:,}")
