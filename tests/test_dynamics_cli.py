@@ -65,8 +65,9 @@ def test_run_sampled_percentiles_and_determinism(cli) -> None:  # type: ignore[n
 def test_run_csv_and_table(cli) -> None:  # type: ignore[no-untyped-def]
     res = cli("dynamics", "run", "controls-lifted", "--format", "csv")
     assert res.code == 0 and res.out.splitlines()[0].startswith("year,scenario,")
-    res = cli("dynamics", "run", "baseline")
-    assert res.code == 0 and "domestic_share" in res.out
+    res = cli("dynamics", "run", "baseline", "--columns", "year,self_sufficiency")
+    # Tables name fields for people (words, not snake_case); JSON and CSV keep the field names.
+    assert res.code == 0 and "self sufficiency" in res.out and "2030" in res.out
 
 
 def test_compare_same_draws(cli) -> None:  # type: ignore[no-untyped-def]
