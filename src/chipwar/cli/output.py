@@ -214,8 +214,12 @@ def emit(
         title=title, header_style="bold", show_lines=False, box=box.SIMPLE_HEAD,
         pad_edge=False, show_edge=False, padding=(0, 1, 0, 0),
     )  # fmt: skip
-    for i, c in enumerate(cols):
-        label = header(c)
+    labels = [header(c) for c in cols]
+    natural = [max([len(lab), *(len(row[i]) for row in cells)]) for i, lab in enumerate(labels)]
+    # Only when the table does not fit at its natural width do columns of numbers narrow to
+    # their widest number or header word (their headers then wrap between words).
+    narrow = sum(natural) + 2 * len(cols) > stdout.width
+    for i, label in enumerate(labels):
         # Never split a header word or a number; ids (first column) are kept whole so that
         # they can be read and copied; other text wraps between words.
         numbers = [row[i] for row in cells if _NUMBER.fullmatch(row[i])]
@@ -226,8 +230,7 @@ def emit(
             overflow="fold",
             no_wrap=i == 0,
             min_width=widest,
-            # A column of numbers is as wide as its widest number or header word, no wider.
-            max_width=widest if all_numbers and i else None,
+            max_width=widest if narrow and all_numbers and i else None,
         )
     for row in cells:
         table.add_row(*row)
