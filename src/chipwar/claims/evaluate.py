@@ -16,7 +16,7 @@ first with a different one; for a ``shift`` knob, steps of 30 days up to +/- 1,2
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -337,13 +337,24 @@ def flip(claim: Claim, verdict: str, start: float | None = None) -> Flip | None:
     return None if best is None else best[1]
 
 
-def evaluate_all(claims: list[Claim] | None = None, *, with_flip: bool = True) -> list[Result]:
-    """Evaluate every claim in the ledger (shipped ledger by default), each once."""
+def evaluate_all(
+    claims: list[Claim] | None = None,
+    *,
+    with_flip: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Result]:
+    """Evaluate every claim in the ledger (shipped ledger by default), each once;
+    ``progress(done, total)`` is told after each claim."""
     rows = load_claims() if claims is None else claims
     broken = group_problems(rows)
     if broken:
         raise DataError("\n".join(broken))
-    return [evaluate(c, with_flip=with_flip) for c in rows]
+    out = []
+    for claim in rows:
+        out.append(evaluate(claim, with_flip=with_flip))
+        if progress is not None:
+            progress(len(out), len(rows))
+    return out
 
 
 def summary(results: list[Result]) -> dict[str, int]:

@@ -5,13 +5,14 @@ JSON goes to stdout and messages to stderr, so ``chipwar ... --format json | jq`
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import math
 import os
 import re
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from enum import Enum
 from typing import Any
 
@@ -271,3 +272,26 @@ def note_large_work(estimated_bytes: float, what: str) -> None:
 def progress_enabled() -> bool:
     """Progress bars only on an interactive terminal (quiet when piped)."""
     return sys.stderr.isatty()
+
+
+@contextlib.contextmanager
+def progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A Rich progress bar on stderr when stderr is a terminal, else ``None`` (nothing is
+    printed when piped). Yields the ``progress(done, total)`` callback that the
+    ``chipwar.commands`` functions and the engines take; the bar disappears when done."""
+    if not progress_enabled():
+        yield None
+        return
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    console = Console(stderr=True, markup=False, emoji=False)
+    with Progress(
+        TextColumn(label), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+        TimeRemainingColumn(), console=console, transient=True,
+    ) as bar:  # fmt: skip
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update

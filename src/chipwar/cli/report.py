@@ -14,6 +14,7 @@ from chipwar.cli.output import (
     WIDE_OPTION,
     Format,
     emit,
+    progress_bar,
     stderr,
     stdout,
 )
@@ -33,7 +34,8 @@ def claims(
     """Check every quantitative claim in the seed articles against the models and data."""
     from chipwar.commands.runs import claims as run_claims
 
-    rows = run_claims(claim_id=claim_id, flip=flip).data
+    with progress_bar("checking claims") as bar:
+        rows = run_claims(claim_id=claim_id, flip=flip, progress=bar).data
     if format is Format.csv:
         from chipwar.claims import table
 
@@ -83,7 +85,8 @@ def report(
     t0 = time.perf_counter()
     try:
         extra = {} if sweep is None else {"sweep": sweep}  # the report without a sweep as before
-        result = build_report(output, lang=lang, xlsx=xlsx, **extra)
+        with progress_bar("building the report") as bar:
+            result = build_report(output, lang=lang, xlsx=xlsx, progress=bar, **extra)
     except OSError as exc:  # e.g. the disk filled up while writing
         raise InputError("--output", str(output), f"a writable file path ({exc})") from None
     dt = time.perf_counter() - t0

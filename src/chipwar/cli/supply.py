@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +15,7 @@ from chipwar.cli.output import (
     Format,
     emit,
     note_large_work,
-    progress_enabled,
+    progress_bar,
     split_ids,
     stderr,
 )
@@ -29,26 +27,6 @@ supply_app = typer.Typer(
 )
 
 FILE_HELP = "Scenario file (YAML/JSON) or a built-in name such as nexperia-2025."
-
-
-@contextlib.contextmanager
-def _progress(label: str) -> Iterator[Callable[[int, int], None] | None]:
-    """A Rich progress bar on a terminal; nothing when piped."""
-    if not progress_enabled():
-        yield None
-        return
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-
-    with Progress(
-        TextColumn(label), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-        TimeRemainingColumn(), console=stderr, transient=True,
-    ) as bar:  # fmt: skip
-        task = bar.add_task(label, total=None)
-
-        def update(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        yield update
 
 
 def _load(file: str) -> Any:
@@ -73,7 +51,7 @@ def run_cmd(
     """Simulate the scenario: per plant first stoppage, lost units and recovery; per part price."""
     from chipwar.commands.runs import supply_run
 
-    with _progress("simulating days") as bar:
+    with progress_bar("simulating days") as bar:
         summary = supply_run(
             file=file,
             samples=samples,
@@ -132,7 +110,7 @@ def critical_cmd(
     if top < 0:
         raise InputError("--top", top, "an integer >= 0 (0: all rows)")
     net = _load(file)
-    with _progress("removing nodes") as bar:
+    with progress_bar("removing nodes") as bar:
         rows = criticality(net, days, outage_days=outage_days, progress=bar)
     if top > 0:
         rows = rows[:top]
@@ -197,7 +175,7 @@ def calibrate_cmd(
         TypeAdapter(Slug).validate_python(post_id)
     except ValueError:
         raise InputError("--id", post_id, "a lowercase slug such as nexperia-2025") from None
-    with _progress("calibrating") as bar:
+    with progress_bar("calibrating") as bar:
         cal = calibrate(
             scn, net, obs, samples, seed, hold_out=tuple(split_ids(hold_out)),
             min_accepted=min_accepted, progress=bar,

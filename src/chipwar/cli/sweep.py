@@ -3,8 +3,6 @@ progress and the sensitivity of an outcome."""
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import typer
@@ -14,7 +12,7 @@ from chipwar.cli.output import (
     FORMAT_OPTION_NO_CSV,
     Format,
     emit,
-    progress_enabled,
+    progress_bar,
     stderr,
 )
 
@@ -22,26 +20,6 @@ sweep_app = typer.Typer(
     help="Experiments over any engine: run on Dask, results in Parquet, query with DuckDB.",
     no_args_is_help=True,
 )
-
-
-@contextlib.contextmanager
-def _progress() -> Iterator[Callable[[int, int], None] | None]:
-    """A Rich progress bar over chunks on a terminal; nothing when piped."""
-    if not progress_enabled():
-        yield None
-        return
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-
-    with Progress(
-        TextColumn("chunks"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-        TimeRemainingColumn(), console=stderr, transient=True,
-    ) as bar:  # fmt: skip
-        task = bar.add_task("chunks", total=None)
-
-        def update(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        yield update
 
 
 @sweep_app.command("run")
@@ -60,7 +38,7 @@ def run_cmd(
 
     exp = read_experiment(experiment)
     try:
-        with _progress() as bar:
+        with progress_bar("chunks") as bar:
             summary = run_experiment(exp, out, workers=workers, scheduler=scheduler, progress=bar)
     except KeyboardInterrupt:
         stderr.print("interrupted; finished chunks are kept; run the same command to resume")

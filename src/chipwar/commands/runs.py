@@ -68,8 +68,14 @@ def dynamics_claims(
     return Result(seed_claims(scenario, samples=samples, seed=seed))
 
 
-def claims(*, claim_id: list[str] | None = None, flip: bool = True) -> Result:
-    """Every quantitative claim in the seed articles checked against the models and data."""
+def claims(
+    *,
+    claim_id: list[str] | None = None,
+    flip: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> Result:
+    """Every quantitative claim in the seed articles checked against the models and data;
+    ``progress(done, total)`` is told after each claim."""
     from chipwar.claims import evaluate_all, load_claims
 
     ledger = load_claims()
@@ -79,5 +85,7 @@ def claims(*, claim_id: list[str] | None = None, flip: bool = True) -> Result:
             if cid not in known:
                 raise UnknownIdError("claim", cid, known)
         ledger = [c for c in ledger if c.id in claim_id]
-    rows: list[dict[str, Any]] = [r.as_dict() for r in evaluate_all(ledger, with_flip=flip)]
+    rows: list[dict[str, Any]] = [
+        r.as_dict() for r in evaluate_all(ledger, with_flip=flip, progress=progress)
+    ]
     return Result(rows)

@@ -99,10 +99,12 @@ def build_report(
     lang: str = "en",
     xlsx: str | Path | None = None,
     sweep: str | Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ReportResult:
     """Write the HTML report to ``path`` (atomically) and optionally the tables to ``xlsx``.
     ``sweep``: a sweep folder (``chipwar sweep run``) whose sensitivity section is added; a
-    folder that is not a sweep is an input error (raised before anything is written)."""
+    folder that is not a sweep is an input error (raised before anything is written).
+    ``progress(done, total)`` is told after each section (the claims ledger counts as one)."""
     import plotly.offline
 
     t = strings(lang)
@@ -112,8 +114,16 @@ def build_report(
         from chipwar.report.sections.sweep import section_sweep
 
         extra.append(section_sweep(sweep, t))
-    sections = [_safe(key, fn, t) for key, fn in SECTIONS] + extra
+    total = len(SECTIONS) + 1
+    sections = []
+    for key, fn in SECTIONS:
+        sections.append(_safe(key, fn, t))
+        if progress is not None:
+            progress(len(sections), total)
+    sections += extra
     claims_sec, rows, _ = claims_section(t)
+    if progress is not None:
+        progress(total, total)
     findings, findings_left_out = key_findings(sections, rows, t)
     cited = sorted(
         {s for r in rows for s in r["sources"]}
