@@ -127,10 +127,10 @@ def header(column: str) -> str:
     if "per" in words[1:-1]:
         i = words.index("per")
         before, after = words[:i], words[i + 1 :]
-        tail = [w for w in after if w in {"p5", "p50", "p95"}]
-        after = [w for w in after if w not in tail]
-        if before and before[-1] in _UNIT_WORDS and all(w in _UNIT_WORDS for w in after):
-            unit = _UNIT_WORDS[before[-1]] + "/" + "-".join(_UNIT_WORDS[w] for w in after)
+        n = next((k for k, w in enumerate(after) if w not in _UNIT_WORDS), len(after))
+        units, tail = after[:n], after[n:]
+        if before and before[-1] in _UNIT_WORDS and units:
+            unit = _UNIT_WORDS[before[-1]] + "/" + "-".join(_UNIT_WORDS[w] for w in units)
             return " ".join([*before[:-1], unit, *tail])
     return " ".join(words)
 
@@ -217,25 +217,45 @@ def emit(
     )  # fmt: skip
     labels = [header(c) for c in cols]
     natural = [max([len(lab), *(len(row[i]) for row in cells)]) for i, lab in enumerate(labels)]
+    least = [_least_width(lab, [row[i] for row in cells], i == 0) for i, lab in enumerate(labels)]
+    chosen = TableColumns.wide or TableColumns.columns
+    if not chosen and sum(least) + 2 * (len(cols) - 1) > stdout.width:
+        # Whole columns that fit, rather than every column cut into pieces: say what is left.
+        keep = 1
+        while keep < len(cols) and sum(least[: keep + 1]) + 2 * keep <= stdout.width:
+            keep += 1
+        stderr.print(
+            f"note: {len(cols) - keep} more columns at this width ("
+            + ", ".join(cols[keep:]) + "); --wide shows every field, --columns A,B chooses",
+            highlight=False,
+        )  # fmt: skip
+        cols, labels, natural, least = cols[:keep], labels[:keep], natural[:keep], least[:keep]
+        cells = [row[:keep] for row in cells]
+    fits = sum(least) + 2 * (len(cols) - 1) <= stdout.width
     # Only when the table does not fit at its natural width do columns of numbers narrow to
     # their widest number or header word (their headers then wrap between words).
     narrow = sum(natural) + 2 * len(cols) > stdout.width
     for i, label in enumerate(labels):
-        # Never split a header word or a number; ids (first column) are kept whole so that
-        # they can be read and copied; other text wraps between words.
-        numbers = [row[i] for row in cells if _NUMBER.fullmatch(row[i])]
-        widest = max([len(w) for w in label.split()] + [len(n) for n in numbers] + [1])
-        all_numbers = bool(cells) and len(numbers) == len(cells)
+        numeric = bool(cells) and all(_NUMBER.fullmatch(row[i]) for row in cells)
         table.add_column(
             label,
             overflow="fold",
             no_wrap=i == 0,
-            min_width=widest,
-            max_width=widest if narrow and all_numbers and i else None,
+            # Never split a header word or a number (when that can fit at all).
+            min_width=least[i] if fits else None,
+            max_width=least[i] if narrow and numeric and i else None,
         )
     for row in cells:
         table.add_row(*row)
     stdout.print(table)
+
+
+def _least_width(label: str, cells: list[str], is_id: bool) -> int:
+    """The narrowest a column can be without splitting a header word, a number or (first
+    column) an id: other text may wrap between words."""
+    whole = [c for c in cells if is_id or _NUMBER.fullmatch(c)]
+    longest_word = max((len(w) for c in cells for w in c.split()), default=1)
+    return max([len(w) for w in label.split()] + [len(c) for c in whole] + [min(longest_word, 12)])
 
 
 _NUMBER = re.compile(r"[-+]?[\d,.]+(e[-+]\d+)?%?|—|yes|no")
