@@ -13,6 +13,7 @@ from chipwar.catalog.accelerators import Accelerator
 from chipwar.catalog.sites import load_sites
 from chipwar.compute import workload as wl
 from chipwar.compute.models import get_model, load_models, load_workload_assumptions
+from chipwar.compute.options import TcoOptions
 from chipwar.errors import InputError, NotApplicableError, UnknownIdError
 
 
@@ -196,7 +197,7 @@ def test_batch_api_is_the_full_product_and_matches_single_calls() -> None:
 def test_costs_join_tco_frame() -> None:
     from chipwar.compute.tco import tco_frame
 
-    f = wl.infer_frame("llama-3.1-8b", _chip(), SITE, batch=16, subsidy=0.0)
+    f = wl.infer_frame("llama-3.1-8b", _chip(), SITE, batch=16, tco=TcoOptions(subsidy=0.0))
     t = tco_frame([_chip()], [SITE], precision="bf16", subsidy=0.0).iloc[0]
     row = f.iloc[0]
     tokens_per_hour = row["decode_tokens_per_s_per_chip"] * 3600
@@ -212,7 +213,13 @@ def test_training_frame_energy_cost_days() -> None:
     from chipwar.compute.tco import tco_frame
 
     f = wl.train_frame(
-        "llama-3.1-8b", 1e12, [_chip()], [SITE], chip_count=1000, mfu=0.5, subsidy=0.0
+        "llama-3.1-8b",
+        1e12,
+        [_chip()],
+        [SITE],
+        chip_count=1000,
+        mfu=0.5,
+        tco=TcoOptions(subsidy=0.0),
     )
     t = tco_frame([_chip()], [SITE], subsidy=0.0).iloc[0]
     row = f.iloc[0]

@@ -8,8 +8,8 @@ from chipwar.catalog.accelerators import Accelerator, load_accelerators
 from chipwar.catalog.io import lookup
 from chipwar.catalog.sites import Site
 from chipwar.commands import Result, split_ids
-from chipwar.commands.compute import parse_subsidy
 from chipwar.compute.models import ModelSpec, load_models, read_models
+from chipwar.compute.options import TcoOptions
 from chipwar.errors import InputError
 from chipwar.scenarios.loader import Extras, read_extras
 
@@ -46,6 +46,12 @@ def _sites(ids: list[str] | None, extra: Extras) -> list[str | Site]:
     if not names:
         raise InputError("--site", None, "at least one site id (see `chipwar data list sites`)")
     return [extra.sites.get(n, n) for n in names]
+
+
+def _tco_options(subsidy: str, extra: Extras) -> TcoOptions:
+    """The TCO options of a workload command: its ``--subsidy`` and the scenario's assumptions
+    (precision and utilization are the workload's own)."""
+    return TcoOptions.parse(subsidy=subsidy, assumptions=extra.assumptions)
 
 
 def _precision_map(text: str) -> str | dict[str, str]:
@@ -88,8 +94,7 @@ def infer(
             batch=_numbers("--batch", batch or ["1"]),
             context=_numbers("--context", context) or None,
             chips_per_replica=chips,
-            subsidy=parse_subsidy(subsidy),
-            tco_assumptions=extra.assumptions,
+            tco=_tco_options(subsidy, extra),
         )
     )
 
@@ -125,8 +130,7 @@ def train(
             precision=precision,
             total_flops=flops,
             attention=attention,
-            subsidy=parse_subsidy(subsidy),
-            tco_assumptions=extra.assumptions,
+            tco=_tco_options(subsidy, extra),
         )
     )
 
@@ -156,8 +160,7 @@ def size(
             _chips(chip, extra),
             _sites(site, extra),
             model=None,
-            subsidy=parse_subsidy(subsidy),
-            tco_assumptions=extra.assumptions,
+            tco=_tco_options(subsidy, extra),
         )
     )
 
@@ -189,6 +192,6 @@ def energy_gap(
             precision=_precision_map(precision),
             batch=batch,
             context=context,
-            tco_assumptions=extra.assumptions,
+            tco=_tco_options("auto", extra),
         )
     )

@@ -20,18 +20,16 @@ Equations (sources in ``data/sources/workloads.yaml``):
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from chipwar.catalog.accelerators import Accelerator, get_accelerator
 from chipwar.catalog.sites import Site, get_site
-from chipwar.compute.assumptions import TcoAssumptions
 from chipwar.compute.models import (
     ModelSpec,
     WorkloadAssumptions,
@@ -39,6 +37,7 @@ from chipwar.compute.models import (
     load_workload_assumptions,
     model_arrays,
 )
+from chipwar.compute.options import TcoOptions
 from chipwar.errors import InputError, NotApplicableError
 
 BYTES_PER_VALUE: dict[str, float] = {
@@ -407,27 +406,14 @@ def _assumption(value: float | None, default: float, field: str) -> float:
 
 
 def _tco_costs(
-    chips: list[Accelerator],
-    sites: list[Site],
-    precision: str,
-    *,
-    subsidy: Literal["auto"] | float,
-    date: dt.date | None,
-    utilization: float | None,
-    tco_assumptions: TcoAssumptions | None = None,
+    chips: list[Accelerator], sites: list[Site], precision: str, tco: TcoOptions | None
 ) -> pd.DataFrame:
-    """Per chip × site cost/energy per accelerator-hour from the compute engine."""
+    """Per chip × site cost/energy per accelerator-hour from the compute engine, at the
+    workload's ``precision`` and the other TCO options of ``tco``."""
     from chipwar.compute.tco import tco_frame  # the compute engine (CONTRACTS.md)
 
-    return tco_frame(
-        chips,
-        sites,
-        precision=precision,
-        utilization=utilization,
-        subsidy=subsidy,
-        date=date,
-        assumptions=tco_assumptions,
-    )
+    options = (tco or TcoOptions()).replace(precision=precision)
+    return tco_frame(chips, sites, **options.engine_kwargs())
 
 
 def _cost_matrix(
@@ -475,11 +461,8 @@ def infer_frame(
     compute_efficiency: float | None = None,
     bandwidth_efficiency: float | None = None,
     usable_memory_fraction: float | None = None,
-    subsidy: Literal["auto"] | float = "auto",
-    date: dt.date | None = None,
-    utilization: float | None = None,
     assumptions: WorkloadAssumptions | None = None,
-    tco_assumptions: TcoAssumptions | None = None,
+    tco: TcoOptions | None = None,
 ) -> pd.DataFrame:
     """Inference estimate for every model × chip × site × precision × batch × context (one call).
 
@@ -621,15 +604,7 @@ def infer_frame(
         cols = ("usd_per_accelerator_hour", "kwh_per_accelerator_hour", "price_usd_per_kwh")
         tables = {c: np.empty((n_p, n_c, len(site_list))) for c in cols}
         for j, prec in enumerate(precisions):
-            costs = _tco_costs(
-                chip_list,
-                site_list,
-                prec,
-                subsidy=subsidy,
-                date=date,
-                utilization=utilization,
-                tco_assumptions=tco_assumptions,
-            )
+            costs = _tco_costs(chip_list, site_list, prec, tco)
             for cname in cols:
                 tables[cname][j] = _cost_matrix(costs, chip_ids, site_ids, cname)
         for cname in cols:  # (P, C, S) -> (1, C, S, P, 1, 1)
@@ -683,10 +658,8 @@ def train_frame(
     total_flops: float | None = None,
     attention: bool = False,
     seq_len: int | None = None,
-    subsidy: Literal["auto"] | float = "auto",
-    date: dt.date | None = None,
     assumptions: WorkloadAssumptions | None = None,
-    tco_assumptions: TcoAssumptions | None = None,
+    tco: TcoOptions | None = None,
 ) -> pd.DataFrame:
     """Training run estimate per chip × site: total_flops, chip_hours, energy_mwh, usd, days.
 
@@ -728,15 +701,7 @@ def train_frame(
             flops = float(training_flops(m.active_params, d))
     peak = np.asarray([chip_peak_tflops(c, precision) for c in chip_list])
     hours = training_chip_hours(flops, peak, eff_mfu)  # per chip
-    costs = _tco_costs(
-        chip_list,
-        site_list,
-        precision,
-        subsidy=subsidy,
-        date=date,
-        utilization=None,
-        tco_assumptions=tco_assumptions,
-    )
+    costs = _tco_costs(chip_list, site_list, precision, tco)
     ic, isite = (g.ravel() for g in np.indices((len(chip_list), len(site_list))))
     chip_ids = np.asarray([c.id for c in chip_list])[ic]
     site_ids = np.asarray([s.id for s in site_list])[isite]
@@ -825,10 +790,8 @@ def size_frame(
     sites: Sequence[str | Site] | str | Site,
     *,
     model: str | ModelSpec | None = None,
-    subsidy: Literal["auto"] | float = "auto",
-    date: dt.date | None = None,
     assumptions: WorkloadAssumptions | None = None,
-    tco_assumptions: TcoAssumptions | None = None,
+    tco: TcoOptions | None = None,
 ) -> pd.DataFrame:
     """Cluster sizing per chip × site, side by side: chips, facility MW, capex, yearly opex.
 
@@ -873,15 +836,7 @@ def size_frame(
         raise InputError(
             "target", label, f"a target that needs fewer than {MAX_CLUSTER_CHIPS:.0e} accelerators"
         )
-    costs = _tco_costs(
-        chip_list,
-        site_list,
-        precision,
-        subsidy=subsidy,
-        date=date,
-        utilization=None,
-        tco_assumptions=tco_assumptions,
-    )
+    costs = _tco_costs(chip_list, site_list, precision, tco)
     fac_kw = _gather(costs, chip_list, site_list, "facility_power_kw")
     capex_h = _gather(costs, chip_list, site_list, "capex_usd_per_hour")
     opex_h = _gather(costs, chip_list, site_list, "power_usd_per_hour") + _gather(
@@ -914,8 +869,7 @@ def energy_gap_frame(
     batch: float = 64,
     context: float | None = None,
     reference_subsidy: float = 0.0,
-    date: dt.date | None = None,
-    tco_assumptions: TcoAssumptions | None = None,
+    tco: TcoOptions | None = None,
 ) -> pd.DataFrame:
     """The FT claim: electricity per million output tokens of each chip vs a reference chip at the
     same site, the ratio, and the power-bill discount that equalises the bills
@@ -940,9 +894,7 @@ def energy_gap_frame(
             precision=p,
             batch=batch,
             context=context,
-            subsidy=0.0,
-            date=date,
-            tco_assumptions=tco_assumptions,
+            tco=(tco or TcoOptions()).replace(subsidy=0.0),
         )
         rows.append(f.iloc[0])
     out = pd.DataFrame(rows).reset_index(drop=True)
