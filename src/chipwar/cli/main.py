@@ -25,8 +25,29 @@ from chipwar.cli import (
     tools,
     workloads,
 )
-from chipwar.cli.output import stderr
 from chipwar.errors import ChipwarError
+
+
+def _unset_flags_skip_coercion() -> None:
+    """Typer 0.29 coerces every parameter value through a pydantic adapter, even a group's
+    unset ``--help`` flag (``None`` until given), which made ``chipwar CMD --help`` import
+    pydantic. An unset boolean flag is ``False``: Typer's own fast path for a bool then applies
+    (no adapter, no pydantic), and the flag's callback sees the same falsy value as before.
+    ``tests/test_startup.py`` fails if this stops keeping pydantic out."""
+    original = typer.core.TyperOption.process_value
+    if getattr(original, "chipwar_unset_flags", False):
+        return
+
+    def process_value(self: typer.core.TyperOption, ctx: Any, value: Any) -> Any:
+        if value is None and self.is_bool_flag and self.type_descriptor.annotation is bool:
+            value = False
+        return original(self, ctx, value)
+
+    process_value.chipwar_unset_flags = True  # type: ignore[attr-defined]
+    typer.core.TyperOption.process_value = process_value  # type: ignore[method-assign,assignment]
+
+
+_unset_flags_skip_coercion()
 
 app = typer.Typer(
     name="chipwar",
@@ -73,6 +94,8 @@ def main(argv: list[str] | None = None) -> int:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 1)
     except ChipwarError as exc:
+        from chipwar.cli.output import stderr
+
         stderr.print(
             Text.assemble(("error:", "bold red"), " ", str(exc)), highlight=False, soft_wrap=True
         )

@@ -9,16 +9,7 @@ from typing import Any
 
 import typer
 
-from chipwar.cli.output import (
-    FORMAT_OPTION,
-    FORMAT_OPTION_NO_CSV,
-    Format,
-    emit,
-    note_large_work,
-    progress_enabled,
-    split_ids,
-    stderr,
-)
+from chipwar.cli.options import FORMAT_OPTION, FORMAT_OPTION_NO_CSV, Format
 from chipwar.errors import InputError
 
 supply_app = typer.Typer(
@@ -32,6 +23,8 @@ FILE_HELP = "Scenario file (YAML/JSON) or a built-in name such as nexperia-2025.
 @contextlib.contextmanager
 def _progress(label: str) -> Iterator[Callable[[int, int], None] | None]:
     """A Rich progress bar on a terminal; nothing when piped."""
+    from chipwar.cli.output import progress_enabled, stderr
+
     if not progress_enabled():
         yield None
         return
@@ -67,6 +60,7 @@ def run_cmd(
     format: Format = FORMAT_OPTION,
 ) -> None:
     """Simulate the scenario: per plant first stoppage, lost units and recovery; per part price."""
+    from chipwar.cli.output import emit, note_large_work
     from chipwar.commands.runs import supply_run
 
     with _progress("simulating days") as bar:
@@ -116,6 +110,7 @@ def critical_cmd(
     format: Format = FORMAT_OPTION,
 ) -> None:
     """Rank single nodes and single countries by the plant output their loss costs."""
+    from chipwar.cli.output import emit
     from chipwar.supply import criticality
     from chipwar.supply.results import MAX_DAYS
 
@@ -172,6 +167,7 @@ def calibrate_cmd(
     ABC) and write the posterior scenario: same network, narrowed spreads, acceptance stats."""
     from chipwar.catalog.io import check_output_path
     from chipwar.catalog.types import Slug
+    from chipwar.cli.output import emit, split_ids, stderr
     from chipwar.supply import build, read_scenario
     from chipwar.supply.calibrate import calibrate, posterior_scenario, summary
     from chipwar.supply.observations import read_observations
@@ -240,6 +236,8 @@ def validate_cmd(
     format: Format = FORMAT_OPTION_NO_CSV,
 ) -> None:
     """Check a scenario (schema, unknown nodes, BOM cycles, shares, shock dates); exit 2 if bad."""
+    from chipwar.cli.output import emit
+
     net = _load(file)
     info = {
         "scenario": net.scenario_id,
@@ -264,6 +262,7 @@ def schema_cmd(
     import json
 
     from chipwar.catalog.io import write_text_atomically
+    from chipwar.cli.output import stderr
     from chipwar.supply.scenario import json_schema
 
     text = json.dumps(json_schema(), indent=2)

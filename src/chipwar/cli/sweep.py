@@ -9,14 +9,7 @@ from pathlib import Path
 
 import typer
 
-from chipwar.cli.output import (
-    FORMAT_OPTION,
-    FORMAT_OPTION_NO_CSV,
-    Format,
-    emit,
-    progress_enabled,
-    stderr,
-)
+from chipwar.cli.options import FORMAT_OPTION, FORMAT_OPTION_NO_CSV, Format
 
 sweep_app = typer.Typer(
     help="Experiments over any engine: run on Dask, results in Parquet, query with DuckDB.",
@@ -27,6 +20,8 @@ sweep_app = typer.Typer(
 @contextlib.contextmanager
 def _progress() -> Iterator[Callable[[int, int], None] | None]:
     """A Rich progress bar over chunks on a terminal; nothing when piped."""
+    from chipwar.cli.output import progress_enabled, stderr
+
     if not progress_enabled():
         yield None
         return
@@ -55,6 +50,7 @@ def run_cmd(
     fmt: Format = FORMAT_OPTION_NO_CSV,
 ) -> None:
     """Run (or resume) an experiment; finished chunks in --out are skipped."""
+    from chipwar.cli.output import emit, stderr
     from chipwar.experiments.runner import run_experiment
     from chipwar.experiments.spec import read_experiment
 
@@ -84,6 +80,7 @@ def status_cmd(
     fmt: Format = FORMAT_OPTION_NO_CSV,
 ) -> None:
     """Chunks done and missing, rows, the experiment and the package version."""
+    from chipwar.cli.output import emit
     from chipwar.experiments.runner import status
 
     st = status(out)
@@ -100,6 +97,7 @@ def query_cmd(
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Run one read-only SQL SELECT (DuckDB) over the sweep's ``results`` view."""
+    from chipwar.cli.output import emit
     from chipwar.experiments.store import query
 
     emit(query(out, sql), fmt)
@@ -117,6 +115,7 @@ def sensitivity_cmd(
 ) -> None:
     """Sobol indices (first/total order with CIs) or Morris effects with SALib, or a tornado
     (outcome mean in each input's lowest and highest decile) for any design."""
+    from chipwar.cli.output import emit
     from chipwar.errors import InputError
     from chipwar.experiments.sensitivity import analyse, tornado
 
