@@ -109,7 +109,6 @@ def tco(
     ``samples``: the Monte Carlo summary, and the probability that the first of two chips is
     cheaper as notes). ``on_large_work(bytes, what)`` is told the memory estimate of a Monte
     Carlo run before it starts (the CLI prints a note for large ones)."""
-    from chipwar.compute.montecarlo import MAX_CELLS, estimated_bytes, tco_montecarlo
     from chipwar.compute.tco import tco_frame
 
     ctx = make_context(options, scenario=scenario, sets=set_, spec=spec)
@@ -118,6 +117,8 @@ def tco(
     sites = [ctx.site(s) for s in _require(split_ids(site) or list(ctx.sites), "--site")]
     if samples is None:
         return Result(tco_frame(chips, sites, **ctx.options.engine_kwargs()))
+    from chipwar.compute.montecarlo import MAX_CELLS, estimated_bytes, tco_montecarlo  # SciPy
+
     cells = len(chips) * len(sites) * samples
     if on_large_work is not None and samples >= 1 and cells <= MAX_CELLS:
         on_large_work(estimated_bytes(cells), f"{cells:,} Monte Carlo cells")
