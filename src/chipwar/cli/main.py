@@ -11,12 +11,13 @@ from typing import Any
 import typer
 from rich.text import Text
 
-from chipwar import __version__
 from chipwar.cli import (
+    INTERRUPTED,
     compute,
     controls,
     data,
     dynamics,
+    interrupted,
     report,
     screening,
     serve,
@@ -61,6 +62,8 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
+        from chipwar import __version__
+
         typer.echo(f"chipwar {__version__}")
         raise typer.Exit()
 
@@ -84,13 +87,26 @@ def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code.
 
     Usage errors (bad flags, bad choices) are reported by Typer/Click with exit code 2; a
-    ChipwarError prints one ``error: ...`` line and exits 2. Tracebacks are for bugs only.
+    ChipwarError prints one ``error: ...`` line and exits 2. Ctrl-C anywhere (building the
+    command tree, computing, writing) prints one line and exits 130: the exception unwinds first,
+    so the atomic writers (:func:`chipwar.catalog.io.write_atomically`) remove their temporary
+    files and leave no output half-written. Tracebacks are for bugs only.
     """
+    try:
+        return _main(argv)
+    except KeyboardInterrupt as exc:
+        return interrupted(str(exc) or INTERRUPTED)
+
+
+def _main(argv: list[str] | None) -> int:
     _never_fail_on_encoding()
     _ignore_bad_terminal_size()
     try:
         _command()(args=argv, prog_name="chipwar", standalone_mode=True)
     except SystemExit as exc:
+        stop = _interrupt_behind(exc)
+        if stop is not None:  # Typer turns Ctrl-C inside a command into a silent exit 130
+            return interrupted(str(stop) or INTERRUPTED)
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 1)
     except ChipwarError as exc:
@@ -101,6 +117,18 @@ def main(argv: list[str] | None = None) -> int:
         )
         return exc.exit_code
     return 0
+
+
+def _interrupt_behind(exc: BaseException) -> KeyboardInterrupt | None:
+    """The KeyboardInterrupt that an exit was raised from or while handling, if any."""
+    seen: set[int] = set()
+    link: BaseException | None = exc
+    while link is not None and id(link) not in seen:
+        if isinstance(link, KeyboardInterrupt):
+            return link
+        seen.add(id(link))
+        link = link.__cause__ or link.__context__
+    return None
 
 
 @cache

@@ -50,7 +50,7 @@ def run_cmd(
     fmt: Format = FORMAT_OPTION_NO_CSV,
 ) -> None:
     """Run (or resume) an experiment; finished chunks in --out are skipped."""
-    from chipwar.cli.output import emit, stderr
+    from chipwar.cli.output import emit
     from chipwar.experiments.runner import run_experiment
     from chipwar.experiments.spec import read_experiment
 
@@ -58,9 +58,10 @@ def run_cmd(
     try:
         with _progress() as bar:
             summary = run_experiment(exp, out, workers=workers, scheduler=scheduler, progress=bar)
-    except KeyboardInterrupt:
-        stderr.print("interrupted; finished chunks are kept; run the same command to resume")
-        raise typer.Exit(130) from None
+    except KeyboardInterrupt:  # the entry point prints this one line and exits 130
+        raise KeyboardInterrupt(
+            "interrupted; finished chunks are kept; run the same command to resume"
+        ) from None
     emit(
         {
             "experiment": exp.name,
