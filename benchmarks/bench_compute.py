@@ -15,11 +15,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _results import best_of, write_section
+from chipwar.catalog.constants import HOURS_PER_YEAR
 from chipwar.compute.montecarlo import sample_values
 from chipwar.compute.tco import (
     BLOCK_CELLS,
     COMPUTED,
-    HOURS_PER_YEAR,
     TcoBatch,
     engine_inputs,
     evaluate,

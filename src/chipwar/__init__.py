@@ -26,4 +26,5 @@ def __getattr__(name: str) -> Any:
         return value
     raise AttributeError(f"module 'chipwar' has no attribute {name!r}")
 
+
 __all__ = ["ChipwarError", "__version__"]

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from chipwar.catalog.accelerators import Accelerator, get_accelerator
+from chipwar.catalog.constants import HOURS_PER_YEAR
 from chipwar.catalog.sites import Site, get_site
 from chipwar.compute.models import (
     ModelSpec,
@@ -47,7 +48,6 @@ INFERENCE_PRECISIONS: tuple[str, ...] = ("bf16", "fp16", "fp8", "int8", "fp4")
 DEFAULT_CONTEXT_TOKENS = 4096
 """Context held per sequence when none is given [tokens] (a modelling default, clipped to the
 model's maximum)."""
-HOURS_PER_YEAR = 8760.0
 FloatArray = np.ndarray
 
 MAX_CLUSTER_CHIPS = 1e12
