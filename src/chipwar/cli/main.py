@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import os
 import sys
 from collections.abc import Callable
@@ -73,8 +74,17 @@ def _root(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
     ),
+    strict: bool = typer.Option(
+        False,
+        "--strict",
+        help="Treat plausibility warnings (e.g. cost_of_capital=5: did you mean 0.05?) as "
+        "errors (exit 2) instead of answering.",
+    ),
 ) -> None:
     """chipwar: compute cost, export controls, supply chains and industry dynamics."""
+    from chipwar.plausibility import set_strict
+
+    set_strict(strict)
 
 
 for module in (
@@ -92,17 +102,26 @@ def main(argv: list[str] | None = None) -> int:
     so the atomic writers (:func:`chipwar.catalog.io.write_atomically`) remove their temporary
     files and leave no output half-written. Tracebacks are for bugs only.
     """
-    try:
-        return _main(argv)
+    try:  # a context of its own: --strict and the warnings stay within this run
+        return contextvars.copy_context().run(_main, argv)
     except KeyboardInterrupt as exc:
         return interrupted(str(exc) or INTERRUPTED)
 
 
+def _print_warning(text: str) -> None:
+    from chipwar.cli.output import stderr
+
+    stderr.print(Text.assemble(("warning:", "bold yellow"), " ", text), highlight=False)
+
+
 def _main(argv: list[str] | None) -> int:
+    from chipwar.plausibility import collect
+
     _never_fail_on_encoding()
     _ignore_bad_terminal_size()
     try:
-        _command()(args=argv, prog_name="chipwar", standalone_mode=True)
+        with collect(on_warning=_print_warning):
+            _command()(args=argv, prog_name="chipwar", standalone_mode=True)
     except SystemExit as exc:
         stop = _interrupt_behind(exc)
         if stop is not None:  # Typer turns Ctrl-C inside a command into a silent exit 130

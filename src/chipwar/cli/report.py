@@ -66,9 +66,12 @@ def report(
 
     if lang not in LANGS:
         raise InputError("--lang", lang, "one of " + ", ".join(LANGS))
-    from chipwar.catalog.io import check_distinct_outputs
+    from chipwar.catalog.io import check_distinct_outputs, check_output_suffix
 
     check_distinct_outputs({"--output": output, "--xlsx": xlsx})
+    check_output_suffix(output, "--output", (".html", ".htm"))
+    if xlsx is not None:
+        check_output_suffix(xlsx, "--xlsx", (".xlsx",))
     _writable("--output", output)
     if xlsx is not None:
         _writable("--xlsx", xlsx)

@@ -165,7 +165,7 @@ def calibrate_cmd(
 ) -> None:
     """Fit the scenario's spreads to observed stops, restarts, cover and shortages (rejection
     ABC) and write the posterior scenario: same network, narrowed spreads, acceptance stats."""
-    from chipwar.catalog.io import check_output_path
+    from chipwar.catalog.io import check_output_path, check_output_suffix
     from chipwar.catalog.types import Slug
     from chipwar.cli.output import emit, split_ids, stderr
     from chipwar.supply import build, read_scenario
@@ -177,6 +177,7 @@ def calibrate_cmd(
         raise InputError("--check-samples", check_samples, "an integer from 2 to 100,000")
     if output is not None:
         check_output_path(output)  # before minutes of work, not after
+        check_output_suffix(output, "--output", (".yaml", ".yml"))
     scn = read_scenario(file)
     net = build(scn)
     obs = read_observations(observations)
@@ -261,7 +262,7 @@ def schema_cmd(
     """Print (or write) the JSON Schema of the scenario format."""
     import json
 
-    from chipwar.catalog.io import write_text_atomically
+    from chipwar.catalog.io import check_output_path, check_output_suffix, write_text_atomically
     from chipwar.cli.output import stderr
     from chipwar.supply.scenario import json_schema
 
@@ -269,6 +270,8 @@ def schema_cmd(
     if output is None:
         typer.echo(text)
     else:
+        check_output_path(output)  # a directory or a missing folder: that message first
+        check_output_suffix(output, "--output", (".json",))
         write_text_atomically(output, text + "\n")
         stderr.print(f"wrote {output}", highlight=False)
 

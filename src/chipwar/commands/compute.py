@@ -11,7 +11,7 @@ import pandas as pd
 
 from chipwar.catalog.accelerators import Accelerator
 from chipwar.catalog.sites import Site
-from chipwar.commands import Result, split_ids
+from chipwar.commands import Result, records_warnings, split_ids
 from chipwar.compute.assumptions import load_assumptions, with_overrides
 from chipwar.compute.options import TcoOptions
 from chipwar.compute.options import parse_subsidy as parse_subsidy  # web pages and workloads
@@ -93,6 +93,7 @@ def _require(values: list[str], option: str) -> list[str]:
     return values
 
 
+@records_warnings
 def tco(
     *,
     chip: list[str] | None = None,
@@ -158,6 +159,7 @@ def central_frame(ctx: Context, samples: int | None = None, seed: int = 0) -> pd
     return pd.concat(frames, ignore_index=True)
 
 
+@records_warnings
 def compare(
     *,
     options: TcoOptions | None = None,
@@ -172,6 +174,7 @@ def compare(
     return Result(central_frame(ctx, samples, seed))
 
 
+@records_warnings
 def breakeven(
     *,
     chip: str,
@@ -193,6 +196,7 @@ def breakeven(
     return Result(solve(chip_a, chip_b, at, param=param, **ctx.options.engine_kwargs()))
 
 
+@records_warnings
 def sensitivity(
     *,
     chip: str,

@@ -7,7 +7,7 @@ from pathlib import Path
 from chipwar.catalog.accelerators import Accelerator, load_accelerators
 from chipwar.catalog.io import lookup
 from chipwar.catalog.sites import Site
-from chipwar.commands import Result, split_ids
+from chipwar.commands import Result, records_warnings, split_ids
 from chipwar.compute.models import ModelSpec, load_models, read_models
 from chipwar.compute.options import TcoOptions
 from chipwar.errors import InputError
@@ -67,6 +67,7 @@ def _precision_map(text: str) -> str | dict[str, str]:
     return out
 
 
+@records_warnings
 def infer(
     *,
     model: list[str] | None = None,
@@ -99,6 +100,7 @@ def infer(
     )
 
 
+@records_warnings
 def train(
     *,
     model: str,
@@ -135,6 +137,7 @@ def train(
     )
 
 
+@records_warnings
 def size(
     *,
     target: str,
@@ -165,6 +168,7 @@ def size(
     )
 
 
+@records_warnings
 def energy_gap(
     *,
     site: str,

@@ -54,6 +54,13 @@ MAX_CLUSTER_CHIPS = 1e12
 MAX_TRAINING_TOKENS = 1e16
 """Plausibility bound (not sourced) on training tokens: ~300 times the largest published
 pre-training runs (tens of trillions of tokens)."""
+PLAUSIBLE_TRAINING_TOKENS = (1e9, 1e14)
+"""Plausible training tokens (**plausibility, not sourced**): from a billion to ~3 times the
+largest published pre-training runs (tens of trillions); outside, ``train`` warns (and suggests
+trillions when a bare number such as 15 was probably meant as 15 trillion)."""
+PLAUSIBLE_TRAINING_DAYS = 3650.0
+"""A training run longer than ten years on the given cluster is answered with a warning that
+suggests the cluster size for 90 days (**plausibility, not sourced**)."""
 MAX_TRAINING_FLOPS = 1e32
 """Plausibility bound (not sourced) on a training run's FLOPs: ~a million times the largest
 published runs (~5e25)."""
@@ -725,7 +732,28 @@ def train_frame(
         }
     )
     _refuse_non_finite(frame, ("total_flops", "chip_hours", "energy_mwh", "usd", "days"))
+    _flag_implausible_training(d, k, frame["days"].to_numpy())
     return frame
+
+
+def _flag_implausible_training(tokens: float, chip_count: float, days: np.ndarray) -> None:
+    """Plausibility warnings of a training estimate (:mod:`chipwar.plausibility`)."""
+    from chipwar.plausibility import flag
+
+    lo, hi = PLAUSIBLE_TRAINING_TOKENS
+    if not lo <= tokens <= hi:
+        guess = next((tokens * f for f in (1e12, 1e9) if lo <= tokens * f <= hi), None)
+        flag("tokens", tokens, f"{lo:.0e} to {hi:.0e} training tokens", guess)
+    longest = float(days.max()) if days.size else 0.0
+    if longest > PLAUSIBLE_TRAINING_DAYS:
+        chips_90 = math.ceil(chip_count * longest / 90.0)
+        flag(
+            "days",
+            round(longest),
+            f"at most {PLAUSIBLE_TRAINING_DAYS:,.0f} days (ten years) of training",
+            why=f"{longest / 365:,.0f} years on {chip_count:,.0f} chips; "
+            f"--chips {chips_90:,} would take 90 days",
+        )
 
 
 def _refuse_non_finite(frame: pd.DataFrame, columns: Sequence[str]) -> None:

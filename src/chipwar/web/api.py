@@ -149,7 +149,8 @@ async def answer(
             f"request: still computing after {settings.request_timeout_s:g} s (the limit); "
             "ask for fewer samples, chips or days"
         ) from None
-    headers = {"X-Chipwar-Notes": json.dumps(result.notes)} if result.notes else None
+    notes = [*result.warnings, *result.notes]  # plausibility warnings first
+    headers = {"X-Chipwar-Notes": json.dumps(notes)} if notes else None
     return JSONResponse(result.data, headers=headers)
 
 
