@@ -105,8 +105,8 @@ def show(
 @data_app.command("validate")
 def validate() -> None:
     """Check every shipped table and report every problem found (exit 1 if any)."""
-    from chipwar.catalog.validate import validate_all
     from chipwar.cli.output import stderr, stdout
+    from chipwar.data_checks import validate_all
 
     results = validate_all()
     total = 0
