@@ -150,15 +150,15 @@ def size(
     model_spec: Path | None = None,
 ) -> Result:
     """Cluster sizing: chips, facility MW, capex and yearly opex per chip × site."""
-    from chipwar.compute import workload as wl
+    from chipwar.compute import sizing
 
     extra = read_extras(spec, scenario)
-    parsed = wl.parse_target(target)
+    parsed = sizing.parse_target(target)
     named = parsed.get("model") or model
     if model_spec is not None or named is not None:  # resolve the model (catalog or --model-spec)
         parsed["model"] = _models([named] if named else None, model_spec)[0]
     return Result(
-        wl.size_frame(
+        sizing.size_frame(
             parsed,
             _chips(chip, extra),
             _sites(site, extra),
