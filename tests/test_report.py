@@ -280,22 +280,28 @@ def test_output_that_is_a_directory_is_a_clear_error(cli, tmp_path: Path) -> Non
     assert res.code == 2 and "--output" in res.err and "Traceback" not in res.err
 
 
-def test_a_section_without_its_engine_becomes_a_notice() -> None:
+def test_a_section_with_bad_data_becomes_a_notice_and_a_bug_raises() -> None:
+    from chipwar.errors import DataError
     from chipwar.report.build import _safe
 
     t = strings("en")
 
+    def bad_data(_: dict[str, str]):  # type: ignore[no-untyped-def]
+        raise DataError("nexperia-2025.yaml: nodes[3].capacity: not a number")
+
+    def bug(_: dict[str, str]):  # type: ignore[no-untyped-def]
+        raise ValueError("a bug")
+
     def missing(_: dict[str, str]):  # type: ignore[no-untyped-def]
         raise ImportError("No module named 'chipwar.supply'")
 
-    def broken(_: dict[str, str]):  # type: ignore[no-untyped-def]
-        raise ValueError("bad scenario")
-
-    s = _safe("nexperia", missing, t)
-    assert not s.available and t["unavailable"] in s.note and "chipwar.supply" in s.note
-    s = _safe("nexperia", broken, t)
-    assert not s.available and t["failed"] in s.note and "bad scenario" in s.note
+    s = _safe("nexperia", bad_data, t)
+    assert not s.available and t["failed"] in s.note and "not a number" in s.note
     assert s.charts == []
+    with pytest.raises(ValueError, match="a bug"):
+        _safe("nexperia", bug, t)
+    with pytest.raises(ImportError):
+        _safe("nexperia", missing, t)
 
 
 def test_unwritable_outputs_are_clear_errors_and_nothing_is_written(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
