@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,25 +15,12 @@ from markupsafe import escape
 from chipwar.claims import load_claims
 from chipwar.report.i18n import EN, LANGS, ZH_HANT, strings
 
-
-@pytest.fixture(scope="module", autouse=True)
-def claims_once() -> Iterator[None]:
-    """The claims ledger evaluated once for the module (both builds below would repeat it)."""
-    from chipwar import claims
-
-    results = claims.evaluate_all()
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(claims, "evaluate_all", lambda *a, **k: results)
-        yield
+pytestmark = pytest.mark.usefixtures("claims_once")
 
 
 @pytest.fixture(scope="module")
-def zh_hant(tmp_path_factory: pytest.TempPathFactory) -> str:
-    from chipwar.report import build_report
-
-    path = tmp_path_factory.mktemp("report-hant") / "r.html"
-    build_report(path, lang="zh-Hant")
-    return path.read_text(encoding="utf-8")
+def zh_hant(built_report: Callable[[str], Path]) -> str:
+    return built_report("zh-Hant").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
