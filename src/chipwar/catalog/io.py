@@ -724,6 +724,35 @@ def parse_one(model: type[M], raw: Any, where: str) -> M:
         raise DataError(format_validation_error(exc, where)) from None
 
 
+def read_kinded_files(
+    directory: Path, kinds: Mapping[str, type[BaseModel]], id_is_file_name: Iterable[str] = ()
+) -> tuple[list[tuple[str, BaseModel]], list[str]]:
+    """Every ``*.yaml`` in ``directory`` (sorted by name), validated by the model its ``kind:``
+    names: ``[(kind, item)]`` and the problems found (an unknown kind, a validation error, an
+    ``id`` that is not the file name for the kinds in ``id_is_file_name``), collected so that
+    one run reports them all. The rule books of chips and of equipment are read this way."""
+    named = set(id_is_file_name)
+    items: list[tuple[str, BaseModel]] = []
+    problems: list[str] = []
+    for path in sorted(directory.glob("*.yaml")):
+        raw = read_structured(path)
+        kind = raw.get("kind") if isinstance(raw, dict) else None
+        model = kinds.get(str(kind))
+        if model is None:
+            problems.append(f"{path.name}: kind: {kind!r}; expected {', '.join(kinds)}")
+            continue
+        try:
+            item = parse_one(model, raw, path.name)
+        except DataError as exc:
+            problems.append(str(exc))
+            continue
+        ident = getattr(item, "id", None)
+        if kind in named and path.stem != ident:
+            problems.append(f"{path.name}: id {ident!r} does not match the file name")
+        items.append((str(kind), item))
+    return items, problems
+
+
 def parse_rows(model: type[M], rows: Any, where: str, key: str = "id") -> list[M]:
     """Validate a list of mappings into ``model`` rows; collect every problem, then raise once."""
     if not isinstance(rows, list):
