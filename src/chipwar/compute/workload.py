@@ -188,7 +188,7 @@ def tco_costs(
 ) -> pd.DataFrame:
     """Per chip × site cost/energy per accelerator-hour from the compute engine, at the
     workload's ``precision`` and the other TCO options of ``tco``."""
-    from chipwar.compute.tco import tco_frame  # the compute engine (CONTRACTS.md)
+    from chipwar.compute.tco import tco_frame  # the compute engine
 
     options = (tco or TcoOptions()).replace(precision=precision)
     return tco_frame(chips, sites, **options.engine_kwargs())
