@@ -59,9 +59,27 @@ OUTPUT_COLUMNS: tuple[str, ...] = (
 def capital_recovery_factor(rate: ArrayLike, life_years: ArrayLike) -> Array:
     """Capital-recovery factor: the annuity that repays 1 USD over ``n`` years at rate ``r``.
 
-    CRF = r (1+r)^n / ((1+r)^n − 1) = r / (1 − (1+r)^−n); r = 0 → 1/n; n = inf → r.
-    [1/yr] (the PyPSA ``annuity`` function, ``pypsa/costs.py``)
+    CRF = r (1+r)^n / ((1+r)^n − 1) = r / (1 − (1+r)^−n);  r = 0 → 1/n;  n = ∞ → r
 
+    Parameters
+    ----------
+    rate : array_like
+        r, cost of capital [1/yr], ≥ 0.
+    life_years : array_like
+        n, economic life [yr], > 0 (``inf`` allowed).
+
+    Returns
+    -------
+    numpy.ndarray
+        CRF [1/yr], broadcast over the inputs.
+
+    References
+    ----------
+    PyPSA's ``annuity`` (``pypsa/costs.py``); rates and lives: ``assumption-tco-cost-of-capital``,
+    ``aidcguide-depreciation-life``, ``assumption-tco-facility-life``.
+
+    Examples
+    --------
     >>> round(float(capital_recovery_factor(0.09, 5)), 4)
     0.2571
     >>> float(capital_recovery_factor(0.0, 4))
@@ -190,13 +208,48 @@ def tco_arrays(
     utilization: ArrayLike,
     gco2_per_kwh: ArrayLike,
 ) -> dict[str, Array]:
-    """Evaluate the TCO equations (module docstring) on broadcastable arrays.
+    """Evaluate the TCO equations (module docstring; written plainly in
+    :func:`chipwar.compute.tco_reference.tco_reference`, which a property test holds equal) on
+    broadcastable arrays.
 
-    Units: capex [USD per accelerator], facility capex [USD/kW IT], power [kW], price
-    [USD/kWh], subsidy [fraction of the power bill waived], rate [1/yr], lives [yr],
-    dense_tflops [TFLOPS], utilization [fraction of dense peak], carbon [gCO2/kWh].
-    Returns arrays named as in :data:`OUTPUT_COLUMNS` (per accelerator-hour, per PFLOP-hour),
-    each of the broadcast shape of the inputs.
+    Parameters
+    ----------
+    system_capex_usd : array_like
+        Capital cost per accelerator with its server and network share [USD].
+    facility_capex_usd_per_kw : array_like
+        Data-centre build cost per kW of IT load [USD/kW].
+    it_power_kw : array_like
+        IT power per accelerator with host share [kW].
+    average_load : array_like
+        Average draw / rated power [fraction].
+    pue : array_like
+        Facility power / IT power [dimensionless].
+    price_usd_per_kwh : array_like
+        Electricity price [USD/kWh].
+    subsidy : array_like
+        Share of the power bill waived [fraction].
+    cost_of_capital : array_like
+        r [1/yr].
+    life_years, facility_life_years : array_like
+        Economic lives of the IT equipment and of the building [yr].
+    other_opex_fraction : array_like
+        Maintenance, staff, insurance per year / capex [1/yr].
+    dense_tflops : array_like
+        Dense peak at the chosen precision [TFLOPS].
+    utilization : array_like
+        Achieved fraction of dense peak [fraction].
+    gco2_per_kwh : array_like
+        Grid carbon intensity [gCO2/kWh].
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        The columns of :data:`OUTPUT_COLUMNS` (USD, kWh and kgCO2 per accelerator-hour and per
+        usable PFLOP-hour), each of the inputs' broadcast shape.
+
+    References
+    ----------
+    Default inputs: ``data/tco_assumptions.yaml`` (source ids in ``data/sources/tco.yaml``).
     """
     given = locals()
     x = {k: np.asarray(given[k], dtype=float) for k in INPUT_NAMES}
