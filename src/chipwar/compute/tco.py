@@ -638,13 +638,40 @@ def tco_frame(
     date: dt.date | None = None,
     assumptions: TcoAssumptions | None = None,
 ) -> pd.DataFrame:
-    """Base-case TCO of every chip × site: one row each (columns: see :data:`OUTPUT_COLUMNS`,
-    plus chip, site, precision, designer_country, subsidy_id, system_capex_usd, utilization,
-    pue, gco2_per_kwh, dense_tflops).
+    """Base-case TCO of every chip × site, one row each (the equations: module docstring).
 
-    ``subsidy="auto"`` applies, per chip × site, the active site subsidy with the largest base
-    discount that the chip is eligible for on ``date`` (today if None); a number applies that
-    fraction to every chip × site (a what-if; 0 = no subsidy).
+    Parameters
+    ----------
+    chips : sequence of str or Accelerator, or str
+        Catalog ids or accelerator objects (e.g. from a ``--spec`` file).
+    sites : sequence of str or Site, or str
+        Catalog ids or site objects.
+    precision : str
+        Numeric format whose dense throughput is priced (``bf16`` by default).
+    utilization : float or None
+        Achieved fraction of dense peak in (0, 1]; None: the per-chip default of the
+        assumptions.
+    subsidy : 'auto' or float
+        ``'auto'`` applies, per chip × site, the active site subsidy with the largest base
+        discount that the chip is eligible for on ``date``; a number applies that fraction of the
+        power bill to every chip × site (a what-if; 0 = no subsidy).
+    date : datetime.date or None
+        Day on which subsidies must be active (today if None).
+    assumptions : TcoAssumptions or None
+        Cost of capital, lives, PUE, … (None: the sourced defaults). The five options travel
+        together as :class:`chipwar.compute.options.TcoOptions` (``**options.engine_kwargs()``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :data:`OUTPUT_COLUMNS` (USD, kWh, kgCO2 per accelerator-hour and per
+        usable PFLOP-hour) plus chip, site, precision, designer_country, subsidy_id,
+        system_capex_usd [USD], utilization, pue, gco2_per_kwh [g/kWh], dense_tflops [TFLOPS].
+
+    References
+    ----------
+    Inputs: ``data/accelerators.yaml``, ``data/sites.yaml``, ``data/tco_assumptions.yaml``, each
+    value with its source id (``data/sources/*.yaml``).
     """
     batch = prepare(
         [chips] if isinstance(chips, str) else chips,
