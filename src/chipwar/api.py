@@ -93,9 +93,13 @@ def tco(
 
     chip_ids = _ids(chips) or list(load_accelerators())
     site_ids = _ids(sites) or list(load_sites())
+    from chipwar.compute.options import TcoOptions
+
     options: dict[str, Any] = {
-        "precision": precision, "utilization": utilization, "subsidy": str(subsidy),
-        "date": date, "scenario": None if scenario is None else Path(scenario),
+        "options": TcoOptions.parse(
+            precision=precision, utilization=utilization, subsidy=subsidy, date=date
+        ),
+        "scenario": None if scenario is None else Path(scenario),
         "spec": None if spec is None else Path(spec),
         "set_": [f"{k}={v}" for k, v in (set or {}).items()], "samples": samples, "seed": seed,
     }  # fmt: skip
@@ -141,10 +145,10 @@ def compare(
     Inner Mongolia and Guizhou (with and without the subsidy) and in Virginia; one row per chip ×
     case (``case`` column). Same numbers as ``chipwar compare --format json``."""
     from chipwar.commands import compute
+    from chipwar.compute.options import TcoOptions
 
-    result = compute.compare(
-        precision=precision, utilization=utilization, date=date, samples=samples, seed=seed
-    )
+    options = TcoOptions.parse(precision=precision, utilization=utilization, date=date)
+    result = compute.compare(options=options, samples=samples, seed=seed)
     return _frame(result.data, result.notes)
 
 

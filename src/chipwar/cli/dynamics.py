@@ -4,19 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
 import typer
 
-from chipwar.cli.output import (
+from chipwar.cli.options import (
     COLUMNS_OPTION,
     FORMAT_OPTION,
     FORMAT_OPTION_NO_CSV,
     WIDE_OPTION,
     Format,
-    emit,
-    stderr,
 )
-from chipwar.commands.runs import check_samples as _check_samples
 from chipwar.errors import InputError
 
 dynamics_app = typer.Typer(
@@ -52,6 +48,7 @@ def run(
     wide_: bool = WIDE_OPTION,
 ) -> None:
     """Run a scenario: yearly shares, self-sufficiency, costs, energy, NVIDIA China revenue."""
+    from chipwar.cli.output import emit
     from chipwar.commands.runs import dynamics_run
 
     result = dynamics_run(scenario=scenario, samples=samples, seed=seed).data
@@ -71,6 +68,10 @@ def compare(
     wide_: bool = WIDE_OPTION,
 ) -> None:
     """Run several scenarios with the same parameter draws and list them side by side."""
+    import pandas as pd
+
+    from chipwar.cli.output import emit
+    from chipwar.commands.runs import check_samples as _check_samples
     from chipwar.dynamics.api import run_scenario
 
     _check_samples(samples, seed)
@@ -93,6 +94,7 @@ def calibrate(
     format: Format = FORMAT_OPTION_NO_CSV,
 ) -> None:
     """Fit the free parameters to the domestic-share history; with --until, backtest."""
+    from chipwar.cli.output import emit
     from chipwar.dynamics import api
 
     if until is not None:
@@ -164,6 +166,7 @@ def history(
     wide_: bool = WIDE_OPTION,
 ) -> None:
     """Show the sourced historical series (variants of one quantity are kept apart)."""
+    from chipwar.cli.output import emit
     from chipwar.dynamics.history import load_history
 
     frame = load_history()
@@ -198,6 +201,7 @@ def claims(
     wide_: bool = WIDE_OPTION,
 ) -> None:
     """The seed's two forecasts beside the model's distribution for them."""
+    from chipwar.cli.output import emit, stderr
     from chipwar.commands.runs import dynamics_claims
 
     table = dynamics_claims(scenario=scenario, samples=samples, seed=seed).data

@@ -13,15 +13,16 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from enum import Enum
 from typing import Any
 
 import pandas as pd
-import typer
 from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from chipwar.cli.options import FORMAT_OPTION as FORMAT_OPTION  # re-exported
+from chipwar.cli.options import FORMAT_OPTION_NO_CSV as FORMAT_OPTION_NO_CSV
+from chipwar.cli.options import Format, TableColumns
 from chipwar.serialize import document, dumps, rows_of
 from chipwar.serialize import to_jsonable as to_jsonable  # re-exported for callers
 
@@ -44,18 +45,6 @@ def _console(stderr: bool = False) -> Console:
 
 stdout = _console()
 stderr = _console(stderr=True)
-
-
-class Format(str, Enum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-
-
-FORMAT_OPTION = typer.Option(Format.table, "--format", "-f", help="table, json or csv.")
-"""The ``--format`` option of a command whose output is a table."""
-FORMAT_OPTION_NO_CSV = typer.Option(Format.table, "--format", "-f", help="table or json.")
-"""The ``--format`` option of a command whose output is not one table."""
 
 
 def split_ids(values: Iterable[str] | None) -> list[str]:
@@ -133,38 +122,6 @@ def header(column: str) -> str:
             unit = _UNIT_WORDS[before[-1]] + "/" + "-".join(_UNIT_WORDS[w] for w in units)
             return " ".join([*before[:-1], unit, *tail])
     return " ".join(words)
-
-
-class TableColumns:
-    """What ``--columns a,b`` and ``--wide`` ask of the next table (set by the options'
-    callbacks, read by :func:`emit`)."""
-
-    columns: list[str] | None = None
-    wide: bool = False
-
-
-def set_columns(value: str | None) -> str | None:
-    """``--columns``: the table's columns, comma-separated field names (as in JSON/CSV)."""
-    TableColumns.columns = split_ids([value]) if value else None
-    return value
-
-
-def set_wide(value: bool) -> bool:
-    """``--wide``: every field as a table column."""
-    TableColumns.wide = bool(value)
-    return value
-
-
-COLUMNS_OPTION = typer.Option(
-    None,
-    "--columns",
-    metavar="A,B,...",
-    callback=set_columns,
-    help="Table columns to show: field names as in --format json, comma-separated.",
-)
-WIDE_OPTION = typer.Option(
-    False, "--wide", callback=set_wide, help="Show every field in the table."
-)
 
 
 def _table_columns(rows: list[dict[str, Any]], default: list[str]) -> list[str]:

@@ -8,16 +8,7 @@ from pathlib import Path
 import typer
 from rich.text import Text
 
-from chipwar.cli.output import (
-    COLUMNS_OPTION,
-    FORMAT_OPTION,
-    WIDE_OPTION,
-    Format,
-    emit,
-    progress_bar,
-    stderr,
-    stdout,
-)
+from chipwar.cli.options import COLUMNS_OPTION, FORMAT_OPTION, WIDE_OPTION, Format
 
 CLAIM_COLUMNS = ["id", "verdict", "claimed", "modelled", "reason", "flip"]
 
@@ -32,6 +23,7 @@ def claims(
     ),
 ) -> None:
     """Check every quantitative claim in the seed articles against the models and data."""
+    from chipwar.cli.output import emit, progress_bar, stderr
     from chipwar.commands.runs import claims as run_claims
 
     with progress_bar("checking claims") as bar:
@@ -70,15 +62,19 @@ def report(
     ),
 ) -> None:
     """Build the self-contained HTML report (charts embedded; opens offline)."""
+    from chipwar.cli.output import progress_bar, stdout
     from chipwar.errors import InputError
     from chipwar.report import build_report
     from chipwar.report.i18n import LANGS
 
     if lang not in LANGS:
         raise InputError("--lang", lang, "one of " + ", ".join(LANGS))
-    from chipwar.catalog.io import check_distinct_outputs
+    from chipwar.catalog.io import check_distinct_outputs, check_output_suffix
 
     check_distinct_outputs({"--output": output, "--xlsx": xlsx})
+    check_output_suffix(output, "--output", (".html", ".htm"))
+    if xlsx is not None:
+        check_output_suffix(xlsx, "--xlsx", (".xlsx",))
     _writable("--output", output)
     if xlsx is not None:
         _writable("--xlsx", xlsx)

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import typer
 
-from chipwar.cli.output import (
+from chipwar.cli.options import (
     COLUMNS_OPTION,
     FORMAT_OPTION,
     FORMAT_OPTION_NO_CSV,
     WIDE_OPTION,
     Format,
-    emit,
-    note_large_work,
-    progress_bar,
-    split_ids,
-    stderr,
 )
 from chipwar.errors import InputError
 
@@ -27,6 +24,15 @@ supply_app = typer.Typer(
 )
 
 FILE_HELP = "Scenario file (YAML/JSON) or a built-in name such as nexperia-2025."
+
+
+@contextlib.contextmanager
+def _progress(label: str) -> Iterator[Callable[[int, int], None] | None]:
+    """The shared progress bar (:func:`chipwar.cli.output.progress_bar`): on a terminal only."""
+    from chipwar.cli.output import progress_bar
+
+    with progress_bar(label) as bar:
+        yield bar
 
 
 def _load(file: str) -> Any:
@@ -49,9 +55,10 @@ def run_cmd(
     wide_: bool = WIDE_OPTION,
 ) -> None:
     """Simulate the scenario: per plant first stoppage, lost units and recovery; per part price."""
+    from chipwar.cli.output import emit, note_large_work
     from chipwar.commands.runs import supply_run
 
-    with progress_bar("simulating days") as bar:
+    with _progress("simulating days") as bar:
         summary = supply_run(
             file=file,
             samples=samples,
@@ -100,6 +107,7 @@ def critical_cmd(
     wide_: bool = WIDE_OPTION,
 ) -> None:
     """Rank single nodes and single countries by the plant output their loss costs."""
+    from chipwar.cli.output import emit
     from chipwar.supply import criticality
     from chipwar.supply.results import MAX_DAYS
 
@@ -110,7 +118,7 @@ def critical_cmd(
     if top < 0:
         raise InputError("--top", top, "an integer >= 0 (0: all rows)")
     net = _load(file)
-    with progress_bar("removing nodes") as bar:
+    with _progress("removing nodes") as bar:
         rows = criticality(net, days, outage_days=outage_days, progress=bar)
     if top > 0:
         rows = rows[:top]
@@ -154,8 +162,9 @@ def calibrate_cmd(
 ) -> None:
     """Fit the scenario's spreads to observed stops, restarts, cover and shortages (rejection
     ABC) and write the posterior scenario: same network, narrowed spreads, acceptance stats."""
-    from chipwar.catalog.io import check_output_path
+    from chipwar.catalog.io import check_output_path, check_output_suffix
     from chipwar.catalog.types import Slug
+    from chipwar.cli.output import emit, split_ids, stderr
     from chipwar.supply import build, read_scenario
     from chipwar.supply.calibrate import calibrate, posterior_scenario, summary
     from chipwar.supply.observations import read_observations
@@ -165,6 +174,7 @@ def calibrate_cmd(
         raise InputError("--check-samples", check_samples, "an integer from 2 to 100,000")
     if output is not None:
         check_output_path(output)  # before minutes of work, not after
+        check_output_suffix(output, "--output", (".yaml", ".yml"))
     scn = read_scenario(file)
     net = build(scn)
     obs = read_observations(observations)
@@ -175,7 +185,7 @@ def calibrate_cmd(
         TypeAdapter(Slug).validate_python(post_id)
     except ValueError:
         raise InputError("--id", post_id, "a lowercase slug such as nexperia-2025") from None
-    with progress_bar("calibrating") as bar:
+    with _progress("calibrating") as bar:
         cal = calibrate(
             scn, net, obs, samples, seed, hold_out=tuple(split_ids(hold_out)),
             min_accepted=min_accepted, progress=bar,
@@ -224,6 +234,8 @@ def validate_cmd(
     format: Format = FORMAT_OPTION_NO_CSV,
 ) -> None:
     """Check a scenario (schema, unknown nodes, BOM cycles, shares, shock dates); exit 2 if bad."""
+    from chipwar.cli.output import emit
+
     net = _load(file)
     info = {
         "scenario": net.scenario_id,
@@ -247,13 +259,16 @@ def schema_cmd(
     """Print (or write) the JSON Schema of the scenario format."""
     import json
 
-    from chipwar.catalog.io import write_text_atomically
+    from chipwar.catalog.io import check_output_path, check_output_suffix, write_text_atomically
+    from chipwar.cli.output import stderr
     from chipwar.supply.scenario import json_schema
 
     text = json.dumps(json_schema(), indent=2)
     if output is None:
         typer.echo(text)
     else:
+        check_output_path(output)  # a directory or a missing folder: that message first
+        check_output_suffix(output, "--output", (".json",))
         write_text_atomically(output, text + "\n")
         stderr.print(f"wrote {output}", highlight=False)
 

@@ -7,20 +7,7 @@ from typing import Any
 
 import typer
 
-from chipwar.catalog.tools import load_tools, read_tools, tool_frame
-from chipwar.cli.output import (
-    COLUMNS_OPTION,
-    FORMAT_OPTION,
-    WIDE_OPTION,
-    Format,
-    emit,
-    split_ids,
-    stderr,
-    stdout,
-)
-from chipwar.commands import controls as commands
-from chipwar.controls.tool_rules import k_factors, load_tool_rules
-from chipwar.controls.tools import COLUMNS
+from chipwar.cli.options import COLUMNS_OPTION, FORMAT_OPTION, WIDE_OPTION, Format
 
 tools_app = typer.Typer(
     help="Semiconductor manufacturing equipment: catalog and export controls by regime.",
@@ -44,6 +31,10 @@ def list_command(
 ) -> None:
     """Every tool in the catalog with its parameters and its MRF under each K factor the rules
     use (``mrf_k035_nm``: multilateral 3B001.f.1.b; ``mrf_k025_nm``: EU 3B501.f / Dutch list)."""
+    from chipwar.catalog.tools import load_tools, tool_frame
+    from chipwar.cli.output import emit
+    from chipwar.controls.tool_rules import k_factors, load_tool_rules
+
     frame = tool_frame()
     mrf = []
     for k in k_factors(load_tool_rules()):
@@ -61,6 +52,9 @@ def rules_command(
     format: Format = FORMAT_OPTION, columns_: str | None = COLUMNS_OPTION, wide_: bool = WIDE_OPTION
 ) -> None:
     """Every equipment rule version by regime, in effective-date order, with its citation."""
+    from chipwar.cli.output import emit
+    from chipwar.controls.tool_rules import load_tool_rules
+
     book = load_tool_rules()
     rows = [
         {
@@ -94,6 +88,11 @@ def classify_command(
     wide_: bool = WIDE_OPTION,
 ) -> None:
     """Is this tool controlled for this destination, date and end use — under each regime?"""
+    from chipwar.catalog.tools import read_tools
+    from chipwar.cli.output import split_ids, stderr
+    from chipwar.commands import controls as commands
+    from chipwar.controls.tools import COLUMNS
+
     result = commands.tools_classify(
         tool=tool, spec=spec, date=date, destination=destination, end_use=end_use,
         timeline=show_timeline,
@@ -120,6 +119,8 @@ def _emit(
 ) -> None:
     """JSON/CSV: every column. Table: the short columns, then each row's reasons under its
     ``label`` (e.g. tool · regime)."""
+    from chipwar.cli.output import emit, stdout
+
     if format is not Format.table:
         emit(rows, format, columns=columns if format is Format.csv else None)
         return
