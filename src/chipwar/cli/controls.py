@@ -27,6 +27,12 @@ CLASSIFY_COLUMNS = [
 ]  # fmt: skip
 TABLE_HIDDEN = {"transaction", "end_user_hq", "rules_reviewed_through", "stale", "license_policy"}
 """Left out of the classify table (shown in the title line, JSON and CSV)."""
+CLASSIFY_TABLE = [
+    "chip", "license_required", "license_exception", "eccn", "tpp", "performance_density",
+    "rule_version", "date", "destination",
+]  # fmt: skip
+"""The classify table's columns, the answer first (at 80 columns the last ones are left out,
+with a note; the date and destination are also in the title)."""
 TIMELINE_COLUMNS = ["date", "status", "rule_version", "eccn", "license_policy", "reasons"]
 MEASURE_COLUMNS = ["measure", "jurisdiction", "date", "status", "since", "effect", "licence_matter",
                    "stale", "reasons"]  # fmt: skip
@@ -78,12 +84,12 @@ def classify_command(
         frame = result.data
         row = frame.iloc[0]
         title = (
-            f"{row['transaction']} to {row['destination']}, end user headquartered in "
+            f"{row['transaction']} to {row['destination']} on {row['date']}, end user "
+            f"headquartered in "
             f"{row['end_user_hq']}; rules reviewed through {row['rules_reviewed_through']}"
         )
         if format is Format.table:
-            columns = [c for c in CLASSIFY_COLUMNS if c not in TABLE_HIDDEN]
-            _emit_with_reasons(frame, format, columns, "chip", title=title, policy=True)
+            _emit_with_reasons(frame, format, CLASSIFY_TABLE, "chip", title=title, policy=True)
         else:
             _emit_with_reasons(frame, format, CLASSIFY_COLUMNS, "chip")
     for line in result.notes:

@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 
@@ -173,8 +174,12 @@ def emit(
         pad_edge=False, show_edge=False, padding=(0, 1, 0, 0),
     )  # fmt: skip
     labels = [header(c) for c in cols]
-    natural = [max([len(lab), *(len(row[i]) for row in cells)]) for i, lab in enumerate(labels)]
-    least = [_least_width(lab, [row[i] for row in cells], i == 0) for i, lab in enumerate(labels)]
+    natural = [
+        max([cell_len(lab), *(cell_len(row[i]) for row in cells)]) for i, lab in enumerate(labels)
+    ]
+    # Ids (the first column, ``id``, ``*_id``) are kept whole so that they can be read and copied.
+    ids = [i == 0 or c == "id" or c.endswith("_id") for i, c in enumerate(cols)]
+    least = [_least_width(lab, [row[i] for row in cells], ids[i]) for i, lab in enumerate(labels)]
     chosen = TableColumns.wide or TableColumns.columns
     if not chosen and sum(least) + 2 * (len(cols) - 1) > stdout.width:
         # Whole columns that fit, rather than every column cut into pieces: say what is left.
@@ -188,31 +193,52 @@ def emit(
         )  # fmt: skip
         cols, labels, natural, least = cols[:keep], labels[:keep], natural[:keep], least[:keep]
         cells = [row[:keep] for row in cells]
-    fits = sum(least) + 2 * (len(cols) - 1) <= stdout.width
-    # Only when the table does not fit at its natural width do columns of numbers narrow to
-    # their widest number or header word (their headers then wrap between words).
-    narrow = sum(natural) + 2 * len(cols) > stdout.width
+    # Between columns: one space of padding and one of rule; none at the edges.
+    widths = _widths(natural, least, stdout.width - 2 * (len(cols) - 1))
     for i, label in enumerate(labels):
-        numeric = bool(cells) and all(_NUMBER.fullmatch(row[i]) for row in cells)
+        # ``widths`` never splits a header word, a number or an id (None: cannot fit at all,
+        # as with --wide on a narrow terminal; Rich then folds).
         table.add_column(
             label,
             overflow="fold",
             no_wrap=i == 0,
-            # Never split a header word or a number (when that can fit at all).
-            min_width=least[i] if fits else None,
-            max_width=least[i] if narrow and numeric and i else None,
+            width=None if widths is None else widths[i],
         )
     for row in cells:
         table.add_row(*row)
     stdout.print(table)
 
 
+def _widths(natural: list[int], least: list[int], room: int) -> list[int] | None:
+    """Column widths (without padding) within ``room`` characters: every column its natural
+    width if they all fit, else each its least width plus what is left, given first to the
+    columns that need least to be whole. None when even the least widths do not fit."""
+    if sum(natural) <= room:
+        return natural
+    if sum(least) > room:
+        return None
+    widths = list(least)
+    spare = room - sum(least)
+    for i in sorted(range(len(widths)), key=lambda k: natural[k] - least[k]):
+        give = min(spare, natural[i] - least[i])
+        widths[i] += give
+        spare -= give
+    return widths
+
+
 def _least_width(label: str, cells: list[str], is_id: bool) -> int:
-    """The narrowest a column can be without splitting a header word, a number or (first
-    column) an id: other text may wrap between words."""
-    whole = [c for c in cells if is_id or _NUMBER.fullmatch(c)]
-    longest_word = max((len(w) for c in cells for w in c.split()), default=1)
-    return max([len(w) for w in label.split()] + [len(c) for c in whole] + [min(longest_word, 12)])
+    """The narrowest a column can be without splitting a header word, a number, an id or any
+    other single token of up to 24 characters: other text may wrap between words."""
+    # One token (an id such as ``us-bis-2024-04-04``, a date) is kept whole too.
+    whole = [
+        c for c in cells if is_id or _NUMBER.fullmatch(c) or len(c.split()) == 1 and len(c) <= 24
+    ]
+    longest_word = max((cell_len(w) for c in cells for w in c.split()), default=1)
+    return max(
+        [cell_len(w) for w in label.split()]
+        + [cell_len(c) for c in whole]
+        + [min(longest_word, 12)]
+    )
 
 
 _NUMBER = re.compile(r"[-+]?[\d,.]+(e[-+]\d+)?%?|—|yes|no")

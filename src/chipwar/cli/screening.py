@@ -15,9 +15,11 @@ from chipwar.cli.options import (
 )
 
 SCREEN_COLUMNS = [
-    "query", "entity_id", "name", "score", "reason", "listed", "lists", "listed_since", "affiliate",
-    "aggregate_listed_ownership", "paths",
+    "query", "listed", "affiliate", "entity_id", "score", "lists", "listed_since",
+    "aggregate_listed_ownership", "name", "reason", "paths",
 ]  # fmt: skip
+"""The answer first (listed? an affiliate?), the match's evidence after: at 80 columns the last
+ones are left out with a note naming them (``--wide`` shows every field)."""
 
 
 GLEIF_L1_OPTION = typer.Option(
