@@ -231,7 +231,7 @@ def _least_width(label: str, cells: list[str], is_id: bool) -> int:
     other single token of up to 24 characters: other text may wrap between words."""
     # One token (an id such as ``us-bis-2024-04-04``, a date) is kept whole too.
     whole = [
-        c for c in cells if is_id or _NUMBER.fullmatch(c) or len(c.split()) == 1 and len(c) <= 24
+        c for c in cells if is_id or _NUMBER.fullmatch(c) or (len(c.split()) == 1 and len(c) <= 24)
     ]
     longest_word = max((cell_len(w) for c in cells for w in c.split()), default=1)
     return max(
