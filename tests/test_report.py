@@ -308,7 +308,9 @@ def test_make_run_prints_a_summary_and_the_path(cli, tmp_path: Path, monkeypatch
     import chipwar.report as rep
     from chipwar.report.build import ReportResult
 
-    def fake(path: Path, lang: str = "en", xlsx: Path | None = None) -> ReportResult:
+    def fake(
+        path: Path, lang: str = "en", xlsx: Path | None = None, progress: object = None
+    ) -> ReportResult:
         assert path.parent.is_dir()  # the CLI made build/
         path.write_text("<html></html>", encoding="utf-8")
         rows = [{"verdict": "supported"}, {"verdict": "contradicted"}]
