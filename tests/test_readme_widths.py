@@ -40,3 +40,14 @@ def test_readme_example_fits_in_100_columns(command: str, tmp_path: Path) -> Non
     for stream in (res.stdout, res.stderr):
         widest = max((len(line) for line in stream.splitlines()), default=0)
         assert widest <= 100, f"{command}: a line of {widest} characters"
+
+
+def test_the_outputs_shown_in_the_readme_fit_in_100_columns() -> None:
+    """What the README shows under each example (the ``$`` lines are commands, not output)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```console\n(.*?)```", text, flags=re.S)
+    assert len(blocks) >= 10
+    for block in blocks:
+        for line in block.splitlines():
+            if not line.startswith("$ "):
+                assert len(line) <= 100, f"README shows a line of {len(line)}: {line[:60]}"

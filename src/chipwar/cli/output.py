@@ -95,7 +95,7 @@ def _sig3(value: float) -> str:
 _UNIT_WORDS = {
     "usd": "$", "kwh": "kWh", "pflop": "PFLOP", "pflops": "PFLOPS", "tflops": "TFLOPS",
     "kgco2": "kgCO2", "gco2": "gCO2", "hour": "h", "hours": "h", "kw": "kW", "mw": "MW",
-    "gw": "GW", "twh": "TWh", "mwh": "MWh", "pct": "%", "p5": "p5", "p50": "p50", "p95": "p95",
+    "gw": "GW", "twh": "TWh", "mwh": "MWh", "pct": "%", "mtok": "Mtok",
 }  # fmt: skip
 _HEADERS = {
     "usd_per_accelerator_hour": "$/h",
@@ -187,14 +187,16 @@ def emit(
         while keep < len(cols) and sum(least[: keep + 1]) + 2 * keep <= stdout.width:
             keep += 1
         stderr.print(
-            f"note: {len(cols) - keep} more columns at this width ("
+            f"note: {len(cols) - keep} more column{'s' if len(cols) - keep > 1 else ''} at this "
+            "width ("
             + ", ".join(cols[keep:]) + "); --wide shows every field, --columns A,B chooses",
             highlight=False,
         )  # fmt: skip
         cols, labels, natural, least = cols[:keep], labels[:keep], natural[:keep], least[:keep]
         cells = [row[:keep] for row in cells]
     # Between columns: one space of padding and one of rule; none at the edges.
-    widths = _widths(natural, least, stdout.width - 2 * (len(cols) - 1))
+    widest_cell = [max([least[i], *(cell_len(row[i]) for row in cells)]) for i in range(len(cols))]
+    widths = _widths(natural, widest_cell, least, stdout.width - 2 * (len(cols) - 1))
     for i, label in enumerate(labels):
         # ``widths`` never splits a header word, a number or an id (None: cannot fit at all,
         # as with --wide on a narrow terminal; Rich then folds).
@@ -209,20 +211,22 @@ def emit(
     stdout.print(table)
 
 
-def _widths(natural: list[int], least: list[int], room: int) -> list[int] | None:
+def _widths(natural: list[int], cells: list[int], least: list[int], room: int) -> list[int] | None:
     """Column widths (without padding) within ``room`` characters: every column its natural
-    width if they all fit, else each its least width plus what is left, given first to the
-    columns that need least to be whole. None when even the least widths do not fit."""
+    width if they all fit; else each its least width, then spare room to make whole cells
+    (``cells``: the widest cell) and after that whole headers, each time first to the columns
+    that need least. None when even the least widths do not fit."""
     if sum(natural) <= room:
         return natural
     if sum(least) > room:
         return None
     widths = list(least)
     spare = room - sum(least)
-    for i in sorted(range(len(widths)), key=lambda k: natural[k] - least[k]):
-        give = min(spare, natural[i] - least[i])
-        widths[i] += give
-        spare -= give
+    for target in (cells, natural):
+        for i in sorted(range(len(widths)), key=lambda k: target[k] - widths[k]):
+            give = max(0, min(spare, target[i] - widths[i]))
+            widths[i] += give
+            spare -= give
     return widths
 
 
