@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
@@ -217,6 +217,7 @@ def _factor(name: str, value: float, low: float, high: float) -> float:
 
 @router.get("/dashboard/data/compute")
 async def compute_data(
+    request: Request,
     chip: list[str] | None = Query(None),
     site: list[str] | None = Query(None),
     electricity: float = 1.0,
@@ -224,13 +225,18 @@ async def compute_data(
     subsidy: str = "auto",
     utilization: float = 0.0,
     cost_of_capital: float | None = Query(None, alias="cost-of-capital"),
-) -> JSONResponse:
+) -> Response:
     """The compute explorer's numbers: the TCO engine on catalog chips and sites with the
     electricity price and chip price scaled by the sliders, and the break-even chip price of
     each chip against the first one at each site."""
     from starlette.concurrency import run_in_threadpool
 
     from chipwar.catalog.io import lookup
+    from chipwar.web.api import cached_answer, keep_answer
+
+    hit, key = cached_answer(request)
+    if hit is not None:
+        return hit
     from chipwar.commands.compute import parse_subsidy
     from chipwar.compute.assumptions import load_assumptions, with_overrides
     from chipwar.compute.breakeven import breakeven
@@ -278,7 +284,7 @@ async def compute_data(
                 )
         return {"rows": document(frame), "breakeven": document(be)}
 
-    return JSONResponse(await run_in_threadpool(work))
+    return keep_answer(request, key, JSONResponse(await run_in_threadpool(work)), {})
 
 
 @router.get("/controls", response_class=HTMLResponse)
