@@ -47,3 +47,20 @@ def test_second_ask_is_served_from_the_cache_with_the_same_answer() -> None:
         d = "/dashboard/data/compute?chip=nvidia-h20&chip=nvidia-h100-sxm&site=cn-guizhou"
         assert client.get(d).content == client.get(d).content
         assert app.state.responses.hits == hits + 2
+
+
+def test_a_chip_without_a_sourced_price_is_marked_and_its_break_even_explained() -> None:
+    """nvidia-h800 has only a server price in the catalog: the explorer still shows its cost
+    (from the server price) and says plainly why no break-even chip price exists."""
+    from chipwar.catalog.accelerators import load_accelerators
+
+    assert load_accelerators()["nvidia-h800"].price_usd is None  # no sourced per-card price
+    with TestClient(create_app(Settings())) as client:
+        page = client.get("/compute")
+        assert "nvidia-h800 *" in page.text and "no sourced per-card price" in page.text
+        r = client.get("/dashboard/data/compute?chip=nvidia-h20&chip=nvidia-h800&site=cn-guizhou")
+        assert r.status_code == 200, r.text
+        rows = r.json()
+        assert {x["chip"] for x in rows["rows"]} == {"nvidia-h20", "nvidia-h800"}
+        (be,) = rows["breakeven"]
+        assert be["value"] is None and "no sourced per-card price for nvidia-h800" in be["message"]

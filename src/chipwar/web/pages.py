@@ -199,8 +199,22 @@ async def compute_page(
         "sites": sites,
         "all_chips": list(load_accelerators()),
         "all_sites": list(load_sites()),
+        "unpriced": unpriced_chips(),
     }
     return render(request, "compute", lang, data, lang_url=lambda x: lang_url(request, x))
+
+
+def unpriced_chips() -> list[str]:
+    """Catalog chips with no sourced per-card price (``price_usd`` empty, e.g. nvidia-h800:
+    only its 8-GPU server price is reported). The explorer marks them and leaves them out of
+    its default selection; their break-even chip price cannot be computed."""
+    return [a.id for a in load_accelerators().values() if a.price_usd is None]
+
+
+NO_PRICE = (
+    "the catalog has no sourced per-card price for {chip} (only a server price is reported), so "
+    "its break-even chip price cannot be computed"
+)
 
 
 def _scaled(r: Range | None, k: float) -> Range | None:
@@ -275,6 +289,12 @@ async def compute_data(
         be = []
         for s in sites:
             for a in chips[1:]:
+                if a.price_usd is None and a.system_capex_usd is not None:
+                    be.append(
+                        {"chip_a": a.id, "chip_b": chips[0].id, "site": s.id, "unit": "USD",
+                         "current": None, "value": None, "message": NO_PRICE.format(chip=a.id)}
+                    )  # fmt: skip
+                    continue
                 r = breakeven(a, chips[0], s, param="chip-price", **kwargs)
                 be.append(
                     {
