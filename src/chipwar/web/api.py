@@ -15,6 +15,7 @@ import contextlib
 import datetime as dt
 import json
 import tempfile
+import threading
 from collections.abc import Callable, Hashable, Iterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from chipwar.cancel import cancellable
 from chipwar.catalog.io import parse_structured
 from chipwar.commands import Result, runs
 from chipwar.commands import compute as cc
@@ -137,8 +139,10 @@ async def answer(
     if hit is not None:
         return hit
 
+    stop = threading.Event()
+
     def work() -> Result:
-        with body_files(body, files) as paths:
+        with cancellable(stop), body_files(body, files) as paths:
             kwargs = {**options, **{FILE_ARGS[k]: p for k, p in paths.items()}}
             result = command(**kwargs)
             result.data = result.document()  # serialise while the files still exist
@@ -147,6 +151,7 @@ async def answer(
     try:
         result = await asyncio.wait_for(run_in_threadpool(work), settings.request_timeout_s)
     except TimeoutError:
+        stop.set()  # the engines' loops stop at their next check (chipwar.cancel)
         raise RequestTimeoutError(
             f"request: still computing after {settings.request_timeout_s:g} s (the limit); "
             "ask for fewer samples, chips or days"

@@ -41,8 +41,8 @@ class Settings:
     response_cache_bytes: int = 64_000_000
     """Memory for GET answers kept by canonical query (:class:`chipwar.web.cache.ResponseCache`)."""
     request_timeout_s: float = 30.0
-    """A request still computing after this long is answered 503 (the work itself finishes in
-    its thread; Python threads cannot be stopped)."""
+    """A request still computing after this long is answered 503, and its computation is told
+    to stop (:mod:`chipwar.cancel`: the supply day loop and the TCO block loop check it)."""
 
     @classmethod
     def from_env(cls) -> Settings:
