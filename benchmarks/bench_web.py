@@ -145,12 +145,14 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=None)
     ap.add_argument("--seconds", type=float, default=None)
     ap.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    ap.add_argument("--no-cache", action="store_true", help="turn the GET answer cache off")
     args = ap.parse_args()
     clients = args.clients or (10 if args.quick else 50)
     seconds = args.seconds or (5.0 if args.quick else 30.0)
     load_before = os.getloadavg()
     rows = {}
-    with uvicorn_server(workers=args.workers) as base:
+    env = {"CHIPWAR_RESPONSE_CACHE_BYTES": "1"} if args.no_cache else {}
+    with uvicorn_server(env, workers=args.workers) as base:
         for name, make in (("compute explorer", compute_url), ("classify", classify_url)):
             asyncio.run(load(base, make, 4, 2.0))  # warm: imports, catalogs, rule tables
             # One client: the time a request itself takes (no queueing behind others).
@@ -164,19 +166,29 @@ def main() -> None:
         "## web — `chipwar serve` under load (`benchmarks/bench_web.py`)",
         "",
         f"{clients} concurrent clients for {seconds:g} s per endpoint against uvicorn with "
-        f"{args.workers} worker process(es) on localhost; the load generator (httpx, asyncio) "
-        "runs on the same machine. "
-        f"Load average (1 min) before the run: {load_before[0]:.2f}.",
+        f"{args.workers} worker process(es) on localhost; the load generator (raw keep-alive "
+        "HTTP/1.1 connections on asyncio streams, one per client) runs on the same machine; its "
+        "CPU share (process time / wall time, of one core) is the client CPU column. Server: "
+        "uvloop + httptools, 4 worker threads, "
+        + (
+            "answer cache off. "
+            if args.no_cache
+            else "GET answers cached by canonical query "
+            "(the compute explorer's random slider values rarely repeat within a run; "
+            "classify's chip × date combinations do). "
+        )
+        + f"Load average (1 min) before the run: {load_before[0]:.2f}.",
         "",
-        "| endpoint | requests | req/s | p50 [ms] | p95 [ms] | p99 [ms] | errors | load avg |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| endpoint | requests | req/s | p50 [ms] | p95 [ms] | p99 [ms] | errors | client CPU "
+        "| load avg |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, r in rows.items():
         kinds = ", ".join(f"{n} {k}" for k, n in r["kinds"].items())  # type: ignore[attr-defined]
         lines.append(
             f"| {name} | {r['requests']:.0f} | {r['rps']:.1f} | {r['p50_ms']:.0f} | "
             f"{r['p95_ms']:.0f} | {r['p99_ms']:.0f} | {r['errors']:.0f}"
-            f"{f' ({kinds})' if kinds else ''} | {r['load']:.2f} |"
+            f"{f' ({kinds})' if kinds else ''} | {100 * r['client_cpu']:.0f} % | {r['load']:.2f} |"
         )
     one = rows["compute explorer, 1 client"]
     lines += [
@@ -196,7 +208,8 @@ def main() -> None:
         f"{1000 * cli_s / c['p50_ms']:.1f}x faster per request, and serves "
         f"{c['rps'] * cli_s:.1f}x the questions per second of one CLI process at a time.",
     ]
-    write_section("web" if args.workers == 1 else f"web-{args.workers}-workers", "\n".join(lines))
+    name = "web" if args.workers == 1 else f"web-{args.workers}-workers"
+    write_section(name + ("-no-cache" if args.no_cache else ""), "\n".join(lines))
     print("\n".join(lines))
 
 
