@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from chipwar.catalog.io import path_exists
+from chipwar.catalog.io import path_exists, read_bytes
 from chipwar.dynamics.calibration import (
     FREE,
     Fit,
@@ -35,7 +35,7 @@ from chipwar.dynamics.scenario import (
     scenario_path,
     year_levers,
 )
-from chipwar.errors import InputError
+from chipwar.errors import ChipwarError, InputError
 
 METRICS: dict[str, str] = {
     "domestic_share_ai_accelerators": "domestic_share",
@@ -90,8 +90,8 @@ def content_key(path: Path) -> str:
     if not path_exists(path):
         return ""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
+        return hashlib.sha256(read_bytes(path)).hexdigest()
+    except ChipwarError:
         return ""
 
 

@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import json
-import tempfile
+import secrets
 import threading
 from collections.abc import Callable, Hashable, Iterator
 from pathlib import Path
@@ -25,7 +25,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from chipwar.cancel import cancellable
-from chipwar.catalog.io import parse_structured
+from chipwar.catalog.io import memory_files, parse_structured
 from chipwar.commands import Result, runs
 from chipwar.commands import compute as cc
 from chipwar.commands import controls as ctl
@@ -97,32 +97,33 @@ async def _read_body(request: Request, settings: Settings) -> dict[str, Any]:
 
 @contextlib.contextmanager
 def body_files(body: dict[str, Any], allowed: tuple[str, ...]) -> Iterator[dict[str, Path]]:
-    """Each body entry written to a file of its own in a private temporary folder (the readers
-    take paths; the folder and its files are removed afterwards)."""
+    """Each body entry as an in-memory file (:func:`chipwar.catalog.io.memory_files`) that the
+    command's readers read like a file on disk; nothing is written. Its name says its format:
+    ``bom.csv``, ``spec.json``, ``scenario.yaml`` …"""
     for key in body:
         if key not in allowed:
             allowed_text = ", ".join(allowed) if allowed else "none (this endpoint reads no file)"
             raise InputError("body", key, f"keys among {allowed_text}")
-    with tempfile.TemporaryDirectory(prefix=TEMP_PREFIX) as tmp:
-        paths: dict[str, Path] = {}
-        for key, value in body.items():
-            if value is None:
-                continue
-            if isinstance(value, str):
-                suffix, text = (".csv" if key in CSV_KEYS else ".yaml"), value
-            elif isinstance(value, dict | list):
-                text = json.dumps(value, ensure_ascii=False)
-                csl = key == "parties" and isinstance(value, dict) and "results" in value
-                # A parties list is the shipped YAML format (JSON is YAML); .json means CSL.
-                suffix = ".yaml" if key == "parties" and not csl else ".json"
-            else:
-                raise InputError(
-                    f"body.{key}", value, "the file's content (an object or a list) or its text"
-                )
-            path = Path(tmp) / f"{key}{suffix}"
-            path.write_text(text, encoding="utf-8")
-            paths[key] = path
-        yield paths
+    files: dict[str, bytes] = {}
+    names: dict[str, str] = {}
+    for key, value in body.items():
+        if value is None:
+            continue
+        if isinstance(value, str):
+            suffix, text = (".csv" if key in CSV_KEYS else ".yaml"), value
+        elif isinstance(value, dict | list):
+            text = json.dumps(value, ensure_ascii=False)
+            csl = key == "parties" and isinstance(value, dict) and "results" in value
+            # A parties list is the shipped YAML format (JSON is YAML); .json means CSL.
+            suffix = ".yaml" if key == "parties" and not csl else ".json"
+        else:
+            raise InputError(
+                f"body.{key}", value, "the file's content (an object or a list) or its text"
+            )
+        names[key] = key + suffix
+        files[key + suffix] = text.encode("utf-8")
+    with memory_files(files, "/" + TEMP_PREFIX + secrets.token_hex(8)) as paths:
+        yield {key: paths[name] for key, name in names.items()}
 
 
 async def answer(
@@ -145,7 +146,7 @@ async def answer(
         with cancellable(stop), body_files(body, files) as paths:
             kwargs = {**options, **{FILE_ARGS[k]: p for k, p in paths.items()}}
             result = command(**kwargs)
-            result.data = result.document()  # serialise while the files still exist
+            result.data = result.document()  # serialise while the body's files are readable
             return result
 
     try:
