@@ -29,13 +29,12 @@ import pandas as pd
 
 from chipwar import cancel
 from chipwar.catalog.accelerators import PRECISIONS, Accelerator, get_accelerator
+from chipwar.catalog.constants import HOURS_PER_YEAR
 from chipwar.catalog.sites import Site, Subsidy, get_site
 from chipwar.catalog.types import Range
 from chipwar.catalog.uncertainty import Uncertain
 from chipwar.compute.assumptions import TcoAssumptions, load_assumptions
 from chipwar.errors import InputError, NotApplicableError
-
-HOURS_PER_YEAR = 8760.0
 
 ArrayLike = npt.ArrayLike
 Array = npt.NDArray[np.float64]
