@@ -170,3 +170,20 @@ def test_empty_scenario_files_are_refused_the_same_way_everywhere(  # type: igno
             res.err,
         )
         assert res.out == ""
+
+
+def test_rest_api_sends_warnings_in_the_notes_header() -> None:
+    """The REST API (a real uvicorn process) answers and carries the warning in
+    ``X-Chipwar-Notes``."""
+    import json
+
+    import httpx
+
+    from _web_server import uvicorn_server
+
+    params = {"chip": "nvidia-h20", "site": "cn-guizhou", "set": "cost_of_capital=5"}
+    with uvicorn_server() as base, httpx.Client(base_url=base, timeout=120) as client:
+        r = client.get("/api/v1/tco", params=params)
+    assert r.status_code == 200
+    notes = json.loads(r.headers["X-Chipwar-Notes"])
+    assert notes[0].startswith("cost_of_capital=5: did you mean 0.05?")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -70,3 +71,16 @@ def test_reference_capital_recovery_factor_hand_worked() -> None:
     # 1,000 USD at 10 %/yr over 3 years: 402.11 USD/yr (textbook annuity table: 0.40211)
     assert round(1000 * capital_recovery_factor(0.10, 3), 2) == 402.11
     assert capital_recovery_factor(0.0, 8) == 0.125
+
+
+@pytest.mark.parametrize(
+    "module",
+    ["roofline", "workload", "sizing", "tco", "tco_reference", "options"],
+)
+def test_compute_docstring_examples_run(module: str) -> None:
+    """The numpydoc examples of the compute engine's public functions are run and hold."""
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(f"chipwar.compute.{module}"))
+    assert result.failed == 0 and result.attempted > 0

@@ -57,7 +57,7 @@ PLAUSIBLE: dict[str, tuple[float, float, str, float | None]] = {
     "server_capex_overhead": (0.0, 3.0, "a fraction of chip price", 100.0),
     "utilization": (0.05, 1.0, "a fraction of dense peak", 100.0),
     "facility_capex_usd_per_kw": (1000.0, 50000.0, "USD per kW of IT load", None),
-    "price_usd_per_kwh": (0.005, 1.0, "USD per kWh", 100.0),
+    "price_usd_per_kwh": (0.0, 1.0, "USD per kWh", 100.0),
     "pue": (1.0, 3.0, "facility / IT power", None),
 }
 """Plausible interval of each assumption given by a user (``--set``, a scenario file)."""

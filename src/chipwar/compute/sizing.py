@@ -46,15 +46,61 @@ from chipwar.errors import InputError
 
 
 def chips_for_training(total_flops: Any, peak_tflops: Any, mfu: Any, days: Any) -> FloatArray:
-    """Accelerators to finish in ``days`` = ceil(chip-hours / (24 · days))."""
+    """Accelerators needed to finish a training run in ``days``.
+
+    n = ceil(h / (24 · days)),  h = :func:`~chipwar.compute.workload.training_chip_hours`
+
+    Parameters
+    ----------
+    total_flops : array_like
+        C [FLOP].
+    peak_tflops : array_like
+        Dense peak [TFLOPS].
+    mfu : array_like
+        Model-FLOPs utilisation [fraction].
+    days : array_like
+        Wall-clock duration [days].
+
+    Returns
+    -------
+    numpy.ndarray
+        n [count].
+
+    Examples
+    --------
+    >>> float(chips_for_training(3.6e18 * 48, 1000, 1.0, 1))
+    2.0
+    """
     return np.ceil(training_chip_hours(total_flops, peak_tflops, mfu) / (24.0 * np.asarray(days)))
 
 
 def chips_for_throughput(
     target_tokens_per_s: Any, decode_tokens_per_s_per_chip: Any, chips_per_replica: Any
 ) -> FloatArray:
-    """Accelerators to serve a token rate: whole replicas of ``chips_per_replica`` chips,
-    replicas = ceil(target / (per-chip rate · chips_per_replica))."""
+    """Accelerators needed to serve a token rate, in whole replicas.
+
+    n = ceil(target / (rate · k)) · k
+
+    Parameters
+    ----------
+    target_tokens_per_s : array_like
+        Output tokens per second to serve [tokens/s].
+    decode_tokens_per_s_per_chip : array_like
+        rate, decode throughput per accelerator [tokens/s]
+        (:func:`chipwar.compute.roofline.inference_roofline`).
+    chips_per_replica : array_like
+        k, accelerators one replica spans [count].
+
+    Returns
+    -------
+    numpy.ndarray
+        n [count].
+
+    Examples
+    --------
+    >>> float(chips_for_throughput(1000, 100, 4))
+    12.0
+    """
     n = np.asarray(chips_per_replica, dtype=float)
     replicas = np.ceil(
         np.asarray(target_tokens_per_s, dtype=float)

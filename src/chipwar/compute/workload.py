@@ -88,8 +88,40 @@ def training_flops(
     v_head_dim: Any = 0.0,
     seq_len: Any = 0.0,
 ) -> FloatArray:
-    """Training FLOPs = 6·N_active·D (kaplan-2020-scaling-laws) + 6·L·H·(d_qk+d_v)·T·D
-    (attention, palm-2022-mfu; zero unless the attention arguments are given)."""
+    """Total FLOPs of a training run.
+
+    C = 6 · N_active · D + 6 · L · H · (d_qk + d_v) · T · D
+
+    The second term (attention over sequences of T tokens) is zero unless the attention
+    arguments are given.
+
+    Parameters
+    ----------
+    active_params : array_like
+        N_active, parameters used per token [count].
+    tokens : array_like
+        D, training tokens [tokens].
+    layers, attention_heads : array_like, optional
+        L and H [count].
+    qk_head_dim, v_head_dim : array_like, optional
+        d_qk and d_v [values per head].
+    seq_len : array_like, optional
+        T, training sequence length [tokens].
+
+    Returns
+    -------
+    numpy.ndarray
+        C [FLOP].
+
+    References
+    ----------
+    ``kaplan-2020-scaling-laws`` (6·N·D); ``palm-2022-mfu`` (attention term).
+
+    Examples
+    --------
+    >>> float(training_flops(8e9, 15e12))
+    7.2e+23
+    """
     d = np.asarray(tokens, dtype=float)
     dense = 6.0 * np.asarray(active_params, dtype=float) * d
     attn = 3.0 * attention_flops_per_token(
@@ -99,7 +131,30 @@ def training_flops(
 
 
 def training_chip_hours(total_flops: Any, peak_tflops: Any, mfu: Any) -> FloatArray:
-    """Accelerator-hours = FLOPs / (peak_tflops·1e12 · MFU · 3600)."""
+    """Accelerator-hours of a training run.
+
+    h = C / (peak · 10¹² · MFU · 3600)
+
+    Parameters
+    ----------
+    total_flops : array_like
+        C [FLOP].
+    peak_tflops : array_like
+        Dense peak at the training precision [TFLOPS].
+    mfu : array_like
+        Model-FLOPs utilisation [fraction] (``data/workload_assumptions.yaml``,
+        ``meta-2024-llama3-mfu``).
+
+    Returns
+    -------
+    numpy.ndarray
+        h [accelerator-hours].
+
+    Examples
+    --------
+    >>> float(training_chip_hours(3.6e18, 1000, 1.0))
+    1.0
+    """
     return np.asarray(total_flops, dtype=float) / (
         np.asarray(peak_tflops, dtype=float) * 1e12 * np.asarray(mfu, dtype=float) * 3600.0
     )
@@ -188,7 +243,7 @@ def tco_costs(
 ) -> pd.DataFrame:
     """Per chip × site cost/energy per accelerator-hour from the compute engine, at the
     workload's ``precision`` and the other TCO options of ``tco``."""
-    from chipwar.compute.tco import tco_frame  # the compute engine (CONTRACTS.md)
+    from chipwar.compute.tco import tco_frame  # the compute engine
 
     options = (tco or TcoOptions()).replace(precision=precision)
     return tco_frame(chips, sites, **options.engine_kwargs())
