@@ -13,15 +13,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
+import re
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
-
-import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parents[1] / "tests"))
@@ -50,37 +50,76 @@ def classify_url(rng: random.Random) -> str:
     return f"/api/v1/classify?chip={chips}&date={rng.choice(DATES)}&destination=CN"
 
 
+class Conn:
+    """One keep-alive HTTP/1.1 connection on raw asyncio streams: the lightest client that
+    still measures what a browser sees (connect once, then request, read headers, read the
+    ``Content-Length`` body). httpx costs the shared cores several times more CPU a request."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def get(self, path: str) -> int:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
+        self.writer.write(f"GET {path} HTTP/1.1\r\nHost: {self.host}\r\n\r\n".encode())
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        status = int(head[9:12])
+        m = re.search(rb"(?i)\r\ncontent-length: *(\d+)", head)
+        if m is None:
+            raise ConnectionError("answer without Content-Length")
+        await self.reader.readexactly(int(m.group(1)))
+        if re.search(rb"(?i)\r\nconnection: *close", head):
+            await self.close()
+        return status
+
+    async def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            with contextlib.suppress(OSError):
+                await self.writer.wait_closed()
+        self.reader = self.writer = None
+
+
 async def load(base: str, make_url, clients: int, seconds: float) -> dict[str, float]:  # type: ignore[no-untyped-def]
     latencies: list[float] = []
     errors = 0
     kinds: dict[str, int] = {}
     deadline = time.perf_counter() + seconds
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    host, port = base.removeprefix("http://").split(":")
 
-    async def client(k: int, http: httpx.AsyncClient) -> None:
+    async def client(k: int) -> None:
         nonlocal errors
         rng = random.Random(k)
+        conn = Conn(host, int(port))
         while time.perf_counter() < deadline:
             url = make_url(rng)
             t0 = time.perf_counter()
             try:
-                r = await http.get(url)
-                kind = "" if r.status_code == 200 else str(r.status_code)
-            except httpx.HTTPError as exc:
+                code = await asyncio.wait_for(conn.get(url), 60)
+                kind = "" if code == 200 else str(code)
+            except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError,
+                    TimeoutError, ValueError) as exc:  # fmt: skip
                 kind = type(exc).__name__
+                await conn.close()
             latencies.append(time.perf_counter() - t0)
             if kind:
                 errors += 1
                 kinds[kind] = kinds.get(kind, 0) + 1
+        await conn.close()
 
     t0 = time.perf_counter()
-    async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as http:
-        await asyncio.gather(*(client(k, http) for k in range(clients)))
+    cpu0 = time.process_time()
+    await asyncio.gather(*(client(k) for k in range(clients)))
     wall = time.perf_counter() - t0
+    cpu = time.process_time() - cpu0
     q = statistics.quantiles(latencies, n=100)
     return {
         "requests": len(latencies), "errors": errors, "rps": len(latencies) / wall,
         "p50_ms": 1000 * q[49], "p95_ms": 1000 * q[94], "p99_ms": 1000 * q[98],
+        "client_cpu": cpu / wall,
         "kinds": kinds,  # type: ignore[dict-item]
     }  # fmt: skip
 
@@ -106,12 +145,14 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=None)
     ap.add_argument("--seconds", type=float, default=None)
     ap.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    ap.add_argument("--no-cache", action="store_true", help="turn the GET answer cache off")
     args = ap.parse_args()
     clients = args.clients or (10 if args.quick else 50)
     seconds = args.seconds or (5.0 if args.quick else 30.0)
     load_before = os.getloadavg()
     rows = {}
-    with uvicorn_server(workers=args.workers) as base:
+    env = {"CHIPWAR_RESPONSE_CACHE_BYTES": "1"} if args.no_cache else {}
+    with uvicorn_server(env, workers=args.workers) as base:
         for name, make in (("compute explorer", compute_url), ("classify", classify_url)):
             asyncio.run(load(base, make, 4, 2.0))  # warm: imports, catalogs, rule tables
             # One client: the time a request itself takes (no queueing behind others).
@@ -125,19 +166,29 @@ def main() -> None:
         "## web — `chipwar serve` under load (`benchmarks/bench_web.py`)",
         "",
         f"{clients} concurrent clients for {seconds:g} s per endpoint against uvicorn with "
-        f"{args.workers} worker process(es) on localhost; the load generator (httpx, asyncio) "
-        "runs on the same machine. "
-        f"Load average (1 min) before the run: {load_before[0]:.2f}.",
+        f"{args.workers} worker process(es) on localhost; the load generator (raw keep-alive "
+        "HTTP/1.1 connections on asyncio streams, one per client) runs on the same machine; its "
+        "CPU share (process time / wall time, of one core) is the client CPU column. Server: "
+        "uvloop + httptools, 4 worker threads, "
+        + (
+            "answer cache off. "
+            if args.no_cache
+            else "GET answers cached by canonical query "
+            "(the compute explorer's random slider values rarely repeat within a run; "
+            "classify's chip × date combinations do). "
+        )
+        + f"Load average (1 min) before the run: {load_before[0]:.2f}.",
         "",
-        "| endpoint | requests | req/s | p50 [ms] | p95 [ms] | p99 [ms] | errors | load avg |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| endpoint | requests | req/s | p50 [ms] | p95 [ms] | p99 [ms] | errors | client CPU "
+        "| load avg |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, r in rows.items():
         kinds = ", ".join(f"{n} {k}" for k, n in r["kinds"].items())  # type: ignore[attr-defined]
         lines.append(
             f"| {name} | {r['requests']:.0f} | {r['rps']:.1f} | {r['p50_ms']:.0f} | "
             f"{r['p95_ms']:.0f} | {r['p99_ms']:.0f} | {r['errors']:.0f}"
-            f"{f' ({kinds})' if kinds else ''} | {r['load']:.2f} |"
+            f"{f' ({kinds})' if kinds else ''} | {100 * r['client_cpu']:.0f} % | {r['load']:.2f} |"
         )
     one = rows["compute explorer, 1 client"]
     lines += [
@@ -157,7 +208,8 @@ def main() -> None:
         f"{1000 * cli_s / c['p50_ms']:.1f}x faster per request, and serves "
         f"{c['rps'] * cli_s:.1f}x the questions per second of one CLI process at a time.",
     ]
-    write_section("web" if args.workers == 1 else f"web-{args.workers}-workers", "\n".join(lines))
+    name = "web" if args.workers == 1 else f"web-{args.workers}-workers"
+    write_section(name + ("-no-cache" if args.no_cache else ""), "\n".join(lines))
     print("\n".join(lines))
 
 

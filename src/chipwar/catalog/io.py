@@ -25,6 +25,7 @@ path for two outputs.
 
 from __future__ import annotations
 
+import contextvars
 import csv
 import io
 import json
@@ -198,9 +199,42 @@ def excerpt(value: Any, n: int = EXCERPT_CHARS) -> str:
 # -------------------------------------------------------------------------------------- reading
 
 
+_MEMORY: contextvars.ContextVar[Mapping[str, bytes] | None] = contextvars.ContextVar(
+    "chipwar_memory_files", default=None
+)
+
+
+@contextmanager
+def memory_files(files: Mapping[str, bytes], root: str) -> Iterator[dict[str, Path]]:
+    """In-memory files, named ``root/NAME``, that :func:`read_bytes` (hence every reader of
+    this module: ``read_text``, ``read_structured``, ``read_csv``) and :func:`path_exists`
+    serve from memory in the current context: an uploaded body is read by the same readers as
+    a file on disk, and nothing is written. ``root`` should be unique (e.g. random); the
+    readers see ordinary paths, so suffixes choose the format as for files."""
+    paths = {name: Path(root) / name for name in files}
+    token = _MEMORY.set({str(paths[n]): data for n, data in files.items()})
+    try:
+        yield paths
+    finally:
+        _MEMORY.reset(token)
+
+
+def is_memory_file(path: str | Path) -> bool:
+    """Whether ``path`` names a :func:`memory_files` file of the current context."""
+    return _memory(path) is not None
+
+
+def _memory(path: str | Path) -> bytes | None:
+    files = _MEMORY.get()
+    return None if files is None else files.get(str(path))
+
+
 def path_exists(path: str | Path) -> bool:
     """``Path(path).exists()``, but False (not an exception) for a name the system cannot
-    look up: too long, an embedded NUL, a loop of links."""
+    look up: too long, an embedded NUL, a loop of links. True for a :func:`memory_files`
+    file."""
+    if _memory(path) is not None:
+        return True
     try:
         return Path(path).exists()
     except (OSError, ValueError):
@@ -219,9 +253,11 @@ def read_bytes(path: str | Path) -> bytes:
     path = Path(path)
     name = short_path(path)
     cap = limits().max_file_bytes
+    data = _memory(path)
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(cap + 1)
+        if data is None:
+            with open(path, "rb") as handle:
+                data = handle.read(cap + 1)
     except FileNotFoundError:
         raise DataError(f"{name}: file not found") from None
     except IsADirectoryError:

@@ -84,7 +84,6 @@ def _party_data(
     ownership: Path | None, parties: Path | None, level1: Path | None, consolidation: str
 ) -> tuple[Any, Any]:
     from chipwar.controls.gleif import CONSOLIDATION_SHARE, read_ownership_any
-    from chipwar.controls.screening import read_party_source
 
     if consolidation not in CONSOLIDATION_SHARE:
         raise InputError("--consolidation", consolidation, "full, majority or skip")
@@ -95,8 +94,22 @@ def _party_data(
         if ownership is not None
         else None
     )
-    plist = read_party_source(parties) if parties is not None else None
+    plist = _party_index(parties) if parties is not None else None
     return graph, plist
+
+
+def _party_index(parties: Path) -> Any:
+    """A parties file's index: from the on-disk index cache for a file; built in memory for an
+    in-memory file (a request body), which must leave nothing on disk."""
+    from chipwar.catalog.io import is_memory_file
+    from chipwar.controls.parties import read_parties
+    from chipwar.controls.screening import PartyIndex, read_party_source
+
+    if not is_memory_file(parties):
+        return read_party_source(parties)
+    idx = PartyIndex.build(read_parties(parties))
+    idx.source = idx.describe(f"{parties.name} (request body)")
+    return idx
 
 
 def _screening_notes(rows: list[dict[str, Any]]) -> list[str]:

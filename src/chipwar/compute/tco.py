@@ -27,6 +27,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from chipwar import cancel
 from chipwar.catalog.accelerators import PRECISIONS, Accelerator, get_accelerator
 from chipwar.catalog.constants import HOURS_PER_YEAR
 from chipwar.catalog.sites import Site, Subsidy, get_site
@@ -596,6 +597,7 @@ def evaluate(
     scratch: dict[str, Array] = {}
     with np.errstate(divide="ignore", invalid="ignore"):
         for start in range(0, n, chunk):
+            cancel.check()
             block = slice(start, start + chunk)
             part = {k: cut(v, block) for k, v in values.items()}
             x = _inputs(batch, part, cut(it_power_kw, block), cut(subsidy, block))

@@ -7,16 +7,17 @@ probability of a forecast (for the claims checker).
 
 from __future__ import annotations
 
+import hashlib
 import warnings
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from chipwar.catalog.io import path_exists
+from chipwar.catalog.io import path_exists, read_bytes
 from chipwar.dynamics.calibration import (
     FREE,
     Fit,
@@ -34,7 +35,7 @@ from chipwar.dynamics.scenario import (
     scenario_path,
     year_levers,
 )
-from chipwar.errors import InputError
+from chipwar.errors import ChipwarError, InputError
 
 METRICS: dict[str, str] = {
     "domestic_share_ai_accelerators": "domestic_share",
@@ -75,11 +76,27 @@ def prepare(scenario: str | Path | Scenario) -> Prepared:
     if isinstance(scenario, Scenario):
         return _build(scenario)
     path = scenario_path(scenario)
-    return _prepare_path(str(path.resolve()), path.stat().st_mtime if path_exists(path) else 0.0)
+    return _prepare_path(str(path.resolve()), content_key(path))
 
 
-@cache
-def _prepare_path(path: str, mtime: float) -> Prepared:
+CACHED_FILES = 16
+"""Scenario files (and calibrations) kept prepared per process; least recently used go first,
+so a server answering many uploaded scenarios holds at most this many."""
+
+
+def content_key(path: Path) -> str:
+    """SHA-256 of the file's bytes: an edited file is read again even when its modification
+    time did not change; "" when it cannot be read (the loader then says why)."""
+    if not path_exists(path):
+        return ""
+    try:
+        return hashlib.sha256(read_bytes(path)).hexdigest()
+    except ChipwarError:
+        return ""
+
+
+@lru_cache(maxsize=CACHED_FILES)
+def _prepare_path(path: str, digest: str) -> Prepared:
     return _build(load_scenario(path))
 
 
@@ -102,11 +119,11 @@ def simulate_scenario(
 def history_fit(calibration: str) -> Fit:
     """The fit of ``calibration`` (a built-in name or file) to all history, cached."""
     path = scenario_path(calibration)
-    return _history_fit(str(path.resolve()), path.stat().st_mtime if path_exists(path) else 0.0)
+    return _history_fit(str(path.resolve()), content_key(path))
 
 
-@cache
-def _history_fit(path: str, mtime: float) -> Fit:
+@lru_cache(maxsize=CACHED_FILES)
+def _history_fit(path: str, digest: str) -> Fit:
     return calibrate(path)
 
 

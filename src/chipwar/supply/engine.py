@@ -33,6 +33,7 @@ alternates; inventories are clipped at zero only against floating-point round-of
 
 from __future__ import annotations
 
+import contextvars
 import os
 import threading
 from collections.abc import Callable
@@ -49,6 +50,7 @@ try:  # the kernel behind csr_matrix @ dense, called directly so that it adds in
 except ImportError:  # pragma: no cover - a SciPy without it: the public path below
     _csr_matvecs = None
 
+from chipwar import cancel
 from chipwar.catalog.sampling import draw as sample_draw
 from chipwar.supply.network import FloatArray, IntArray, Network, base_value
 from chipwar.supply.scenario import Spread, Value
@@ -444,8 +446,13 @@ def simulate(
     if threads == 1:
         parts = [run_block(bi) for bi in range(len(blocks))]
     else:  # NumPy and SciPy's sparse kernels release the GIL: blocks run on several cores
-        with ThreadPoolExecutor(threads) as pool:
-            parts = list(pool.map(run_block, range(len(blocks))))
+        with ThreadPoolExecutor(threads) as pool:  # each block in a copy of the caller's
+            # context, so that a cancellation (chipwar.cancel) reaches it
+            futures = [
+                pool.submit(contextvars.copy_context().run, run_block, bi)
+                for bi in range(len(blocks))
+            ]
+            parts = [f.result() for f in futures]
     return parts[0] if len(parts) == 1 else _join(parts)
 
 
@@ -687,6 +694,7 @@ def _simulate_block(
                 min_inv = min(min_inv, float(inv.min()))
         if progress is not None:
             progress(t + 1, t_end)
+        cancel.check()
 
     return SimResult(
         days=t_end,

@@ -14,23 +14,25 @@ import asyncio
 import contextlib
 import datetime as dt
 import json
-import tempfile
-from collections.abc import Callable, Iterator
+import secrets
+import threading
+from collections.abc import Callable, Hashable, Iterator
 from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from chipwar.catalog.io import parse_structured
+from chipwar.cancel import cancellable
+from chipwar.catalog.io import memory_files, parse_structured
 from chipwar.commands import Result, runs
 from chipwar.commands import compute as cc
 from chipwar.commands import controls as ctl
 from chipwar.commands import workloads as wk
 from chipwar.compute.options import TcoOptions
 from chipwar.errors import ChipwarError, InputError, UnknownIdError
-from chipwar.web.cache import once
+from chipwar.web.cache import ResponseCache, once
 from chipwar.web.settings import Settings
 
 router = APIRouter(prefix="/api/v1")
@@ -96,32 +98,33 @@ async def _read_body(request: Request, settings: Settings) -> dict[str, Any]:
 
 @contextlib.contextmanager
 def body_files(body: dict[str, Any], allowed: tuple[str, ...]) -> Iterator[dict[str, Path]]:
-    """Each body entry written to a file of its own in a private temporary folder (the readers
-    take paths; the folder and its files are removed afterwards)."""
+    """Each body entry as an in-memory file (:func:`chipwar.catalog.io.memory_files`) that the
+    command's readers read like a file on disk; nothing is written. Its name says its format:
+    ``bom.csv``, ``spec.json``, ``scenario.yaml`` …"""
     for key in body:
         if key not in allowed:
             allowed_text = ", ".join(allowed) if allowed else "none (this endpoint reads no file)"
             raise InputError("body", key, f"keys among {allowed_text}")
-    with tempfile.TemporaryDirectory(prefix=TEMP_PREFIX) as tmp:
-        paths: dict[str, Path] = {}
-        for key, value in body.items():
-            if value is None:
-                continue
-            if isinstance(value, str):
-                suffix, text = (".csv" if key in CSV_KEYS else ".yaml"), value
-            elif isinstance(value, dict | list):
-                text = json.dumps(value, ensure_ascii=False)
-                csl = key == "parties" and isinstance(value, dict) and "results" in value
-                # A parties list is the shipped YAML format (JSON is YAML); .json means CSL.
-                suffix = ".yaml" if key == "parties" and not csl else ".json"
-            else:
-                raise InputError(
-                    f"body.{key}", value, "the file's content (an object or a list) or its text"
-                )
-            path = Path(tmp) / f"{key}{suffix}"
-            path.write_text(text, encoding="utf-8")
-            paths[key] = path
-        yield paths
+    files: dict[str, bytes] = {}
+    names: dict[str, str] = {}
+    for key, value in body.items():
+        if value is None:
+            continue
+        if isinstance(value, str):
+            suffix, text = (".csv" if key in CSV_KEYS else ".yaml"), value
+        elif isinstance(value, dict | list):
+            text = json.dumps(value, ensure_ascii=False)
+            csl = key == "parties" and isinstance(value, dict) and "results" in value
+            # A parties list is the shipped YAML format (JSON is YAML); .json means CSL.
+            suffix = ".yaml" if key == "parties" and not csl else ".json"
+        else:
+            raise InputError(
+                f"body.{key}", value, "the file's content (an object or a list) or its text"
+            )
+        names[key] = key + suffix
+        files[key + suffix] = text.encode("utf-8")
+    with memory_files(files, "/" + TEMP_PREFIX + secrets.token_hex(8)) as paths:
+        yield {key: paths[name] for key, name in names.items()}
 
 
 async def answer(
@@ -129,29 +132,58 @@ async def answer(
     command: Callable[..., Result],
     files: tuple[str, ...] = (),
     **options: Any,
-) -> JSONResponse:
+) -> Response:
     """Run ``command`` in a worker thread (with the POST body's files) and answer its JSON
     document; stderr notes go in the ``X-Chipwar-Notes`` header (a JSON array, ASCII)."""
     settings: Settings = request.app.state.settings
     body = await read_body(request, settings) if request.method == "POST" else {}
+    hit, key = cached_answer(request)
+    if hit is not None:
+        return hit
+
+    stop = threading.Event()
 
     def work() -> Result:
-        with body_files(body, files) as paths:
+        with cancellable(stop), body_files(body, files) as paths:
             kwargs = {**options, **{FILE_ARGS[k]: p for k, p in paths.items()}}
             result = command(**kwargs)
-            result.data = result.document()  # serialise while the files still exist
+            result.data = result.document()  # serialise while the body's files are readable
             return result
 
     try:
         result = await asyncio.wait_for(run_in_threadpool(work), settings.request_timeout_s)
     except TimeoutError:
+        stop.set()  # the engines' loops stop at their next check (chipwar.cancel)
         raise RequestTimeoutError(
             f"request: still computing after {settings.request_timeout_s:g} s (the limit); "
             "ask for fewer samples, chips or days"
         ) from None
     notes = [*result.warnings, *result.notes]  # plausibility warnings first
-    headers = {"X-Chipwar-Notes": json.dumps(notes)} if notes else None
-    return JSONResponse(result.data, headers=headers)
+    headers = {"X-Chipwar-Notes": json.dumps(notes)} if notes else {}
+    return keep_answer(request, key, JSONResponse(result.data, headers=headers), headers)
+
+
+def cached_answer(request: Request) -> tuple[Response | None, Hashable]:
+    """A GET's answer from the app's :class:`ResponseCache` (``None`` on a miss), and its key
+    (``None`` for a POST: bodies are not cached)."""
+    if request.method != "GET":
+        return None, None
+    cache: ResponseCache = request.app.state.responses
+    key = cache.key(request.url.path, request.query_params.multi_items())
+    found = cache.get(key)
+    if found is None:
+        return None, key
+    body, headers = found
+    return Response(body, media_type="application/json", headers=headers), key
+
+
+def keep_answer(
+    request: Request, key: Hashable, response: Response, headers: dict[str, str]
+) -> Response:
+    """Store a computed GET answer under ``key`` and return it."""
+    if key is not None:
+        request.app.state.responses.put(key, bytes(response.body), headers)
+    return response
 
 
 def cap(field: str, value: int | None, low: int, high: int) -> None:
@@ -262,7 +294,7 @@ async def tco(
     set_: Ids = Query(None, alias="set", description="NAME=VALUE or NAME=LOW,BASE,HIGH."),
     samples: int | None = None,
     seed: int = 0,
-) -> JSONResponse:
+) -> Response:
     """Cost per accelerator-hour and per usable PFLOP-hour, for each chip × site."""
     cap("samples", samples, 1, request.app.state.settings.max_samples)
     cap("seed", seed, 0, 2**32 - 1)
@@ -279,7 +311,7 @@ async def compare(
     set_: Ids = Query(None, alias="set"),
     samples: int | None = None,
     seed: int = 0,
-) -> JSONResponse:
+) -> Response:
     """The seed's central question: H20 / H100 / Ascend 910B / 910C per usable PFLOP-hour."""
     cap("samples", samples, 1, request.app.state.settings.max_samples)
     cap("seed", seed, 0, 2**32 - 1)
@@ -298,7 +330,7 @@ async def breakeven(
     param: str = Query(..., description="electricity-price, subsidy or chip-price."),
     options: TcoOptions = TCO_OPTIONS,
     set_: Ids = Query(None, alias="set"),
-) -> JSONResponse:
+) -> Response:
     """The value of one input at which chip A and chip B cost the same per PFLOP-hour."""
     return await answer(
         request, cc.breakeven, COMPUTE_FILES, chip=chip, vs=vs, site=site, param=param,
@@ -313,7 +345,7 @@ async def sensitivity(
     site: str = Query(...),
     options: TcoOptions = TCO_OPTIONS,
     set_: Ids = Query(None, alias="set"),
-) -> JSONResponse:
+) -> Response:
     """Tornado: USD per usable PFLOP-hour with each uncertain input at its low and high."""
     return await answer(
         request, cc.sensitivity, COMPUTE_FILES, chip=chip, site=site, options=options,
@@ -335,7 +367,7 @@ async def infer(
     context: Ids = Query(None),
     chips: int | None = None,
     subsidy: str = "auto",
-) -> JSONResponse:
+) -> Response:
     """Inference roofline: tokens/s per chip, chips to hold the model, USD and kWh per Mtok."""
     cap("chips", chips, 1, 1_000_000)
     return await answer(
@@ -357,7 +389,7 @@ async def train(
     flops: float | None = None,
     attention: bool = False,
     subsidy: str = "auto",
-) -> JSONResponse:
+) -> Response:
     """Training run: total FLOPs, chip-hours, energy (MWh), cost (USD), days on K chips."""
     return await answer(
         request, wk.train, WORKLOAD_FILES, model=model, tokens=tokens, chips=chips, chip=chip,
@@ -374,7 +406,7 @@ async def size(
     site: Ids = Query(None),
     model: str | None = None,
     subsidy: str = "auto",
-) -> JSONResponse:
+) -> Response:
     """Cluster sizing: chips, facility MW, capex and yearly opex per chip × site."""
     return await answer(
         request, wk.size, WORKLOAD_FILES, target=target, chip=chip, site=site, model=model,
@@ -392,7 +424,7 @@ async def energy_gap(
     precision: str = "bf16",
     batch: int = 64,
     context: int | None = None,
-) -> JSONResponse:
+) -> Response:
     """Electricity per million tokens vs a reference chip, and the equalising subsidy."""
     return await answer(
         request, wk.energy_gap, WORKLOAD_FILES, site=site, model=model, chip=chip,
@@ -413,7 +445,7 @@ async def classify(
     transaction: str = "export",
     end_user_hq: str | None = Query(None, alias="end-user-hq"),
     timeline: bool = False,
-) -> JSONResponse:
+) -> Response:
     """Is this chip controlled for this destination on this date, and why?"""
     return await answer(
         request, ctl.classify, ("spec",), chip=chip, all_=all_, date=date,
@@ -428,7 +460,7 @@ async def content(
     date: str | None = None,
     destination: str = "CN",
     product_value: float | None = Query(None, alias="product-value"),
-) -> JSONResponse:
+) -> Response:
     """Controlled-content shares of a product (the BOM is the POST body's ``bom``)."""
     settings: Settings = request.app.state.settings
     body = await read_body(request, settings) if request.method == "POST" else {}
@@ -450,7 +482,7 @@ async def screen(
         None, alias="min-score", description="Minimum name-match score 0-1 (default: measured)."
     ),
     limit: int = 3,
-) -> JSONResponse:
+) -> Response:
     """Screen company names against restricted parties and their ≥50 % affiliates."""
     cap("limit", limit, 1, 100)
     if name is not None and len(name) > 1000:
@@ -467,7 +499,7 @@ async def ownership(
     entity: str = Query(..., description="Entity id, e.g. nexperia-bv."),
     date: str | None = None,
     threshold: float | None = None,
-) -> JSONResponse:
+) -> Response:
     """Who owns an entity, through which paths, and its listed / affiliate status."""
     return await answer(
         request, ctl.ownership, ("ownership", "parties"), entity=entity, date=date,
@@ -483,7 +515,7 @@ async def tools_classify(
     destination: str = "CN",
     end_use: str | None = Query(None, alias="end-use"),
     timeline: bool = False,
-) -> JSONResponse:
+) -> Response:
     """Is this tool controlled for this destination, date and end use, under each regime?"""
     return await answer(
         request, ctl.tools_classify, ("spec",), tool=tool, date=date, destination=destination,
@@ -506,7 +538,7 @@ def _scenario_arg(request: Request, name: str | None, kind: str, known: list[str
 async def _scenario_run(
     request: Request, command: Callable[..., Result], name: str | None, kind: str,
     known: list[str], **options: Any,
-) -> JSONResponse:  # fmt: skip
+) -> Response:  # fmt: skip
     scenario = _scenario_arg(request, name, kind, known)
     key = "file" if command is runs.supply_run else "scenario"
     if scenario is None:  # POST: the body's scenario is the file
@@ -529,7 +561,7 @@ async def supply_run(
     seed: int = 0,
     days: int | None = None,
     daily: bool = False,
-) -> JSONResponse:
+) -> Response:
     """Simulate a supply scenario: per plant stoppage, lost units, recovery; part prices."""
     settings: Settings = request.app.state.settings
     cap("samples", samples, 1, settings.max_supply_samples)
@@ -547,7 +579,7 @@ async def dynamics_run(
     scenario: str | None = Query(None, description="A built-in scenario, e.g. baseline."),
     samples: int = 1,
     seed: int = 0,
-) -> JSONResponse:
+) -> Response:
     """Run a dynamics scenario: yearly shares, self-sufficiency, costs, energy, revenue."""
     cap("samples", samples, 1, request.app.state.settings.max_samples)
     cap("seed", seed, 0, 2**32 - 1)
@@ -563,7 +595,7 @@ async def dynamics_claims(
     scenario: str = "baseline",
     samples: int = 2000,
     seed: int = 0,
-) -> JSONResponse:
+) -> Response:
     """The seed's two forecasts beside the model's distribution for them."""
     cap("samples", samples, 1, request.app.state.settings.max_samples)
     cap("seed", seed, 0, 2**32 - 1)
@@ -578,7 +610,7 @@ async def claims(
     request: Request,
     id_: Ids = Query(None, alias="id", description="Only these claim ids."),
     flip: bool = True,
-) -> JSONResponse:
+) -> Response:
     """Every quantitative claim in the seed articles, checked against the models and data."""
     from chipwar.commands import split_ids
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,7 @@ from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoin
 from chipwar import __version__
 from chipwar.errors import ChipwarError, UnknownIdError
 from chipwar.web.api import TEMP_PREFIX, BodyTooLargeError, RequestTimeoutError, router
+from chipwar.web.cache import ResponseCache
 from chipwar.web.settings import Settings
 
 STATIC = Path(__file__).with_name("static")
@@ -84,12 +87,22 @@ class SecurityHeaders(BaseHTTPMiddleware):
         return response
 
 
+@contextlib.asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Size the worker-thread pool (``run_in_threadpool``) to :attr:`Settings.threads`."""
+    import anyio.to_thread
+
+    anyio.to_thread.current_default_thread_limiter().total_tokens = app.state.settings.threads
+    yield
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The app: ``/api/v1`` (see :mod:`chipwar.web.api`), ``/docs``, ``/openapi.json`` and the
     dashboard pages."""
     from chipwar.web import docs, pages
 
     app = FastAPI(
+        lifespan=_lifespan,
         title="chipwar",
         version=__version__,
         description="The chipwar CLI as a REST API: each answer equals `chipwar … --format json`.",
@@ -97,6 +110,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings or Settings.from_env()
+    app.state.responses = ResponseCache(app.state.settings.response_cache_bytes)
     app.add_exception_handler(ChipwarError, _chipwar_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_middleware(SecurityHeaders)

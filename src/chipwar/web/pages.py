@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
@@ -199,8 +199,22 @@ async def compute_page(
         "sites": sites,
         "all_chips": list(load_accelerators()),
         "all_sites": list(load_sites()),
+        "unpriced": unpriced_chips(),
     }
     return render(request, "compute", lang, data, lang_url=lambda x: lang_url(request, x))
+
+
+def unpriced_chips() -> list[str]:
+    """Catalog chips with no sourced per-card price (``price_usd`` empty, e.g. nvidia-h800:
+    only its 8-GPU server price is reported). The explorer marks them and leaves them out of
+    its default selection; their break-even chip price cannot be computed."""
+    return [a.id for a in load_accelerators().values() if a.price_usd is None]
+
+
+NO_PRICE = (
+    "the catalog has no sourced per-card price for {chip} (only a server price is reported), so "
+    "its break-even chip price cannot be computed"
+)
 
 
 def _scaled(r: Range | None, k: float) -> Range | None:
@@ -217,6 +231,7 @@ def _factor(name: str, value: float, low: float, high: float) -> float:
 
 @router.get("/dashboard/data/compute")
 async def compute_data(
+    request: Request,
     chip: list[str] | None = Query(None),
     site: list[str] | None = Query(None),
     electricity: float = 1.0,
@@ -224,13 +239,18 @@ async def compute_data(
     subsidy: str = "auto",
     utilization: float = 0.0,
     cost_of_capital: float | None = Query(None, alias="cost-of-capital"),
-) -> JSONResponse:
+) -> Response:
     """The compute explorer's numbers: the TCO engine on catalog chips and sites with the
     electricity price and chip price scaled by the sliders, and the break-even chip price of
     each chip against the first one at each site."""
     from starlette.concurrency import run_in_threadpool
 
     from chipwar.catalog.io import lookup
+    from chipwar.web.api import cached_answer, keep_answer
+
+    hit, key = cached_answer(request)
+    if hit is not None:
+        return hit
     from chipwar.commands.compute import parse_subsidy
     from chipwar.compute.assumptions import load_assumptions, with_overrides
     from chipwar.compute.breakeven import breakeven
@@ -269,6 +289,12 @@ async def compute_data(
         be = []
         for s in sites:
             for a in chips[1:]:
+                if a.price_usd is None and a.system_capex_usd is not None:
+                    be.append(
+                        {"chip_a": a.id, "chip_b": chips[0].id, "site": s.id, "unit": "USD",
+                         "current": None, "value": None, "message": NO_PRICE.format(chip=a.id)}
+                    )  # fmt: skip
+                    continue
                 r = breakeven(a, chips[0], s, param="chip-price", **kwargs)
                 be.append(
                     {
@@ -278,7 +304,7 @@ async def compute_data(
                 )
         return {"rows": document(frame), "breakeven": document(be)}
 
-    return JSONResponse(await run_in_threadpool(work))
+    return keep_answer(request, key, JSONResponse(await run_in_threadpool(work)), {})
 
 
 @router.get("/controls", response_class=HTMLResponse)
