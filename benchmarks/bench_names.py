@@ -378,28 +378,49 @@ def main_heldout(args: argparse.Namespace) -> None:
         p, r = _pr(_sum(oc, ks))
         pp, rr = _pr(_sum(pc, ks)) if pc else (None, None)
         lines.append(f"| {s_} | {_f(p)} | {_f(r)} | {_f(pp)} | {_f(rr)} |")
-    miss = [(q, ours[i]) for i, q in enumerate(all_q) if q["kind"] != "subsidiary" and (
-        (q["company"] and (ours[i][0] != q["company"] or ours[i][1] < DEFAULT_MIN_SCORE))
-        or (not q["company"] and ours[i][0] and ours[i][1] >= DEFAULT_MIN_SCORE))]
-    lines += ["", f"Ours wrong at {DEFAULT_MIN_SCORE} ({len(miss)} queries; a negative listed "
-              "here is a hit on some date, a positive is missed or mismatched):", ""]
-    lines += [f"* `{q['query']}` ({q['kind']}, {q['src']}): expected {q['company']!r}, top "
-              f"{c!r} at {s_:.2f}" for q, (c, s_) in miss]
+    miss = [
+        (q, ours[i])
+        for i, q in enumerate(all_q)
+        if q["kind"] != "subsidiary"
+        and (
+            (q["company"] and (ours[i][0] != q["company"] or ours[i][1] < DEFAULT_MIN_SCORE))
+            or (not q["company"] and ours[i][0] and ours[i][1] >= DEFAULT_MIN_SCORE)
+        )
+    ]
+    lines += [
+        "",
+        f"Ours wrong at {DEFAULT_MIN_SCORE} ({len(miss)} queries; a negative listed "
+        "here is a hit on some date, a positive is missed or mismatched):",
+        "",
+    ]
+    lines += [
+        f"* `{q['query']}` ({q['kind']}, {q['src']}): expected {q['company']!r}, top "
+        f"{c!r} at {s_:.2f}"
+        for q, (c, s_) in miss
+    ]
     lines += ["", "Subsidiaries (not on the list; what each matcher returns at its threshold):", ""]
     for q in subs:
         i = all_q.index(q)
         o = ours[i] if ours[i][1] >= DEFAULT_MIN_SCORE else (None, ours[i][1])
         pe = (peer[i] if peer[i][1] >= PEER_THRESHOLD else (None, peer[i][1])) if peer else None
-        lines.append(f"* `{q['query']}`: ours {o[0]!r} ({o[1]:.2f})"
-                     + (f", peer {pe[0]!r} ({pe[1]:.2f})" if pe else ""))
+        lines.append(
+            f"* `{q['query']}`: ours {o[0]!r} ({o[1]:.2f})"
+            + (f", peer {pe[0]!r} ({pe[1]:.2f})" if pe else "")
+        )
     text = "\n".join(lines)
     print(text)
-    write_section("screening-heldout",
-                  "## Name screening, held-out verbatim queries (bench_names.py --held-out)\n\n"
-                  + text)
-    (HERE / "data" / "heldout_results.json").write_text(json.dumps(
-        {"algorithm": ALGORITHM, "queries": all_q, "ours": ours, "peer": peer},
-        ensure_ascii=False, indent=1), encoding="utf-8")
+    write_section(
+        "screening-heldout",
+        "## Name screening, held-out verbatim queries (bench_names.py --held-out)\n\n" + text,
+    )
+    (HERE / "data" / "heldout_results.json").write_text(
+        json.dumps(
+            {"algorithm": ALGORITHM, "queries": all_q, "ours": ours, "peer": peer},
+            ensure_ascii=False,
+            indent=1,
+        ),
+        encoding="utf-8",
+    )
 
 
 def main() -> None:
