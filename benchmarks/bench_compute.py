@@ -19,12 +19,13 @@ from chipwar.compute.montecarlo import sample_values
 from chipwar.compute.tco import (
     BLOCK_CELLS,
     COMPUTED,
-    HOURS_PER_YEAR,
+    INPUT_NAMES,
     TcoBatch,
     engine_inputs,
     evaluate,
     prepare,
 )
+from chipwar.compute.tco_reference import tco_reference
 
 SAMPLES = 1_000_000
 LOOP_SAMPLES = 50_000
@@ -32,50 +33,10 @@ MC_LOOP_SAMPLES = 20_000
 CHIP, SITE = "nvidia-h100-sxm", "us-virginia"
 
 
-def _crf(rate: float, life: float) -> float:
-    if rate == 0.0:
-        return 1.0 / life
-    growth = (1.0 + rate) ** life
-    return rate * growth / (growth - 1.0)
-
-
 def reference(x: dict[str, list[float]], n: int) -> list[dict[str, float]]:
-    """Straightforward per-sample implementation of the same outputs as ``tco_arrays``."""
-    out = []
-    for k in range(n):
-        capex = x["system_capex_usd"][k]
-        it_kw = x["it_power_kw"][k]
-        facility = x["facility_capex_usd_per_kw"][k] * it_kw
-        rate = x["cost_of_capital"][k]
-        capex_h = (
-            capex * _crf(rate, x["life_years"][k])
-            + facility * _crf(rate, x["facility_life_years"][k])
-        ) / HOURS_PER_YEAR
-        facility_kw = it_kw * x["pue"][k]
-        kwh = facility_kw * x["average_load"][k]
-        power_h = kwh * x["price_usd_per_kwh"][k] * (1.0 - x["subsidy"][k])
-        other_h = x["other_opex_fraction"][k] * (capex + facility) / HOURS_PER_YEAR
-        total = capex_h + power_h + other_h
-        usable = x["dense_tflops"][k] / 1000.0 * x["utilization"][k]
-        out.append(
-            {
-                "usd_per_accelerator_hour": total,
-                "capex_usd_per_hour": capex_h,
-                "power_usd_per_hour": power_h,
-                "other_usd_per_hour": other_h,
-                "electricity_share": power_h / total,
-                "it_power_kw": it_kw,
-                "facility_power_kw": facility_kw,
-                "kwh_per_accelerator_hour": kwh,
-                "price_usd_per_kwh": x["price_usd_per_kwh"][k],
-                "subsidy": x["subsidy"][k],
-                "usable_pflops": usable,
-                "usd_per_pflop_hour": total / usable,
-                "kwh_per_pflop_hour": kwh / usable,
-                "kgco2_per_pflop_hour": kwh * x["gco2_per_kwh"][k] / 1000.0 / usable,
-            }
-        )
-    return out
+    """The readable reference (:func:`chipwar.compute.tco_reference.tco_reference`), one sample
+    at a time."""
+    return [tco_reference(**{name: x[name][k] for name in INPUT_NAMES}) for k in range(n)]
 
 
 def reference_montecarlo(batch: TcoBatch, n: int, seed: int) -> list[dict[str, float]]:

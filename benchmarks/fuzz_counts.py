@@ -2,9 +2,10 @@
 into the ``fuzz`` section of ``benchmarks/RESULTS.md``.
 
 ``python benchmarks/fuzz_counts.py fuzz.jsonl [KIND=COMMIT ...] [--note=TEXT]``: one row per
-kind, the last run of each kind in the file, with the commit its code was at (a snapshot of the
-tree is fuzzed, so later edits do not leak into a running kind); a kind whose run failed is shown
-as failed with the cases it reached.
+kind, the last run of each kind in the file (a kind run in chunks, one ``--hypothesis-seed``
+per chunk, is the sum of its consecutive seeded rows), with the commit its code was at (a
+snapshot of the tree is fuzzed, so later edits do not leak into a running kind); a kind whose
+run failed is shown as failed with the cases it reached.
 Not a benchmark (no ratio): the release fuzz run of docs/limits.md records its counts here.
 """
 
@@ -12,21 +13,42 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _results import write_section
 
 
+def _add_chunk(before: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
+    """``row`` added to the seeded chunks before it (a fresh run if ``before`` was not seeded)."""
+    seeds = before.get("seeds") or [before.get("hypothesis_seed")]
+    if None in seeds or row["hypothesis_seed"] in seeds:  # not a chunk of the same run
+        return row
+    codes = Counter(before["exit_codes"]) + Counter(row["exit_codes"])
+    return {
+        **row,
+        "cases": before["cases"] + row["cases"],
+        "exit_codes": dict(codes),
+        "passed": before["passed"] and row["passed"],
+        "seconds": round(before["seconds"] + row["seconds"], 1),
+        "seeds": [*seeds, row["hypothesis_seed"]],
+    }
+
+
 def main(report: str, *args: str) -> None:
     commits = dict(a.split("=", 1) for a in args if "=" in a and not a.startswith("--"))
     note = next((a.removeprefix("--note=") for a in args if a.startswith("--note=")), "")
-    last: dict[str, dict[str, object]] = {}
+    last: dict[str, dict[str, Any]] = {}
     for line in Path(report).read_text(encoding="utf-8").splitlines():
         if line.strip():
             row = json.loads(line)
-            last[str(row["kind"])] = row
+            kind = str(row["kind"])
+            if row.get("hypothesis_seed") is not None and kind in last:
+                row = _add_chunk(last[kind], row)
+            last[kind] = row
     lines = [
         "## input safety: fuzz run of every input kind (`tests/test_fuzz_inputs.py`)",
         "",
@@ -41,6 +63,8 @@ def main(report: str, *args: str) -> None:
         codes = row["exit_codes"]
         assert isinstance(codes, dict)
         result = "no failure" if row.get("passed") else "FAILED"
+        if row.get("seeds"):
+            result += f" ({len(row['seeds'])} chunks, seeds {', '.join(row['seeds'])})"
         lines.append(
             f"| {kind} | `{commits.get(kind, '?')}` | {row['cases']:,} | {codes.get('0', 0):,} | "
             f"{codes.get('2', 0):,} | {result} | {row['seconds']} |"

@@ -10,7 +10,7 @@ import yaml
 from chipwar.catalog import load_accelerators, load_sites, load_sources
 from chipwar.catalog.accelerators import Accelerator, read_accelerators
 from chipwar.catalog.fx import load_fx, usd_per_unit
-from chipwar.catalog.validate import validate_all
+from chipwar.data_checks import validate_all
 from chipwar.errors import DataError, InputError
 
 
@@ -215,3 +215,25 @@ def test_chinese_grid_carbon_is_the_mee_2022_provincial_factor() -> None:
     for sid, kg in mee_2022.items():
         assert sites[sid].carbon.gco2_per_kwh.base == pytest.approx(kg * 1000), sid
         assert sites[sid].carbon.year == 2022
+
+
+def test_every_engine_checker_is_registered_as_a_function() -> None:
+    """Each ``check_data`` defined in the package is in ``data_checks.CHECKERS`` (by function,
+    no import strings), so ``chipwar data validate`` cannot silently skip a table."""
+    import ast
+    from pathlib import Path
+
+    from chipwar.data_checks import CHECKERS
+
+    root = Path(__file__).parent.parent / "src" / "chipwar"
+    defined = {
+        ".".join(path.relative_to(root.parent).with_suffix("").parts)
+        for path in root.rglob("*.py")
+        if any(
+            isinstance(node, ast.FunctionDef) and node.name == "check_data"
+            for node in ast.parse(path.read_text(encoding="utf-8")).body
+        )
+    }
+    registered = {f.__module__ for f in CHECKERS.values() if f.__name__ == "check_data"}
+    assert defined and defined == registered
+    assert all(callable(f) for f in CHECKERS.values())

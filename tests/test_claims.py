@@ -11,7 +11,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from chipwar.catalog import load_sources
-from chipwar.catalog.validate import validate_all
 from chipwar.claims import evaluate_all, load_claims
 from chipwar.claims.base import CHECKS, UNDECIDED, NotCheckable
 from chipwar.claims.checks.evidence import eval_formula
@@ -28,6 +27,7 @@ from chipwar.claims.verdict import (
     judge,
     partial_band,
 )
+from chipwar.data_checks import validate_all
 from chipwar.errors import ChipwarError, DataError
 
 LEDGER = load_claims()

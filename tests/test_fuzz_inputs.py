@@ -73,8 +73,9 @@ def _alarm(signum: int, frame: Any) -> None:
 class Tally:
     """Cases run and exit codes of one kind, appended to ``REPORT`` when the test ends."""
 
-    def __init__(self, kind: str) -> None:
-        self.kind, self.codes, self.start = kind, Counter[int](), time.perf_counter()
+    def __init__(self, kind: str, seed: str | None = None) -> None:
+        self.kind, self.seed = kind, seed
+        self.codes, self.start = Counter[int](), time.perf_counter()
 
     def write(self, passed: bool) -> None:
         if REPORT:
@@ -85,6 +86,7 @@ class Tally:
                 "passed": passed,
                 "seconds": round(time.perf_counter() - self.start, 1),
                 "examples_setting": EXAMPLES,
+                "hypothesis_seed": self.seed,
             }
             with open(REPORT, "a", encoding="utf-8") as handle:
                 handle.write(json.dumps(row) + "\n")
@@ -92,7 +94,8 @@ class Tally:
 
 @pytest.fixture
 def tally(request: pytest.FixtureRequest) -> Iterator[Tally]:
-    t = Tally(request.node.name.removeprefix("test_fuzz_"))
+    seed = request.config.getoption("hypothesis_seed", None)
+    t = Tally(request.node.name.removeprefix("test_fuzz_"), None if seed is None else str(seed))
     failed_before = request.session.testsfailed
     yield t
     t.write(passed=request.session.testsfailed == failed_before)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,25 +15,12 @@ from markupsafe import escape
 from chipwar.claims import load_claims
 from chipwar.report.i18n import EN, LANGS, ZH_HANT, strings
 
-
-@pytest.fixture(scope="module", autouse=True)
-def claims_once() -> Iterator[None]:
-    """The claims ledger evaluated once for the module (both builds below would repeat it)."""
-    from chipwar import claims
-
-    results = claims.evaluate_all()
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(claims, "evaluate_all", lambda *a, **k: results)
-        yield
+pytestmark = pytest.mark.usefixtures("claims_once")
 
 
 @pytest.fixture(scope="module")
-def zh_hant(tmp_path_factory: pytest.TempPathFactory) -> str:
-    from chipwar.report import build_report
-
-    path = tmp_path_factory.mktemp("report-hant") / "r.html"
-    build_report(path, lang="zh-Hant")
-    return path.read_text(encoding="utf-8")
+def zh_hant(built_report: Callable[[str], Path]) -> str:
+    return built_report("zh-Hant").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -280,22 +267,28 @@ def test_output_that_is_a_directory_is_a_clear_error(cli, tmp_path: Path) -> Non
     assert res.code == 2 and "--output" in res.err and "Traceback" not in res.err
 
 
-def test_a_section_without_its_engine_becomes_a_notice() -> None:
+def test_a_section_with_bad_data_becomes_a_notice_and_a_bug_raises() -> None:
+    from chipwar.errors import DataError
     from chipwar.report.build import _safe
 
     t = strings("en")
 
+    def bad_data(_: dict[str, str]):  # type: ignore[no-untyped-def]
+        raise DataError("nexperia-2025.yaml: nodes[3].capacity: not a number")
+
+    def bug(_: dict[str, str]):  # type: ignore[no-untyped-def]
+        raise ValueError("a bug")
+
     def missing(_: dict[str, str]):  # type: ignore[no-untyped-def]
         raise ImportError("No module named 'chipwar.supply'")
 
-    def broken(_: dict[str, str]):  # type: ignore[no-untyped-def]
-        raise ValueError("bad scenario")
-
-    s = _safe("nexperia", missing, t)
-    assert not s.available and t["unavailable"] in s.note and "chipwar.supply" in s.note
-    s = _safe("nexperia", broken, t)
-    assert not s.available and t["failed"] in s.note and "bad scenario" in s.note
+    s = _safe("nexperia", bad_data, t)
+    assert not s.available and t["failed"] in s.note and "not a number" in s.note
     assert s.charts == []
+    with pytest.raises(ValueError, match="a bug"):
+        _safe("nexperia", bug, t)
+    with pytest.raises(ImportError):
+        _safe("nexperia", missing, t)
 
 
 def test_unwritable_outputs_are_clear_errors_and_nothing_is_written(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -4,6 +4,7 @@ machine. Needs Debian's /usr/bin/chromium (skipped with a reason when it is abse
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -21,12 +22,8 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def report_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from chipwar.report import build_report
-
-    path = tmp_path_factory.mktemp("browser") / "report.html"
-    build_report(path, lang="zh-Hant")
-    return path
+def report_file(built_report: Callable[[str], Path]) -> Path:
+    return built_report("zh-Hant")
 
 
 def test_report_renders_offline_with_data_in_every_chart(report_file: Path) -> None:

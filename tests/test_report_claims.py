@@ -5,7 +5,8 @@ two clicks from its sources."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -13,34 +14,17 @@ import pytest
 from chipwar.claims import VERDICTS, load_claims
 from chipwar.report.i18n import strings
 
-
-@pytest.fixture(scope="module", autouse=True)
-def claims_once() -> Iterator[None]:
-    """The ledger evaluated once for the module (both builds below would repeat it)."""
-    from chipwar import claims
-
-    results = claims.evaluate_all()
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(claims, "evaluate_all", lambda *a, **k: results)
-        yield
+pytestmark = pytest.mark.usefixtures("claims_once")
 
 
 @pytest.fixture(scope="module")
-def en(tmp_path_factory: pytest.TempPathFactory) -> str:
-    from chipwar.report import build_report
-
-    path = tmp_path_factory.mktemp("report-en") / "r.html"
-    build_report(path, lang="en")
-    return path.read_text(encoding="utf-8")
+def en(built_report: Callable[[str], Path]) -> str:
+    return built_report("en").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
-def hant(tmp_path_factory: pytest.TempPathFactory) -> str:
-    from chipwar.report import build_report
-
-    path = tmp_path_factory.mktemp("report-hant") / "r.html"
-    build_report(path, lang="zh-Hant")
-    return path.read_text(encoding="utf-8")
+def hant(built_report: Callable[[str], Path]) -> str:
+    return built_report("zh-Hant").read_text(encoding="utf-8")
 
 
 def _box(html: str) -> str:

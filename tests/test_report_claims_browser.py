@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -21,12 +22,8 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def report_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from chipwar.report import build_report
-
-    path = tmp_path_factory.mktemp("browser-claims") / "report.html"
-    build_report(path, lang="en")
-    return path
+def report_file(built_report: Callable[[str], Path]) -> Path:
+    return built_report("en")
 
 
 def test_filters_and_two_clicks(report_file: Path) -> None:

@@ -341,7 +341,9 @@ def test_progress_bar_only_on_a_terminal(cli, chain_file, monkeypatch) -> None: 
     with supply_cli._progress("x") as bar:
         assert bar is None
     # on a terminal: the context hands the engine a callable that advances a Rich bar
-    monkeypatch.setattr(supply_cli, "progress_enabled", lambda: True)
+    from chipwar.cli import output  # the command imports it when it runs
+
+    monkeypatch.setattr(output, "progress_enabled", lambda: True)
     with supply_cli._progress("x") as bar:
         assert callable(bar)
         bar(3, 10)

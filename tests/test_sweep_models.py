@@ -8,6 +8,7 @@ import datetime as dt
 import numpy as np
 import pytest
 
+from chipwar.compute.options import TcoOptions
 from chipwar.errors import DataError
 from chipwar.experiments.models import build_model
 
@@ -21,7 +22,7 @@ def test_workload_model_matches_infer_frame() -> None:
     model = build_model("workload", {**SETTINGS, "model": "llama-3.1-70b"}, None)
     got = model.evaluate({})  # no input: every value at base, one row
     ref = infer_frame(
-        "llama-3.1-70b", CHIPS, "cn-inner-mongolia", date=dt.date(2025, 6, 1)
+        "llama-3.1-70b", CHIPS, "cn-inner-mongolia", tco=TcoOptions(date=dt.date(2025, 6, 1))
     ).set_index("chip")
     for chip in CHIPS:
         np.testing.assert_allclose(

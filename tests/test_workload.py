@@ -11,8 +11,10 @@ from hypothesis import strategies as st
 
 from chipwar.catalog.accelerators import Accelerator
 from chipwar.catalog.sites import load_sites
+from chipwar.compute import roofline, sizing
 from chipwar.compute import workload as wl
 from chipwar.compute.models import get_model, load_models, load_workload_assumptions
+from chipwar.compute.options import TcoOptions
 from chipwar.errors import InputError, NotApplicableError, UnknownIdError
 
 
@@ -43,24 +45,24 @@ SITE = next(iter(load_sites()))
 def test_kv_cache_per_token_gqa_and_mla() -> None:
     # Llama 3.1 70B: 2 · 80 layers · 8 KV heads · 128 dims · 2 bytes = 327,680 B
     m = get_model("llama-3.1-70b")
-    assert wl.kv_bytes_per_token(m.kv_values_per_token, 2) == pytest.approx(327_680)
+    assert roofline.kv_bytes_per_token(m.kv_values_per_token, 2) == pytest.approx(327_680)
     # DeepSeek-V3 MLA: 61 layers · (512 + 64) · 2 bytes = 70,272 B
     d = get_model("deepseek-v3")
-    assert wl.kv_bytes_per_token(d.kv_values_per_token, 2) == pytest.approx(70_272)
+    assert roofline.kv_bytes_per_token(d.kv_values_per_token, 2) == pytest.approx(70_272)
 
 
 def test_chips_to_hold_hand_worked() -> None:
     # 70.6e9 params · 2 B = 141.2 GB; + 327,680 B · 8 seqs · 4096 tokens = 10.74 GB -> 151.94 GB;
     # 80 GB · 0.9 = 72 GB usable per chip -> ceil(2.11) = 3 chips
     m = get_model("llama-3.1-70b")
-    n = wl.chips_to_hold(m.params * 2, 327_680, 8, 4096, 80, 0.9)
+    n = roofline.chips_to_hold(m.params * 2, 327_680, 8, 4096, 80, 0.9)
     assert n == 3
 
 
 def test_decode_memory_bound_hand_worked() -> None:
     # Dense 10e9 params in bf16 = 20 GB, no KV (context 1, kv 0): batch 1 on a 4 TB/s chip at
     # η_bw 0.5 reads 20 GB per step -> 1 · 2e12 / 20e9 = 100 tokens/s; compute bound is far higher.
-    r = wl.inference_roofline(
+    r = roofline.inference_roofline(
         params=10e9, active_params=10e9, routed_params=0.0, experts=1, experts_per_token=1,
         layers=1, attention_heads=1, qk_head_dim=1, v_head_dim=1, kv_values_per_token=0.0,
         peak_tflops=1000, memory_gb=100, memory_bandwidth_tbps=4.0, bytes_per_param=2,
@@ -76,7 +78,7 @@ def test_decode_memory_bound_hand_worked() -> None:
 
 def test_decode_compute_bound_at_large_batch() -> None:
     # batch 10,000: memory bound 1e4 · 2e12 / 20e9 = 1e6; compute bound 5e14 / 2e10 ≈ 25,000
-    r = wl.inference_roofline(
+    r = roofline.inference_roofline(
         params=10e9, active_params=10e9, routed_params=0.0, experts=1, experts_per_token=1,
         layers=1, attention_heads=1, qk_head_dim=1, v_head_dim=1, kv_values_per_token=0.0,
         peak_tflops=1000, memory_gb=100, memory_bandwidth_tbps=4.0, bytes_per_param=2,
@@ -90,12 +92,12 @@ def test_decode_compute_bound_at_large_batch() -> None:
 def test_moe_reads_only_touched_experts() -> None:
     # DeepSeek-V3 at batch 1: dense part + 8/256 of the routed experts = 37e9 params read
     d = get_model("deepseek-v3")
-    step = wl.decode_bytes_per_step(
+    step = roofline.decode_bytes_per_step(
         d.params, d.routed_params, d.experts, d.experts_per_token, 1.0, 0.0, 1, 1
     )
     assert step == pytest.approx(d.active_params, rel=1e-9)
     # at a very large batch every expert is touched: all 671e9 params
-    big = wl.decode_bytes_per_step(
+    big = roofline.decode_bytes_per_step(
         d.params, d.routed_params, d.experts, d.experts_per_token, 1.0, 0.0, 10_000, 1
     )
     assert big == pytest.approx(d.params, rel=1e-6)
@@ -113,18 +115,18 @@ def test_training_flops_and_chip_hours() -> None:
 
 def test_sizing_equations() -> None:
     # 1e6 tokens/s at 700 tokens/s per chip, 4 chips per replica: ceil(1e6 / 2800) = 358 replicas
-    assert wl.chips_for_throughput(1e6, 700, 4) == 358 * 4
+    assert sizing.chips_for_throughput(1e6, 700, 4) == 358 * 4
     # 1e24 FLOPs at 1000 TFLOPS · 0.5 = 5e14 FLOP/s -> 555,555.6 chip-hours / (24 · 10) -> 2315
-    assert wl.chips_for_training(1e24, 1000, 0.5, 10) == math.ceil(1e24 / 5e14 / 3600 / 240)
+    assert sizing.chips_for_training(1e24, 1000, 0.5, 10) == math.ceil(1e24 / 5e14 / 3600 / 240)
 
 
 def test_per_million_tokens_and_equalising_subsidy() -> None:
     # 2 USD/h at 1000 tokens/s = 3.6e6 tokens/h -> 0.5556 USD per Mtok
-    assert wl.per_million_tokens(2.0, 1000) == pytest.approx(2.0 / 3.6)
+    assert roofline.per_million_tokens(2.0, 1000) == pytest.approx(2.0 / 3.6)
     # 1.5x the electricity at the same price needs s = 1 - 1/1.5 = 1/3 to equalise the bills
-    assert wl.equalising_subsidy(1.5, 0.05, 1.0, 0.05) == pytest.approx(1 / 3)
+    assert roofline.equalising_subsidy(1.5, 0.05, 1.0, 0.05) == pytest.approx(1 / 3)
     # cheaper already -> no subsidy needed (<= 0)
-    assert wl.equalising_subsidy(0.8, 0.05, 1.0, 0.05) < 0
+    assert roofline.equalising_subsidy(0.8, 0.05, 1.0, 0.05) < 0
 
 
 @settings(max_examples=60, deadline=None)
@@ -138,10 +140,10 @@ def test_per_million_tokens_and_equalising_subsidy() -> None:
 def test_equalising_subsidy_equalises_the_bills(
     kwh: float, price: float, ref_kwh: float, ref_price: float, ref_sub: float
 ) -> None:
-    s = wl.equalising_subsidy(kwh, price, ref_kwh, ref_price, ref_sub)
+    s = roofline.equalising_subsidy(kwh, price, ref_kwh, ref_price, ref_sub)
     assert s < 1
-    assert wl.power_bill_per_mtok(kwh, price, s) == pytest.approx(
-        wl.power_bill_per_mtok(ref_kwh, ref_price, ref_sub), rel=1e-9
+    assert roofline.power_bill_per_mtok(kwh, price, s) == pytest.approx(
+        roofline.power_bill_per_mtok(ref_kwh, ref_price, ref_sub), rel=1e-9
     )
 
 
@@ -196,7 +198,7 @@ def test_batch_api_is_the_full_product_and_matches_single_calls() -> None:
 def test_costs_join_tco_frame() -> None:
     from chipwar.compute.tco import tco_frame
 
-    f = wl.infer_frame("llama-3.1-8b", _chip(), SITE, batch=16, subsidy=0.0)
+    f = wl.infer_frame("llama-3.1-8b", _chip(), SITE, batch=16, tco=TcoOptions(subsidy=0.0))
     t = tco_frame([_chip()], [SITE], precision="bf16", subsidy=0.0).iloc[0]
     row = f.iloc[0]
     tokens_per_hour = row["decode_tokens_per_s_per_chip"] * 3600
@@ -212,7 +214,13 @@ def test_training_frame_energy_cost_days() -> None:
     from chipwar.compute.tco import tco_frame
 
     f = wl.train_frame(
-        "llama-3.1-8b", 1e12, [_chip()], [SITE], chip_count=1000, mfu=0.5, subsidy=0.0
+        "llama-3.1-8b",
+        1e12,
+        [_chip()],
+        [SITE],
+        chip_count=1000,
+        mfu=0.5,
+        tco=TcoOptions(subsidy=0.0),
     )
     t = tco_frame([_chip()], [SITE], subsidy=0.0).iloc[0]
     row = f.iloc[0]
@@ -224,14 +232,14 @@ def test_training_frame_energy_cost_days() -> None:
 
 
 def test_size_frame_both_targets() -> None:
-    serve = wl.size_frame("tokens_per_s=1e5,model=llama-3.1-8b,batch=32", [_chip()], [SITE])
+    serve = sizing.size_frame("tokens_per_s=1e5,model=llama-3.1-8b,batch=32", [_chip()], [SITE])
     est = wl.infer_frame("llama-3.1-8b", _chip(), batch=32).iloc[0]
     replica = est["chips_to_hold_model"]
     assert (
         serve["chips"].iloc[0]
         == math.ceil(1e5 / (est["decode_tokens_per_s_per_chip"] * replica)) * replica
     )
-    train = wl.size_frame("train=llama-3.1-8b,tokens=1e12,days=10,mfu=0.5", [_chip()], [SITE])
+    train = sizing.size_frame("train=llama-3.1-8b,tokens=1e12,days=10,mfu=0.5", [_chip()], [SITE])
     assert train["chips"].iloc[0] == math.ceil(6 * 8.03e9 * 1e12 / (1000e12 * 0.5) / 3600 / 240)
     assert train["facility_mw"].iloc[0] > 0 and train["opex_usd_per_year"].iloc[0] > 0
 
@@ -288,12 +296,12 @@ def test_chip_without_memory_fields_is_not_applicable() -> None:
 )
 def test_parse_target_errors_name_the_key(text: str, field: str) -> None:
     with pytest.raises(InputError, match=field):
-        wl.parse_target(text)
+        sizing.parse_target(text)
 
 
 def test_parse_target_forms() -> None:
-    assert wl.parse_target("tokens_per_s=1e6") == {"kind": "serve", "tokens_per_s": 1e6}
-    t = wl.parse_target("train=deepseek-v3,tokens=14.8e12,days=60")
+    assert sizing.parse_target("tokens_per_s=1e6") == {"kind": "serve", "tokens_per_s": 1e6}
+    t = sizing.parse_target("train=deepseek-v3,tokens=14.8e12,days=60")
     assert t == {"kind": "train", "model": "deepseek-v3", "tokens": 14.8e12, "days": 60.0}
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from chipwar.catalog.sites import load_sites
+from chipwar.compute import roofline
 from chipwar.compute import workload as wl
 from chipwar.compute.models import get_model
 
@@ -81,7 +82,7 @@ def test_h200_llama2_70b_fp8_throughput(batch: int, lin: int, lout: int, publish
     ).iloc[0]
     assert f["chips_to_hold_model"] == 1  # TP1, as measured
     served = float(
-        wl.served_output_tokens_per_s(
+        roofline.served_output_tokens_per_s(
             f["prefill_tokens_per_s_per_chip"], f["decode_tokens_per_s_per_chip"], lin, lout
         )
     )
@@ -95,7 +96,7 @@ def test_h100_tp4_is_overestimated_because_communication_is_not_modelled() -> No
     f = wl.infer_frame("llama-2-70b", "nvidia-h100-sxm", precision="fp8", batch=64, context=256)
     row = f.iloc[0]
     served = float(
-        wl.served_output_tokens_per_s(
+        roofline.served_output_tokens_per_s(
             row["prefill_tokens_per_s_per_chip"], row["decode_tokens_per_s_per_chip"], 128, 128
         )
     )
@@ -105,8 +106,8 @@ def test_h100_tp4_is_overestimated_because_communication_is_not_modelled() -> No
 def test_kv_cache_per_token_matches_deepseek_comparison() -> None:
     """deepseek-2025-isca-insights: MLA needs about 70 KB per token (BF16), about 1/7 of
     LLaMA-3.1 405B's GQA cache (about 516 KB)."""
-    ds = float(wl.kv_bytes_per_token(get_model("deepseek-v3").kv_values_per_token, 2))
-    ll = float(wl.kv_bytes_per_token(get_model("llama-3.1-405b").kv_values_per_token, 2))
+    ds = float(roofline.kv_bytes_per_token(get_model("deepseek-v3").kv_values_per_token, 2))
+    ll = float(roofline.kv_bytes_per_token(get_model("llama-3.1-405b").kv_values_per_token, 2))
     assert abs(_err(ds / 1e3, 70.0)) < 0.01
     assert abs(_err(ll / 1e3, 516.0)) < 0.01
     assert ll / ds == pytest.approx(7.3, abs=0.1)

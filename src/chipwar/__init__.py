@@ -7,13 +7,24 @@ Layers, one direction of dependency::
 See ``docs/`` and DESIGN.md.
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 from chipwar.errors import ChipwarError
 
-try:
-    __version__ = version("chipwar")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
-    __version__ = "0.0.0+unknown"
+
+def __getattr__(name: str) -> Any:
+    """``__version__`` is read from the installed metadata on first use (importlib.metadata
+    costs ~30 ms, which every ``chipwar --help`` paid)."""
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            value = version("chipwar")
+        except PackageNotFoundError:  # pragma: no cover - a source tree without install
+            value = "0.0.0+unknown"
+        globals()["__version__"] = value
+        return value
+    raise AttributeError(f"module 'chipwar' has no attribute {name!r}")
+
 
 __all__ = ["ChipwarError", "__version__"]

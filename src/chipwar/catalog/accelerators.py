@@ -13,10 +13,10 @@ from pathlib import Path
 import pandas as pd
 from pydantic import Field, field_validator
 
+from chipwar.catalog.constants import PRECISIONS as PRECISIONS
 from chipwar.catalog.io import DATA_DIR, lookup, read_table
 from chipwar.catalog.types import Country, Range, Slug, SourceIds, Strict
 
-PRECISIONS: tuple[str, ...] = ("fp64", "fp32", "tf32", "bf16", "fp16", "fp8", "int8", "fp4")
 BIT_LENGTH: dict[str, int] = {
     "fp64": 64, "fp32": 32, "tf32": 32, "bf16": 16, "fp16": 16, "fp8": 8, "int8": 8, "fp4": 4,
 }  # fmt: skip

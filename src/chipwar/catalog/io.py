@@ -34,7 +34,7 @@ import re
 import signal
 import tempfile
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from importlib import resources
@@ -263,6 +263,18 @@ def read_structured(path: str | Path, *, allow_nonfinite: bool = False) -> Any:
     return parse_structured(
         read_text(path), format_of(path), str(path), allow_nonfinite=allow_nonfinite
     )
+
+
+def read_document(path: str | Path, expected: str, *, allow_nonfinite: bool = False) -> Any:
+    """:func:`read_structured` for a file that must say something (a scenario, spec, experiment,
+    observations or table file): one with no content (empty, only comments, ``{}`` or ``[]``) is
+    refused the same way for every kind, DataError ``NAME: the file is empty; expected
+    EXPECTED``. (An empty compute scenario used to run the baseline silently while an empty
+    supply scenario was refused with another message.)"""
+    data = read_structured(path, allow_nonfinite=allow_nonfinite)
+    if data is None or (isinstance(data, dict | list) and not data):
+        raise DataError(f"{Path(path).name}: the file is empty; expected {expected}")
+    return data
 
 
 def parse_structured(text: str, fmt: str, name: str, *, allow_nonfinite: bool = False) -> Any:
@@ -712,6 +724,35 @@ def parse_one(model: type[M], raw: Any, where: str) -> M:
         raise DataError(format_validation_error(exc, where)) from None
 
 
+def read_kinded_files(
+    directory: Path, kinds: Mapping[str, type[BaseModel]], id_is_file_name: Iterable[str] = ()
+) -> tuple[list[tuple[str, BaseModel]], list[str]]:
+    """Every ``*.yaml`` in ``directory`` (sorted by name), validated by the model its ``kind:``
+    names: ``[(kind, item)]`` and the problems found (an unknown kind, a validation error, an
+    ``id`` that is not the file name for the kinds in ``id_is_file_name``), collected so that
+    one run reports them all. The rule books of chips and of equipment are read this way."""
+    named = set(id_is_file_name)
+    items: list[tuple[str, BaseModel]] = []
+    problems: list[str] = []
+    for path in sorted(directory.glob("*.yaml")):
+        raw = read_structured(path)
+        kind = raw.get("kind") if isinstance(raw, dict) else None
+        model = kinds.get(str(kind))
+        if model is None:
+            problems.append(f"{path.name}: kind: {kind!r}; expected {', '.join(kinds)}")
+            continue
+        try:
+            item = parse_one(model, raw, path.name)
+        except DataError as exc:
+            problems.append(str(exc))
+            continue
+        ident = getattr(item, "id", None)
+        if kind in named and path.stem != ident:
+            problems.append(f"{path.name}: id {ident!r} does not match the file name")
+        items.append((str(kind), item))
+    return items, problems
+
+
 def parse_rows(model: type[M], rows: Any, where: str, key: str = "id") -> list[M]:
     """Validate a list of mappings into ``model`` rows; collect every problem, then raise once."""
     if not isinstance(rows, list):
@@ -744,7 +785,7 @@ def parse_rows(model: type[M], rows: Any, where: str, key: str = "id") -> list[M
 def read_table(model: type[M], path: str | Path, section: str) -> list[M]:
     """Validated rows of a YAML/JSON file: a list of rows, a mapping with a ``section`` list, or
     a single row."""
-    raw = read_structured(path)
+    raw = read_document(path, f"a list of rows or a mapping with a {section}: list")
     if isinstance(raw, dict):
         raw = raw.get(section, [raw])
     return parse_rows(model, raw, Path(path).name)
@@ -759,6 +800,17 @@ def lookup(catalog: Mapping[str, T], key: str, field: str) -> T:
 
 
 # -------------------------------------------------------------------------------------- writing
+
+
+def check_output_suffix(path: str | Path, option: str, suffixes: Sequence[str]) -> Path:
+    """``path`` if its extension is one of ``suffixes`` (case-insensitive, e.g. ``.html``),
+    else InputError naming ``option``: an output written in one format under another's name
+    (HTML into ``r.pdf``) is refused before any work."""
+    path = Path(path)
+    if path.suffix.lower() not in {s.lower() for s in suffixes}:
+        kind = " or ".join(suffixes)
+        raise InputError(option, str(path), f"a file name ending in {kind}")
+    return path
 
 
 def check_output_path(path: str | Path, *, create_folder: bool = False) -> Path:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from chipwar.cli.output import FORMAT_OPTION, Format, emit, note_large_work, stderr, stdout
-from chipwar.commands import compute as commands
-from chipwar.commands.compute import parse_subsidy as parse_subsidy  # used by cli.workloads
+from chipwar.cli.options import FORMAT_OPTION, Format
+
+if TYPE_CHECKING:
+    from chipwar.compute.options import TcoOptions
 
 TCO_COLUMNS = [
     "chip", "site", "precision", "subsidy", "usd_per_accelerator_hour", "capex_usd_per_hour",
@@ -52,6 +54,17 @@ SAMPLES = typer.Option(None, "--samples", "-n", help="Monte Carlo draws (beta-PE
 SEED = typer.Option(0, "--seed", min=0, help="Random seed for --samples (an integer >= 0).")
 
 
+def _options(
+    precision: str, utilization: float | None, subsidy: str, date: str | None
+) -> TcoOptions:
+    """The TCO options of the flags (validated once; the commands receive the one object)."""
+    from chipwar.compute.options import TcoOptions
+
+    return TcoOptions.parse(
+        precision=precision, utilization=utilization, subsidy=subsidy, date=date
+    )
+
+
 def tco(
     chip: list[str] = typer.Option(
         [], "--chip", "-c", help="Accelerator id (repeatable, or comma-separated)."
@@ -71,9 +84,12 @@ def tco(
     seed: int = SEED,
 ) -> None:
     """Cost per accelerator-hour and per usable PFLOP-hour, for each chip × site."""
+    from chipwar.cli.output import emit, note_large_work, stderr
+    from chipwar.commands import compute as commands
+
     result = commands.tco(
-        chip=chip, site=site, precision=precision, utilization=utilization, subsidy=subsidy,
-        date=date, scenario=scenario, spec=spec, set_=set_, samples=samples, seed=seed,
+        chip=chip, site=site, options=_options(precision, utilization, subsidy, date),
+        scenario=scenario, spec=spec, set_=set_, samples=samples, seed=seed,
         on_large_work=note_large_work,
     )  # fmt: skip
     emit(result.data, format, table_columns=TCO_COLUMNS if samples is None else MC_COLUMNS)
@@ -94,8 +110,11 @@ def compare(
 ) -> None:
     """The seed's central question: H20 / H100 / Ascend 910B / 910C per usable PFLOP-hour in
     Inner Mongolia and Guizhou (with and without the subsidy) and in Virginia."""
+    from chipwar.cli.output import emit
+    from chipwar.commands import compute as commands
+
     frame = commands.compare(
-        precision=precision, utilization=utilization, date=date, scenario=scenario, spec=spec,
+        options=_options(precision, utilization, "auto", date), scenario=scenario, spec=spec,
         set_=set_, samples=samples, seed=seed,
     ).data  # fmt: skip
     if format is not Format.table:
@@ -134,9 +153,12 @@ def breakeven(
     format: Format = FORMAT_OPTION,
 ) -> None:
     """The value of one input at which chip A and chip B cost the same per usable PFLOP-hour."""
+    from chipwar.cli.output import emit, stdout
+    from chipwar.commands import compute as commands
+
     result = commands.breakeven(
-        chip=chip, vs=vs, site=site, param=param.value, precision=precision,
-        utilization=utilization, subsidy=subsidy, date=date, scenario=scenario, spec=spec,
+        chip=chip, vs=vs, site=site, param=param.value,
+        options=_options(precision, utilization, subsidy, date), scenario=scenario, spec=spec,
         set_=set_,
     ).data  # fmt: skip
     if format is Format.json:
@@ -161,9 +183,12 @@ def sensitivity(
     format: Format = FORMAT_OPTION,
 ) -> None:
     """Tornado: USD per usable PFLOP-hour with each uncertain input at its low and high."""
+    from chipwar.cli.output import emit
+    from chipwar.commands import compute as commands
+
     frame = commands.sensitivity(
-        chip=chip, site=site, precision=precision, utilization=utilization, subsidy=subsidy,
-        date=date, scenario=scenario, spec=spec, set_=set_,
+        chip=chip, site=site, options=_options(precision, utilization, subsidy, date),
+        scenario=scenario, spec=spec, set_=set_,
     ).data  # fmt: skip
     emit(frame, format, title=f"{chip} at {site}: usd_per_pflop_hour, one input at a time")
 

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import typer
 
-from chipwar.catalog.accelerators import Accelerator
-from chipwar.catalog.types import parse_date
-from chipwar.cli.output import FORMAT_OPTION, Format, emit, split_ids, stderr, stdout
-from chipwar.commands import controls as commands
-from chipwar.controls.measures import measure_status
-from chipwar.controls.rules import as_of_warning, load_rules
+from chipwar.cli.options import FORMAT_OPTION, Format
 from chipwar.errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from chipwar.catalog.accelerators import Accelerator
 
 rules_app = typer.Typer(
     help="Export-control rule versions kept as dated data.", no_args_is_help=True
@@ -57,6 +56,9 @@ def classify_command(
     format: Format = FORMAT_OPTION,
 ) -> None:
     """Is this chip (or DGX/HGX system) controlled for this destination on this date, and why?"""
+    from chipwar.cli.output import split_ids, stderr
+    from chipwar.commands import controls as commands
+
     result = commands.classify(
         chip=chip, spec=spec, all_=all_, date=date, destination=destination,
         transaction=transaction, end_user_hq=end_user_hq, timeline=show_timeline,
@@ -88,6 +90,9 @@ def classify_command(
 
 def _warn_as_of(day: Any) -> None:
     """One stderr line when ``day`` is after the rules' review date or in the future."""
+    from chipwar.cli.output import stderr
+    from chipwar.controls.rules import as_of_warning, load_rules
+
     line = as_of_warning(day, load_rules().reviewed_through, what="chip rules")
     if line:
         stderr.print(line, highlight=False, markup=False)
@@ -103,6 +108,10 @@ def _emit_with_reasons(
 ) -> None:
     """JSON/CSV: every column (CSV in ``columns`` order). Table: the columns but ``reasons``, then
     each row's reasons (and, with ``policy``, its licence policy) listed under its ``label``."""
+    import pandas as pd
+
+    from chipwar.cli.output import emit, stdout
+
     if format is not Format.table:
         emit(rows, format, columns=columns if format is Format.csv else None)
         return
@@ -117,6 +126,8 @@ def _emit_with_reasons(
 
 
 def _name(chip: str | Accelerator) -> str:
+    from chipwar.catalog.accelerators import Accelerator
+
     return chip.id if isinstance(chip, Accelerator) else chip
 
 
@@ -124,6 +135,9 @@ def _name(chip: str | Accelerator) -> str:
 def rules_list(format: Format = FORMAT_OPTION) -> None:
     """Every rule version (chip rules in effective-date order), content regime and measure, and
     the date the rule data were last reviewed against their sources."""
+    from chipwar.cli.output import emit
+    from chipwar.controls.rules import load_rules
+
     book = load_rules()
     rows: list[dict[str, Any]] = [
         {
@@ -172,6 +186,11 @@ def rules_measures(
 ) -> None:
     """Status on a date of the dated measures: China's export bans and their suspensions, the
     VEU revocation, the affiliates rule, the Section 232 tariff, the Dutch Nexperia order."""
+    from chipwar.catalog.types import parse_date
+    from chipwar.cli.output import split_ids
+    from chipwar.controls.measures import measure_status
+    from chipwar.controls.rules import load_rules
+
     book = load_rules()
     day = parse_date(date)
     wanted = list(split_ids(measure)) or list(book.measures)
@@ -191,6 +210,9 @@ def rules_show(
     format: Format = FORMAT_OPTION,
 ) -> None:
     """Show one rule version in full: dates, paragraphs, requirements, sources."""
+    from chipwar.cli.output import emit
+    from chipwar.controls.rules import load_rules
+
     book = load_rules()
     if version in book.regimes:
         data: dict[str, Any] = book.regimes[version].model_dump()
@@ -251,6 +273,9 @@ def content_command(
     format: Format = FORMAT_OPTION,
 ) -> None:
     """Controlled-content shares of a product: US de minimis and China's rare-earth rule."""
+    from chipwar.cli.output import stdout
+    from chipwar.commands import controls as commands
+
     frame = commands.content(
         bom=bom, date=date, destination=destination, product_value=product_value
     ).data

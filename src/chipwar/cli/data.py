@@ -7,9 +7,7 @@ from enum import Enum
 import typer
 from rich.text import Text
 
-from chipwar.catalog import load_accelerators, load_sites, load_sources
-from chipwar.catalog.validate import validate_all
-from chipwar.cli.output import FORMAT_OPTION, Format, emit, fmt_cell, stderr, stdout
+from chipwar.cli.options import FORMAT_OPTION, Format
 from chipwar.errors import DataError, UnknownIdError
 
 data_app = typer.Typer(help="Reference data: accelerators, sites, sources.", no_args_is_help=True)
@@ -32,6 +30,8 @@ LIST_COLUMNS = {
 
 
 def _rows(table: Table) -> list[dict[str, object]]:
+    from chipwar.catalog import load_accelerators, load_sites, load_sources
+
     if table is Table.accelerators:
         return [
             {**a.model_dump(), "tpp": a.tpp, "performance_density": a.performance_density}
@@ -44,6 +44,8 @@ def _rows(table: Table) -> list[dict[str, object]]:
 
 def _summary(table: Table, row: dict[str, object]) -> dict[str, object]:
     """Compact cells for the terminal table; JSON keeps the full objects."""
+    from chipwar.cli.output import fmt_cell
+
     out = dict(row)
     for key in ("price_usd", "pue"):
         v = out.get(key)
@@ -72,6 +74,8 @@ def list_(
     format: Format = FORMAT_OPTION,
 ) -> None:
     """List a reference table."""
+    from chipwar.cli.output import emit
+
     rows = _rows(table)
     if format is Format.table:
         rows = [_summary(table, r) for r in rows]
@@ -84,6 +88,8 @@ def show(
     format: Format = FORMAT_OPTION,
 ) -> None:
     """Show one entry (accelerator, site or source) in full."""
+    from chipwar.cli.output import emit
+
     for table in Table:
         for row in _rows(table):
             if row["id"] == ident:
@@ -99,6 +105,9 @@ def show(
 @data_app.command("validate")
 def validate() -> None:
     """Check every shipped table and report every problem found (exit 1 if any)."""
+    from chipwar.cli.output import stderr, stdout
+    from chipwar.data_checks import validate_all
+
     results = validate_all()
     total = 0
     for table, problems in results.items():

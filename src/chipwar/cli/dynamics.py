@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
 import typer
 
-from chipwar.cli.output import FORMAT_OPTION, FORMAT_OPTION_NO_CSV, Format, emit, stderr
-from chipwar.commands.runs import check_samples as _check_samples
+from chipwar.cli.options import FORMAT_OPTION, FORMAT_OPTION_NO_CSV, Format
 from chipwar.errors import InputError
 
 dynamics_app = typer.Typer(
@@ -42,6 +40,7 @@ def run(
     format: Format = FORMAT_OPTION,
 ) -> None:
     """Run a scenario: yearly shares, self-sufficiency, costs, energy, NVIDIA China revenue."""
+    from chipwar.cli.output import emit
     from chipwar.commands.runs import dynamics_run
 
     result = dynamics_run(scenario=scenario, samples=samples, seed=seed).data
@@ -59,6 +58,10 @@ def compare(
     format: Format = FORMAT_OPTION,
 ) -> None:
     """Run several scenarios with the same parameter draws and list them side by side."""
+    import pandas as pd
+
+    from chipwar.cli.output import emit
+    from chipwar.commands.runs import check_samples as _check_samples
     from chipwar.dynamics.api import run_scenario
 
     _check_samples(samples, seed)
@@ -81,6 +84,7 @@ def calibrate(
     format: Format = FORMAT_OPTION_NO_CSV,
 ) -> None:
     """Fit the free parameters to the domestic-share history; with --until, backtest."""
+    from chipwar.cli.output import emit
     from chipwar.dynamics import api
 
     if until is not None:
@@ -150,6 +154,7 @@ def history(
     format: Format = FORMAT_OPTION,
 ) -> None:
     """Show the sourced historical series (variants of one quantity are kept apart)."""
+    from chipwar.cli.output import emit
     from chipwar.dynamics.history import load_history
 
     frame = load_history()
@@ -182,6 +187,7 @@ def claims(
     format: Format = FORMAT_OPTION,
 ) -> None:
     """The seed's two forecasts beside the model's distribution for them."""
+    from chipwar.cli.output import emit, stderr
     from chipwar.commands.runs import dynamics_claims
 
     table = dynamics_claims(scenario=scenario, samples=samples, seed=seed).data

@@ -11,14 +11,15 @@ import math
 import os
 import sys
 from collections.abc import Iterable, Mapping, Sequence
-from enum import Enum
 from typing import Any
 
 import pandas as pd
-import typer
 from rich.console import Console
 from rich.table import Table
 
+from chipwar.cli.options import FORMAT_OPTION as FORMAT_OPTION  # re-exported
+from chipwar.cli.options import FORMAT_OPTION_NO_CSV as FORMAT_OPTION_NO_CSV
+from chipwar.cli.options import Format
 from chipwar.serialize import document, dumps, rows_of
 from chipwar.serialize import to_jsonable as to_jsonable  # re-exported for callers
 
@@ -41,18 +42,6 @@ def _console(stderr: bool = False) -> Console:
 
 stdout = _console()
 stderr = _console(stderr=True)
-
-
-class Format(str, Enum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-
-
-FORMAT_OPTION = typer.Option(Format.table, "--format", "-f", help="table, json or csv.")
-"""The ``--format`` option of a command whose output is a table."""
-FORMAT_OPTION_NO_CSV = typer.Option(Format.table, "--format", "-f", help="table or json.")
-"""The ``--format`` option of a command whose output is not one table."""
 
 
 def split_ids(values: Iterable[str] | None) -> list[str]:

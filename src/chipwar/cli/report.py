@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 from rich.text import Text
 
-from chipwar.cli.output import FORMAT_OPTION, Format, emit, stderr, stdout
+from chipwar.cli.options import FORMAT_OPTION, Format
 
 CLAIM_COLUMNS = ["id", "verdict", "claimed", "modelled", "reason", "flip"]
 
@@ -21,6 +21,7 @@ def claims(
     ),
 ) -> None:
     """Check every quantitative claim in the seed articles against the models and data."""
+    from chipwar.cli.output import emit, stderr
     from chipwar.commands.runs import claims as run_claims
 
     rows = run_claims(claim_id=claim_id, flip=flip).data
@@ -58,15 +59,19 @@ def report(
     ),
 ) -> None:
     """Build the self-contained HTML report (charts embedded; opens offline)."""
+    from chipwar.cli.output import stdout
     from chipwar.errors import InputError
     from chipwar.report import build_report
     from chipwar.report.i18n import LANGS
 
     if lang not in LANGS:
         raise InputError("--lang", lang, "one of " + ", ".join(LANGS))
-    from chipwar.catalog.io import check_distinct_outputs
+    from chipwar.catalog.io import check_distinct_outputs, check_output_suffix
 
     check_distinct_outputs({"--output": output, "--xlsx": xlsx})
+    check_output_suffix(output, "--output", (".html", ".htm"))
+    if xlsx is not None:
+        check_output_suffix(xlsx, "--xlsx", (".xlsx",))
     _writable("--output", output)
     if xlsx is not None:
         _writable("--xlsx", xlsx)

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import typer
 
-from chipwar.cli.output import FORMAT_OPTION, FORMAT_OPTION_NO_CSV, Format, emit, stderr
-from chipwar.commands import controls as commands
+from chipwar.cli.options import FORMAT_OPTION, FORMAT_OPTION_NO_CSV, Format
 
 SCREEN_COLUMNS = [
     "query", "entity_id", "name", "score", "reason", "listed", "lists", "listed_since", "affiliate",
@@ -48,6 +47,9 @@ def screen_cmd(
     format: Format = FORMAT_OPTION,
 ) -> None:
     """Screen company names against restricted parties and their ≥50 % affiliates."""
+    from chipwar.cli.output import emit, stderr
+    from chipwar.commands import controls as commands
+
     result = commands.screen(
         names=names, file=file, date=date, threshold=threshold, min_score=min_score,
         limit=limit, ownership=ownership, parties=parties, gleif_level1=gleif_level1,
@@ -74,6 +76,9 @@ def ownership_cmd(
     format: Format = FORMAT_OPTION_NO_CSV,
 ) -> None:
     """Who owns an entity, through which paths, and its listed / affiliate status on a date."""
+    from chipwar.cli.output import emit, stderr
+    from chipwar.commands import controls as commands
+
     result = commands.ownership(
         entity=entity,
         date=date,

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import typer
 
-from chipwar.cli.output import stderr
 from chipwar.errors import InputError
 
 
@@ -26,6 +25,7 @@ def serve(
     CHIPWAR_REQUEST_TIMEOUT_S."""
     import uvicorn
 
+    from chipwar.cli.output import stderr
     from chipwar.web.settings import Settings
 
     if not 0 < port < 65536:

@@ -9,16 +9,7 @@ from typing import Any
 
 import typer
 
-from chipwar.cli.output import (
-    FORMAT_OPTION,
-    FORMAT_OPTION_NO_CSV,
-    Format,
-    emit,
-    note_large_work,
-    progress_enabled,
-    split_ids,
-    stderr,
-)
+from chipwar.cli.options import FORMAT_OPTION, FORMAT_OPTION_NO_CSV, Format
 from chipwar.errors import InputError
 
 supply_app = typer.Typer(
@@ -32,6 +23,8 @@ FILE_HELP = "Scenario file (YAML/JSON) or a built-in name such as nexperia-2025.
 @contextlib.contextmanager
 def _progress(label: str) -> Iterator[Callable[[int, int], None] | None]:
     """A Rich progress bar on a terminal; nothing when piped."""
+    from chipwar.cli.output import progress_enabled, stderr
+
     if not progress_enabled():
         yield None
         return
@@ -67,6 +60,7 @@ def run_cmd(
     format: Format = FORMAT_OPTION,
 ) -> None:
     """Simulate the scenario: per plant first stoppage, lost units and recovery; per part price."""
+    from chipwar.cli.output import emit, note_large_work
     from chipwar.commands.runs import supply_run
 
     with _progress("simulating days") as bar:
@@ -116,6 +110,7 @@ def critical_cmd(
     format: Format = FORMAT_OPTION,
 ) -> None:
     """Rank single nodes and single countries by the plant output their loss costs."""
+    from chipwar.cli.output import emit
     from chipwar.supply import criticality
     from chipwar.supply.results import MAX_DAYS
 
@@ -170,8 +165,9 @@ def calibrate_cmd(
 ) -> None:
     """Fit the scenario's spreads to observed stops, restarts, cover and shortages (rejection
     ABC) and write the posterior scenario: same network, narrowed spreads, acceptance stats."""
-    from chipwar.catalog.io import check_output_path
+    from chipwar.catalog.io import check_output_path, check_output_suffix
     from chipwar.catalog.types import Slug
+    from chipwar.cli.output import emit, split_ids, stderr
     from chipwar.supply import build, read_scenario
     from chipwar.supply.calibrate import calibrate, posterior_scenario, summary
     from chipwar.supply.observations import read_observations
@@ -181,6 +177,7 @@ def calibrate_cmd(
         raise InputError("--check-samples", check_samples, "an integer from 2 to 100,000")
     if output is not None:
         check_output_path(output)  # before minutes of work, not after
+        check_output_suffix(output, "--output", (".yaml", ".yml"))
     scn = read_scenario(file)
     net = build(scn)
     obs = read_observations(observations)
@@ -240,6 +237,8 @@ def validate_cmd(
     format: Format = FORMAT_OPTION_NO_CSV,
 ) -> None:
     """Check a scenario (schema, unknown nodes, BOM cycles, shares, shock dates); exit 2 if bad."""
+    from chipwar.cli.output import emit
+
     net = _load(file)
     info = {
         "scenario": net.scenario_id,
@@ -263,13 +262,16 @@ def schema_cmd(
     """Print (or write) the JSON Schema of the scenario format."""
     import json
 
-    from chipwar.catalog.io import write_text_atomically
+    from chipwar.catalog.io import check_output_path, check_output_suffix, write_text_atomically
+    from chipwar.cli.output import stderr
     from chipwar.supply.scenario import json_schema
 
     text = json.dumps(json_schema(), indent=2)
     if output is None:
         typer.echo(text)
     else:
+        check_output_path(output)  # a directory or a missing folder: that message first
+        check_output_suffix(output, "--output", (".json",))
         write_text_atomically(output, text + "\n")
         stderr.print(f"wrote {output}", highlight=False)
 

@@ -9,14 +9,7 @@ from pathlib import Path
 
 import typer
 
-from chipwar.cli.output import (
-    FORMAT_OPTION,
-    FORMAT_OPTION_NO_CSV,
-    Format,
-    emit,
-    progress_enabled,
-    stderr,
-)
+from chipwar.cli.options import FORMAT_OPTION, FORMAT_OPTION_NO_CSV, Format
 
 sweep_app = typer.Typer(
     help="Experiments over any engine: run on Dask, results in Parquet, query with DuckDB.",
@@ -27,6 +20,8 @@ sweep_app = typer.Typer(
 @contextlib.contextmanager
 def _progress() -> Iterator[Callable[[int, int], None] | None]:
     """A Rich progress bar over chunks on a terminal; nothing when piped."""
+    from chipwar.cli.output import progress_enabled, stderr
+
     if not progress_enabled():
         yield None
         return
@@ -55,6 +50,7 @@ def run_cmd(
     fmt: Format = FORMAT_OPTION_NO_CSV,
 ) -> None:
     """Run (or resume) an experiment; finished chunks in --out are skipped."""
+    from chipwar.cli.output import emit
     from chipwar.experiments.runner import run_experiment
     from chipwar.experiments.spec import read_experiment
 
@@ -62,9 +58,10 @@ def run_cmd(
     try:
         with _progress() as bar:
             summary = run_experiment(exp, out, workers=workers, scheduler=scheduler, progress=bar)
-    except KeyboardInterrupt:
-        stderr.print("interrupted; finished chunks are kept; run the same command to resume")
-        raise typer.Exit(130) from None
+    except KeyboardInterrupt:  # the entry point prints this one line and exits 130
+        raise KeyboardInterrupt(
+            "interrupted; finished chunks are kept; run the same command to resume"
+        ) from None
     emit(
         {
             "experiment": exp.name,
@@ -84,6 +81,7 @@ def status_cmd(
     fmt: Format = FORMAT_OPTION_NO_CSV,
 ) -> None:
     """Chunks done and missing, rows, the experiment and the package version."""
+    from chipwar.cli.output import emit
     from chipwar.experiments.runner import status
 
     st = status(out)
@@ -100,6 +98,7 @@ def query_cmd(
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Run one read-only SQL SELECT (DuckDB) over the sweep's ``results`` view."""
+    from chipwar.cli.output import emit
     from chipwar.experiments.store import query
 
     emit(query(out, sql), fmt)
@@ -117,6 +116,7 @@ def sensitivity_cmd(
 ) -> None:
     """Sobol indices (first/total order with CIs) or Morris effects with SALib, or a tornado
     (outcome mean in each input's lowest and highest decile) for any design."""
+    from chipwar.cli.output import emit
     from chipwar.errors import InputError
     from chipwar.experiments.sensitivity import analyse, tornado
 

@@ -7,11 +7,7 @@ from typing import Any
 
 import typer
 
-from chipwar.catalog.tools import load_tools, read_tools, tool_frame
-from chipwar.cli.output import FORMAT_OPTION, Format, emit, split_ids, stderr, stdout
-from chipwar.commands import controls as commands
-from chipwar.controls.tool_rules import k_factors, load_tool_rules
-from chipwar.controls.tools import COLUMNS
+from chipwar.cli.options import FORMAT_OPTION, Format
 
 tools_app = typer.Typer(
     help="Semiconductor manufacturing equipment: catalog and export controls by regime.",
@@ -33,6 +29,10 @@ TABLE_COLUMNS = [
 def list_command(format: Format = FORMAT_OPTION) -> None:
     """Every tool in the catalog with its parameters and its MRF under each K factor the rules
     use (``mrf_k035_nm``: multilateral 3B001.f.1.b; ``mrf_k025_nm``: EU 3B501.f / Dutch list)."""
+    from chipwar.catalog.tools import load_tools, tool_frame
+    from chipwar.cli.output import emit
+    from chipwar.controls.tool_rules import k_factors, load_tool_rules
+
     frame = tool_frame()
     mrf = []
     for k in k_factors(load_tool_rules()):
@@ -48,6 +48,9 @@ def list_command(format: Format = FORMAT_OPTION) -> None:
 @tools_app.command("rules")
 def rules_command(format: Format = FORMAT_OPTION) -> None:
     """Every equipment rule version by regime, in effective-date order, with its citation."""
+    from chipwar.cli.output import emit
+    from chipwar.controls.tool_rules import load_tool_rules
+
     book = load_tool_rules()
     rows = [
         {
@@ -79,6 +82,11 @@ def classify_command(
     format: Format = FORMAT_OPTION,
 ) -> None:
     """Is this tool controlled for this destination, date and end use — under each regime?"""
+    from chipwar.catalog.tools import read_tools
+    from chipwar.cli.output import split_ids, stderr
+    from chipwar.commands import controls as commands
+    from chipwar.controls.tools import COLUMNS
+
     result = commands.tools_classify(
         tool=tool, spec=spec, date=date, destination=destination, end_use=end_use,
         timeline=show_timeline,
@@ -105,6 +113,8 @@ def _emit(
 ) -> None:
     """JSON/CSV: every column. Table: the short columns, then each row's reasons under its
     ``label`` (e.g. tool · regime)."""
+    from chipwar.cli.output import emit, stdout
+
     if format is not Format.table:
         emit(rows, format, columns=columns if format is Format.csv else None)
         return

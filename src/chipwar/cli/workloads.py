@@ -6,9 +6,7 @@ from pathlib import Path
 
 import typer
 
-from chipwar.cli.output import FORMAT_OPTION, Format, emit
-from chipwar.commands import workloads as commands
-from chipwar.compute.models import load_models
+from chipwar.cli.options import FORMAT_OPTION, Format
 
 INFER_COLUMNS = [
     "model", "chip", "site", "precision", "batch", "context", "chips_to_hold_model",
@@ -72,6 +70,9 @@ def infer(
     format: Format = FORMAT_OPTION,
 ) -> None:
     """Inference roofline: tokens/s per chip, chips to hold the model, USD and kWh per Mtok."""
+    from chipwar.cli.output import emit
+    from chipwar.commands import workloads as commands
+
     frame = commands.infer(
         model=model, chip=chip, site=site, precision=precision, batch=batch, context=context,
         chips=chips, subsidy=subsidy, spec=spec, scenario=scenario, model_spec=model_spec,
@@ -98,6 +99,9 @@ def train(
     format: Format = FORMAT_OPTION,
 ) -> None:
     """Training run: total FLOPs, chip-hours, energy (MWh), cost (USD), days on K chips."""
+    from chipwar.cli.output import emit
+    from chipwar.commands import workloads as commands
+
     frame = commands.train(
         model=model, tokens=tokens, chip=chip, chips=chips, site=site, mfu=mfu,
         precision=precision, flops=flops, attention=attention, subsidy=subsidy, spec=spec,
@@ -126,6 +130,9 @@ def size(
     format: Format = FORMAT_OPTION,
 ) -> None:
     """Cluster sizing: chips, facility MW, capex and yearly opex per chip × site."""
+    from chipwar.cli.output import emit
+    from chipwar.commands import workloads as commands
+
     frame = commands.size(
         target=target, chip=chip, site=site, model=model, subsidy=subsidy, spec=spec,
         scenario=scenario, model_spec=model_spec,
@@ -157,6 +164,9 @@ def energy_gap(
 ) -> None:
     """The FT claim: electricity per million tokens vs a reference chip at one site, and the
     power-bill subsidy that makes the bills equal."""
+    from chipwar.cli.output import emit
+    from chipwar.commands import workloads as commands
+
     frame = commands.energy_gap(
         model=model, chip=chip, reference=reference, site=site, precision=precision,
         batch=batch, context=context, spec=spec, scenario=scenario, model_spec=model_spec,
@@ -166,6 +176,9 @@ def energy_gap(
 
 def models(format: Format = FORMAT_OPTION) -> None:
     """List the reference models."""
+    from chipwar.cli.output import emit
+    from chipwar.compute.models import load_models
+
     rows = [
         {**m.model_dump(), "kv_values_per_token": m.kv_values_per_token}
         for m in load_models().values()

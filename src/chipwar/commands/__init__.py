@@ -7,23 +7,45 @@ the notes (warnings) the CLI writes to stderr. Presentation (tables, titles) sta
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ParamSpec
 
-from chipwar.serialize import document
+from chipwar.plausibility import collect
+
+P = ParamSpec("P")
 
 
 @dataclass
 class Result:
-    """A command's answer: ``data`` (DataFrame, rows or one object) and stderr ``notes``."""
+    """A command's answer: ``data`` (DataFrame, rows or one object), stderr ``notes`` and the
+    plausibility ``warnings`` its inputs raised (:mod:`chipwar.plausibility`)."""
 
     data: Any
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def document(self) -> Any:
         """The JSON document (what ``--format json`` prints and the API answers)."""
+        from chipwar.serialize import document
+
         return document(self.data)
+
+
+def records_warnings(command: Callable[P, Result]) -> Callable[P, Result]:
+    """Run ``command`` collecting its plausibility warnings into ``Result.warnings`` (they also
+    reach an enclosing :func:`chipwar.plausibility.collect`, such as the CLI's, which prints
+    them). The commands layer never prints."""
+
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> Result:
+        with collect() as found:
+            result = command(*args, **kwargs)
+        result.warnings.extend(found)
+        return result
+
+    return run
 
 
 def split_ids(values: Iterable[str] | None) -> list[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,9 +11,10 @@ import pandas as pd
 
 from chipwar.catalog.accelerators import Accelerator
 from chipwar.catalog.sites import Site
-from chipwar.catalog.types import parse_date
-from chipwar.commands import Result, split_ids
-from chipwar.compute.assumptions import TcoAssumptions, load_assumptions, with_overrides
+from chipwar.commands import Result, records_warnings, split_ids
+from chipwar.compute.assumptions import load_assumptions, with_overrides
+from chipwar.compute.options import TcoOptions
+from chipwar.compute.options import parse_subsidy as parse_subsidy  # web pages and workloads
 from chipwar.errors import InputError
 
 CENTRAL_CHIPS = ("nvidia-h20", "nvidia-h100-sxm", "huawei-ascend-910b", "huawei-ascend-910c")
@@ -29,45 +29,20 @@ CENTRAL_CASES: tuple[tuple[str, Literal["auto"] | float, str], ...] = (
 PARAMS = ("electricity-price", "subsidy", "chip-price")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Context:
-    """Resolved common options."""
+    """Resolved inputs of a compute command: the TCO options (assumptions resolved from the
+    scenario file and ``--set``) and the extra chips and sites of ``--spec``/``--scenario``."""
 
-    assumptions: TcoAssumptions
+    options: TcoOptions
     chips: dict[str, Accelerator]
     sites: dict[str, Site]
-    date: dt.date | None
-    subsidy: Literal["auto"] | float
-    utilization: float | None
-    precision: str
 
     def chip(self, chip_id: str) -> Accelerator | str:
         return self.chips.get(chip_id, chip_id)
 
     def site(self, site_id: str) -> Site | str:
         return self.sites.get(site_id, site_id)
-
-    def kwargs(self) -> dict[str, Any]:
-        return {
-            "precision": self.precision,
-            "utilization": self.utilization,
-            "subsidy": self.subsidy,
-            "date": self.date,
-            "assumptions": self.assumptions,
-        }
-
-
-def parse_subsidy(text: str) -> Literal["auto"] | float:
-    """'auto' or a fraction in [0, 1]."""
-    if text.strip().lower() == "auto":
-        return "auto"
-    try:
-        value = float(text)
-    except ValueError:
-        raise InputError("--subsidy", text, "'auto' or a fraction in [0, 1]") from None
-    if not 0.0 <= value <= 1.0:
-        raise InputError("--subsidy", text, "'auto' or a fraction in [0, 1]")
-    return value
 
 
 def parse_sets(items: list[str]) -> dict[str, Any]:
@@ -92,32 +67,24 @@ def parse_sets(items: list[str]) -> dict[str, Any]:
 
 
 def make_context(
+    options: TcoOptions | None = None,
     *,
-    precision: str = "bf16",
-    utilization: float | None = None,
-    subsidy: str = "auto",
-    date: str | None = None,
     scenario: Path | None = None,
     sets: list[str] | None = None,
     spec: Path | None = None,
 ) -> Context:
+    """``options`` with its assumptions resolved: given ones, else the ``--scenario`` file's,
+    else the sourced defaults; then the ``--set`` overrides on top."""
     from chipwar.scenarios.loader import read_extras
 
+    options = options or TcoOptions()
     extras = read_extras(spec, scenario)
-    assumptions = extras.assumptions if extras.assumptions is not None else load_assumptions()
+    assumptions = options.assumptions if options.assumptions is not None else extras.assumptions
+    if assumptions is None:
+        assumptions = load_assumptions()
     if sets:
         assumptions = with_overrides(assumptions, parse_sets(sets), source="--set")
-    if utilization is not None and not 0.0 < utilization <= 1.0:
-        raise InputError("--utilization", utilization, "a fraction in (0, 1]")
-    return Context(
-        assumptions=assumptions,
-        chips=extras.chips,
-        sites=extras.sites,
-        date=None if date is None else parse_date(date, "--date"),
-        subsidy=parse_subsidy(subsidy),
-        utilization=utilization,
-        precision=precision.strip().lower(),
-    )
+    return Context(options.replace(assumptions=assumptions), extras.chips, extras.sites)
 
 
 def _require(values: list[str], option: str) -> list[str]:
@@ -126,14 +93,12 @@ def _require(values: list[str], option: str) -> list[str]:
     return values
 
 
+@records_warnings
 def tco(
     *,
     chip: list[str] | None = None,
     site: list[str] | None = None,
-    precision: str = "bf16",
-    utilization: float | None = None,
-    subsidy: str = "auto",
-    date: str | None = None,
+    options: TcoOptions | None = None,
     scenario: Path | None = None,
     spec: Path | None = None,
     set_: list[str] | None = None,
@@ -145,22 +110,20 @@ def tco(
     ``samples``: the Monte Carlo summary, and the probability that the first of two chips is
     cheaper as notes). ``on_large_work(bytes, what)`` is told the memory estimate of a Monte
     Carlo run before it starts (the CLI prints a note for large ones)."""
-    from chipwar.compute.montecarlo import MAX_CELLS, estimated_bytes, tco_montecarlo
     from chipwar.compute.tco import tco_frame
 
-    ctx = make_context(
-        precision=precision, utilization=utilization, subsidy=subsidy, date=date,
-        scenario=scenario, sets=set_, spec=spec,
-    )  # fmt: skip
+    ctx = make_context(options, scenario=scenario, sets=set_, spec=spec)
     # Without --chip/--site, the entries of the --spec/--scenario file are evaluated.
     chips = [ctx.chip(c) for c in _require(split_ids(chip) or list(ctx.chips), "--chip")]
     sites = [ctx.site(s) for s in _require(split_ids(site) or list(ctx.sites), "--site")]
     if samples is None:
-        return Result(tco_frame(chips, sites, **ctx.kwargs()))
+        return Result(tco_frame(chips, sites, **ctx.options.engine_kwargs()))
+    from chipwar.compute.montecarlo import MAX_CELLS, estimated_bytes, tco_montecarlo  # SciPy
+
     cells = len(chips) * len(sites) * samples
     if on_large_work is not None and samples >= 1 and cells <= MAX_CELLS:
         on_large_work(estimated_bytes(cells), f"{cells:,} Monte Carlo cells")
-    mc = tco_montecarlo(chips, sites, samples=samples, seed=seed, **ctx.kwargs())
+    mc = tco_montecarlo(chips, sites, samples=samples, seed=seed, **ctx.options.engine_kwargs())
     notes = []
     if len(chips) == 2:
         a, b = mc.batch.chips
@@ -180,9 +143,11 @@ def central_frame(ctx: Context, samples: int | None = None, seed: int = 0) -> pd
 
     frames = []
     chips = [ctx.chip(c) for c in CENTRAL_CHIPS]
-    kwargs = ctx.kwargs()
     for site_id, subsidy, label in CENTRAL_CASES:
-        kwargs["subsidy"] = subsidy if ctx.subsidy == "auto" else ctx.subsidy
+        case = ctx.options
+        if case.subsidy == "auto":
+            case = case.replace(subsidy=subsidy)
+        kwargs = case.engine_kwargs()
         if samples is None:
             frame = tco_frame(chips, [ctx.site(site_id)], **kwargs)
         else:
@@ -194,11 +159,10 @@ def central_frame(ctx: Context, samples: int | None = None, seed: int = 0) -> pd
     return pd.concat(frames, ignore_index=True)
 
 
+@records_warnings
 def compare(
     *,
-    precision: str = "bf16",
-    utilization: float | None = None,
-    date: str | None = None,
+    options: TcoOptions | None = None,
     scenario: Path | None = None,
     spec: Path | None = None,
     set_: list[str] | None = None,
@@ -206,23 +170,18 @@ def compare(
     seed: int = 0,
 ) -> Result:
     """The seed's central question (:data:`CENTRAL_CHIPS` in :data:`CENTRAL_CASES`)."""
-    ctx = make_context(
-        precision=precision, utilization=utilization, subsidy="auto", date=date,
-        scenario=scenario, sets=set_, spec=spec,
-    )  # fmt: skip
+    ctx = make_context(options, scenario=scenario, sets=set_, spec=spec)
     return Result(central_frame(ctx, samples, seed))
 
 
+@records_warnings
 def breakeven(
     *,
     chip: str,
     vs: str,
     site: str,
     param: str,
-    precision: str = "bf16",
-    utilization: float | None = None,
-    subsidy: str = "auto",
-    date: str | None = None,
+    options: TcoOptions | None = None,
     scenario: Path | None = None,
     spec: Path | None = None,
     set_: list[str] | None = None,
@@ -232,21 +191,17 @@ def breakeven(
 
     if param not in PARAMS:
         raise InputError("--param", param, "one of " + ", ".join(PARAMS))
-    ctx = make_context(
-        precision=precision, utilization=utilization, subsidy=subsidy, date=date,
-        scenario=scenario, sets=set_, spec=spec,
-    )  # fmt: skip
-    return Result(solve(ctx.chip(chip), ctx.chip(vs), ctx.site(site), param=param, **ctx.kwargs()))
+    ctx = make_context(options, scenario=scenario, sets=set_, spec=spec)
+    chip_a, chip_b, at = ctx.chip(chip), ctx.chip(vs), ctx.site(site)
+    return Result(solve(chip_a, chip_b, at, param=param, **ctx.options.engine_kwargs()))
 
 
+@records_warnings
 def sensitivity(
     *,
     chip: str,
     site: str,
-    precision: str = "bf16",
-    utilization: float | None = None,
-    subsidy: str = "auto",
-    date: str | None = None,
+    options: TcoOptions | None = None,
     scenario: Path | None = None,
     spec: Path | None = None,
     set_: list[str] | None = None,
@@ -254,8 +209,5 @@ def sensitivity(
     """Tornado: USD per usable PFLOP-hour with each uncertain input at its low and high."""
     from chipwar.compute.montecarlo import tornado
 
-    ctx = make_context(
-        precision=precision, utilization=utilization, subsidy=subsidy, date=date,
-        scenario=scenario, sets=set_, spec=spec,
-    )  # fmt: skip
-    return Result(tornado(ctx.chip(chip), ctx.site(site), **ctx.kwargs()))
+    ctx = make_context(options, scenario=scenario, sets=set_, spec=spec)
+    return Result(tornado(ctx.chip(chip), ctx.site(site), **ctx.options.engine_kwargs()))

@@ -6,12 +6,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from chipwar.commands import Result
+from chipwar.commands import Result, records_warnings
 from chipwar.errors import InputError, UnknownIdError
 
 DYNAMICS_MAX_SAMPLES = 200_000
 
 
+@records_warnings
 def supply_run(
     *,
     file: str | Path,
@@ -50,6 +51,7 @@ def check_samples(samples: int, seed: int = 0) -> None:
         raise InputError("--seed", seed, "an integer >= 0")
 
 
+@records_warnings
 def dynamics_run(*, scenario: str | Path, samples: int = 1, seed: int = 0) -> Result:
     """Run a dynamics scenario: yearly shares, self-sufficiency, costs, energy, revenue."""
     from chipwar.dynamics.api import run_scenario
@@ -58,6 +60,7 @@ def dynamics_run(*, scenario: str | Path, samples: int = 1, seed: int = 0) -> Re
     return Result(run_scenario(scenario, samples=samples, seed=seed))
 
 
+@records_warnings
 def dynamics_claims(
     *, scenario: str | Path = "baseline", samples: int = 2000, seed: int = 0
 ) -> Result:
@@ -68,6 +71,7 @@ def dynamics_claims(
     return Result(seed_claims(scenario, samples=samples, seed=seed))
 
 
+@records_warnings
 def claims(*, claim_id: list[str] | None = None, flip: bool = True) -> Result:
     """Every quantitative claim in the seed articles checked against the models and data."""
     from chipwar.claims import evaluate_all, load_claims

@@ -7,9 +7,9 @@ from pathlib import Path
 from chipwar.catalog.accelerators import Accelerator, load_accelerators
 from chipwar.catalog.io import lookup
 from chipwar.catalog.sites import Site
-from chipwar.commands import Result, split_ids
-from chipwar.commands.compute import parse_subsidy
+from chipwar.commands import Result, records_warnings, split_ids
 from chipwar.compute.models import ModelSpec, load_models, read_models
+from chipwar.compute.options import TcoOptions
 from chipwar.errors import InputError
 from chipwar.scenarios.loader import Extras, read_extras
 
@@ -48,6 +48,12 @@ def _sites(ids: list[str] | None, extra: Extras) -> list[str | Site]:
     return [extra.sites.get(n, n) for n in names]
 
 
+def _tco_options(subsidy: str, extra: Extras) -> TcoOptions:
+    """The TCO options of a workload command: its ``--subsidy`` and the scenario's assumptions
+    (precision and utilization are the workload's own)."""
+    return TcoOptions.parse(subsidy=subsidy, assumptions=extra.assumptions)
+
+
 def _precision_map(text: str) -> str | dict[str, str]:
     """'bf16' -> 'bf16'; 'chip=fp8,other=int8' -> {chip: fp8, other: int8}."""
     if "=" not in text:
@@ -61,6 +67,7 @@ def _precision_map(text: str) -> str | dict[str, str]:
     return out
 
 
+@records_warnings
 def infer(
     *,
     model: list[str] | None = None,
@@ -88,12 +95,12 @@ def infer(
             batch=_numbers("--batch", batch or ["1"]),
             context=_numbers("--context", context) or None,
             chips_per_replica=chips,
-            subsidy=parse_subsidy(subsidy),
-            tco_assumptions=extra.assumptions,
+            tco=_tco_options(subsidy, extra),
         )
     )
 
 
+@records_warnings
 def train(
     *,
     model: str,
@@ -125,12 +132,12 @@ def train(
             precision=precision,
             total_flops=flops,
             attention=attention,
-            subsidy=parse_subsidy(subsidy),
-            tco_assumptions=extra.assumptions,
+            tco=_tco_options(subsidy, extra),
         )
     )
 
 
+@records_warnings
 def size(
     *,
     target: str,
@@ -143,25 +150,25 @@ def size(
     model_spec: Path | None = None,
 ) -> Result:
     """Cluster sizing: chips, facility MW, capex and yearly opex per chip × site."""
-    from chipwar.compute import workload as wl
+    from chipwar.compute import sizing
 
     extra = read_extras(spec, scenario)
-    parsed = wl.parse_target(target)
+    parsed = sizing.parse_target(target)
     named = parsed.get("model") or model
     if model_spec is not None or named is not None:  # resolve the model (catalog or --model-spec)
         parsed["model"] = _models([named] if named else None, model_spec)[0]
     return Result(
-        wl.size_frame(
+        sizing.size_frame(
             parsed,
             _chips(chip, extra),
             _sites(site, extra),
             model=None,
-            subsidy=parse_subsidy(subsidy),
-            tco_assumptions=extra.assumptions,
+            tco=_tco_options(subsidy, extra),
         )
     )
 
 
+@records_warnings
 def energy_gap(
     *,
     site: str,
@@ -189,6 +196,6 @@ def energy_gap(
             precision=_precision_map(precision),
             batch=batch,
             context=context,
-            tco_assumptions=extra.assumptions,
+            tco=_tco_options("auto", extra),
         )
     )

@@ -42,9 +42,50 @@ BOUNDS: dict[str, tuple[float, float | None, bool]] = {
 }
 """Allowed interval of each assumption (checked on every Range, low to high)."""
 
+PLAUSIBLE: dict[str, tuple[float, float, str, float | None]] = {
+    # name: (low, high, unit, divisor of the likely slip). **Plausibility (not sourced)**: wide
+    # ranges around the shipped, sourced values (data/tco_assumptions.yaml) inside the hard
+    # BOUNDS above; a value outside is computed but warned about (an error under --strict).
+    # The divisor names the likely slip: 100 for a percentage typed as a number (5 for 5 %),
+    # 12 for months typed as years. See docs/limits.md.
+    "life_years": (1.0, 15.0, "years", 12.0),
+    "cost_of_capital": (0.0, 0.5, "a fraction per year; 0.05 = 5 %", 100.0),
+    "facility_life_years": (5.0, 60.0, "years", 12.0),
+    "average_load": (0.05, 1.0, "a fraction of rated power", 100.0),
+    "other_opex_fraction": (0.0, 0.5, "a fraction of capex per year", 100.0),
+    "host_power_overhead": (0.0, 1.5, "a fraction of accelerator power", 100.0),
+    "server_capex_overhead": (0.0, 3.0, "a fraction of chip price", 100.0),
+    "utilization": (0.05, 1.0, "a fraction of dense peak", 100.0),
+    "facility_capex_usd_per_kw": (1000.0, 50000.0, "USD per kW of IT load", None),
+    "price_usd_per_kwh": (0.0, 1.0, "USD per kWh", 100.0),
+    "pue": (1.0, 3.0, "facility / IT power", None),
+}
+"""Plausible interval of each assumption given by a user (``--set``, a scenario file)."""
+
 MIN_LIFE_YEARS = 1 / 365
 """Plausibility (not sourced): a life shorter than a day makes the capital-recovery factor
 overflow; refused with the bounds above."""
+
+
+def _likely(name: str, value: float) -> float | None:
+    """The value probably meant (``value / divisor``) when that one is plausible."""
+    lo, hi, _, divisor = PLAUSIBLE[name]
+    if divisor is None or value <= hi:
+        return None
+    guess = value / divisor
+    return guess if lo <= guess <= hi else None
+
+
+def check_plausible(key: str, rng: Range) -> None:
+    """Flag (:func:`chipwar.plausibility.flag`) a user's value outside :data:`PLAUSIBLE`."""
+    from chipwar.plausibility import flag
+
+    name = key.partition(".")[0]
+    lo, hi, unit, _ = PLAUSIBLE[name]
+    for value in dict.fromkeys((rng.low, rng.base, rng.high)):
+        if not lo <= value <= hi:
+            flag(key, value, f"{lo:g} to {hi:g}, {unit}", _likely(name, value))
+            return
 
 
 def _check_bounds(name: str, rng: Range) -> None:
@@ -57,7 +98,9 @@ def _check_bounds(name: str, rng: Range) -> None:
         bracket = "(" if open_lo else "["
         allowed = f"{bracket}{lo:g}, {'inf)' if hi is None else f'{hi:g}]'}"
         value = rng.low if bad_lo else rng.high
-        raise InputError(name, value, f"a value in {allowed}")
+        guess = _likely(name, value) if name in PLAUSIBLE else None
+        hint = "" if guess is None else f" (did you mean {guess:g}?)"
+        raise InputError(name, value, f"a value in {allowed}{hint}")
 
 
 class TcoAssumptions(Strict):
@@ -242,6 +285,11 @@ def with_overrides(
         for _, rng in entries:
             if isinstance(rng, Range):
                 _check_bounds(name, rng)
+    for name, value in data.items():  # the user's values only: the shipped ones are sourced
+        entries = value.items() if isinstance(value, dict) else [("", value)]
+        for entry, rng in entries:
+            if isinstance(rng, Range) and source in rng.source:
+                check_plausible(f"{name}.{entry}" if entry else name, rng)
     try:
         return TcoAssumptions.model_validate(data)
     except ValidationError as exc:

@@ -28,13 +28,12 @@ import numpy.typing as npt
 import pandas as pd
 
 from chipwar.catalog.accelerators import PRECISIONS, Accelerator, get_accelerator
+from chipwar.catalog.constants import HOURS_PER_YEAR
 from chipwar.catalog.sites import Site, Subsidy, get_site
 from chipwar.catalog.types import Range
 from chipwar.catalog.uncertainty import Uncertain
 from chipwar.compute.assumptions import TcoAssumptions, load_assumptions
 from chipwar.errors import InputError, NotApplicableError
-
-HOURS_PER_YEAR = 8760.0
 
 ArrayLike = npt.ArrayLike
 Array = npt.NDArray[np.float64]
@@ -60,9 +59,27 @@ OUTPUT_COLUMNS: tuple[str, ...] = (
 def capital_recovery_factor(rate: ArrayLike, life_years: ArrayLike) -> Array:
     """Capital-recovery factor: the annuity that repays 1 USD over ``n`` years at rate ``r``.
 
-    CRF = r (1+r)^n / ((1+r)^n − 1) = r / (1 − (1+r)^−n); r = 0 → 1/n; n = inf → r.
-    [1/yr] (the PyPSA ``annuity`` function, ``pypsa/costs.py``)
+    CRF = r (1+r)^n / ((1+r)^n − 1) = r / (1 − (1+r)^−n);  r = 0 → 1/n;  n = ∞ → r
 
+    Parameters
+    ----------
+    rate : array_like
+        r, cost of capital [1/yr], ≥ 0.
+    life_years : array_like
+        n, economic life [yr], > 0 (``inf`` allowed).
+
+    Returns
+    -------
+    numpy.ndarray
+        CRF [1/yr], broadcast over the inputs.
+
+    References
+    ----------
+    PyPSA's ``annuity`` (``pypsa/costs.py``); rates and lives: ``assumption-tco-cost-of-capital``,
+    ``aidcguide-depreciation-life``, ``assumption-tco-facility-life``.
+
+    Examples
+    --------
     >>> round(float(capital_recovery_factor(0.09, 5)), 4)
     0.2571
     >>> float(capital_recovery_factor(0.0, 4))
@@ -191,13 +208,48 @@ def tco_arrays(
     utilization: ArrayLike,
     gco2_per_kwh: ArrayLike,
 ) -> dict[str, Array]:
-    """Evaluate the TCO equations (module docstring) on broadcastable arrays.
+    """Evaluate the TCO equations (module docstring; written plainly in
+    :func:`chipwar.compute.tco_reference.tco_reference`, which a property test holds equal) on
+    broadcastable arrays.
 
-    Units: capex [USD per accelerator], facility capex [USD/kW IT], power [kW], price
-    [USD/kWh], subsidy [fraction of the power bill waived], rate [1/yr], lives [yr],
-    dense_tflops [TFLOPS], utilization [fraction of dense peak], carbon [gCO2/kWh].
-    Returns arrays named as in :data:`OUTPUT_COLUMNS` (per accelerator-hour, per PFLOP-hour),
-    each of the broadcast shape of the inputs.
+    Parameters
+    ----------
+    system_capex_usd : array_like
+        Capital cost per accelerator with its server and network share [USD].
+    facility_capex_usd_per_kw : array_like
+        Data-centre build cost per kW of IT load [USD/kW].
+    it_power_kw : array_like
+        IT power per accelerator with host share [kW].
+    average_load : array_like
+        Average draw / rated power [fraction].
+    pue : array_like
+        Facility power / IT power [dimensionless].
+    price_usd_per_kwh : array_like
+        Electricity price [USD/kWh].
+    subsidy : array_like
+        Share of the power bill waived [fraction].
+    cost_of_capital : array_like
+        r [1/yr].
+    life_years, facility_life_years : array_like
+        Economic lives of the IT equipment and of the building [yr].
+    other_opex_fraction : array_like
+        Maintenance, staff, insurance per year / capex [1/yr].
+    dense_tflops : array_like
+        Dense peak at the chosen precision [TFLOPS].
+    utilization : array_like
+        Achieved fraction of dense peak [fraction].
+    gco2_per_kwh : array_like
+        Grid carbon intensity [gCO2/kWh].
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        The columns of :data:`OUTPUT_COLUMNS` (USD, kWh and kgCO2 per accelerator-hour and per
+        usable PFLOP-hour), each of the inputs' broadcast shape.
+
+    References
+    ----------
+    Default inputs: ``data/tco_assumptions.yaml`` (source ids in ``data/sources/tco.yaml``).
     """
     given = locals()
     x = {k: np.asarray(given[k], dtype=float) for k in INPUT_NAMES}
@@ -586,13 +638,40 @@ def tco_frame(
     date: dt.date | None = None,
     assumptions: TcoAssumptions | None = None,
 ) -> pd.DataFrame:
-    """Base-case TCO of every chip × site: one row each (columns: see :data:`OUTPUT_COLUMNS`,
-    plus chip, site, precision, designer_country, subsidy_id, system_capex_usd, utilization,
-    pue, gco2_per_kwh, dense_tflops).
+    """Base-case TCO of every chip × site, one row each (the equations: module docstring).
 
-    ``subsidy="auto"`` applies, per chip × site, the active site subsidy with the largest base
-    discount that the chip is eligible for on ``date`` (today if None); a number applies that
-    fraction to every chip × site (a what-if; 0 = no subsidy).
+    Parameters
+    ----------
+    chips : sequence of str or Accelerator, or str
+        Catalog ids or accelerator objects (e.g. from a ``--spec`` file).
+    sites : sequence of str or Site, or str
+        Catalog ids or site objects.
+    precision : str
+        Numeric format whose dense throughput is priced (``bf16`` by default).
+    utilization : float or None
+        Achieved fraction of dense peak in (0, 1]; None: the per-chip default of the
+        assumptions.
+    subsidy : 'auto' or float
+        ``'auto'`` applies, per chip × site, the active site subsidy with the largest base
+        discount that the chip is eligible for on ``date``; a number applies that fraction of the
+        power bill to every chip × site (a what-if; 0 = no subsidy).
+    date : datetime.date or None
+        Day on which subsidies must be active (today if None).
+    assumptions : TcoAssumptions or None
+        Cost of capital, lives, PUE, … (None: the sourced defaults). The five options travel
+        together as :class:`chipwar.compute.options.TcoOptions` (``**options.engine_kwargs()``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :data:`OUTPUT_COLUMNS` (USD, kWh, kgCO2 per accelerator-hour and per
+        usable PFLOP-hour) plus chip, site, precision, designer_country, subsidy_id,
+        system_capex_usd [USD], utilization, pue, gco2_per_kwh [g/kWh], dense_tflops [TFLOPS].
+
+    References
+    ----------
+    Inputs: ``data/accelerators.yaml``, ``data/sites.yaml``, ``data/tco_assumptions.yaml``, each
+    value with its source id (``data/sources/*.yaml``).
     """
     batch = prepare(
         [chips] if isinstance(chips, str) else chips,

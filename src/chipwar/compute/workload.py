@@ -1,37 +1,27 @@
-"""Workload model: inference roofline, training estimator and cluster sizing.
+"""Workload model: inference and training estimates per model × chip × site, and the FT
+claim's energy gap.
 
-Pure array functions first (every argument broadcasts, units in the names), then thin frame
-builders that look chips, sites and models up and join the compute engine's
-:func:`chipwar.compute.tco.tco_frame` for cost and energy per accelerator-hour.
+Thin frame builders that look chips, sites and models up, evaluate the roofline
+(:mod:`chipwar.compute.roofline`) and join the compute engine's
+:func:`chipwar.compute.tco.tco_frame` for cost and energy per accelerator-hour. Cluster sizing is
+:mod:`chipwar.compute.sizing`.
 
-Equations (sources in ``data/sources/workloads.yaml``):
-
-* weights [B] = N · b_w; KV cache per token [B] = 2·L·n_kv·d_head·b_kv (GQA) or
-  L·(r_kv + d_rope)·b_kv (MLA, ``deepseek-2024-v3-report``).
-* chips to hold a replica = ceil((weights + KV/token · batch · context) / (memory · f_usable)).
-* forward FLOPs per token = 2·N_active + 2·L·H·(d_qk + d_v)·c (``palm-2022-mfu``), c = context
-  attended (prefill: L_ctx/2 on average, decode: L_ctx).
-* prefill tokens/s per chip = min(peak·η_c / FLOPs(c/2), batch·context·BW·η_bw / bytes_weights).
-* decode tokens/s per chip = min(batch·BW·η_bw / bytes read per step, peak·η_c / FLOPs(c));
-  bytes read per step = (N − N_routed + N_routed·(1 − (1 − k/E)^batch))·b_w + KV/token·batch·c.
-* training FLOPs = 6·N_active·D (``kaplan-2020-scaling-laws``), optionally + 6·L·H·(d_qk+d_v)·T·D;
-  chip-hours = FLOPs / (peak · MFU · 3600).
+Training (sources in ``data/sources/workloads.yaml``): FLOPs = 6·N_active·D
+(``kaplan-2020-scaling-laws``), optionally + 6·L·H·(d_qk+d_v)·T·D; chip-hours = FLOPs / (peak ·
+MFU · 3600); days = chip-hours / (K · 24).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import math
-import re
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from chipwar.catalog.accelerators import Accelerator, get_accelerator
 from chipwar.catalog.sites import Site, get_site
-from chipwar.compute.assumptions import TcoAssumptions
 from chipwar.compute.models import (
     ModelSpec,
     WorkloadAssumptions,
@@ -39,22 +29,34 @@ from chipwar.compute.models import (
     load_workload_assumptions,
     model_arrays,
 )
+from chipwar.compute.options import TcoOptions
+from chipwar.compute.roofline import (
+    BYTES_PER_VALUE,
+    INFERENCE_PRECISIONS,
+    FloatArray,
+    attention_flops_per_token,
+    equalising_subsidy,
+    inference_roofline,
+    kv_bytes_for,
+    power_bill_per_mtok,
+)
 from chipwar.errors import InputError, NotApplicableError
 
-BYTES_PER_VALUE: dict[str, float] = {
-    "fp32": 4.0, "tf32": 4.0, "bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "int8": 1.0, "fp4": 0.5,
-}  # fmt: skip
-INFERENCE_PRECISIONS: tuple[str, ...] = ("bf16", "fp16", "fp8", "int8", "fp4")
 DEFAULT_CONTEXT_TOKENS = 4096
 """Context held per sequence when none is given [tokens] (a modelling default, clipped to the
 model's maximum)."""
-HOURS_PER_YEAR = 8760.0
-FloatArray = np.ndarray
 
 MAX_CLUSTER_CHIPS = 1e12
 MAX_TRAINING_TOKENS = 1e16
 """Plausibility bound (not sourced) on training tokens: ~300 times the largest published
 pre-training runs (tens of trillions of tokens)."""
+PLAUSIBLE_TRAINING_TOKENS = (1e9, 1e14)
+"""Plausible training tokens (**plausibility, not sourced**): from a billion to ~3 times the
+largest published pre-training runs (tens of trillions); outside, ``train`` warns (and suggests
+trillions when a bare number such as 15 was probably meant as 15 trillion)."""
+PLAUSIBLE_TRAINING_DAYS = 3650.0
+"""A training run longer than ten years on the given cluster is answered with a warning that
+suggests the cluster size for 90 days (**plausibility, not sourced**)."""
 MAX_TRAINING_FLOPS = 1e32
 """Plausibility bound (not sourced) on a training run's FLOPs: ~a million times the largest
 published runs (~5e25)."""
@@ -76,213 +78,6 @@ not fit an integer, and no such cluster is meaningful)."""
 # --------------------------------------------------------------------------------------------
 
 
-def kv_bytes_for(precision: str) -> float:
-    """KV-cache bytes per value: the weight precision, never below 1 byte
-    (``assumption-workload-kv-precision``)."""
-    return max(BYTES_PER_VALUE[precision], 1.0)
-
-
-def weights_bytes(params: Any, bytes_per_param: Any) -> FloatArray:
-    """Weight memory [B] = N [count] · b_w [B/param]."""
-    return np.asarray(params, dtype=float) * np.asarray(bytes_per_param, dtype=float)
-
-
-def kv_bytes_per_token(kv_values_per_token: Any, kv_bytes_per_value: Any) -> FloatArray:
-    """KV cache per token [B] = cached values per token · bytes per value.
-
-    GQA: values = 2·L·n_kv·d_head; MLA: values = L·(kv_lora_rank + qk_rope_head_dim)."""
-    return np.asarray(kv_values_per_token, dtype=float) * np.asarray(
-        kv_bytes_per_value, dtype=float
-    )
-
-
-def chips_to_hold(
-    weights_b: Any,
-    kv_b_per_token: Any,
-    batch: Any,
-    context_tokens: Any,
-    memory_gb: Any,
-    usable_memory_fraction: Any,
-) -> FloatArray:
-    """Accelerators needed to hold one replica [count]:
-    ceil((weights + KV/token · batch · context) / (memory_gb·1e9 · f_usable))."""
-    need = np.asarray(weights_b, dtype=float) + np.asarray(kv_b_per_token, dtype=float) * (
-        np.asarray(batch, dtype=float) * np.asarray(context_tokens, dtype=float)
-    )
-    capacity = np.asarray(memory_gb, dtype=float) * 1e9 * np.asarray(usable_memory_fraction)
-    return np.ceil(need / capacity)
-
-
-def experts_touched_fraction(batch: Any, experts: Any, experts_per_token: Any) -> FloatArray:
-    """Expected share of routed experts read in one decode step: 1 − (1 − k/E)^batch
-    (uniform routing; 1 for a dense model where E = k = 1)."""
-    e = np.asarray(experts, dtype=float)
-    k = np.asarray(experts_per_token, dtype=float)
-    return 1.0 - (1.0 - k / e) ** np.asarray(batch, dtype=float)
-
-
-def decode_bytes_per_step(
-    params: Any,
-    routed_params: Any,
-    experts: Any,
-    experts_per_token: Any,
-    bytes_per_param: Any,
-    kv_b_per_token: Any,
-    batch: Any,
-    context_tokens: Any,
-) -> FloatArray:
-    """Bytes read from memory per decode step of a replica [B]:
-    (N − N_routed + N_routed·touched)·b_w + KV/token · batch · context."""
-    routed = np.asarray(routed_params, dtype=float)
-    touched = experts_touched_fraction(batch, experts, experts_per_token)
-    weights_read = (np.asarray(params, dtype=float) - routed + routed * touched) * np.asarray(
-        bytes_per_param, dtype=float
-    )
-    return weights_read + np.asarray(kv_b_per_token, dtype=float) * np.asarray(
-        batch, dtype=float
-    ) * np.asarray(context_tokens, dtype=float)
-
-
-def attention_flops_per_token(
-    layers: Any, attention_heads: Any, qk_head_dim: Any, v_head_dim: Any, attended_tokens: Any
-) -> FloatArray:
-    """Attention score and value FLOPs per token [FLOP] = 2·L·H·(d_qk + d_v)·c (palm-2022-mfu)."""
-    return (
-        2.0
-        * np.asarray(layers, dtype=float)
-        * np.asarray(attention_heads, dtype=float)
-        * (np.asarray(qk_head_dim, dtype=float) + np.asarray(v_head_dim, dtype=float))
-        * np.asarray(attended_tokens, dtype=float)
-    )
-
-
-def forward_flops_per_token(
-    active_params: Any,
-    layers: Any,
-    attention_heads: Any,
-    qk_head_dim: Any,
-    v_head_dim: Any,
-    attended_tokens: Any,
-) -> FloatArray:
-    """Forward FLOPs per token [FLOP] = 2·N_active + 2·L·H·(d_qk + d_v)·c."""
-    return 2.0 * np.asarray(active_params, dtype=float) + attention_flops_per_token(
-        layers, attention_heads, qk_head_dim, v_head_dim, attended_tokens
-    )
-
-
-def inference_roofline(
-    *,
-    params: Any,
-    active_params: Any,
-    routed_params: Any,
-    experts: Any,
-    experts_per_token: Any,
-    layers: Any,
-    attention_heads: Any,
-    qk_head_dim: Any,
-    v_head_dim: Any,
-    kv_values_per_token: Any,
-    peak_tflops: Any,
-    memory_gb: Any,
-    memory_bandwidth_tbps: Any,
-    bytes_per_param: Any,
-    kv_bytes_per_value: Any,
-    batch: Any,
-    context_tokens: Any,
-    compute_efficiency: Any,
-    bandwidth_efficiency: Any,
-    usable_memory_fraction: Any,
-) -> dict[str, FloatArray]:
-    """Roofline estimate for every broadcast combination of model, chip and setting.
-
-    Returns arrays: ``weights_gb``, ``kv_cache_gb`` (batch × context), ``chips_to_hold_model``,
-    ``prefill_tokens_per_s_per_chip``, ``decode_tokens_per_s_per_chip`` (output tokens),
-    ``decode_memory_bound_tokens_per_s_per_chip``, ``decode_compute_bound_tokens_per_s_per_chip``,
-    ``decode_memory_bound`` (bool) and ``decode_ms_per_token`` (inter-token latency).
-    Per-chip rates divide a replica's rate by the chips it spans: batch·BW/bytes_per_step.
-    """
-    w = weights_bytes(params, bytes_per_param)
-    kv_tok = kv_bytes_per_token(kv_values_per_token, kv_bytes_per_value)
-    batch_f = np.asarray(batch, dtype=float)
-    ctx = np.asarray(context_tokens, dtype=float)
-    n_hold = chips_to_hold(w, kv_tok, batch_f, ctx, memory_gb, usable_memory_fraction)
-    flops_s = np.asarray(peak_tflops, dtype=float) * 1e12 * np.asarray(compute_efficiency)
-    bw = np.asarray(memory_bandwidth_tbps, dtype=float) * 1e12 * np.asarray(bandwidth_efficiency)
-
-    prefill_compute = flops_s / forward_flops_per_token(
-        active_params, layers, attention_heads, qk_head_dim, v_head_dim, ctx / 2.0
-    )
-    prefill_memory = batch_f * ctx * bw / w
-    prefill = np.minimum(prefill_compute, prefill_memory)
-
-    step_bytes = decode_bytes_per_step(
-        params, routed_params, experts, experts_per_token, bytes_per_param, kv_tok, batch_f, ctx
-    )
-    decode_memory = batch_f * bw / step_bytes
-    decode_compute = flops_s / forward_flops_per_token(
-        active_params, layers, attention_heads, qk_head_dim, v_head_dim, ctx
-    )
-    decode = np.minimum(decode_memory, decode_compute)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ms_per_token = 1e3 * batch_f / (decode * n_hold)
-    return {
-        "weights_gb": w / 1e9,
-        "kv_cache_gb": kv_tok * batch_f * ctx / 1e9,
-        "chips_to_hold_model": n_hold,
-        "prefill_tokens_per_s_per_chip": prefill,
-        "decode_tokens_per_s_per_chip": decode,
-        "decode_memory_bound_tokens_per_s_per_chip": decode_memory,
-        "decode_compute_bound_tokens_per_s_per_chip": decode_compute,
-        "decode_memory_bound": decode_memory <= decode_compute,
-        "decode_ms_per_token": ms_per_token,
-    }
-
-
-def served_output_tokens_per_s(
-    prefill_tokens_per_s: Any, decode_tokens_per_s: Any, input_tokens: Any, output_tokens: Any
-) -> FloatArray:
-    """Output tokens/s when each request's prefill and decode run back to back on the same chips:
-    L_out / (L_in / prefill + L_out / decode) [tokens/s]."""
-    lin = np.asarray(input_tokens, dtype=float)
-    lout = np.asarray(output_tokens, dtype=float)
-    return lout / (lin / np.asarray(prefill_tokens_per_s) + lout / np.asarray(decode_tokens_per_s))
-
-
-def per_million_tokens(per_accelerator_hour: Any, tokens_per_s_per_chip: Any) -> FloatArray:
-    """Cost or energy per million tokens = per-accelerator-hour value / (tokens/s · 3600) · 1e6."""
-    return (
-        np.asarray(per_accelerator_hour, dtype=float)
-        / (np.asarray(tokens_per_s_per_chip, dtype=float) * 3600.0)
-        * 1e6
-    )
-
-
-def power_bill_per_mtok(
-    kwh_per_mtok: Any, price_usd_per_kwh: Any, subsidy: Any = 0.0
-) -> FloatArray:
-    """Electricity bill per million tokens [USD/Mtok] = kWh/Mtok · price · (1 − subsidy)."""
-    return (
-        np.asarray(kwh_per_mtok, dtype=float)
-        * np.asarray(price_usd_per_kwh, dtype=float)
-        * (1.0 - np.asarray(subsidy, dtype=float))
-    )
-
-
-def equalising_subsidy(
-    kwh_per_mtok: Any,
-    price_usd_per_kwh: Any,
-    reference_kwh_per_mtok: Any,
-    reference_price_usd_per_kwh: Any,
-    reference_subsidy: Any = 0.0,
-) -> FloatArray:
-    """Power-bill discount s that makes a chip's electricity bill per token equal a reference's:
-    s = 1 − (E_ref · p_ref · (1 − s_ref)) / (E · p). s ≤ 0: no subsidy needed."""
-    ref = power_bill_per_mtok(
-        reference_kwh_per_mtok, reference_price_usd_per_kwh, reference_subsidy
-    )
-    return 1.0 - ref / power_bill_per_mtok(kwh_per_mtok, price_usd_per_kwh)
-
-
 def training_flops(
     active_params: Any,
     tokens: Any,
@@ -293,8 +88,40 @@ def training_flops(
     v_head_dim: Any = 0.0,
     seq_len: Any = 0.0,
 ) -> FloatArray:
-    """Training FLOPs = 6·N_active·D (kaplan-2020-scaling-laws) + 6·L·H·(d_qk+d_v)·T·D
-    (attention, palm-2022-mfu; zero unless the attention arguments are given)."""
+    """Total FLOPs of a training run.
+
+    C = 6 · N_active · D + 6 · L · H · (d_qk + d_v) · T · D
+
+    The second term (attention over sequences of T tokens) is zero unless the attention
+    arguments are given.
+
+    Parameters
+    ----------
+    active_params : array_like
+        N_active, parameters used per token [count].
+    tokens : array_like
+        D, training tokens [tokens].
+    layers, attention_heads : array_like, optional
+        L and H [count].
+    qk_head_dim, v_head_dim : array_like, optional
+        d_qk and d_v [values per head].
+    seq_len : array_like, optional
+        T, training sequence length [tokens].
+
+    Returns
+    -------
+    numpy.ndarray
+        C [FLOP].
+
+    References
+    ----------
+    ``kaplan-2020-scaling-laws`` (6·N·D); ``palm-2022-mfu`` (attention term).
+
+    Examples
+    --------
+    >>> float(training_flops(8e9, 15e12))
+    7.2e+23
+    """
     d = np.asarray(tokens, dtype=float)
     dense = 6.0 * np.asarray(active_params, dtype=float) * d
     attn = 3.0 * attention_flops_per_token(
@@ -304,28 +131,33 @@ def training_flops(
 
 
 def training_chip_hours(total_flops: Any, peak_tflops: Any, mfu: Any) -> FloatArray:
-    """Accelerator-hours = FLOPs / (peak_tflops·1e12 · MFU · 3600)."""
+    """Accelerator-hours of a training run.
+
+    h = C / (peak · 10¹² · MFU · 3600)
+
+    Parameters
+    ----------
+    total_flops : array_like
+        C [FLOP].
+    peak_tflops : array_like
+        Dense peak at the training precision [TFLOPS].
+    mfu : array_like
+        Model-FLOPs utilisation [fraction] (``data/workload_assumptions.yaml``,
+        ``meta-2024-llama3-mfu``).
+
+    Returns
+    -------
+    numpy.ndarray
+        h [accelerator-hours].
+
+    Examples
+    --------
+    >>> float(training_chip_hours(3.6e18, 1000, 1.0))
+    1.0
+    """
     return np.asarray(total_flops, dtype=float) / (
         np.asarray(peak_tflops, dtype=float) * 1e12 * np.asarray(mfu, dtype=float) * 3600.0
     )
-
-
-def chips_for_training(total_flops: Any, peak_tflops: Any, mfu: Any, days: Any) -> FloatArray:
-    """Accelerators to finish in ``days`` = ceil(chip-hours / (24 · days))."""
-    return np.ceil(training_chip_hours(total_flops, peak_tflops, mfu) / (24.0 * np.asarray(days)))
-
-
-def chips_for_throughput(
-    target_tokens_per_s: Any, decode_tokens_per_s_per_chip: Any, chips_per_replica: Any
-) -> FloatArray:
-    """Accelerators to serve a token rate: whole replicas of ``chips_per_replica`` chips,
-    replicas = ceil(target / (per-chip rate · chips_per_replica))."""
-    n = np.asarray(chips_per_replica, dtype=float)
-    replicas = np.ceil(
-        np.asarray(target_tokens_per_s, dtype=float)
-        / (np.asarray(decode_tokens_per_s_per_chip, dtype=float) * n)
-    )
-    return replicas * n
 
 
 # --------------------------------------------------------------------------------------------
@@ -398,7 +230,7 @@ def _positive(field: str, values: Sequence[float], integer: bool = False) -> lis
     return out
 
 
-def _assumption(value: float | None, default: float, field: str) -> float:
+def efficiency_or_default(value: float | None, default: float, field: str) -> float:
     if value is None:
         return default
     if not (MIN_EFFICIENCY <= value <= 1):
@@ -406,28 +238,15 @@ def _assumption(value: float | None, default: float, field: str) -> float:
     return float(value)
 
 
-def _tco_costs(
-    chips: list[Accelerator],
-    sites: list[Site],
-    precision: str,
-    *,
-    subsidy: Literal["auto"] | float,
-    date: dt.date | None,
-    utilization: float | None,
-    tco_assumptions: TcoAssumptions | None = None,
+def tco_costs(
+    chips: list[Accelerator], sites: list[Site], precision: str, tco: TcoOptions | None
 ) -> pd.DataFrame:
-    """Per chip × site cost/energy per accelerator-hour from the compute engine."""
-    from chipwar.compute.tco import tco_frame  # the compute engine (CONTRACTS.md)
+    """Per chip × site cost/energy per accelerator-hour from the compute engine, at the
+    workload's ``precision`` and the other TCO options of ``tco``."""
+    from chipwar.compute.tco import tco_frame  # the compute engine
 
-    return tco_frame(
-        chips,
-        sites,
-        precision=precision,
-        utilization=utilization,
-        subsidy=subsidy,
-        date=date,
-        assumptions=tco_assumptions,
-    )
+    options = (tco or TcoOptions()).replace(precision=precision)
+    return tco_frame(chips, sites, **options.engine_kwargs())
 
 
 def _cost_matrix(
@@ -448,7 +267,7 @@ def _cost_matrix(
     return lookup.reindex(idx).to_numpy(dtype=float).reshape(n_c, n_s)
 
 
-def _gather(
+def gather_cost_column(
     costs: pd.DataFrame, chip_list: list[Accelerator], site_list: list[Site], col: str
 ) -> FloatArray:
     """A tco_frame column flattened chip-major (the order of np.indices((chips, sites)))."""
@@ -475,11 +294,8 @@ def infer_frame(
     compute_efficiency: float | None = None,
     bandwidth_efficiency: float | None = None,
     usable_memory_fraction: float | None = None,
-    subsidy: Literal["auto"] | float = "auto",
-    date: dt.date | None = None,
-    utilization: float | None = None,
     assumptions: WorkloadAssumptions | None = None,
-    tco_assumptions: TcoAssumptions | None = None,
+    tco: TcoOptions | None = None,
 ) -> pd.DataFrame:
     """Inference estimate for every model × chip × site × precision × batch × context (one call).
 
@@ -491,9 +307,13 @@ def infer_frame(
     Without sites the cost columns are omitted (no compute-engine call).
     """
     a = assumptions or load_workload_assumptions()
-    eta_c = _assumption(compute_efficiency, a.compute_efficiency.base, "compute_efficiency")
-    eta_bw = _assumption(bandwidth_efficiency, a.bandwidth_efficiency.base, "bandwidth_efficiency")
-    f_mem = _assumption(
+    eta_c = efficiency_or_default(
+        compute_efficiency, a.compute_efficiency.base, "compute_efficiency"
+    )
+    eta_bw = efficiency_or_default(
+        bandwidth_efficiency, a.bandwidth_efficiency.base, "bandwidth_efficiency"
+    )
+    f_mem = efficiency_or_default(
         usable_memory_fraction, a.usable_memory_fraction.base, "usable_memory_fraction"
     )
     model_list = [get_model(m) for m in _as_list(models)]
@@ -621,15 +441,7 @@ def infer_frame(
         cols = ("usd_per_accelerator_hour", "kwh_per_accelerator_hour", "price_usd_per_kwh")
         tables = {c: np.empty((n_p, n_c, len(site_list))) for c in cols}
         for j, prec in enumerate(precisions):
-            costs = _tco_costs(
-                chip_list,
-                site_list,
-                prec,
-                subsidy=subsidy,
-                date=date,
-                utilization=utilization,
-                tco_assumptions=tco_assumptions,
-            )
+            costs = tco_costs(chip_list, site_list, prec, tco)
             for cname in cols:
                 tables[cname][j] = _cost_matrix(costs, chip_ids, site_ids, cname)
         for cname in cols:  # (P, C, S) -> (1, C, S, P, 1, 1)
@@ -683,10 +495,8 @@ def train_frame(
     total_flops: float | None = None,
     attention: bool = False,
     seq_len: int | None = None,
-    subsidy: Literal["auto"] | float = "auto",
-    date: dt.date | None = None,
     assumptions: WorkloadAssumptions | None = None,
-    tco_assumptions: TcoAssumptions | None = None,
+    tco: TcoOptions | None = None,
 ) -> pd.DataFrame:
     """Training run estimate per chip × site: total_flops, chip_hours, energy_mwh, usd, days.
 
@@ -702,7 +512,7 @@ def train_frame(
     (k,) = _positive("chips", [chip_count], integer=True)
     if k > MAX_CLUSTER_CHIPS:
         raise InputError("chips", int(k), f"at most {MAX_CLUSTER_CHIPS:.0e}")
-    eff_mfu = _assumption(mfu, a.training_mfu.base, "mfu")
+    eff_mfu = efficiency_or_default(mfu, a.training_mfu.base, "mfu")
     check_precision(precision, ("fp32", "tf32", "bf16", "fp16", "fp8", "int8", "fp4"))
     chip_list = resolve_chips(chips)
     site_list = resolve_sites(sites)
@@ -728,20 +538,12 @@ def train_frame(
             flops = float(training_flops(m.active_params, d))
     peak = np.asarray([chip_peak_tflops(c, precision) for c in chip_list])
     hours = training_chip_hours(flops, peak, eff_mfu)  # per chip
-    costs = _tco_costs(
-        chip_list,
-        site_list,
-        precision,
-        subsidy=subsidy,
-        date=date,
-        utilization=None,
-        tco_assumptions=tco_assumptions,
-    )
+    costs = tco_costs(chip_list, site_list, precision, tco)
     ic, isite = (g.ravel() for g in np.indices((len(chip_list), len(site_list))))
     chip_ids = np.asarray([c.id for c in chip_list])[ic]
     site_ids = np.asarray([s.id for s in site_list])[isite]
-    usd_h = _gather(costs, chip_list, site_list, "usd_per_accelerator_hour")
-    kwh_h = _gather(costs, chip_list, site_list, "kwh_per_accelerator_hour")
+    usd_h = gather_cost_column(costs, chip_list, site_list, "usd_per_accelerator_hour")
+    kwh_h = gather_cost_column(costs, chip_list, site_list, "kwh_per_accelerator_hour")
     h = hours[ic]
     frame = pd.DataFrame(
         {
@@ -760,7 +562,28 @@ def train_frame(
         }
     )
     _refuse_non_finite(frame, ("total_flops", "chip_hours", "energy_mwh", "usd", "days"))
+    _flag_implausible_training(d, k, frame["days"].to_numpy())
     return frame
+
+
+def _flag_implausible_training(tokens: float, chip_count: float, days: np.ndarray) -> None:
+    """Plausibility warnings of a training estimate (:mod:`chipwar.plausibility`)."""
+    from chipwar.plausibility import flag
+
+    lo, hi = PLAUSIBLE_TRAINING_TOKENS
+    if not lo <= tokens <= hi:
+        guess = next((tokens * f for f in (1e12, 1e9) if lo <= tokens * f <= hi), None)
+        flag("tokens", tokens, f"{lo:.0e} to {hi:.0e} training tokens", guess)
+    longest = float(days.max()) if days.size else 0.0
+    if longest > PLAUSIBLE_TRAINING_DAYS:
+        chips_90 = math.ceil(chip_count * longest / 90.0)
+        flag(
+            "days",
+            round(longest),
+            f"at most {PLAUSIBLE_TRAINING_DAYS:,.0f} days (ten years) of training",
+            why=f"{longest / 365:,.0f} years on {chip_count:,.0f} chips; "
+            f"--chips {chips_90:,} would take 90 days",
+        )
 
 
 def _refuse_non_finite(frame: pd.DataFrame, columns: Sequence[str]) -> None:
@@ -776,134 +599,6 @@ def _refuse_non_finite(frame: pd.DataFrame, columns: Sequence[str]) -> None:
             )
 
 
-_INFER_KEYS = ("tokens_per_s", "model", "batch", "context", "precision")
-_TRAIN_KEYS = ("train", "tokens", "days", "mfu", "precision", "total_flops")
-
-
-def parse_target(text: str) -> dict[str, Any]:
-    """Parse ``tokens_per_s=1e6[,model=ID,batch=B,context=L,precision=P]`` or
-    ``train=MODEL,tokens=D,days=T[,mfu=M,precision=P,total_flops=F]`` into a dict."""
-    if not isinstance(text, str) or not text.strip():
-        raise InputError("target", text, "'tokens_per_s=1e6' or 'train=MODEL,tokens=D,days=T'")
-    parts: dict[str, str] = {}
-    for item in text.split(","):
-        if "=" not in item:
-            raise InputError("target", item.strip(), "key=value pairs separated by commas")
-        key, value = (s.strip() for s in item.split("=", 1))
-        if not re.fullmatch(r"[a-z_]+", key) or not value:
-            raise InputError("target", item.strip(), "key=value with a lowercase key and a value")
-        parts[key] = value
-    kind = "train" if "train" in parts else "tokens_per_s" if "tokens_per_s" in parts else None
-    if kind is None:
-        raise InputError("target", text, "a target with 'tokens_per_s=' or 'train='")
-    allowed = _TRAIN_KEYS if kind == "train" else _INFER_KEYS
-    for key in parts:
-        if key not in allowed:
-            raise InputError(f"target key {key!r}", text, f"keys among {', '.join(allowed)}")
-    out: dict[str, Any] = {"kind": "train" if kind == "train" else "serve"}
-    for key, value in parts.items():
-        if key in ("model", "train", "precision"):
-            out["model" if key == "train" else key] = value
-            continue
-        try:
-            num = float(value)
-        except ValueError:
-            raise InputError(f"target key {key!r}", value, "a number such as 1e6") from None
-        if not math.isfinite(num) or num <= 0:
-            raise InputError(f"target key {key!r}", value, "a number > 0")
-        out[key] = num
-    if out["kind"] == "train":
-        for key in ("tokens", "days"):
-            if key not in out and not (key == "tokens" and "total_flops" in out):
-                raise InputError("target", text, f"a training target with {key}=…")
-    return out
-
-
-def size_frame(
-    target: str | Mapping[str, Any],
-    chips: Sequence[str | Accelerator] | str | Accelerator,
-    sites: Sequence[str | Site] | str | Site,
-    *,
-    model: str | ModelSpec | None = None,
-    subsidy: Literal["auto"] | float = "auto",
-    date: dt.date | None = None,
-    assumptions: WorkloadAssumptions | None = None,
-    tco_assumptions: TcoAssumptions | None = None,
-) -> pd.DataFrame:
-    """Cluster sizing per chip × site, side by side: chips, facility MW, capex, yearly opex.
-
-    Serving target: chips = whole replicas to reach tokens_per_s (decode, output tokens).
-    Training target: chips = ceil(chip-hours / (24·days)).
-    it_capex_usd = chips · system capex per accelerator (compute engine: system_capex_usd, else the
-    chip price); capex_usd_per_year = chips · capex_usd_per_hour · 8760 (annualised IT + facility
-    capex); opex_usd_per_year = chips · (power + other) USD/h · 8760."""
-    t = parse_target(target) if isinstance(target, str) else dict(target)
-    a = assumptions or load_workload_assumptions()
-    chip_list = resolve_chips(chips)
-    site_list = resolve_sites(sites)
-    precision = str(t.get("precision", "bf16"))
-    model_id = t.get("model") or model
-    if model_id is None:
-        raise InputError("model", None, "a model id (--model or model= in the target)")
-    m = get_model(model_id)
-    ic, isite = (g.ravel() for g in np.indices((len(chip_list), len(site_list))))
-    chip_ids = np.asarray([c.id for c in chip_list])[ic]
-    site_ids = np.asarray([s.id for s in site_list])[isite]
-    if t["kind"] == "serve":
-        est = infer_frame(
-            m,
-            chip_list,
-            None,
-            precision=precision,
-            batch=t.get("batch", 64),
-            context=t.get("context"),
-            assumptions=a,
-        )
-        per_chip = est["decode_tokens_per_s_per_chip"].to_numpy()
-        hold = est["chips_to_hold_model"].to_numpy()
-        n = chips_for_throughput(t["tokens_per_s"], per_chip[ic], hold[ic])
-        label = f"serve {m.id} at {t['tokens_per_s']:g} output tokens/s"
-    else:
-        mfu = _assumption(t.get("mfu"), a.training_mfu.base, "mfu")
-        flops = t.get("total_flops") or float(training_flops(m.active_params, t["tokens"]))
-        peak = np.asarray([chip_peak_tflops(c, precision) for c in chip_list])
-        n = chips_for_training(flops, peak[ic], mfu, t["days"])
-        label = f"train {m.id} in {t['days']:g} days"
-    if not np.all(n < MAX_CLUSTER_CHIPS):
-        raise InputError(
-            "target", label, f"a target that needs fewer than {MAX_CLUSTER_CHIPS:.0e} accelerators"
-        )
-    costs = _tco_costs(
-        chip_list,
-        site_list,
-        precision,
-        subsidy=subsidy,
-        date=date,
-        utilization=None,
-        tco_assumptions=tco_assumptions,
-    )
-    fac_kw = _gather(costs, chip_list, site_list, "facility_power_kw")
-    capex_h = _gather(costs, chip_list, site_list, "capex_usd_per_hour")
-    opex_h = _gather(costs, chip_list, site_list, "power_usd_per_hour") + _gather(
-        costs, chip_list, site_list, "other_usd_per_hour"
-    )
-    unit_capex = _gather(costs, chip_list, site_list, "system_capex_usd")
-    return pd.DataFrame(
-        {
-            "target": label,
-            "model": m.id,
-            "chip": chip_ids,
-            "site": site_ids,
-            "precision": precision,
-            "chips": n.astype(int),
-            "facility_mw": n * fac_kw / 1e3,
-            "it_capex_usd": n * unit_capex,
-            "capex_usd_per_year": n * capex_h * HOURS_PER_YEAR,
-            "opex_usd_per_year": n * opex_h * HOURS_PER_YEAR,
-        }
-    )
-
-
 def energy_gap_frame(
     model: str | ModelSpec,
     chips: Sequence[str | Accelerator],
@@ -914,8 +609,7 @@ def energy_gap_frame(
     batch: float = 64,
     context: float | None = None,
     reference_subsidy: float = 0.0,
-    date: dt.date | None = None,
-    tco_assumptions: TcoAssumptions | None = None,
+    tco: TcoOptions | None = None,
 ) -> pd.DataFrame:
     """The FT claim: electricity per million output tokens of each chip vs a reference chip at the
     same site, the ratio, and the power-bill discount that equalises the bills
@@ -940,9 +634,7 @@ def energy_gap_frame(
             precision=p,
             batch=batch,
             context=context,
-            subsidy=0.0,
-            date=date,
-            tco_assumptions=tco_assumptions,
+            tco=(tco or TcoOptions()).replace(subsidy=0.0),
         )
         rows.append(f.iloc[0])
     out = pd.DataFrame(rows).reset_index(drop=True)

@@ -19,7 +19,7 @@ from typing import Literal
 from pydantic import Field
 
 from chipwar.catalog.accelerators import load_accelerators
-from chipwar.catalog.io import DATA_DIR, parse_one, read_structured
+from chipwar.catalog.io import DATA_DIR, read_kinded_files
 from chipwar.catalog.sources import Source, check_source_ids
 from chipwar.catalog.types import Slug, SourceIds, Strict
 from chipwar.controls.systems import load_systems
@@ -351,29 +351,16 @@ def read_rules(directory: str | Path | None = None) -> RuleBook:
     measures: dict[str, Measure] = {}
     groups: CountryGroups | None = None
     rule_set: RuleSet | None = None
-    problems: list[str] = []
-    for path in sorted(directory.glob("*.yaml")):
-        raw = read_structured(path)
-        kind = raw.get("kind") if isinstance(raw, dict) else None
-        kinds: dict[str, type[Strict]] = {
-            "chip": ChipRuleVersion,
-            "content": ContentRegime,
-            "country-groups": CountryGroups,
-            "measure": Measure,
-            "rule-set": RuleSet,
-        }
-        model = kinds.get(str(kind))
-        if model is None:
-            problems.append(f"{path.name}: kind: {kind!r}; expected {', '.join(kinds)}")
-            continue
-        try:
-            item = parse_one(model, raw, path.name)
-        except DataError as exc:
-            problems.append(str(exc))
-            continue
+    kinds: dict[str, type[Strict]] = {
+        "chip": ChipRuleVersion,
+        "content": ContentRegime,
+        "country-groups": CountryGroups,
+        "measure": Measure,
+        "rule-set": RuleSet,
+    }
+    items, problems = read_kinded_files(directory, kinds, id_is_file_name=("chip",))
+    for _, item in items:
         if isinstance(item, ChipRuleVersion):
-            if path.stem != item.id:
-                problems.append(f"{path.name}: id {item.id!r} does not match the file name")
             chips[item.id] = item
         elif isinstance(item, ContentRegime):
             regimes[item.id] = item

@@ -20,7 +20,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from chipwar.catalog.io import parse_one, read_structured
+from chipwar.catalog.io import read_kinded_files
 from chipwar.catalog.sources import Source, check_source_ids
 from chipwar.catalog.tools import KINDS
 from chipwar.catalog.types import Slug, SourceIds, Strict
@@ -281,22 +281,13 @@ def read_tool_rules(directory: str | Path | None = None) -> ToolRuleBook:
     directory = TOOL_RULES_DIR if directory is None else Path(directory)
     raw_versions: dict[str, ToolRuleVersion] = {}
     info: ToolRegimes | None = None
-    problems: list[str] = []
-    for path in sorted(directory.glob("*.yaml")):
-        raw = read_structured(path)
-        kind = raw.get("kind") if isinstance(raw, dict) else None
-        try:
-            if kind == "tool-rules":
-                v = parse_one(ToolRuleVersion, raw, path.name)
-                if path.stem != v.id:
-                    problems.append(f"{path.name}: id {v.id!r} does not match the file name")
-                raw_versions[v.id] = v
-            elif kind == "tool-regimes":
-                info = parse_one(ToolRegimes, raw, path.name)
-            else:
-                problems.append(f"{path.name}: kind: {kind!r}; expected tool-rules, tool-regimes")
-        except DataError as exc:
-            problems.append(str(exc))
+    kinds: dict[str, type[Strict]] = {"tool-rules": ToolRuleVersion, "tool-regimes": ToolRegimes}
+    items, problems = read_kinded_files(directory, kinds, id_is_file_name=("tool-rules",))
+    for _, item in items:
+        if isinstance(item, ToolRuleVersion):
+            raw_versions[item.id] = item
+        elif isinstance(item, ToolRegimes):
+            info = item
     if info is None:
         problems.append(f"{directory}: no tool-regimes file")
     if problems:

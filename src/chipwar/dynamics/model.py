@@ -37,8 +37,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from chipwar.catalog.constants import HOURS_PER_YEAR
+
 Array = NDArray[np.float64]
-HOURS_PER_YEAR = 8760.0
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,12 @@ from typing import Annotated, Literal
 import numpy as np
 from pydantic import BeforeValidator, Field, ValidationError, model_validator
 
-from chipwar.catalog.io import DATA_DIR, format_validation_error, path_exists, read_structured
+from chipwar.catalog.io import (
+    DATA_DIR,
+    format_validation_error,
+    path_exists,
+    read_document,
+)
 from chipwar.catalog.sampling import draw as sample_draw
 from chipwar.catalog.types import Range, Slug, SourceIds, Strict
 from chipwar.catalog.uncertainty import default_distribution
@@ -177,7 +182,7 @@ def scenario_path(name_or_path: str | Path) -> Path:
 def load_scenario(name_or_path: str | Path) -> Scenario:
     """Read and validate a scenario; every problem is reported with its field path."""
     path = scenario_path(name_or_path)
-    raw = read_structured(path)
+    raw = read_document(path, "a dynamics scenario (a mapping)")
     if not isinstance(raw, dict):
         raise ScenarioError(f"{path}: expected a mapping at the top level")
     try:

@@ -22,7 +22,7 @@ workload (settings as compute plus ``model`` (an LLM id), ``batch`` = 1, ``conte
     inputs: the compute inputs plus ``compute_efficiency`` and ``bandwidth_efficiency``.
     outputs: ``decode_tokens_per_s_per_chip[CHIP]``, ``usd_per_million_tokens[CHIP]`` (USD
     per million output tokens at decode = usd_per_accelerator_hour / (tokens/s · 3600) · 1e6).
-    Equations: :mod:`chipwar.compute.workload`.
+    Equations: :mod:`chipwar.compute.roofline`, :mod:`chipwar.compute.workload`.
 supply (base: a supply scenario, default ``nexperia-2025``)
     inputs: every uncertain input of the network, named as the engine names them
     (``shocks[ID].fraction``, ``shocks[ID].duration_days``, ``nodes[ID].inventory_days``,
@@ -253,14 +253,14 @@ def compute_model(settings: Mapping[str, Any], base: str | None) -> Model:
 def workload_model(settings: Mapping[str, Any], base: str | None) -> Model:
     """Compute costs plus the inference roofline: USD per million output tokens at decode."""
     from chipwar.compute.models import get_model, load_workload_assumptions, model_arrays
-    from chipwar.compute.tco import evaluate as tco_evaluate
-    from chipwar.compute.workload import (
+    from chipwar.compute.roofline import (
         BYTES_PER_VALUE,
-        chip_peak_tflops,
         inference_roofline,
         kv_bytes_for,
         per_million_tokens,
     )
+    from chipwar.compute.tco import evaluate as tco_evaluate
+    from chipwar.compute.workload import chip_peak_tflops
 
     llm = _setting(settings, "model")
     if not isinstance(llm, str):

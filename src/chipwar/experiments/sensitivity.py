@@ -32,6 +32,12 @@ from chipwar.experiments.runner import read_manifest, status
 from chipwar.experiments.spec import Experiment, parse_experiment
 from chipwar.experiments.store import connect, read_results
 
+INDICES: dict[str, tuple[str, ...]] = {
+    "sobol": ("S1", "S1_conf", "ST", "ST_conf"),
+    "morris": ("mu", "mu_star", "mu_star_conf", "sigma"),
+}
+"""The indices reported per input by each design's SALib analysis, in column order."""
+
 
 def sweep_experiment(out: str | Path) -> Experiment:
     """The experiment recorded in a sweep folder's manifest."""
@@ -84,17 +90,6 @@ def analyse(
                 problem, y, calc_second_order=False, conf_level=conf_level,
                 num_resamples=num_resamples, seed=exp.seed,
             )  # fmt: skip
-            for j, name in enumerate(names):
-                rows.append(
-                    {
-                        **levers,
-                        "input": name,
-                        "S1": float(res["S1"][j]),
-                        "S1_conf": float(res["S1_conf"][j]),
-                        "ST": float(res["ST"][j]),
-                        "ST_conf": float(res["ST_conf"][j]),
-                    }
-                )
         else:
             from SALib.analyze import morris
 
@@ -102,17 +97,9 @@ def analyse(
                 problem, unit, y, num_levels=exp.morris.levels, conf_level=conf_level,
                 num_resamples=num_resamples, seed=exp.seed,
             )  # fmt: skip
-            for j, name in enumerate(names):
-                rows.append(
-                    {
-                        **levers,
-                        "input": name,
-                        "mu": float(res["mu"][j]),
-                        "mu_star": float(res["mu_star"][j]),
-                        "mu_star_conf": float(res["mu_star_conf"][j]),
-                        "sigma": float(res["sigma"][j]),
-                    }
-                )
+        indices = INDICES[exp.design]
+        for j, name in enumerate(names):
+            rows.append({**levers, "input": name, **{i: float(res[i][j]) for i in indices}})
     result = pd.DataFrame(rows)
     key = "ST" if exp.design == "sobol" else "mu_star"
     return result.sort_values([*exp.levers, key], ascending=[True] * len(exp.levers) + [False],

@@ -43,7 +43,12 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationError, model_validator
 
-from chipwar.catalog.io import check_size, env_int, format_validation_error, read_structured
+from chipwar.catalog.io import (
+    check_size,
+    env_int,
+    format_validation_error,
+    read_document,
+)
 from chipwar.catalog.types import Slug, SourceIds, Strict
 from chipwar.catalog.uncertainty import Uncertain
 from chipwar.errors import DataError
@@ -215,7 +220,7 @@ def read_experiment(path: str | Path) -> Experiment:
     from chipwar.catalog.sources import load_sources
 
     path = Path(path)
-    exp = parse_experiment(read_structured(path), where=path.name)
+    exp = parse_experiment(read_document(path, "an experiment (a mapping)"), where=path.name)
     exp.check_limits()
     if exp.base is not None and not Path(exp.base).is_absolute():
         beside = path.parent / exp.base

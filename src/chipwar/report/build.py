@@ -17,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader
 
 from chipwar.catalog.io import write_atomically
 from chipwar.claims.base import VERDICTS
+from chipwar.errors import ChipwarError
 from chipwar.report.figures import Chart, Section
 from chipwar.report.i18n import strings
 from chipwar.report.sections.claims import claims_section
@@ -73,12 +74,12 @@ SECTIONS: list[tuple[str, Callable[[dict[str, str]], Section]]] = [
 
 
 def _safe(key: str, fn: Callable[[dict[str, str]], Section], t: dict[str, str]) -> Section:
-    """Build a section; a missing engine or a failure becomes a notice in the report."""
+    """Build a section; a data or input problem the project itself reports (a ChipwarError,
+    e.g. a table that fails validation) becomes a notice in the report, so the other sections
+    still build. Anything else is a bug and raises: a bug must never become an answer."""
     try:
         return fn(t)
-    except ImportError as exc:
-        return Section(key, t[key], available=False, note=f"{t['unavailable']} ({exc})")
-    except Exception as exc:  # defensive by design: the report must always build
+    except ChipwarError as exc:
         return Section(key, t[key], available=False, note=f"{t['failed']} ({exc})")
 
 

@@ -65,6 +65,50 @@ def _fig(data: list[dict[str, Any]], layout: dict[str, Any]) -> dict[str, Any]:
     return {"data": data, "layout": lay}
 
 
+def stacked_layout(n_panels: int, panel_px: int) -> dict[str, Any]:
+    """Layout of ``n_panels`` panels stacked vertically on one shared date axis (each panel
+    ``panel_px`` pixels high); add each panel's y axis with :func:`panel_yaxis`."""
+    n = max(n_panels, 1)
+    return {
+        "height": 90 + panel_px * n,
+        "margin": {"l": 70, "r": 20, "t": 30, "b": 40},
+        "xaxis": {"type": "date", "anchor": f"y{n if n > 1 else ''}"},
+        "annotations": [],
+        "legend": {"orientation": "h", "y": -0.06 if n > 1 else -0.2},
+    }
+
+
+def panel_yaxis(i: int, n_panels: int, **axis: Any) -> tuple[str, dict[str, Any]]:
+    """The ``i``-th stacked panel's axis suffix (``""`` for the first, then ``"2"``, …) and its
+    y axis: its share of the height (with a small gap) and the properties in ``axis``."""
+    n = max(n_panels, 1)
+    gap, top = 0.06 / n, 1 - i / n
+    return ("" if i == 0 else str(i + 1)), {"domain": [top - 1 / n + gap, top - gap], **axis}
+
+
+def band_traces(
+    common: dict[str, Any],
+    low: Any,
+    high: Any,
+    fillcolor: str,
+    band_name: str,
+    high_name: str,
+    **extra: Any,
+) -> list[dict[str, Any]]:
+    """A shaded band between ``low`` and ``high`` (e.g. p5 and p95): an invisible line at
+    ``high``, then ``low`` filled up to it. ``common``: the traces' shared keys (type, x, axes);
+    ``extra``: keys for the filled trace (legendgroup, showlegend)."""
+    import numpy as np
+
+    group = {k: v for k, v in extra.items() if k == "legendgroup"}
+    return [
+        {**common, "mode": "lines", "line": {"width": 0}, "y": np.round(high, 4).tolist(),
+         "name": high_name, "showlegend": False, "hoverinfo": "skip", **group},
+        {**common, "mode": "lines", "line": {"width": 0}, "fill": "tonexty",
+         "fillcolor": fillcolor, "y": np.round(low, 4).tolist(), "name": band_name, **extra},
+    ]  # fmt: skip
+
+
 def _chips_present(ids: list[str]) -> list[str]:
     from chipwar.catalog.accelerators import load_accelerators
 

@@ -28,7 +28,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from chipwar.catalog.accelerators import Accelerator, load_accelerators
-from chipwar.catalog.io import excerpt, parse_rows, read_structured
+from chipwar.catalog.io import excerpt, parse_rows, read_document
 from chipwar.catalog.sites import Site, load_sites
 from chipwar.compute.assumptions import TcoAssumptions, load_assumptions, with_overrides
 from chipwar.errors import ChipwarError, InputError, ScenarioError
@@ -125,17 +125,20 @@ def parse_scenario(raw: Any, where: str) -> Scenario:
     )
 
 
-def _read(path: str | Path) -> Any:
-    """The file's contents; a file that cannot be read or parsed is a ScenarioError."""
+def _read(path: str | Path, expected: str) -> Any:
+    """The file's contents; a file that cannot be read or parsed, or is empty, is a
+    ScenarioError."""
     try:
-        return read_structured(path)
+        return read_document(path, expected)
     except ChipwarError as exc:
         raise ScenarioError(str(exc)) from None
 
 
 def read_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario file (YAML, or JSON by suffix)."""
-    return parse_scenario(_read(path), Path(path).name)
+    return parse_scenario(
+        _read(path, "a mapping with assumptions:, accelerators: and/or sites:"), Path(path).name
+    )
 
 
 def read_spec(path: str | Path) -> tuple[dict[str, Accelerator], dict[str, Site]]:
@@ -147,7 +150,7 @@ def read_spec(path: str | Path) -> tuple[dict[str, Accelerator], dict[str, Site]
     other row an accelerator. Assumption overrides belong in ``--scenario``.
     """
     where = Path(path).name
-    raw = _read(path)
+    raw = _read(path, "accelerators: and/or sites: rows, a list of rows or one row")
     if isinstance(raw, dict) and ({"accelerators", "sites"} & set(raw)):
         extra = [k for k in raw if k not in {"accelerators", "sites", "name", "description"}]
         if extra:

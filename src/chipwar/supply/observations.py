@@ -31,7 +31,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from chipwar.catalog.io import DATA_DIR, format_validation_error, path_exists, read_structured
+from chipwar.catalog.io import DATA_DIR, format_validation_error, path_exists, read_document
 from chipwar.catalog.types import Country, Slug, refuse_bools
 from chipwar.errors import ChipwarError, ScenarioError
 from chipwar.supply.engine import SimResult
@@ -140,7 +140,7 @@ def read_observations(name_or_path: str | Path) -> Observations:
                 f"(built-in: {', '.join(builtin_observations()) or 'none'})"
             )
         path = OBSERVATIONS_DIR / f"{name_or_path}.yaml"
-    raw = read_structured(path)
+    raw = read_document(path, "an observations file (a mapping)")
     if not isinstance(raw, dict):
         raise ScenarioError(f"{path.name}: expected a mapping at the top level")
     try:

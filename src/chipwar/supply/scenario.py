@@ -21,6 +21,7 @@ from chipwar.catalog.io import (
     excerpt,
     format_validation_error,
     path_exists,
+    read_document,
     read_structured,
 )
 from chipwar.catalog.types import Country, Slug, refuse_bools
@@ -303,7 +304,10 @@ def resolve_path(name_or_path: str | Path) -> Path:
 def read_scenario(name_or_path: str | Path) -> Scenario:
     """Read and validate a scenario file (YAML or JSON) or a built-in scenario by name."""
     path = resolve_path(name_or_path)
-    return parse_scenario(read_structured(path), where=path.name)
+    return parse_scenario(
+        read_document(path, "a supply scenario (a mapping with nodes: and demand:)"),
+        where=path.name,
+    )
 
 
 def write_scenario(scn: Scenario, path: Path, header: str = "") -> None:

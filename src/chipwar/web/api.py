@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -28,6 +28,7 @@ from chipwar.commands import Result, runs
 from chipwar.commands import compute as cc
 from chipwar.commands import controls as ctl
 from chipwar.commands import workloads as wk
+from chipwar.compute.options import TcoOptions
 from chipwar.errors import ChipwarError, InputError, UnknownIdError
 from chipwar.web.cache import once
 from chipwar.web.settings import Settings
@@ -148,7 +149,8 @@ async def answer(
             f"request: still computing after {settings.request_timeout_s:g} s (the limit); "
             "ask for fewer samples, chips or days"
         ) from None
-    headers = {"X-Chipwar-Notes": json.dumps(result.notes)} if result.notes else None
+    notes = [*result.warnings, *result.notes]  # plausibility warnings first
+    headers = {"X-Chipwar-Notes": json.dumps(notes)} if notes else None
     return JSONResponse(result.data, headers=headers)
 
 
@@ -229,15 +231,34 @@ COMPUTE_FILES = ("spec", "scenario")
 WORKLOAD_FILES = ("spec", "scenario", "model-spec")
 
 
+def tco_options(
+    precision: str = "bf16",
+    utilization: float | None = None,
+    subsidy: str = "auto",
+    date: str | None = None,
+) -> TcoOptions:
+    """The TCO options of the query (named as the CLI's flags), validated once (422)."""
+    return TcoOptions.parse(
+        precision=precision, utilization=utilization, subsidy=subsidy, date=date
+    )
+
+
+def tco_options_no_subsidy(
+    precision: str = "bf16", utilization: float | None = None, date: str | None = None
+) -> TcoOptions:
+    """As :func:`tco_options` for ``compare``, whose cases set the subsidy themselves."""
+    return TcoOptions.parse(precision=precision, utilization=utilization, date=date)
+
+
+TCO_OPTIONS = Depends(tco_options)
+
+
 @endpoint("/tco", COMPUTE_FILES)
 async def tco(
     request: Request,
     chip: Ids = Query(None, description="Accelerator ids (repeated or comma-separated)."),
     site: Ids = Query(None, description="Site ids (repeated or comma-separated)."),
-    precision: str = "bf16",
-    utilization: float | None = None,
-    subsidy: str = "auto",
-    date: str | None = None,
+    options: TcoOptions = TCO_OPTIONS,
     set_: Ids = Query(None, alias="set", description="NAME=VALUE or NAME=LOW,BASE,HIGH."),
     samples: int | None = None,
     seed: int = 0,
@@ -246,17 +267,15 @@ async def tco(
     cap("samples", samples, 1, request.app.state.settings.max_samples)
     cap("seed", seed, 0, 2**32 - 1)
     return await answer(
-        request, cc.tco, COMPUTE_FILES, chip=chip, site=site, precision=precision,
-        utilization=utilization, subsidy=subsidy, date=date, set_=set_, samples=samples, seed=seed,
+        request, cc.tco, COMPUTE_FILES, chip=chip, site=site, options=options, set_=set_,
+        samples=samples, seed=seed,
     )  # fmt: skip
 
 
 @endpoint("/compare", COMPUTE_FILES)
 async def compare(
     request: Request,
-    precision: str = "bf16",
-    utilization: float | None = None,
-    date: str | None = None,
+    options: TcoOptions = Depends(tco_options_no_subsidy),
     set_: Ids = Query(None, alias="set"),
     samples: int | None = None,
     seed: int = 0,
@@ -265,8 +284,8 @@ async def compare(
     cap("samples", samples, 1, request.app.state.settings.max_samples)
     cap("seed", seed, 0, 2**32 - 1)
     return await answer(
-        request, cc.compare, COMPUTE_FILES, precision=precision, utilization=utilization,
-        date=date, set_=set_, samples=samples, seed=seed,
+        request, cc.compare, COMPUTE_FILES, options=options, set_=set_, samples=samples,
+        seed=seed,
     )  # fmt: skip
 
 
@@ -277,16 +296,13 @@ async def breakeven(
     vs: str = Query(..., description="Chip B."),
     site: str = Query(...),
     param: str = Query(..., description="electricity-price, subsidy or chip-price."),
-    precision: str = "bf16",
-    utilization: float | None = None,
-    subsidy: str = "auto",
-    date: str | None = None,
+    options: TcoOptions = TCO_OPTIONS,
     set_: Ids = Query(None, alias="set"),
 ) -> JSONResponse:
     """The value of one input at which chip A and chip B cost the same per PFLOP-hour."""
     return await answer(
         request, cc.breakeven, COMPUTE_FILES, chip=chip, vs=vs, site=site, param=param,
-        precision=precision, utilization=utilization, subsidy=subsidy, date=date, set_=set_,
+        options=options, set_=set_,
     )  # fmt: skip
 
 
@@ -295,16 +311,13 @@ async def sensitivity(
     request: Request,
     chip: str = Query(...),
     site: str = Query(...),
-    precision: str = "bf16",
-    utilization: float | None = None,
-    subsidy: str = "auto",
-    date: str | None = None,
+    options: TcoOptions = TCO_OPTIONS,
     set_: Ids = Query(None, alias="set"),
 ) -> JSONResponse:
     """Tornado: USD per usable PFLOP-hour with each uncertain input at its low and high."""
     return await answer(
-        request, cc.sensitivity, COMPUTE_FILES, chip=chip, site=site, precision=precision,
-        utilization=utilization, subsidy=subsidy, date=date, set_=set_,
+        request, cc.sensitivity, COMPUTE_FILES, chip=chip, site=site, options=options,
+        set_=set_,
     )  # fmt: skip
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from chipwar.catalog.accelerators import load_accelerators
+from chipwar.catalog.constants import HOURS_PER_YEAR
 from chipwar.catalog.io import DATA_DIR, read_structured
 from chipwar.catalog.sites import load_sites
 from chipwar.claims.base import DataMissing, Modelled, register
@@ -99,7 +100,7 @@ def _with_chip_price_per_hour(frame: pd.DataFrame) -> tuple[pd.DataFrame, str, l
     acc = load_accelerators()
     prices = {c: (r.base if (r := acc[c].price_usd) is not None else math.nan) for c in acc}
     price = frame["chip"].map(prices)
-    out = frame.assign(**{CHIP_PRICE_COLUMN: price / (years * 8760.0)})
+    out = frame.assign(**{CHIP_PRICE_COLUMN: price / (years * HOURS_PER_YEAR)})
     note = f"chip price (base) / ({years:g}-year life x 8,760 h); life: tco_assumptions.yaml"
     return out, note, [str(x) for x in life.get("source", [])]
 

@@ -9,7 +9,15 @@ from typing import Any
 import pandas as pd
 
 from chipwar.catalog.sources import cited_source_ids
-from chipwar.report.figures import Chart, Section, _fig, _rgba
+from chipwar.report.figures import (
+    Chart,
+    Section,
+    _fig,
+    _rgba,
+    band_traces,
+    panel_yaxis,
+    stacked_layout,
+)
 
 
 def section_nexperia(t: dict[str, str]) -> Section:
@@ -95,27 +103,15 @@ def _nexperia_output_chart(
             for k in cut
         )
     ]
-    n = max(len(cut), 1)
-    gap = 0.06 / n
+    n = len(cut)
     data: list[dict[str, Any]] = []
-    layout: dict[str, Any] = {
-        "height": 90 + 230 * n,
-        "margin": {"l": 70, "r": 20, "t": 30, "b": 40},
-        "xaxis": {"type": "date", "anchor": f"y{n if n > 1 else ''}"},
-        "annotations": [],
-        "legend": {"orientation": "h", "y": -0.06 if n > 1 else -0.2},
-    }
+    layout = stacked_layout(n, 230)
     for i, j in enumerate(cut):
-        ax = "" if i == 0 else str(i + 1)
         name = net.node_ids[net.plant_nodes[j]]
         color, dash, symbol = PLANT_STYLES[i % len(PLANT_STYLES)]
-        top = 1 - i / n
-        layout[f"yaxis{ax}"] = {
-            "domain": [top - 1 / n + gap, top - gap],
-            "range": [0, 1.05],
-            "tickformat": ".0%",
-            "title": {"text": t["share_of_plan"]},
-        }
+        ax, layout[f"yaxis{i + 1 if i else ''}"] = panel_yaxis(
+            i, n, range=[0, 1.05], tickformat=".0%", title={"text": t["share_of_plan"]}
+        )
         layout["annotations"].append(
             {
                 "text": f"<b>{name}</b> ({net.node_country[net.plant_nodes[j]]})",
@@ -129,27 +125,17 @@ def _nexperia_output_chart(
             }
         )
         common = {"type": "scatter", "x": days, "xaxis": "x", "yaxis": f"y{ax}"}
+        band = f"{name} {t['band']}"
         data += [
-            {
-                **common,
-                "mode": "lines",
-                "line": {"width": 0},
-                "y": np.round(p95[:, j], 4).tolist(),
-                "name": f"{name} p95",
-                "legendgroup": name,
-                "showlegend": False,
-                "hoverinfo": "skip",
-            },
-            {
-                **common,
-                "mode": "lines",
-                "line": {"width": 0},
-                "fill": "tonexty",
-                "fillcolor": _rgba(color, 0.2),
-                "y": np.round(p5[:, j], 4).tolist(),
-                "name": f"{name} {t['band']}",
-                "legendgroup": name,
-            },
+            *band_traces(
+                common,
+                p5[:, j],
+                p95[:, j],
+                _rgba(color, 0.2),
+                band,
+                f"{name} p95",
+                legendgroup=name,
+            ),
             {
                 **common,
                 "mode": "lines+markers",

@@ -14,7 +14,15 @@ from typing import Any
 import numpy as np
 
 from chipwar.catalog.sources import cited_source_ids
-from chipwar.report.figures import Chart, Section, _fig, _rgba
+from chipwar.report.figures import (
+    Chart,
+    Section,
+    _fig,
+    _rgba,
+    band_traces,
+    panel_yaxis,
+    stacked_layout,
+)
 from chipwar.supply.engine import SimResult, draw, simulate
 from chipwar.supply.network import Network
 from chipwar.supply.observations import read_observations, score
@@ -47,12 +55,9 @@ def _band(key: str, label: str, days: list[str], values: np.ndarray, axes: dict[
     p5, p50, p95 = np.percentile(values, [5, 50, 95], axis=1)
     color = COLORS[key]
     common = {"type": "scatter", "x": days, "legendgroup": key, **axes}
+    band = f"{t['calib_' + key]} {t['band']}"
     return [
-        {**common, "mode": "lines", "line": {"width": 0}, "y": np.round(p95, 4).tolist(),
-         "showlegend": False, "hoverinfo": "skip", "name": f"{label} p95"},
-        {**common, "mode": "lines", "line": {"width": 0}, "fill": "tonexty",
-         "fillcolor": _rgba(color, 0.25), "y": np.round(p5, 4).tolist(),
-         "name": f"{t['calib_' + key]} {t['band']}", "showlegend": show},
+        *band_traces(common, p5, p95, _rgba(color, 0.25), band, f"{label} p95", showlegend=show),
         {**common, "mode": "lines", "line": {"color": color, "width": 2,
          "dash": "dot" if key == "prior" else "solid"}, "y": np.round(p50, 4).tolist(),
          "name": f"{t['calib_' + key]} {t['median']}", "showlegend": show},
@@ -62,23 +67,12 @@ def _band(key: str, label: str, days: list[str], values: np.ndarray, axes: dict[
 def _panels(series: list[tuple[str, dict[str, np.ndarray]]], days: list[str], ytitle: str,
             t: dict[str, str], tickformat: str | None) -> dict[str, Any]:  # fmt: skip
     """One panel per series, each with the prior and the posterior band."""
-    n = max(len(series), 1)
-    gap = 0.06 / n
+    n = len(series)
     data: list[dict[str, Any]] = []
-    layout: dict[str, Any] = {
-        "height": 90 + 220 * n,
-        "margin": {"l": 70, "r": 20, "t": 30, "b": 40},
-        "xaxis": {"type": "date", "anchor": f"y{n if n > 1 else ''}"},
-        "annotations": [],
-        "legend": {"orientation": "h", "y": -0.06 if n > 1 else -0.2},
-    }
+    layout = stacked_layout(n, 220)
     for i, (label, by_key) in enumerate(series):
-        ax = "" if i == 0 else str(i + 1)
-        top = 1 - i / n
-        layout[f"yaxis{ax}"] = {"domain": [top - 1 / n + gap, top - gap],
-                                "title": {"text": ytitle}}  # fmt: skip
-        if tickformat:
-            layout[f"yaxis{ax}"]["tickformat"] = tickformat
+        axis = {"title": {"text": ytitle}, **({"tickformat": tickformat} if tickformat else {})}
+        ax, layout[f"yaxis{i + 1 if i else ''}"] = panel_yaxis(i, n, **axis)
         layout["annotations"].append(
             {"text": f"<b>{label}</b>", "xref": "paper", "yref": f"y{ax} domain", "x": 0.01,
              "y": 0.98, "xanchor": "left", "yanchor": "top", "showarrow": False}
