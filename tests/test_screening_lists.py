@@ -135,6 +135,23 @@ def test_same_name_records_give_one_answer_decided_by_the_active_record() -> Non
     assert len(merge_records(recs)) == 1
 
 
+@pytest.mark.parametrize("order", [(0, 1), (1, 0)])
+def test_one_company_on_two_lists_answers_with_its_active_listing(order: tuple[int, int]) -> None:
+    # Two lists, no shared id: two entities of equal score. With --limit 1 the active one
+    # answers, whichever record comes first in the file (the ended one must not say "not listed").
+    pair = [
+        Party("a-ended", "Example Two Lists Co., Ltd.", "1260H List", D(2021, 1, 1),
+              D(2025, 1, 6)),
+        Party("b-active", "Example Two Lists Co., Ltd.", "Entity List", D(2023, 1, 1)),
+    ]  # fmt: skip
+    recs = [pair[i] for i in order]
+    (row,) = screen(["Example Two Lists Co"], DAY, parties=recs, limit=1)
+    assert row["listed"] is True and row["lists"] == ["Entity List"]
+    rows = screen(["Example Two Lists Co"], DAY, parties=recs, limit=5)
+    assert [r["listed"] for r in rows] == [True, False]
+    assert "1260H List from 2021-01-01 to 2025-01-06 [a-ended] (not active)" in rows[1]["history"]
+
+
 def test_missing_start_date_reads_start_date_not_given() -> None:
     recs = [Party("x", "Undated Listing Co., Ltd.", "Entity List", None)]
     (row,) = screen(["Undated Listing Co"], DAY, parties=recs)

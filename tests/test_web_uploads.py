@@ -80,3 +80,14 @@ def test_a_bad_body_entry_is_named_as_its_entry() -> None:
         assert r.status_code == 422
         assert r.json()["error"].startswith("bom.csv"), r.json()
         assert "chipwar-api-" not in r.json()["error"]
+
+
+def test_a_gleif_level2_upload_is_read_as_gleif() -> None:
+    """The header sniff reads the upload from memory, as the reader does (it used to open the
+    path on disk, so an uploaded Level 2 file got a missing-columns 422)."""
+    samples = ROOT / "src" / "chipwar" / "data" / "samples"
+    level2 = _text(samples / "gleif_level2_sample.csv")
+    with TestClient(create_app(Settings())) as client:
+        child = next(csv_line.split(",")[0] for csv_line in level2.splitlines()[1:])
+        r = client.post("/api/v1/ownership", params={"entity": child}, json={"ownership": level2})
+        assert r.status_code == 200, r.text

@@ -34,7 +34,14 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from chipwar.catalog.io import csv_records, raise_problems, read_csv, require_columns
+from chipwar.catalog.io import (
+    csv_records,
+    is_memory_file,
+    raise_problems,
+    read_bytes,
+    read_csv,
+    require_columns,
+)
 from chipwar.controls.ownership import OwnershipGraph, _edge_arrays, read_ownership
 from chipwar.errors import DataError, InputError
 
@@ -206,10 +213,16 @@ def _iso(text: str | None, where: str, col: str, problems: list[str]) -> dt.date
 
 def is_gleif_level2(path: str | Path) -> bool:
     p = Path(path)
-    if p.suffix.lower() != ".csv" or not p.is_file():
+    if p.suffix.lower() != ".csv":
         return False
-    with open(p, "rb") as f:
-        head = f.readline(65_536)  # the header only; bytes, so bad UTF-8 later is the reader's
+    # bytes of the header line only, so bad UTF-8 later in the file is the reader's error
+    if is_memory_file(p):  # an upload to the REST API
+        head = read_bytes(p)[:65_536].split(b"\n", 1)[0]
+    elif p.is_file():
+        with open(p, "rb") as f:
+            head = f.readline(65_536)
+    else:
+        return False
     return b"Relationship.StartNode.NodeID" in head
 
 

@@ -418,7 +418,7 @@ def screen(
             tgt = ("g", m.entry)
             if tgt not in best or m.score > best[tgt].score:
                 best[tgt] = m
-        ranked = sorted(best.items(), key=lambda kv: (-kv[1].score, kv[0]))[:limit]
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1].score, kv[0]))
         if not ranked:
             out.append({"query": q, "entity_id": None, "name": None, "score": 0.0,
                         "reason": "no candidate at or above the minimum score", "listed": False,
@@ -427,6 +427,14 @@ def screen(
                         "features": {}})  # fmt: skip
             continue
         rows = _status(w, day, threshold, rule, [t for t, _ in ranked])
+        # Equal scores: an entity listed on the day comes first, so that a company on two lists
+        # without a shared id (two entities) is never answered by its ended record alone.
+        order = sorted(
+            range(len(ranked)),
+            key=lambda i: (-ranked[i][1].score, not rows[i]["listed"], ranked[i][0]),
+        )
+        ranked = [ranked[i] for i in order][:limit]
+        rows = [rows[i] for i in order][:limit]
         keep = ("listed", "lists", "listed_since", "affiliate", "aggregate_listed_ownership",
                 "rule_status", "paths", "reasons", "history", "data_as_of")  # fmt: skip
         for (_, m), st in zip(ranked, rows, strict=True):
