@@ -4,7 +4,7 @@ Layers, one direction of dependency::
 
     data (sourced tables) -> engines (pure, vectorised) -> scenarios -> interfaces
 
-See ``docs/`` and DESIGN.md.
+See ``docs/`` (``docs/api.md`` for the Python API).
 """
 
 from typing import Any

@@ -1,4 +1,4 @@
-"""The accelerator catalog (DESIGN.md §4 schema) and its derived BIS metrics.
+"""The accelerator catalog (schema: ``docs/data.md``) and its derived BIS metrics.
 
 ``tpp`` = max over precisions of dense TOPS × operand bit length (BIS 3A090 Technical Note,
 source ``bis-2023-acs-ifr``); ``performance_density`` = tpp / die_area_mm2.
