@@ -282,23 +282,39 @@ def progress_enabled() -> bool:
 
 
 @contextlib.contextmanager
-def progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
+def progress_bar(label: str, *, lazy: bool = False) -> Iterator[Callable[[int, int], None] | None]:
     """A Rich progress bar on stderr when stderr is a terminal, else ``None`` (nothing is
     printed when piped). Yields the ``progress(done, total)`` callback that the
-    ``chipwar.commands`` functions and the engines take; the bar disappears when done."""
+    ``chipwar.commands`` functions and the engines take; the bar disappears when done.
+    ``lazy``: the bar appears only at the first report (work that reports only when large, such
+    as ``screen``, shows nothing when small)."""
     if not progress_enabled():
         yield None
         return
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     console = Console(stderr=True, markup=False, emoji=False)
-    with Progress(
+    bar = Progress(
         TextColumn(label), BarColumn(), TextColumn("{task.completed}/{task.total}"),
         TimeRemainingColumn(), console=console, transient=True,
-    ) as bar:  # fmt: skip
-        task = bar.add_task(label, total=None)
+    )  # fmt: skip
+    task = bar.add_task(label, total=None)
+    started = False
 
-        def update(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
+    def start() -> None:
+        nonlocal started
+        if not started:
+            bar.start()
+            started = True
 
+    def update(done: int, total: int) -> None:
+        start()
+        bar.update(task, completed=done, total=total)
+
+    if not lazy:
+        start()
+    try:
         yield update
+    finally:
+        if started:
+            bar.stop()

@@ -57,14 +57,16 @@ def screen_cmd(
     wide_: bool = WIDE_OPTION,
 ) -> None:
     """Screen company names against restricted parties and their ≥50 % affiliates."""
-    from chipwar.cli.output import emit, stderr
+    from chipwar.cli.output import emit, progress_bar, stderr
     from chipwar.commands import controls as commands
 
-    result = commands.screen(
-        names=names, file=file, date=date, threshold=threshold, min_score=min_score,
-        limit=limit, ownership=ownership, parties=parties, gleif_level1=gleif_level1,
-        consolidation=consolidation,
-    )  # fmt: skip
+    # One bar: entities indexed (a large parties file's first use), then names screened.
+    with progress_bar("screening (indexing parties, then names)", lazy=True) as bar:
+        result = commands.screen(
+            names=names, file=file, date=date, threshold=threshold, min_score=min_score,
+            limit=limit, ownership=ownership, parties=parties, gleif_level1=gleif_level1,
+            consolidation=consolidation, progress=bar,
+        )  # fmt: skip
     for line in result.notes:
         stderr.print(line, highlight=False, markup=False)
     rows = result.data

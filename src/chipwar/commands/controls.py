@@ -4,12 +4,32 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from chipwar.catalog.types import parse_date
 from chipwar.commands import Result, split_ids
 from chipwar.errors import InputError
+
+PROGRESS_MIN_ENV = "CHIPWAR_PROGRESS_MIN_ITEMS"
+"""Environment variable that lowers the size from which a screen reports progress (rows indexed
+and names screened alike; for tests). Unset: the engine's defaults, 50,000 entities and 1,000
+names (``chipwar.controls.screening``)."""
+
+
+def _progress_min() -> int | None:
+    raw = os.environ.get(PROGRESS_MIN_ENV)
+    if raw is None or not raw.strip():
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        value = -1
+    if value < 1:
+        raise InputError(PROGRESS_MIN_ENV, raw[:40], "an integer of at least 1")
+    return value
 
 
 def _as_of_notes(day: Any, reviewed: Any, what: str) -> list[str]:
@@ -81,7 +101,11 @@ def content(
 
 
 def _party_data(
-    ownership: Path | None, parties: Path | None, level1: Path | None, consolidation: str
+    ownership: Path | None,
+    parties: Path | None,
+    level1: Path | None,
+    consolidation: str,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[Any, Any]:
     from chipwar.controls.gleif import CONSOLIDATION_SHARE, read_ownership_any
 
@@ -94,20 +118,25 @@ def _party_data(
         if ownership is not None
         else None
     )
-    plist = _party_index(parties) if parties is not None else None
+    plist = _party_index(parties, progress) if parties is not None else None
     return graph, plist
 
 
-def _party_index(parties: Path) -> Any:
+def _party_index(parties: Path, progress: Callable[[int, int], None] | None = None) -> Any:
     """A parties file's index: from the on-disk index cache for a file; built in memory for an
     in-memory file (a request body), which must leave nothing on disk."""
     from chipwar.catalog.io import is_memory_file
     from chipwar.controls.parties import read_parties
-    from chipwar.controls.screening import PartyIndex, read_party_source
+    from chipwar.controls.screening import (
+        INDEX_PROGRESS_MIN_ENTITIES,
+        PartyIndex,
+        read_party_source,
+    )
 
+    least = _progress_min() or INDEX_PROGRESS_MIN_ENTITIES
     if not is_memory_file(parties):
-        return read_party_source(parties)
-    idx = PartyIndex.build(read_parties(parties))
+        return read_party_source(parties, progress, least)
+    idx = PartyIndex.build(read_parties(parties), progress=progress, progress_min=least)
     idx.source = idx.describe(f"{parties.name} (request body)")
     return idx
 
@@ -134,11 +163,14 @@ def screen(
     parties: Path | None = None,
     gleif_level1: Path | None = None,
     consolidation: str = "full",
+    progress: Callable[[int, int], None] | None = None,
 ) -> Result:
     """Screen company names against restricted parties and their ≥50 % affiliates
-    (``min_score`` None: the measured default, see docs/screening.md)."""
+    (``min_score`` None: the measured default, see docs/screening.md). ``progress(done, total)``
+    is told while a large parties file is indexed (entities) and then while many names are
+    screened (names); small work reports nothing."""
     from chipwar.controls.parties import read_queries_csv
-    from chipwar.controls.screening import DEFAULT_MIN_SCORE
+    from chipwar.controls.screening import DEFAULT_MIN_SCORE, SCREEN_PROGRESS_MIN_NAMES
     from chipwar.controls.screening import screen as engine
 
     queries = list(names or [])
@@ -148,11 +180,12 @@ def screen(
         raise InputError("NAME", "", "at least one name, or --file with a name column")
     if limit < 1:
         raise InputError("--limit", limit, "an integer of at least 1")
-    graph, plist = _party_data(ownership, parties, gleif_level1, consolidation)
+    graph, plist = _party_data(ownership, parties, gleif_level1, consolidation, progress)
     rows = engine(
         queries, date, threshold=threshold,
         min_score=DEFAULT_MIN_SCORE if min_score is None else min_score, limit=limit,
-        parties=plist, graph=graph,
+        parties=plist, graph=graph, progress=progress,
+        progress_min=_progress_min() or SCREEN_PROGRESS_MIN_NAMES,
     )  # fmt: skip
     return Result(rows, _screening_notes(rows))
 

@@ -44,7 +44,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -57,6 +57,8 @@ from rapidfuzz.distance import OSA
 from rapidfuzz.process import cdist
 
 ALGORITHM = {"name": "chipwar-name-match", "version": "2.0"}
+PROGRESS_EVERY = 10_000
+"""Index building reports progress every this many entries (cheap next to the loop body)."""
 """Name and version of the scoring below; bump the version when a weight or rule changes."""
 
 W_TOKEN_SET = 0.6
@@ -382,14 +384,22 @@ class NameIndex:
 
     # ---- building
     @classmethod
-    def build(cls, entries: Sequence[tuple[str, str, Sequence[Alias]]]) -> NameIndex:
-        """``entries``: (id, name, aliases); names that normalise to empty are skipped."""
+    def build(
+        cls,
+        entries: Sequence[tuple[str, str, Sequence[Alias]]],
+        progress: Callable[[int, int], None] | None = None,
+    ) -> NameIndex:
+        """``entries``: (id, name, aliases); names that normalise to empty are skipped.
+        ``progress(done, total)`` is told every :data:`PROGRESS_EVERY` entries and at the end."""
+        n = len(entries)
         v_entry: list[int] = []
         v_kind: list[int] = []
         keys: list[str] = []
         labels: list[str] = []
         seen: set[tuple[str, int]] = set()
         for i, (_, name, aliases) in enumerate(entries):
+            if progress is not None and i % PROGRESS_EVERY == 0:
+                progress(i, n)
             items: list[tuple[str, int]] = [(name, KIND_NAME)]
             for a in aliases:
                 if isinstance(a, tuple):
@@ -414,7 +424,10 @@ class NameIndex:
                         v_kind.append(KIND_PINYIN)
                         keys.append(pkey)
                         labels.append(label)
-        return cls.from_variants([e[0] for e in entries], v_entry, v_kind, keys, labels)
+        built = cls.from_variants([e[0] for e in entries], v_entry, v_kind, keys, labels)
+        if progress is not None:
+            progress(n, n)
+        return built
 
     @classmethod
     def from_variants(

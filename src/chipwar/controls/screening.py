@@ -28,7 +28,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -69,6 +69,16 @@ DEFAULT_MIN_SCORE = 0.8
 """Default minimum name score; chosen from the precision/recall curve of the benchmark
 (benchmarks/bench_names.py, docs/screening.md § Threshold)."""
 
+INDEX_PROGRESS_MIN_ENTITIES = 50_000
+"""Building a party index reports progress only from this many entities (a 10^6-row file takes
+minutes; the shipped snapshot, well under a second, reports nothing)."""
+SCREEN_PROGRESS_MIN_NAMES = 1000
+"""Screening reports progress only from this many names; they are then screened in chunks of
+:data:`SCREEN_CHUNK_NAMES` (each chunk still batched, same answers) with a report after each."""
+SCREEN_CHUNK_NAMES = 256
+
+Progress = Callable[[int, int], None]
+
 _NO_DAY_LO = np.iinfo(np.int64).min // 2
 _NO_DAY_HI = np.iinfo(np.int64).max // 2
 _EPOCH = dt.date(1970, 1, 1)
@@ -96,10 +106,18 @@ class PartyIndex:
     """What the parties are (a file name and its SHA-256, or the shipped snapshot)."""
 
     @classmethod
-    def build(cls, records: Sequence[Party], source: str = "records given in memory"
-              ) -> PartyIndex:  # fmt: skip
+    def build(
+        cls,
+        records: Sequence[Party],
+        source: str = "records given in memory",
+        progress: Progress | None = None,
+        progress_min: int = INDEX_PROGRESS_MIN_ENTITIES,
+    ) -> PartyIndex:
+        """``progress(entities indexed, entities)``: told only for at least ``progress_min``
+        merged entities."""
         ents = with_registry_names(merge_records(records))
-        index = NameIndex.build([(e.id, e.name, e.aliases) for e in ents])
+        told = progress if len(ents) >= progress_min else None
+        index = NameIndex.build([(e.id, e.name, e.aliases) for e in ents], told)
         lists = sorted({r.list for e in ents for r in e.records})
         lpos = {x: i for i, x in enumerate(lists)}
         recs = [r for e in ents for r in e.records]
@@ -184,7 +202,13 @@ def _registry_digest() -> str:
     return hashlib.sha256((DATA_DIR / "chinese_names.yaml").read_bytes()).hexdigest()[:16]
 
 
-def index_for_file(path: str | Path, *, rebuild: bool = False) -> tuple[PartyIndex, dict[str, Any]]:
+def index_for_file(
+    path: str | Path,
+    *,
+    rebuild: bool = False,
+    progress: Progress | None = None,
+    progress_min: int = INDEX_PROGRESS_MIN_ENTITIES,
+) -> tuple[PartyIndex, dict[str, Any]]:
     """The party index of a parties file, from the on-disk cache when its content hash (and
     the algorithm version and registry) match, else built from the file and stored (written
     to a temporary directory, then renamed: never half-written). Returns (index, info)."""
@@ -199,7 +223,7 @@ def index_for_file(path: str | Path, *, rebuild: bool = False) -> tuple[PartyInd
         idx = PartyIndex.load(d)
         idx.source = idx.describe(label)
         return idx, info
-    idx = PartyIndex.build(read_parties(p))
+    idx = PartyIndex.build(read_parties(p), progress=progress, progress_min=progress_min)
     d.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=d.parent))
     try:
@@ -391,10 +415,13 @@ def screen(
     limit: int = 5,
     parties: Sequence[Party] | PartyIndex | None = None,
     graph: OwnershipGraph | None = None,
+    progress: Progress | None = None,
+    progress_min: int = SCREEN_PROGRESS_MIN_NAMES,
 ) -> list[dict[str, Any]]:
     """Candidates for each query name, one row per entity (records of one entity merged):
     the match (score, reason, ``algorithm``, ``features``), listed status with history, and the
-    affiliate status and ownership paths on ``date``."""
+    affiliate status and ownership paths on ``date``. ``progress(names screened, names)`` is
+    told after each chunk, only for at least ``progress_min`` names."""
     if not 0 < min_score <= 1:
         raise InputError("min_score", min_score, "a number above 0 and at most 1")
     _check_threshold(threshold)
@@ -403,10 +430,33 @@ def screen(
             raise InputError("name", q, "a non-empty company name")
     day = parse_date(date)
     w = _world(parties, graph)
-    p_matches = w.parties.names.search(list(queries), min_score=min_score, limit=limit * 2)
-    g_matches = w.graph_names.search(list(queries), min_score=min_score, limit=limit * 2)
+    qs = list(queries)
+    told = progress if len(qs) >= progress_min else None
+    step = SCREEN_CHUNK_NAMES if told is not None else max(len(qs), 1)
     rule = load_affiliates_rule()
     reg_sources = _registry_sources()
+    out: list[dict[str, Any]] = []
+    for lo in range(0, len(qs), step):
+        out += _screen_chunk(w, qs[lo : lo + step], day, threshold, min_score, limit, rule,
+                             reg_sources)  # fmt: skip
+        if told is not None:
+            told(min(lo + step, len(qs)), len(qs))
+    return out
+
+
+def _screen_chunk(
+    w: World,
+    queries: list[str],
+    day: dt.date,
+    threshold: float | None,
+    min_score: float,
+    limit: int,
+    rule: AffiliatesRule,
+    reg_sources: dict[str, list[str]],
+) -> list[dict[str, Any]]:
+    """:func:`screen`'s rows for these names."""
+    p_matches = w.parties.names.search(queries, min_score=min_score, limit=limit * 2)
+    g_matches = w.graph_names.search(queries, min_score=min_score, limit=limit * 2)
     out: list[dict[str, Any]] = []
     for q, pm, gm in zip(queries, p_matches, g_matches, strict=True):
         best: dict[tuple[str, int], Match] = {}
@@ -453,9 +503,13 @@ def _registry_sources() -> dict[str, list[str]]:
     return {n.name: list(n.source) for c in load_chinese_names() for n in c.names}
 
 
-def read_party_source(path: str | Path) -> PartyIndex:
-    """A parties file as a (cached, memory-mapped) party index."""
-    return index_for_file(path)[0]
+def read_party_source(
+    path: str | Path,
+    progress: Progress | None = None,
+    progress_min: int = INDEX_PROGRESS_MIN_ENTITIES,
+) -> PartyIndex:
+    """A parties file as a (cached, memory-mapped) party index; ``progress`` while building."""
+    return index_for_file(path, progress=progress, progress_min=progress_min)[0]
 
 
 # --------------------------------------------------------------------------- data check
