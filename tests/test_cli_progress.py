@@ -177,3 +177,35 @@ def test_a_large_screen_on_a_terminal_shows_the_bar(tmp_path: Path) -> None:
     code, err, _ = _run_on_pty(args, _screen_env(tmp_path / "small", None))
     assert code == 0, err
     assert "screening (indexing" not in err
+
+
+# ------------------------------------------------------------------ dynamics samples
+
+
+def test_dynamics_run_reports_each_simulated_year() -> None:
+    from chipwar.commands.runs import dynamics_run
+
+    calls: list[tuple[int, int]] = []
+    result = dynamics_run(
+        scenario="baseline", samples=3, progress=lambda d, t: calls.append((d, t))
+    )
+    years = result.data["year"].nunique()
+    assert years > 1
+    assert calls == [(done, years) for done in range(1, years + 1)]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
+def test_dynamics_samples_show_the_bar_on_a_terminal_only() -> None:
+    from chipwar.cli.dynamics import PROGRESS_MIN_SAMPLES
+
+    args = ["dynamics", "run", "baseline", "-n", str(PROGRESS_MIN_SAMPLES), "-f", "json"]
+    code, err, out = _run_on_pty(args, _env())
+    assert code == 0, err
+    assert "simulating years" in err
+    assert b"simulating" not in out
+    piped = subprocess.run([*CHIPWAR, *args], capture_output=True, text=True, env=_env(),
+                           timeout=300, check=False)  # fmt: skip
+    assert piped.returncode == 0, piped.stderr
+    assert "simulating years" not in piped.stderr and "\x1b[" not in piped.stderr
+    small = _run_on_pty(["dynamics", "run", "baseline", "-n", "2", "-f", "json"], _env())
+    assert small[0] == 0 and "simulating years" not in small[1]

@@ -35,6 +35,9 @@ BAND_COLUMNS = [
 ]  # fmt: skip
 
 MAX_COMPARE = 20
+PROGRESS_MIN_SAMPLES = 20_000
+"""`dynamics run` shows a progress bar (on a terminal) from this many samples: a year then
+takes about 0.05 s or more, the whole run about a second (11 years; 0.5 s a year at 200,000)."""
 """Most scenarios one ``compare`` runs (each is a full model run with the same draws)."""
 
 
@@ -48,10 +51,13 @@ def run(
     wide_: bool = WIDE_OPTION,
 ) -> None:
     """Run a scenario: yearly shares, self-sufficiency, costs, energy, NVIDIA China revenue."""
-    from chipwar.cli.output import emit
+    from chipwar.cli.output import emit, progress_bar
     from chipwar.commands.runs import dynamics_run
 
-    result = dynamics_run(scenario=scenario, samples=samples, seed=seed).data
+    with progress_bar("simulating years", lazy=True) as bar:
+        # a bar only where a year takes a while (about 0.5 s each at 200,000 samples)
+        tell = bar if samples >= PROGRESS_MIN_SAMPLES else None
+        result = dynamics_run(scenario=scenario, samples=samples, seed=seed, progress=tell).data
     if format is Format.table:
         emit(result, format, columns=BAND_COLUMNS if samples > 1 else RUN_COLUMNS)
     else:

@@ -52,12 +52,19 @@ def check_samples(samples: int, seed: int = 0) -> None:
 
 
 @records_warnings
-def dynamics_run(*, scenario: str | Path, samples: int = 1, seed: int = 0) -> Result:
-    """Run a dynamics scenario: yearly shares, self-sufficiency, costs, energy, revenue."""
+def dynamics_run(
+    *,
+    scenario: str | Path,
+    samples: int = 1,
+    seed: int = 0,
+    progress: Callable[[int, int], None] | None = None,
+) -> Result:
+    """Run a dynamics scenario: yearly shares, self-sufficiency, costs, energy, revenue.
+    ``progress(years_done, years)`` is told after each simulated year."""
     from chipwar.dynamics.api import run_scenario
 
     check_samples(samples, seed)
-    return Result(run_scenario(scenario, samples=samples, seed=seed))
+    return Result(run_scenario(scenario, samples=samples, seed=seed, progress=progress))
 
 
 @records_warnings

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -105,15 +106,20 @@ def _build(sc: Scenario) -> Prepared:
 
 
 def simulate_scenario(
-    prep: Prepared, samples: int = 1, seed: int | None = 0, overrides: dict[str, Any] | None = None
+    prep: Prepared,
+    samples: int = 1,
+    seed: int | None = 0,
+    overrides: dict[str, Any] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Outputs:
-    """Sample the parameters (the fitted ones from the calibration scenario) and simulate."""
+    """Sample the parameters (the fitted ones from the calibration scenario) and simulate;
+    ``progress(years_done, years)`` is told after each simulated year."""
     values: dict[str, Any] = {}
     if prep.scenario.calibration is not None:
         values.update(draw_fitted(history_fit(prep.scenario.calibration), samples, seed))
     values.update(overrides or {})
     params = sample_params(prep.scenario, samples, seed, values)
-    return simulate(prep.chips, params, prep.levers)
+    return simulate(prep.chips, params, prep.levers, progress)
 
 
 def history_fit(calibration: str) -> Fit:
@@ -153,11 +159,14 @@ def frame(prep: Prepared, out: Outputs) -> pd.DataFrame:
 
 
 def run_scenario(
-    scenario: str | Path | Scenario, samples: int = 1, seed: int | None = 0
+    scenario: str | Path | Scenario,
+    samples: int = 1,
+    seed: int | None = 0,
+    progress: Callable[[int, int], None] | None = None,
 ) -> pd.DataFrame:
-    """Run a scenario and return its yearly table."""
+    """Run a scenario and return its yearly table (``progress`` as in :func:`simulate_scenario`)."""
     prep = prepare(scenario)
-    return frame(prep, simulate_scenario(prep, samples, seed))
+    return frame(prep, simulate_scenario(prep, samples, seed, progress=progress))
 
 
 # ---------------------------------------------------------------- calibration

@@ -31,6 +31,7 @@ s_other the non-AI self-sufficiency trend fitted to the IC Insights series (cali
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -142,8 +143,15 @@ def logit_shares(log_cost: Array, domestic: NDArray[np.bool_], avail: Array, bet
     return np.divide(weight, total, out=np.zeros_like(weight), where=total > 0)
 
 
-def simulate(chips: ChipInputs, params: Params, levers: Levers) -> Outputs:
-    """Run the loop for every sample at once (see the module docstring for the equations)."""
+def simulate(
+    chips: ChipInputs,
+    params: Params,
+    levers: Levers,
+    on_year: Callable[[int, int], None] | None = None,
+) -> Outputs:
+    """Run the loop for every sample at once (see the module docstring for the equations).
+    ``on_year(years_done, years)`` is told after each simulated year (each year is one
+    vectorised step over all samples: about 0.5 s at 200,000 samples)."""
     n_s, n_t, n_j = params.n_samples, chips.available.shape[0], chips.n_chips
     dom = chips.domestic
     foreign = ~dom
@@ -245,6 +253,8 @@ def simulate(chips: ChipInputs, params: Params, levers: Levers) -> Outputs:
         ) / market
         experience = experience + dom_units
         out["exp"][:, t] = experience
+        if on_year is not None:
+            on_year(t + 1, n_t)
     return Outputs(
         units=units,
         domestic_share=out["domestic_share"],
