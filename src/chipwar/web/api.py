@@ -192,6 +192,15 @@ def cap(field: str, value: int | None, low: int, high: int) -> None:
         raise InputError(field, value, f"an integer from {low} to {high} (this server's limit)")
 
 
+MAX_SEED = 2**32 - 1
+
+
+def cap_draws(samples: int | None, seed: int, max_samples: int) -> None:
+    """``samples`` within this server's limit and ``seed`` a 32-bit unsigned integer."""
+    cap("samples", samples, 1, max_samples)
+    cap("seed", seed, 0, MAX_SEED)
+
+
 def builtin(kind: str, name: str, known: list[str]) -> str:
     """A built-in scenario name (never a path); unknown names are 404 with suggestions."""
     if name not in known:
@@ -296,8 +305,7 @@ async def tco(
     seed: int = 0,
 ) -> Response:
     """Cost per accelerator-hour and per usable PFLOP-hour, for each chip × site."""
-    cap("samples", samples, 1, request.app.state.settings.max_samples)
-    cap("seed", seed, 0, 2**32 - 1)
+    cap_draws(samples, seed, request.app.state.settings.max_samples)
     return await answer(
         request, cc.tco, COMPUTE_FILES, chip=chip, site=site, options=options, set_=set_,
         samples=samples, seed=seed,
@@ -313,8 +321,7 @@ async def compare(
     seed: int = 0,
 ) -> Response:
     """The seed's central question: H20 / H100 / Ascend 910B / 910C per usable PFLOP-hour."""
-    cap("samples", samples, 1, request.app.state.settings.max_samples)
-    cap("seed", seed, 0, 2**32 - 1)
+    cap_draws(samples, seed, request.app.state.settings.max_samples)
     return await answer(
         request, cc.compare, COMPUTE_FILES, options=options, set_=set_, samples=samples,
         seed=seed,
@@ -564,9 +571,8 @@ async def supply_run(
 ) -> Response:
     """Simulate a supply scenario: per plant stoppage, lost units, recovery; part prices."""
     settings: Settings = request.app.state.settings
-    cap("samples", samples, 1, settings.max_supply_samples)
+    cap_draws(samples, seed, settings.max_supply_samples)
     cap("days", days, 1, settings.max_days)
-    cap("seed", seed, 0, 2**32 - 1)
     return await _scenario_run(
         request, runs.supply_run, scenario, "supply scenario", _supply_builtins(),
         samples=samples, seed=seed, days=days, daily=daily,
@@ -581,8 +587,7 @@ async def dynamics_run(
     seed: int = 0,
 ) -> Response:
     """Run a dynamics scenario: yearly shares, self-sufficiency, costs, energy, revenue."""
-    cap("samples", samples, 1, request.app.state.settings.max_samples)
-    cap("seed", seed, 0, 2**32 - 1)
+    cap_draws(samples, seed, request.app.state.settings.max_samples)
     return await _scenario_run(
         request, runs.dynamics_run, scenario, "dynamics scenario", _dynamics_builtins(),
         samples=samples, seed=seed,
@@ -597,8 +602,7 @@ async def dynamics_claims(
     seed: int = 0,
 ) -> Response:
     """The seed's two forecasts beside the model's distribution for them."""
-    cap("samples", samples, 1, request.app.state.settings.max_samples)
-    cap("seed", seed, 0, 2**32 - 1)
+    cap_draws(samples, seed, request.app.state.settings.max_samples)
     return await _scenario_run(
         request, runs.dynamics_claims, scenario, "dynamics scenario", _dynamics_builtins(),
         samples=samples, seed=seed,
