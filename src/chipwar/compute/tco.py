@@ -19,6 +19,7 @@ Sources of the default assumptions: ``data/tco_assumptions.yaml`` (ids in ``sour
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -607,6 +608,12 @@ def evaluate(
 
 def frame_from(batch: TcoBatch, out: Mapping[str, Array], sample: int = 0) -> pd.DataFrame:
     """One row per chip × site (chip-major) from outputs of shape (C, S, N), at ``sample``."""
+    return pd.DataFrame(table_columns(batch, out, sample))
+
+
+def table_columns(batch: TcoBatch, out: Mapping[str, Array], sample: int = 0) -> dict[str, object]:
+    """The columns of :func:`frame_from` (chip-major rows), as NumPy arrays, lists and the
+    scalar ``precision``."""
     n_chips, n_sites = batch.shape
     shape = (n_chips, n_sites)
     inputs = engine_inputs(batch, base_values(batch))
@@ -627,7 +634,36 @@ def frame_from(batch: TcoBatch, out: Mapping[str, Array], sample: int = 0) -> pd
     for col in ("system_capex_usd", "utilization", "pue", "gco2_per_kwh"):
         columns[col] = flat(inputs[col]).astype(float)
     columns["dense_tflops"] = np.repeat(batch.dense_tflops[:, 0], n_sites)
-    return pd.DataFrame(columns)
+    return columns
+
+
+def rows_from(
+    batch: TcoBatch, out: Mapping[str, Array], sample: int = 0
+) -> list[dict[str, object]]:
+    """The rows of :func:`frame_from` as JSON objects (``serialize.document`` of that frame:
+    plain Python values, NaN and ±inf as None), built without pandas: for the small tables of
+    an interactive page, constructing and serialising a DataFrame costs more than the equations.
+    """
+    columns = table_columns(batch, out, sample)
+    n = batch.shape[0] * batch.shape[1]
+    values: list[list[object]] = []
+    for col in columns.values():
+        if isinstance(col, np.ndarray) and col.dtype.kind == "f":
+            values.append([v if math.isfinite(v) else None for v in col.tolist()])
+        elif isinstance(col, np.ndarray | list):
+            values.append(list(col.tolist() if isinstance(col, np.ndarray) else col))
+        else:
+            values.append([col] * n)
+    names = list(columns)
+    return [dict(zip(names, row, strict=True)) for row in zip(*values, strict=True)]
+
+
+def base_case(batch: TcoBatch) -> dict[str, Array]:
+    """Outputs (C, S, 1) of the base case (every input at its base value); a cost that
+    overflowed is refused (:func:`refuse_non_finite_costs`)."""
+    out = evaluate(batch, base_values(batch))
+    refuse_non_finite_costs(np.stack([out[c] for c in COST_COLUMNS]))
+    return out
 
 
 def tco_frame(
@@ -684,9 +720,7 @@ def tco_frame(
         date=date,
         assumptions=assumptions,
     )
-    frame = frame_from(batch, evaluate(batch, base_values(batch)))
-    refuse_non_finite_costs(frame[list(COST_COLUMNS)].to_numpy(dtype=float))
-    return frame
+    return frame_from(batch, base_case(batch))
 
 
 COST_COLUMNS = ("usd_per_accelerator_hour", "usd_per_pflop_hour")

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
@@ -253,8 +253,8 @@ async def compute_data(
         return hit
     from chipwar.commands.compute import parse_subsidy
     from chipwar.compute.assumptions import load_assumptions, with_overrides
-    from chipwar.compute.breakeven import breakeven
-    from chipwar.compute.tco import tco_frame
+    from chipwar.compute.breakeven import breakeven_pairs
+    from chipwar.compute.tco import base_case, prepare, rows_from
 
     e = _factor("electricity", electricity, 0.1, 5.0)
     p = _factor("chip-price", chip_price, 0.1, 5.0)
@@ -284,27 +284,34 @@ async def compute_data(
         assumptions = with_overrides(assumptions, {"cost_of_capital": coc}, source="dashboard")
     kwargs: dict[str, Any] = {"utilization": util, "subsidy": sub, "assumptions": assumptions}
 
-    def work() -> dict[str, Any]:
-        frame = tco_frame(chips, sites, **kwargs)
-        be = []
-        for s in sites:
-            for a in chips[1:]:
+    def work() -> bytes:
+        batch = prepare(chips, sites, **kwargs)
+        rows = rows_from(batch, base_case(batch))
+        pairs, skipped = [], {}
+        for j, s in enumerate(sites):
+            for i, a in enumerate(chips[1:], start=1):
                 if a.price_usd is None and a.system_capex_usd is not None:
-                    be.append(
-                        {"chip_a": a.id, "chip_b": chips[0].id, "site": s.id, "unit": "USD",
-                         "current": None, "value": None, "message": NO_PRICE.format(chip=a.id)}
-                    )  # fmt: skip
-                    continue
-                r = breakeven(a, chips[0], s, param="chip-price", **kwargs)
-                be.append(
-                    {
-                        k: r.get(k)
-                        for k in ("chip_a", "chip_b", "site", "unit", "current", "value", "message")
-                    }
-                )
-        return {"rows": document(frame), "breakeven": document(be)}
+                    skipped[(i, j)] = {
+                        "chip_a": a.id, "chip_b": chips[0].id, "site": s.id, "unit": "USD",
+                        "current": None, "value": None, "message": NO_PRICE.format(chip=a.id),
+                    }  # fmt: skip
+                else:
+                    pairs.append((i, 0, j))
+        solved = iter(breakeven_pairs(batch, pairs, param="chip-price"))
+        be = []
+        for j in range(len(sites)):
+            for i in range(1, len(chips)):
+                r = skipped.get((i, j)) or next(solved)
+                be.append({k: r.get(k) for k in BREAKEVEN_KEYS})
+        return json_bytes({"rows": rows, "breakeven": document(be)})
 
-    return keep_answer(request, key, JSONResponse(await run_in_threadpool(work)), {})
+    body = await run_in_threadpool(work)
+    return keep_answer(request, key, Response(body, media_type="application/json"), {})
+
+
+def json_bytes(doc: Any) -> bytes:
+    """The document as compact UTF-8 JSON, as :class:`JSONResponse` renders it (NaN refused)."""
+    return json.dumps(doc, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
 
 
 @router.get("/controls", response_class=HTMLResponse)
