@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from chipwar import __version__
 from chipwar.errors import ChipwarError, UnknownIdError
@@ -75,16 +75,35 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"error": "; ".join(lines)}, status_code=422)
 
 
-class SecurityHeaders(BaseHTTPMiddleware):
-    """CSP and the other headers on every answer."""
+HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+]
 
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        response = await call_next(request)
-        response.headers["Content-Security-Policy"] = CSP
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["X-Frame-Options"] = "DENY"
-        return response
+
+class SecurityHeaders:
+    """CSP and the other headers on every answer: a plain ASGI middleware that adds them to
+    the response's start message (Starlette's ``BaseHTTPMiddleware`` runs each request
+    through an extra task and memory stream, ~10 % of a small request's CPU time)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                names = {k for k, _ in HEADERS}
+                kept = [(k, v) for k, v in message.get("headers", []) if k.lower() not in names]
+                message = {**message, "headers": [*kept, *HEADERS]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 @contextlib.asynccontextmanager
