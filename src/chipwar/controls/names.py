@@ -56,9 +56,14 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 from rapidfuzz.process import cdist
 
+from chipwar import cancel
+
 ALGORITHM = {"name": "chipwar-name-match", "version": "2.0"}
 PROGRESS_EVERY = 10_000
 """Index building reports progress every this many entries (cheap next to the loop body)."""
+CANCEL_EVERY = 1_000
+"""Index building checks :func:`chipwar.cancel.check` every this many entries (one context
+variable read: cheap next to normalising a thousand names)."""
 """Name and version of the scoring below; bump the version when a weight or rule changes."""
 
 W_TOKEN_SET = 0.6
@@ -390,7 +395,8 @@ class NameIndex:
         progress: Callable[[int, int], None] | None = None,
     ) -> NameIndex:
         """``entries``: (id, name, aliases); names that normalise to empty are skipped.
-        ``progress(done, total)`` is told every :data:`PROGRESS_EVERY` entries and at the end."""
+        ``progress(done, total)`` is told every :data:`PROGRESS_EVERY` entries and at the end;
+        a cancelled caller (:mod:`chipwar.cancel`) stops it within :data:`CANCEL_EVERY`."""
         n = len(entries)
         v_entry: list[int] = []
         v_kind: list[int] = []
@@ -398,6 +404,8 @@ class NameIndex:
         labels: list[str] = []
         seen: set[tuple[str, int]] = set()
         for i, (_, name, aliases) in enumerate(entries):
+            if i % CANCEL_EVERY == 0:
+                cancel.check()
             if progress is not None and i % PROGRESS_EVERY == 0:
                 progress(i, n)
             items: list[tuple[str, int]] = [(name, KIND_NAME)]

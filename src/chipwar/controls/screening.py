@@ -36,6 +36,7 @@ from typing import Any
 
 import numpy as np
 
+from chipwar import cancel
 from chipwar.catalog.io import DATA_DIR, read_structured
 from chipwar.catalog.sources import Source, check_source_ids
 from chipwar.catalog.types import parse_date
@@ -421,7 +422,8 @@ def screen(
     """Candidates for each query name, one row per entity (records of one entity merged):
     the match (score, reason, ``algorithm``, ``features``), listed status with history, and the
     affiliate status and ownership paths on ``date``. ``progress(names screened, names)`` is
-    told after each chunk, only for at least ``progress_min`` names."""
+    told after each chunk, only for at least ``progress_min`` names. A cancelled caller
+    (:mod:`chipwar.cancel`) stops it at the next chunk or name."""
     if not 0 < min_score <= 1:
         raise InputError("min_score", min_score, "a number above 0 and at most 1")
     _check_threshold(threshold)
@@ -437,6 +439,7 @@ def screen(
     reg_sources = _registry_sources()
     out: list[dict[str, Any]] = []
     for lo in range(0, len(qs), step):
+        cancel.check()
         out += _screen_chunk(w, qs[lo : lo + step], day, threshold, min_score, limit, rule,
                              reg_sources)  # fmt: skip
         if told is not None:
@@ -459,6 +462,7 @@ def _screen_chunk(
     g_matches = w.graph_names.search(queries, min_score=min_score, limit=limit * 2)
     out: list[dict[str, Any]] = []
     for q, pm, gm in zip(queries, p_matches, g_matches, strict=True):
+        cancel.check()  # per name: its status and ownership paths are the slow part
         best: dict[tuple[str, int], Match] = {}
         for m in pm:
             tgt = ("g", w.p2g[m.entry]) if m.entry in w.p2g else ("p", m.entry)
