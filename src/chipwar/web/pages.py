@@ -253,8 +253,6 @@ async def compute_data(
         return hit
     from chipwar.commands.compute import parse_subsidy
     from chipwar.compute.assumptions import load_assumptions, with_overrides
-    from chipwar.compute.breakeven import breakeven_pairs
-    from chipwar.compute.tco import base_case, prepare, rows_from
 
     e = _factor("electricity", electricity, 0.1, 5.0)
     p = _factor("chip-price", chip_price, 0.1, 5.0)
@@ -284,29 +282,42 @@ async def compute_data(
         assumptions = with_overrides(assumptions, {"cost_of_capital": coc}, source="dashboard")
     kwargs: dict[str, Any] = {"utilization": util, "subsidy": sub, "assumptions": assumptions}
 
-    def work() -> bytes:
-        batch = prepare(chips, sites, **kwargs)
-        rows = rows_from(batch, base_case(batch))
-        pairs, skipped = [], {}
-        for j, s in enumerate(sites):
-            for i, a in enumerate(chips[1:], start=1):
-                if a.price_usd is None and a.system_capex_usd is not None:
-                    skipped[(i, j)] = {
-                        "chip_a": a.id, "chip_b": chips[0].id, "site": s.id, "unit": "USD",
-                        "current": None, "value": None, "message": NO_PRICE.format(chip=a.id),
-                    }  # fmt: skip
-                else:
-                    pairs.append((i, 0, j))
-        solved = iter(breakeven_pairs(batch, pairs, param="chip-price"))
-        be = []
-        for j in range(len(sites)):
-            for i in range(1, len(chips)):
-                r = skipped.get((i, j)) or next(solved)
-                be.append({k: r.get(k) for k in BREAKEVEN_KEYS})
-        return json_bytes({"rows": rows, "breakeven": document(be)})
-
-    body = await run_in_threadpool(work)
+    body = await run_in_threadpool(lambda: json_bytes(explorer_document(chips, sites, **kwargs)))
     return keep_answer(request, key, Response(body, media_type="application/json"), {})
+
+
+def explorer_document(
+    chips: list[Accelerator], sites: list[Site], **options: Any
+) -> dict[str, Any]:
+    """The explorer's answer: ``rows``, the TCO of every chip × site (the rows of
+    :func:`chipwar.compute.tco.tco_frame`), and ``breakeven``, the chip price at which each chip
+    after the first costs what the first does per usable PFLOP-hour, site by site (the answers
+    of :func:`chipwar.compute.breakeven.breakeven`). One prepared batch serves both: the rows are
+    built without a DataFrame and the break-even pairs are solved together
+    (:func:`chipwar.compute.breakeven.breakeven_pairs`); a test holds the answer equal to the
+    frame and the scalar solves."""
+    from chipwar.compute.breakeven import breakeven_pairs
+    from chipwar.compute.tco import base_case, prepare, rows_from
+
+    batch = prepare(chips, sites, **options)
+    rows = rows_from(batch, base_case(batch))
+    pairs, skipped = [], {}
+    for j, s in enumerate(sites):
+        for i, a in enumerate(chips[1:], start=1):
+            if a.price_usd is None and a.system_capex_usd is not None:
+                skipped[(i, j)] = {
+                    "chip_a": a.id, "chip_b": chips[0].id, "site": s.id, "unit": "USD",
+                    "current": None, "value": None, "message": NO_PRICE.format(chip=a.id),
+                }  # fmt: skip
+            else:
+                pairs.append((i, 0, j))
+    solved = iter(breakeven_pairs(batch, pairs, param="chip-price"))
+    be = []
+    for j in range(len(sites)):
+        for i in range(1, len(chips)):
+            r = skipped.get((i, j)) or next(solved)
+            be.append({k: r.get(k) for k in BREAKEVEN_KEYS})
+    return {"rows": rows, "breakeven": document(be)}
 
 
 def json_bytes(doc: Any) -> bytes:
