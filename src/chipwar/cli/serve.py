@@ -15,7 +15,13 @@ def serve(
         "127.0.0.1", "--host", help="Interface to bind (default: this machine only)."
     ),
     port: int = typer.Option(8000, "--port", help="TCP port."),
-    workers: int = typer.Option(1, "--workers", help="Worker processes."),
+    workers: int = typer.Option(
+        1,
+        "--workers",
+        help="Worker processes (default 1: one process answers 50 clients at p95 under 200 ms "
+        "on a 2-core machine; more use more cores but each keeps its own caches, and "
+        "keep-alive clients stay on the process that accepted them; see docs/web.md).",
+    ),
     sweep: Path | None = typer.Option(
         None, "--sweep", help="A sweep folder (chipwar sweep run) to show on the Sweep page."
     ),

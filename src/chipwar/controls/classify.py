@@ -87,7 +87,11 @@ def _metric_arrays(specs: pd.DataFrame) -> dict[str, np.ndarray]:
     out: dict[str, np.ndarray] = {}
     for m in METRICS[:-1]:
         if m in specs:
-            out[m] = pd.to_numeric(specs[m], errors="coerce").to_numpy(dtype=float)
+            col = specs[m]
+            if col.dtype.kind in "fiub":  # already numbers (the catalog's): one conversion
+                out[m] = col.to_numpy(dtype=float, na_value=np.nan)
+            else:  # objects or text: unparseable -> NaN
+                out[m] = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float)
         else:
             out[m] = np.full(n, np.nan)
     out["dram_plus_io_gbps"] = out["memory_bandwidth_gbps"] + out["interconnect_gbps"]
