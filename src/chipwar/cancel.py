@@ -1,6 +1,7 @@
 """Cooperative cancellation: a caller that gives up on a computation (the web server past its
-request time limit) sets a flag, and the engines' long loops (supply days, TCO blocks) check it
-and stop with :class:`Cancelled` at their next step. Python threads cannot be killed, so the
+request time limit) sets a flag, and the engines' long loops (supply days, TCO blocks, dynamics
+years, screened names, name-index blocks) check it and stop with :class:`Cancelled` at their
+next step. Python threads cannot be killed, so the
 work stops itself; outside :func:`cancellable` the check is a no-op (the CLI never cancels).
 
 The flag lives in a context variable, so it follows the computation into the threads an engine

@@ -42,7 +42,8 @@ class Settings:
     """Memory for GET answers kept by canonical query (:class:`chipwar.web.cache.ResponseCache`)."""
     request_timeout_s: float = 30.0
     """A request still computing after this long is answered 503, and its computation is told
-    to stop (:mod:`chipwar.cancel`: the supply day loop and the TCO block loop check it)."""
+    to stop (:mod:`chipwar.cancel`: the supply day loop, the TCO block loop, the dynamics year
+    loop, screening per name and the name index per 1,000 entries check it)."""
 
     @classmethod
     def from_env(cls) -> Settings:
