@@ -121,6 +121,13 @@ def breakeven(
     return result
 
 
+SET = {
+    "electricity-price": "price_usd_per_kwh",
+    "subsidy": "subsidy",
+    "chip-price": "system_capex_usd",
+}
+"""The kernel input each parameter sets (chip price: through chip A's all-in capex)."""
+
 Pair = tuple[int, int, int]
 """(chip A's row, chip B's row, site column) in a :class:`TcoBatch`."""
 
@@ -142,37 +149,34 @@ def breakeven_pairs(batch: TcoBatch, pairs: Sequence[Pair], *, param: str) -> li
     for i, j in zip(rows_a.tolist(), rows_b.tolist(), strict=True):
         if batch.chips[i].id == batch.chips[j].id:
             raise InputError("vs", batch.chips[j].id, "a chip other than --chip")
-    n_chips, n_sites = batch.shape
     inputs = engine_inputs(batch, base_values(batch))
-    # Every input as (2, P, 1): row 0 chip A's value at the pair's site, row 1 chip B's.
-    pair_in = {
-        k: np.broadcast_to(v, (n_chips, n_sites, 1))[np.stack([rows_a, rows_b]), cols]
-        for k, v in inputs.items()
-    }
+    # Every input broadcastable to (2, P, 1): [0] chip A's value at the pair's site, [1] B's.
+    sides = np.stack([rows_a, rows_b])
+    pair_in = {k: _gather(v, sides, cols) for k, v in inputs.items()}
     _, lo, hi = PARAMS[param]
     alpha = beta = np.zeros(0)
+    a_input = np.broadcast_to(pair_in[SET[param]], (2, len(pairs), 1))[0, :, 0]  # A, now
     if param == "chip-price":
-        alpha, beta = _capex_lines(batch, rows_a, pair_in["system_capex_usd"][0, :, 0])
+        alpha, beta = _capex_lines(batch, rows_a, a_input)
         current = batch.chip_price_base[rows_a, 0]
-    elif param == "electricity-price":
-        current = pair_in["price_usd_per_kwh"][0, :, 0]
     else:
-        current = pair_in["subsidy"][0, :, 0]
+        current = a_input
 
     def costs(p: Array) -> Array:
         """usd_per_pflop_hour (2, P, K) with the parameter at ``p`` (P, K); NaN: as now."""
-        k = p.shape[1]
-        x = {name: np.broadcast_to(v, (2, len(pairs), k)).copy() for name, v in pair_in.items()}
+        name = SET[param]
+        varied = np.empty((2, *p.shape))  # the one input that varies; the rest broadcast
+        np.copyto(varied, pair_in[name])
         given = ~np.isnan(p)
         if param == "electricity-price":
             for side in (0, 1):
-                x["price_usd_per_kwh"][side][given] = p[given]
+                varied[side][given] = p[given]
         elif param == "subsidy":
-            x["subsidy"][0][given] = p[given]
+            varied[0][given] = p[given]
         else:
             capex = alpha[:, None] + beta[:, None] * p
-            x["system_capex_usd"][0][given] = capex[given]
-        return tco_arrays(**x)["usd_per_pflop_hour"]
+            varied[0][given] = capex[given]
+        return tco_arrays(**{**pair_in, name: varied})["usd_per_pflop_hour"]
 
     p = np.empty((len(pairs), 3))
     p[:, 0], p[:, 1], p[:, 2] = np.nan, 0.0, 1.0
@@ -193,6 +197,14 @@ def breakeven_pairs(batch: TcoBatch, pairs: Sequence[Pair], *, param: str) -> li
         result["message"] = _message(result, kind, float(d0s[q]), float(now_a[q]), value, check)
         out.append(result)
     return out
+
+
+def _gather(v: Array, rows: npt.NDArray[np.intp], cols: npt.NDArray[np.intp]) -> Array:
+    """``v`` (chips × sites × 1, or 1 along an axis it does not vary on) at chip ``rows[k, p]``
+    and site ``cols[p]``: broadcastable to (2, P, 1), indexed only along the axes ``v`` has."""
+    if v.shape[0] == 1:
+        return v if v.shape[1] == 1 else v[:, cols]
+    return v[rows, 0] if v.shape[1] == 1 else v[rows, cols]
 
 
 def _result(batch: TcoBatch, param: str, i: int, k: int, j: int, current: float) -> dict[str, Any]:
