@@ -336,11 +336,13 @@ def query_parts(query: str) -> list[str]:
 def initials(label: str) -> tuple[str, ...]:
     """Acronyms a label can be written as: the first letters of its words (abbreviations
     expanded; 'of', 'and', 'the', 'for' skipped), with trailing legal-form words kept and then
-    dropped one by one; only names of 4+ such words, acronyms of 4+ letters. 'China Railway
-    Construction Corporation Limited' → ('crccl', 'crcc')."""
+    dropped one by one; only names of 3+ words besides legal forms, acronyms of 4+ letters.
+    'China Railway Construction Corporation Limited' → ('crccl', 'crcc')."""
     if has_cjk(label):
         return ()
     words = [w for w in _clean(label).split() if w and w not in _SMALL_WORDS]
+    if sum(w not in _FORM_WORDS for w in words) < 3:
+        return ()
     out = []
     while len(words) >= 4:
         out.append("".join(w[0] for w in words))
@@ -365,12 +367,13 @@ def _translit_keys(key: str) -> tuple[str, ...]:
 
 def _lookup_texts(key: str) -> list[str]:
     """Texts whose tokens find a query's candidates: its key, and for a CJK key its pinyin
-    and its transliterations."""
+    and the words of all its transliterations as one text (one candidate search)."""
     if not key:
         return []
     if not has_cjk(key):
         return [key]
-    return [key, pinyin(key), *(normalize(t) for t in translit(key))]
+    words = dict.fromkeys(w for t in translit(key) for w in normalize(t).split())
+    return [key, pinyin(key), *([" ".join(words)] if words else [])]
 
 
 def tokens(key: str) -> list[str]:
@@ -770,7 +773,7 @@ class NameIndex:
         cands: dict[int, None] = {}
         exact_looks = ["=" + key, "=" + key.replace(" ", ""), "~" + sorted_key(key)]
         if q_cjk:
-            exact_looks += ["=" + t.replace(" ", "") for t in looks[1:]]
+            exact_looks += ["=" + t for t in (pinyin(key).replace(" ", ""), *_translit_keys(key))]
         for look in exact_looks:
             for v in self._lookup(look).tolist():
                 cands[int(v)] = None
