@@ -163,11 +163,11 @@ def translit(key: str) -> tuple[str, ...]:
     i = 0
     while i < len(key):
         word = next((w for w in _GLOSSARY_ORDER if key.startswith(w, i)), None)
-        place = None if word else next((p for p in _PLACE_ORDER if key.startswith(p, i)), None)
-        if place is not None:  # one reading: 重庆 is Chongqing, never Zhongqing
+        at = None if word else next((p for p in _PLACE_ORDER if key.startswith(p, i)), None)
+        if at is not None:  # one reading: 重庆 is Chongqing, never Zhongqing
             flush()
-            parts.append(_readings(place)[:1])
-            i += len(place)
+            parts.append(_readings(at)[:1])
+            i += len(at)
             continue
         if word is None:
             ch = key[i]

@@ -8,10 +8,10 @@ holdings, Grp → group, …) and one-typo misspellings of such legal-form and c
 corrected ('Tehcnologies' → technology), then legal forms stripped (Co., Ltd., Corp., Inc.,
 GmbH, B.V., …, 股份有限公司, 有限责任公司, 有限公司, 集团, 控股 …) when something else remains.
 
-**Candidates** (never dropped for common words): every token of the query (Latin words, their
-4-letter prefix/suffix and sorted letters so that one typo keeps a shared token; CJK character
-bigrams; pinyin syllables joined) looks up a posting list; each variant's weight is the sum of
-the idf = ln(1 + N / df) of the tokens it shares; the ``max_candidates`` heaviest are scored.
+**Candidates** (never dropped for common words): every token of the query (``tokens``: Latin words,
+their 4-letter prefix/suffix, one-letter deletions or sorted letters so that one typo keeps a
+shared token; CJK character bigrams; pinyin and transliterations of a CJK query) looks up a
+posting list; each variant's weight is the sum of the idf = ln(1 + N / df) of the tokens it shares; the ``max_candidates`` heaviest are scored.
 A common word thus weighs little but still counts, so "Semiconductor Mfg Intl Corp" (three
 common words) finds SMIC.
 
@@ -26,15 +26,27 @@ common words) finds SMIC.
   is not in 'yan tai ai rui guang dian ke ji').
 * ``token_set``, ``token_sort`` — rapidfuzz token_set_ratio / token_sort_ratio / 100 (Latin, or
   CJK characters compared as one string).
+* ``short_name`` — both CJK: the same ``cjk.core`` (place prefix and descriptive trailing
+  words dropped, 3+ characters kept), or one is the other's 2-character core: score
+  ``SHORT_NAME_SCORE``.
+* ``translit`` — CJK query, Latin name: a ``cjk.translit`` rendering (descriptive words in
+  English, the rest pinyin) equals the name without spaces: score ``TRANSLIT_SCORE``.
+* ``typo`` — both CJK, 4+ characters, two adjacent characters swapped: ``CJK_TYPO_SCORE``.
+* ``acronym`` — a query of 4–6 capitals equal to the ``initials`` of a name: ``ACRONYM_SCORE``.
+* ``distinctive`` — Latin: the same ``distinctive_words`` on both sides, differing only in
+  generic words: the score is at least ``DISTINCTIVE_SCORE``.
 * ``typos_corrected`` — how many legal-form or common words of the query were one typo from
   the canonical word and corrected before comparison (named in the reason).
 * ``coverage`` — share of the query's distinctive words (not generic, not legal forms) found,
-  exactly or within one typo (``is_typo_of``), in the candidate.
+  exactly or within one typo (``is_typo_of``), in the candidate; a lone distinctive word of
+  fewer than ``SHORT_TYPO_LETTERS`` letters found only with a replaced letter counts
+  ``SHORT_TYPO_CREDIT`` (Huawen is not Huawei; a dropped, added or swapped letter is a slip).
 
   fuzzy = (W_TOKEN_SET·token_set + W_TOKEN_SORT·token_sort) × (COVERAGE_FLOOR + (1 −
   COVERAGE_FLOOR)·coverage)
 
-The score is the largest applicable of exact, word order, pinyin and fuzzy. Every match carries
+The score is the largest applicable rule. A query with a bracketed part is also scored
+without it and, when Latin, as the part alone (``query_parts``). Every match carries
 ``algorithm`` (name, version) and ``features`` (each value) so that a hit explains itself.
 """
 
@@ -872,7 +884,8 @@ def score_pair(
         if q_cjk:
             if _short_name(a, b):
                 feats["short_name"] = 1.0
-                return SHORT_NAME_SCORE, f"{how}same name without place and descriptive words", feats
+                why = "same name without place and descriptive words"
+                return SHORT_NAME_SCORE, f"{how}{why}", feats
             if _cjk_transposed(a, b):
                 feats["typo"] = 1.0
                 return CJK_TYPO_SCORE, f"{how}two adjacent characters swapped", feats
