@@ -8,11 +8,12 @@ holdings, Grp → group, …) and one-typo misspellings of such legal-form and c
 corrected ('Tehcnologies' → technology), then legal forms stripped (Co., Ltd., Corp., Inc.,
 GmbH, B.V., …, 股份有限公司, 有限责任公司, 有限公司, 集团, 控股 …) when something else remains.
 
-**Candidates** (never dropped for common words): every token of the query (``tokens``: Latin words,
-their 4-letter prefix/suffix, one-letter deletions or sorted letters so that one typo keeps a
-shared token; CJK character bigrams; pinyin and transliterations of a CJK query) looks up a
-posting list; each variant's weight is the sum of the idf = ln(1 + N / df) of the tokens it shares; the ``max_candidates`` heaviest are scored.
-A common word thus weighs little but still counts, so "Semiconductor Mfg Intl Corp" (three
+**Candidates** (never dropped for common words): every token of the query (``tokens``: Latin
+words, their 4-letter prefix/suffix, one-letter deletions or sorted letters so that one typo
+keeps a shared token; CJK character bigrams; pinyin and transliterations of a CJK query) looks
+up a posting list; each variant's weight is the sum of the idf = ln(1 + N / df) of the tokens it
+shares; the ``max_candidates`` heaviest are scored. A common word thus weighs little but still
+counts, so "Semiconductor Mfg Intl Corp" (three
 common words) finds SMIC.
 
 **Score** of a (query, variant) pair — ``ALGORITHM`` — from named features (each in [0, 1]):
