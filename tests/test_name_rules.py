@@ -98,7 +98,10 @@ def test_helpers() -> None:
     assert initials("China Railway Construction Corporation Limited") == ("crccl", "crcc")
     assert initials("Huawei Technologies Co., Ltd.") == ()  # two words besides legal forms
     assert query_parts("Yangtze Memory Technologies (YMTC)") == [
-        "Yangtze Memory Technologies (YMTC)", "Yangtze Memory Technologies", "YMTC"]
+        "Yangtze Memory Technologies (YMTC)",
+        "Yangtze Memory Technologies",
+        "YMTC",
+    ]
     assert query_parts("吉存半導體科技（上海）公司")[1:] == ["吉存半導體科技 公司"]
     assert core("深圳市道通智能航空技术") == core("道通智能") == "道通智能"
     assert "changxin memory technology" in translit("长鑫存储技术")
