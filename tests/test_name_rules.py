@@ -16,6 +16,7 @@ LIST = [
     ("jicun", "Jicun Semiconductor Technology (Shanghai) Co., Ltd.", []),
     ("wingtech", "Wingtech Technology Co., Ltd.", []),
     ("huawei", "Huawei Technologies Co., Ltd.", ["Huawei"]),
+    ("dahua", "Zhejiang Dahua Technology Co., Ltd.", []),
     ("inspur", "Inspur Group Co., Ltd.", ["Inspur"]),
     ("catl", "Contemporary Amperex Technology Co., Limited",
      [("宁德时代新能源科技股份有限公司", "registry")]),
@@ -54,6 +55,7 @@ def top(index: NameIndex, query: str) -> tuple[str | None, float, dict]:
         ("China Wingtech Communications", "wingtech", "distinctive"),
         ("Inpur Group Co., Ltd.", "inspur", "coverage"),  # a letter dropped: a typo
         ("Huwei Technologies", "huawei", "coverage"),
+        ("Dahua Technology", "dahua", "coverage"),  # the place left out
     ],
 )
 def test_rule_finds_the_listed_company(index: NameIndex, query: str, entity: str,
@@ -73,6 +75,8 @@ def test_rule_finds_the_listed_company(index: NameIndex, query: str, entity: str
         "China Mobile Communications",  # shares only descriptive words with Wingtech's name
         "海康",  # two characters that are no listed name's core
         "Hua Hong Semiconductor",
+        "Zhejiang Uniview Technologies",  # a place names no company: only 'uniview' does
+        "Zhejiang Technology Co., Ltd.",
     ],
 )
 def test_near_name_is_not_matched(index: NameIndex, query: str) -> None:

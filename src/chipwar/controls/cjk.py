@@ -37,6 +37,23 @@ PLACES = (
 )  # fmt: skip
 """Country, provinces and large cities that open a legal name (with an optional 市/省)."""
 
+PLACES_LATIN = frozenset(
+    {
+        "china", "zhonghua", "beijing", "shanghai", "tianjin", "chongqing", "shenzhen",
+        "guangzhou", "hangzhou", "nanjing", "wuhan", "chengdu", "xian", "hefei", "suzhou",
+        "wuxi", "changsha", "zhengzhou", "jinan", "qingdao", "dalian", "shenyang", "harbin",
+        "changchun", "xiamen", "fuzhou", "ningbo", "zhuhai", "dongguan", "foshan", "shaoxing",
+        "changzhou", "nanchang", "kunming", "guiyang", "nanning", "taiyuan", "shijiazhuang",
+        "lanzhou", "urumqi", "hohhot", "zhejiang", "jiangsu", "guangdong", "shandong",
+        "sichuan", "hubei", "hunan", "henan", "hebei", "anhui", "fujian", "liaoning", "jilin",
+        "heilongjiang", "shaanxi", "shanxi", "jiangxi", "yunnan", "guizhou", "guangxi",
+        "inner", "mongolia", "xinjiang", "gansu", "qinghai", "ningxia", "hainan", "tibet",
+        "hong", "kong", "macau", "macao", "taiwan",
+    }
+)  # fmt: skip
+"""``PLACES`` as lists print them in Latin script: they locate a company, they do not name it
+(generic in ``names.GENERIC_WORDS``)."""
+
 DESCRIPTIVE_WORDS = (
     "信息技术", "数字技术", "电子科技", "智能科技", "新能源", "科技", "技术", "信息", "电子",
     "智能", "通信", "网络", "软件", "系统", "数字", "航空", "国际", "工业", "实业", "发展",

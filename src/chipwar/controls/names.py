@@ -69,7 +69,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 from rapidfuzz.process import cdist
 
-from chipwar.controls.cjk import core, translit
+from chipwar.controls.cjk import PLACES_LATIN, core, translit
 
 ALGORITHM = {"name": "chipwar-name-match", "version": "2.1"}
 PROGRESS_EVERY = 10_000
@@ -135,6 +135,7 @@ GENERIC_WORDS = frozenset(
         "科技", "技术", "电子", "信息", "半导体", "北京", "上海", "深圳", "中国",
         "国际", "智能", "集成", "电路", "有限", "研究所",
     }
+    | PLACES_LATIN
 )  # fmt: skip
 """Words that weigh little in ``coverage`` (they still count in the fuzzy ratios)."""
 
