@@ -28,9 +28,11 @@ TP / (TP + FN). nomenklatura's matcher (``logic-v1``, yente's default; threshold
 default) picks its best entity among the same list entities (one per company: names and
 aliases); listed status on a date comes from the same records for both.
 
-Held-out set (``--held-out``): ``benchmarks/data/screening_heldout.yaml``, 187 names copied
-verbatim from public documents (each with its source), collected after the matcher was frozen;
-run once, same list, same dates, same outcome rules; section "screening-heldout". The kind
+Held-out sets (``--held-out 1`` or ``2``, ``HELD_OUT``): names copied verbatim from public
+documents (each with its source), collected without running the matcher on them; each file's
+``collected`` says when and against which frozen matcher it was first run. Same list, same
+dates, same outcome rules; one section per set and matcher version ("screening-heldout-2-v2.1";
+"screening-heldout" is set 1's first run, at 2.0). The kind
 ``subsidiary`` (a subsidiary of a listed company, itself not on the list) is reported apart and
 kept out of precision/recall: whether its parent should be hit is a policy choice.
 
@@ -299,13 +301,19 @@ def _f(x: float | None) -> str:
     return "–" if x is None else f"{x:.3f}"
 
 
-def load_heldout() -> tuple[list[dict[str, Any]], dict[str, str]]:
-    """The held-out queries (company as a normalised key, like ``build_queries``) and sources."""
-    raw = yaml.safe_load((HERE / "data" / "screening_heldout.yaml").read_text(encoding="utf-8"))
+HELD_OUT = {"1": "screening_heldout.yaml", "2": "screening_heldout2.yaml"}
+"""The held-out sets: 1 collected after freezing 2.0 (run once, then used to develop 2.1),
+2 collected blind while 2.1 was built, run once after freezing it."""
+
+
+def load_heldout(which: str = "1") -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The held-out queries (company as a normalised key, like ``build_queries``) and the raw
+    file (``sources``; ``frozen_at``: the matcher it was run against)."""
+    raw = yaml.safe_load((HERE / "data" / HELD_OUT[which]).read_text(encoding="utf-8"))
     out = [{"query": e["q"], "kind": e["kind"], "src": e["src"],
             "company": normalize(e["company"]) if e["company"] else None}
            for e in raw["queries"]]  # fmt: skip
-    return out, raw["sources"]
+    return out, raw
 
 
 def _known_names(recs: list[Party]) -> set[str]:
@@ -320,8 +328,10 @@ def main_heldout(args: argparse.Namespace) -> None:
     from chipwar.controls.names import ALGORITHM
     from chipwar.controls.screening import DEFAULT_MIN_SCORE
 
+    which = args.held_out
     recs, _ = build_list()
-    all_q, sources = load_heldout()
+    all_q, raw = load_heldout(which)
+    sources = raw["sources"]
     subs = [q for q in all_q if q["kind"] == "subsidiary"]
     queries = [q for q in all_q if q["kind"] != "subsidiary"]
     ours = run_ours(recs, all_q)
@@ -338,8 +348,8 @@ def main_heldout(args: argparse.Namespace) -> None:
     lines = [
         f"{len(all_q)} names copied verbatim from {len(sources)} public documents (news, law-firm "
         f"bulletins, filings, Chinese-language press; sources in "
-        f"`benchmarks/data/screening_heldout.yaml`), collected after the matcher was frozen at "
-        f"{ALGORITHM['name']} {ALGORITHM['version']} (main ac293a0) and run once. "
+        f"`benchmarks/data/{HELD_OUT[which]}`), {raw['collected']}. This run: "
+        f"{ALGORITHM['name']} {ALGORITHM['version']}. "
         f"{sum(1 for q in queries if q['company'])} name listed companies, "
         f"{sum(1 for q in queries if not q['company'])} name companies not on the list, "
         f"{len(subs)} name subsidiaries (apart). Same list ({len(recs)} records), dates "
@@ -409,11 +419,14 @@ def main_heldout(args: argparse.Namespace) -> None:
         )
     text = "\n".join(lines)
     print(text)
-    write_section(
-        "screening-heldout",
-        "## Name screening, held-out verbatim queries (bench_names.py --held-out)\n\n" + text,
+    suffix = "" if which == "1" else f"-{which}"
+    write_section(  # one section per set and matcher version: earlier runs stay on record
+        f"screening-heldout{suffix}-v{ALGORITHM['version']}",
+        f"## Name screening, held-out set {which}, verbatim queries, "
+        f"{ALGORITHM['name']} {ALGORITHM['version']} (bench_names.py --held-out {which})\n\n"
+        + text,
     )
-    (HERE / "data" / "heldout_results.json").write_text(
+    (HERE / "data" / f"heldout{suffix}_results.json").write_text(
         json.dumps(
             {"algorithm": ALGORITHM, "queries": all_q, "ours": ours, "peer": peer},
             ensure_ascii=False,
@@ -428,7 +441,8 @@ def main() -> None:
     ap.add_argument("--no-peer", action="store_true")
     default_peer = str(HERE.parent / ".venv-peer" / "bin" / "python")
     ap.add_argument("--peer-python", default=os.environ.get("PEER_PYTHON", default_peer))
-    ap.add_argument("--held-out", action="store_true", help="run the held-out verbatim set")
+    ap.add_argument("--held-out", choices=sorted(HELD_OUT), default=None,
+                    help="run a held-out verbatim set (1 or 2) instead of the tuning set")
     args = ap.parse_args()
     if args.held_out:
         main_heldout(args)
