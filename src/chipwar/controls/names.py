@@ -90,6 +90,13 @@ DISTINCTIVE_SCORE = 0.85
 SHORT_TYPO_CREDIT = 0.5
 SHORT_TYPO_LETTERS = 7
 
+FEATURES = (
+    "exact", "word_order", "short_name", "translit", "pinyin", "typo", "acronym", "distinctive",
+    "token_set", "token_sort", "coverage",
+)  # fmt: skip
+"""Numeric features every hit carries (0 when the rule did not apply), plus ``script`` and
+``typos_corrected``."""
+
 KIND_NAME, KIND_ALIAS, KIND_REGISTRY, KIND_PINYIN = 0, 1, 2, 3
 KIND_LABELS = ("name", "alias", "registry", "pinyin")
 
@@ -819,7 +826,7 @@ class NameIndex:
             if m is not None:
                 scored.append((v, m))
         if _ACRONYM.fullmatch(part.strip()):
-            feats = {"acronym": 1.0, "script": "latin"}
+            feats = {**dict.fromkeys(FEATURES, 0.0), "acronym": 1.0, "script": "latin"}
             for v in self._acronym_variants(part.strip()):
                 scored.append((v, (ACRONYM_SCORE, "acronym: the initials of", feats)))
         for v, m in scored:
@@ -860,10 +867,7 @@ def score_pair(
     """(score, reason, features) of a query key against a variant key; None when no rule
     applies (e.g. scattered pinyin). See the module docstring for the features."""
     how = "traditional→simplified, " if traditional else ""
-    feats: dict[str, Any] = {
-        "exact": 0.0, "word_order": 0.0, "pinyin": 0.0, "token_set": 0.0, "token_sort": 0.0,
-        "coverage": 0.0, "script": "",
-    }  # fmt: skip
+    feats: dict[str, Any] = {**dict.fromkeys(FEATURES, 0.0), "script": ""}
     c_pin = kind == KIND_PINYIN
     q_cjk = qpin is not None
     c_cjk = has_cjk(ckey)
