@@ -72,9 +72,11 @@ from rapidfuzz.process import cdist
 from chipwar.controls.cjk import PLACES_LATIN, core, translit
 
 ALGORITHM = {"name": "chipwar-name-match", "version": "2.1"}
+"""Name and version of the scoring below; bump the version when a weight or rule changes."""
+TOKEN_BLOCK = 50_000
+"""Variants whose tokens are hashed together when an index is built (bounds peak memory)."""
 PROGRESS_EVERY = 10_000
 """Index building reports progress every this many entries (cheap next to the loop body)."""
-"""Name and version of the scoring below; bump the version when a weight or rule changes."""
 
 W_TOKEN_SET = 0.6
 W_TOKEN_SORT = 0.4
@@ -422,6 +424,20 @@ def tokens(key: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def _exact_texts(key: str, kind: int, label: str) -> list[str]:
+    """A variant's entries in the exact map: '=' key, '=' key without spaces, '~' its words
+    sorted (not for pinyin variants), '^' each acronym of its label (``initials``)."""
+    out = ["=" + key]
+    compact = key.replace(" ", "")
+    if compact != key:
+        out.append("=" + compact)
+        if kind != KIND_PINYIN:
+            out.append("~" + sorted_key(key))
+    if kind != KIND_PINYIN:
+        out += ["^" + a for a in initials(label)]
+    return out
+
+
 def _h64(texts: Iterable[str]) -> np.ndarray:
     """Stable 64-bit hashes (BLAKE2b) of strings, as uint64."""
     return np.fromiter(
@@ -549,34 +565,26 @@ class NameIndex:
         labels: Sequence[str],
     ) -> NameIndex:
         nv = len(keys)
-        # exact map: key, spaceless key, and (non-pinyin, multi-word) sorted key
-        ex_text: list[str] = []
-        ex_var: list[int] = []
-        for v, (key, kind) in enumerate(zip(keys, v_kind, strict=True)):
-            ex_text.append("=" + key)
-            ex_var.append(v)
-            if kind != KIND_PINYIN:
-                for acronym in initials(labels[v]):
-                    ex_text.append("^" + acronym)
-                    ex_var.append(v)
-            compact = key.replace(" ", "")
-            if compact != key:
-                ex_text.append("=" + compact)
-                ex_var.append(v)
-                if kind != KIND_PINYIN:
-                    ex_text.append("~" + sorted_key(key))
-                    ex_var.append(v)
-        ex_hash = _h64(ex_text)
+        # exact map: key, spaceless key, sorted key, acronyms (``_exact_texts``), and token
+        # postings; hashed a block of variants at a time (the strings of a 10^6-row list would
+        # take gigabytes at once)
+        ex_h: list[np.ndarray] = []
+        ex_v: list[np.ndarray] = []
+        h_parts: list[np.ndarray] = []
+        v_parts: list[np.ndarray] = []
+        for b0 in range(0, nv, TOKEN_BLOCK):
+            block = range(b0, min(b0 + TOKEN_BLOCK, nv))
+            exs = [_exact_texts(keys[v], int(v_kind[v]), labels[v]) for v in block]
+            ex_h.append(_h64(t for ts in exs for t in ts))
+            ex_v.append(np.repeat(np.asarray(block, dtype=np.int32), [len(ts) for ts in exs]))
+            toks = [tokens(keys[v]) for v in block]
+            h_parts.append(_h64(t for ts in toks for t in ts))
+            v_parts.append(np.repeat(np.asarray(block, dtype=np.int32), [len(ts) for ts in toks]))
+        ex_hash = np.concatenate(ex_h) if ex_h else np.zeros(0, np.uint64)
+        ex_var = np.concatenate(ex_v) if ex_v else np.zeros(0, np.int32)
+        t_hash = np.concatenate(h_parts) if h_parts else np.zeros(0, np.uint64)
+        t_var_arr = np.concatenate(v_parts) if v_parts else np.zeros(0, np.int32)
         order = np.argsort(ex_hash, kind="stable")
-        # tokens -> postings
-        t_text: list[str] = []
-        t_var: list[int] = []
-        for v, key in enumerate(keys):
-            toks = tokens(key)
-            t_text += toks
-            t_var += [v] * len(toks)
-        t_hash = _h64(t_text)
-        t_var_arr = np.asarray(t_var, dtype=np.int32)
         t_order = np.lexsort((t_var_arr, t_hash))
         t_hash_sorted = t_hash[t_order]
         uniq, start = np.unique(t_hash_sorted, return_index=True)
@@ -588,7 +596,7 @@ class NameIndex:
             "key_data": keyp.data, "key_off": keyp.offsets,
             "label_data": labp.data, "label_off": labp.offsets,
             "exact_hash": ex_hash[order],
-            "exact_var": np.asarray(ex_var, dtype=np.int32)[order],
+            "exact_var": ex_var[order],
             "tok_hash": uniq.astype(np.uint64), "tok_ptr": ptr,
             "tok_post": t_var_arr[t_order],
             "id_data": idp.data, "id_off": idp.offsets,
