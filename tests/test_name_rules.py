@@ -111,3 +111,15 @@ def test_helpers() -> None:
     assert "changxin memory technology" in translit("长鑫存储技术")
     assert translit("重庆长安") == ("chongqing changan",)  # a place has one reading
     assert translit("Huawei") == ()
+
+
+def test_index_built_in_blocks_equals_one_block(monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+
+    from chipwar.controls import names
+
+    whole = NameIndex.build(LIST)
+    monkeypatch.setattr(names, "TOKEN_BLOCK", 3)
+    blocks = NameIndex.build(LIST)
+    for name, arr in whole.arrays.items():
+        assert np.array_equal(arr, blocks.arrays[name]), name
