@@ -215,7 +215,8 @@ def test_entity_list_and_cmic_records_found_by_registry_names(
 
 
 @pytest.mark.parametrize(
-    "alias", ["Tianjin Shuguang Computer Industry", "Zhongke Shuguang", "Sugon Information Industry"]
+    "alias",
+    ["Tianjin Shuguang Computer Industry", "Zhongke Shuguang", "Sugon Information Industry"],
 )
 def test_sugon_entity_list_aliases_screen_to_the_sugon_record(alias: str) -> None:
     (row,) = screen([alias], DAY, limit=1)
