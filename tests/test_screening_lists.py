@@ -20,6 +20,7 @@ from chipwar.controls.ownership import load_ownership
 from chipwar.controls.parties import (
     Party,
     load_chinese_names,
+    load_parties,
     merge_records,
     read_parties_ftm,
 )
@@ -182,6 +183,57 @@ def test_registry_names_all_cite_sources_and_cover_both_scripts() -> None:
     assert scripts == {"zh-Hans", "zh-Hant"}
     assert {"huawei-technologies", "smic", "ymtc", "cxmt", "hikvision", "catl", "tencent",
             "dji", "byd", "cambricon", "wingtech"} <= {c.id for c in reg}  # fmt: skip
+
+
+# Entity List / NS-CMIC records as the bulletins print them (no Chinese on the list).
+EL_CMIC = [
+    Party("el-nsc-wuxi", "National Supercomputing Center Wuxi", "Entity List", D(2021, 4, 8)),
+    Party("el-goke", "Hunan Goke Microelectronics", "Entity List", D(2021, 11, 26)),
+    Party("cmic-yitu", "Yitu Limited", "NS-CMIC List", D(2021, 12, 16)),
+    Party("el-jiangnan", "Wuxi Jiangnan Institute of Computing Technology", "Entity List",
+          D(2019, 6, 24), aliases=("Jiangnan Institute of Computing Technology", "JICT")),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("query", "record", "source"),
+    [
+        ("国家超级计算无锡中心", "el-nsc-wuxi", "nel-superpyq-2021-04"),  # legal name
+        ("湖南国科微电子股份有限公司", "el-goke", "nel-cs-goke"),  # legal name (filing)
+        ("国科微", "el-goke", "nel-cs-goke"),  # short name (filing)
+        ("依图科技", "cmic-yitu", "nel-"),  # short name, simplified, NS-CMIC record
+        ("依圖科技有限公司", "cmic-yitu", "nel-hk01-2021-12"),  # legal name, traditional
+        ("江南计算技术研究所", "el-jiangnan", "nel-wiki-jiangnan"),
+    ],
+)
+def test_entity_list_and_cmic_records_found_by_registry_names(
+    query: str, record: str, source: str
+) -> None:
+    (row,) = screen([query], DAY, parties=EL_CMIC, limit=1)
+    assert row["listed"] and row["entity_id"] == record, row
+    assert f"registry source: {source}" in row["reason"], row["reason"]
+
+
+@pytest.mark.parametrize(
+    "alias",
+    ["Tianjin Shuguang Computer Industry", "Zhongke Shuguang", "Sugon Information Industry"],
+)
+def test_sugon_entity_list_aliases_screen_to_the_sugon_record(alias: str) -> None:
+    (row,) = screen([alias], DAY, limit=1)
+    assert row["entity_id"] == "sugon" and row["listed"] and row["score"] == 1.0, row
+    assert row["history"] == ["Entity List since 2019-06-24 (84 FR 29371) [sugon]"]
+    assert "84 FR 29371" in row["reasons"][0]
+
+
+def test_english_names_are_not_split_at_the_comma_of_co_ltd() -> None:
+    """YAML reads [A Co., Ltd., B] as three items; a bare "Ltd." would link every registry
+    company that has one to the first record with one. No English name may be a legal form only."""
+    forms = {"ltd", "ltd.", "limited", "inc", "inc.", "co", "co.", "corp", "corp.", "llc"}
+    names = [en for c in load_chinese_names() for en in c.en]
+    names += [a for p in load_parties() for a in p.aliases if a.isascii()]
+    assert not [n for n in names if n.strip().lower() in forms]
+    hygon = next(c for c in load_chinese_names() if c.id == "hygon")
+    assert "Hygon" not in hygon.en  # on the EL, bare "Hygon" is a.k.a. Chengdu Haiguang IC
 
 
 def test_unlisted_near_names_stay_unlisted() -> None:
