@@ -51,6 +51,7 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +77,22 @@ ABBREV = [
 CJK_FORMS = ("股份有限公司", "有限责任公司", "有限公司", "股份有限公司", "有限責任公司", "有限公司")
 
 
+@lru_cache(maxsize=1)
+def _same_company() -> dict[str, str]:
+    """Normalised record name -> normalised name of the company it belongs to, for records
+    that name one company differently on different lists (``company:`` in the list file)."""
+    raw = yaml.safe_load((HERE / "data" / "screening_list.yaml").read_text(encoding="utf-8"))
+    return {normalize(e["name"]): normalize(e["company"]) for e in raw["entries"]
+            if e.get("company")}  # fmt: skip
+
+
+def company_key(name: str) -> str:
+    """The key a record's (or a label's) company is counted under: its normalised name, or
+    that of the record it is marked the same company as."""
+    key = normalize(name)
+    return _same_company().get(key, key)
+
+
 def build_list() -> tuple[list[Party], dict[str, str]]:
     """The benchmark list (records) and record id -> company key (normalised name)."""
     raw = yaml.safe_load((HERE / "data" / "screening_list.yaml").read_text(encoding="utf-8"))
@@ -87,7 +104,7 @@ def build_list() -> tuple[list[Party], dict[str, str]]:
     for i, e in enumerate(raw["entries"]):
         recs.append(Party(f"bench-{i}", e["name"], e["list"], e.get("listed_from"),
                           e.get("listed_to"), tuple(e.get("aliases", []))))  # fmt: skip
-    company = {r.id: normalize(r.name) for r in recs}
+    company = {r.id: company_key(r.name) for r in recs}
     return recs, company
 
 
@@ -141,7 +158,7 @@ def build_queries(recs: list[Party]) -> list[dict[str, Any]]:
             out.append({"query": text, "kind": kind, "company": company})
 
     for e in merge_records(recs):
-        key = normalize(e.name)
+        key = company_key(e.name)
         add(e.name, "en_legal", key)
         for a in e.aliases:
             if isinstance(a, str):
@@ -156,7 +173,7 @@ def build_queries(recs: list[Party]) -> list[dict[str, Any]]:
     by_en = {}
     for e in merge_records(recs):
         for label in [e.name, *(a for a in e.aliases if isinstance(a, str))]:
-            by_en[normalize(label)] = normalize(e.name)
+            by_en[normalize(label)] = company_key(e.name)
     for c in load_chinese_names():
         key = next((by_en[normalize(en)] for en in c.en if normalize(en) in by_en), None)
         if key is None and c.listed:
@@ -181,14 +198,14 @@ def build_queries(recs: list[Party]) -> list[dict[str, Any]]:
 
 
 def active_companies(recs: list[Party], day: dt.date) -> set[str]:
-    return {normalize(r.name) for r in recs if r.active_on(day)}
+    return {company_key(r.name) for r in recs if r.active_on(day)}
 
 
 def run_ours(recs: list[Party], queries: list[dict[str, Any]]) -> list[tuple[str | None, float]]:
     """Top candidate (company key, score) per query, from screen() at a low floor."""
     idx = PartyIndex.build(recs)
     rows = screen([q["query"] for q in queries], DATES[-1], parties=idx, limit=1, min_score=0.3)
-    ids = {r.id: normalize(r.name) for r in recs}
+    ids = {r.id: company_key(r.name) for r in recs}
     out: list[tuple[str | None, float]] = []
     for row in rows:
         if row["entity_id"] is None:
@@ -198,7 +215,7 @@ def run_ours(recs: list[Party], queries: list[dict[str, Any]]) -> list[tuple[str
         for h in row["history"]:
             rid = h.rsplit("[", 1)[-1].split("]")[0]
             comp = ids.get(rid, comp)
-        out.append((comp or normalize(row["name"]), float(row["score"])))
+        out.append((comp or company_key(row["name"]), float(row["score"])))
     return out
 
 
@@ -207,7 +224,7 @@ def run_peer(recs: list[Party], queries: list[dict[str, Any]], python: str
     """nomenklatura's matcher in its own interpreter: best list entity per query."""
     companies: dict[str, set[str]] = defaultdict(set)
     for r in recs:
-        companies[normalize(r.name)].update([r.name, *r.aliases])
+        companies[company_key(r.name)].update([r.name, *r.aliases])
     payload = {"algorithm": PEER_ALGORITHM,
                "entities": [{"id": k, "names": sorted(v)} for k, v in companies.items()],
                "queries": [q["query"] for q in queries]}  # fmt: skip
@@ -311,7 +328,7 @@ def load_heldout(which: str = "1") -> tuple[list[dict[str, Any]], dict[str, Any]
     file (``sources``; ``frozen_at``: the matcher it was run against)."""
     raw = yaml.safe_load((HERE / "data" / HELD_OUT[which]).read_text(encoding="utf-8"))
     out = [{"query": e["q"], "kind": e["kind"], "src": e["src"],
-            "company": normalize(e["company"]) if e["company"] else None}
+            "company": company_key(e["company"]) if e["company"] else None}
            for e in raw["queries"]]  # fmt: skip
     return out, raw
 

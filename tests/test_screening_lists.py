@@ -443,3 +443,13 @@ def test_ownership_csv_with_bad_utf8_is_a_clear_error(tmp_path: Path, cli) -> No
     res = cli("ownership", "--entity", "b-co", "--ownership", str(bad), "--format", "json")
     assert res.code == 2, res.err
     assert "Traceback" not in res.err and "own.csv" in res.err
+
+
+def test_registry_refuses_an_english_name_that_is_only_a_legal_form() -> None:
+    from pydantic import ValidationError
+
+    from chipwar.controls.parties import RegistryCompany
+
+    name = {"name": "华为", "script": "zh-Hans", "form": "short", "source": ["names-wiki-huawei"]}
+    with pytest.raises(ValidationError, match="only a legal form"):
+        RegistryCompany(id="x", en=["Huawei Technologies Co.", "Ltd."], listed=True, names=[name])

@@ -131,6 +131,10 @@ _LATIN_FORMS = [
     "company limited", "corporation limited", "limited", "incorporated", "corporation",
     "company", "gmbh", "ag", "bv", "b v", "nv", "n v", "sa", "s a", "sas", "srl", "spa", "plc",
     "llc", "lp", "llp", "kk", "pte", "pty", "oy", "ab", "group",
+    # Chinese legal forms in pinyin, as transliterated names (GLEIF) print them
+    "gufen youxian gongsi", "gu fen you xian gong si", "youxian zeren gongsi",
+    "you xian ze ren gong si", "youxian gongsi", "you xian gong si", "jituan", "ji tuan",
+    "gufen", "gu fen", "konggu", "kong gu", "gongsi", "gong si",
 ]  # fmt: skip
 GENERIC_WORDS = frozenset(
     {
@@ -170,8 +174,10 @@ def is_typo_of(word: str, other: str) -> bool:
 
 _CANONICAL = sorted(
     {w for w in (*ABBREVIATIONS, *ABBREVIATIONS.values(), *" ".join(_LATIN_FORMS).split(),
-                 *GENERIC_WORDS) if w.isascii() and len(w) >= 6}
+                 *GENERIC_WORDS) if w.isascii() and len(w) >= 6 and w not in PLACES_LATIN}
 )  # fmt: skip
+"""Words a one-typo misspelling is corrected to. Not places: 'Tanyuan' is a company, not
+Taiyuan mistyped."""
 
 
 _CANONICAL_SET = frozenset(_CANONICAL)
@@ -244,6 +250,11 @@ def normalize(name: str) -> str:
     text = _clean(name)
     stripped = _strip_forms(text)
     return stripped or text
+
+
+def is_legal_form_only(name: str) -> bool:
+    """Whether nothing but legal forms remains of ``name`` ('Ltd.', 'Co., Ltd.', '有限公司')."""
+    return not _strip_forms(_clean(name))
 
 
 def _strip_forms(text: str) -> str:
@@ -402,9 +413,10 @@ def _lookup_texts(key: str) -> list[str]:
 def tokens(key: str) -> list[str]:
     """Candidate tokens of a normalised key: Latin words, plus their 4-letter prefix and
     suffix (5+ letters) and, so that one typo keeps a shared token, the word with each letter
-    left out (5–7 letters: 'inpur' and 'inspur' share 'inpur') or its sorted letters (4, or 8+
-    letters, where prefix or suffix survives a typo); CJK character bigrams (the character
-    itself when alone)."""
+    left out (5–7 letters: 'inpur' and 'inspur' share 'inpur'; a 4-letter word is matched
+    against them whole: 'hion' and 'higon') or its sorted letters (4, or 8+ letters, where
+    prefix or suffix survives a typo); CJK character bigrams (the character itself when
+    alone)."""
     out: list[str] = []
     for word in key.split(" "):
         if not word:
@@ -417,9 +429,11 @@ def tokens(key: str) -> list[str]:
             out.append(word)
             if len(word) > 4:
                 out += [word[:4] + "*", "*" + word[-4:]]
-            if 5 <= len(word) <= 7:  # one typo breaks both halves: one letter left out
-                out += ["-" + word[:i] + word[i + 1 :] for i in range(len(word))] + ["-" + word]
-            elif len(word) >= 4:
+            if 4 <= len(word) <= 7:  # one typo breaks both halves: one letter left out
+                out.append("-" + word)
+                if len(word) >= 5:
+                    out += ["-" + word[:i] + word[i + 1 :] for i in range(len(word))]
+            if len(word) == 4 or len(word) >= 8:
                 out.append("#" + "".join(sorted(word)))
     return list(dict.fromkeys(out))
 
