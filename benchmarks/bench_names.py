@@ -458,8 +458,12 @@ def main() -> None:
     ap.add_argument("--no-peer", action="store_true")
     default_peer = str(HERE.parent / ".venv-peer" / "bin" / "python")
     ap.add_argument("--peer-python", default=os.environ.get("PEER_PYTHON", default_peer))
-    ap.add_argument("--held-out", choices=sorted(HELD_OUT), default=None,
-                    help="run a held-out verbatim set (1 or 2) instead of the tuning set")
+    ap.add_argument(
+        "--held-out",
+        choices=sorted(HELD_OUT),
+        default=None,
+        help="run a held-out verbatim set (1 or 2) instead of the tuning set",
+    )
     args = ap.parse_args()
     if args.held_out:
         main_heldout(args)
