@@ -219,6 +219,10 @@ LIST_1260H = [
           aliases=("China Telecom",)),
     Party("1260h-ctc-ended", "China Telecommunications Corporation", "1260H List", None,
           D(2025, 1, 6), aliases=("China Telecom",)),
+    Party("1260h-huawei-holding", "Huawei Investment & Holding Co., Ltd.", "1260H List",
+          D(2021, 6, 3), aliases=("Huawei Holding",)),
+    Party("1260h-huawei", "Huawei Technologies Co., Ltd.", "1260H List", D(2021, 6, 3),
+          aliases=("Huawei",)),
     *LIST,
 ]  # fmt: skip
 
@@ -240,12 +244,16 @@ LIST_1260H = [
         ("中国移动有限公司", "1260h-cm"),
         ("中国移动通信集团有限公司", "1260h-cmg"),
         ("中國電信", "1260h-ctg"),  # not the ended record
+        ("華為投資控股有限公司", "1260h-huawei-holding"),  # not Huawei Technologies
+        ("华为技术有限公司", "1260h-huawei"),
     ],
 )
 def test_chinese_names_of_1260h_companies_find_the_listed_record(query: str, record: str) -> None:
     (row,) = screen([query], DAY, parties=LIST_1260H, limit=1)
     assert row["listed"] and record in " ".join(row["history"]), row
-    assert "registry" in row["reason"] and "registry source: n1260h-" in row["reason"], row
+    # Huawei Technologies' names were sourced last session (names-*); the rest here (n1260h-*)
+    prefix = "names-" if record == "1260h-huawei" else "n1260h-"
+    assert "registry" in row["reason"] and f"registry source: {prefix}" in row["reason"], row
 
 
 def test_1260h_registry_entries_are_sourced_and_link_by_list_spelling() -> None:
@@ -261,7 +269,7 @@ def test_1260h_registry_entries_are_sourced_and_link_by_list_spelling() -> None:
             assert n.source and all(s.startswith("n1260h-") and s in sources for s in n.source)
     # every entry can link to a list record: its first English name is a list spelling
     keys = {normalize(e) for c in new for e in c.en}
-    for p in LIST_1260H[:10]:
+    for p in LIST_1260H[:10] + LIST_1260H[11:12]:
         assert normalize(p.name) in keys, p.name
     # the group's older English name is a separate, ended record: not an English name here
     assert normalize("China Telecommunications Corporation") not in keys
