@@ -245,6 +245,88 @@ def test_unlisted_near_names_stay_unlisted() -> None:
             assert not row["listed"], (q, row)
 
 
+# ---------------------------------------------------------------- DoD 1260H list (Jan 2025)
+
+# Records as the 7 Jan 2025 DoD list spells them (transcribed by OpenSanctions), English only;
+# the ended 'China Telecommunications Corporation' record shares the alias 'China Telecom'.
+LIST_1260H = [
+    Party("1260h-avic", "Aviation Industry Corporation of China Ltd.", "1260H List",
+          D(2021, 6, 3), aliases=("AVIC",)),
+    Party("1260h-avic-shenyang", "AVIC Shenyang Aircraft Company Limited", "1260H List",
+          D(2021, 6, 3), aliases=("AVIC Shenyang",)),
+    Party("1260h-jonhon", "AVIC Jonhon Optronic Technology Co., Ltd.", "1260H List",
+          D(2021, 6, 3), aliases=("AVIC Jonhon",)),
+    Party("1260h-cetc", "China Electronics Technology Group Corporation", "1260H List",
+          D(2021, 6, 3), aliases=("CETC",)),
+    Party("1260h-casic", "China Aerospace Science and Industry Corporation Limited", "1260H List",
+          D(2021, 6, 3), aliases=("CASIC",)),
+    Party("1260h-comac", "Commercial Aircraft Corporation of China Limited", "1260H List",
+          D(2025, 1, 7), aliases=("COMAC",)),
+    Party("1260h-quectel", "Quectel Wireless Solutions Co., Ltd.", "1260H List", D(2025, 1, 7)),
+    Party("1260h-cm", "China Mobile Limited", "1260H List", D(2021, 6, 3),
+          aliases=("China Mobile",)),
+    Party("1260h-cmg", "China Mobile Communications Group Co., Ltd.", "1260H List",
+          D(2021, 6, 3), aliases=("China Mobile Comm",)),
+    Party("1260h-ctg", "China Telecom Group Co., Ltd.", "1260H List", D(2024, 1, 31),
+          aliases=("China Telecom",)),
+    Party("1260h-ctc-ended", "China Telecommunications Corporation", "1260H List", None,
+          D(2025, 1, 6), aliases=("China Telecom",)),
+    Party("1260h-huawei-holding", "Huawei Investment & Holding Co., Ltd.", "1260H List",
+          D(2021, 6, 3), aliases=("Huawei Holding",)),
+    Party("1260h-huawei", "Huawei Technologies Co., Ltd.", "1260H List", D(2021, 6, 3),
+          aliases=("Huawei",)),
+    *LIST,
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("query", "record"),
+    [
+        ("中国航空工业集团有限公司", "1260h-avic"),  # legal, Simplified
+        ("中航工业", "1260h-avic"),  # short
+        ("中航沈飞股份有限公司", "1260h-avic-shenyang"),  # exchange filing name
+        ("中航光电", "1260h-jonhon"),
+        ("中国电子科技集团有限公司", "1260h-cetc"),
+        ("中电科", "1260h-cetc"),
+        ("中國航天科工集團有限公司", "1260h-casic"),  # legal, Traditional
+        ("航天科工", "1260h-casic"),
+        ("中國商用飛機有限責任公司", "1260h-comac"),
+        ("上海移远通信技术股份有限公司", "1260h-quectel"),
+        ("移远通信", "1260h-quectel"),
+        ("中国移动有限公司", "1260h-cm"),
+        ("中国移动通信集团有限公司", "1260h-cmg"),
+        ("中國電信", "1260h-ctg"),  # not the ended record
+        ("華為投資控股有限公司", "1260h-huawei-holding"),  # not Huawei Technologies
+        ("华为技术有限公司", "1260h-huawei"),
+    ],
+)
+def test_chinese_names_of_1260h_companies_find_the_listed_record(query: str, record: str) -> None:
+    (row,) = screen([query], DAY, parties=LIST_1260H, limit=1)
+    assert row["listed"] and record in " ".join(row["history"]), row
+    # Huawei Technologies' names were sourced last session (names-*); the rest here (n1260h-*)
+    prefix = "names-" if record == "1260h-huawei" else "n1260h-"
+    assert "registry" in row["reason"] and f"registry source: {prefix}" in row["reason"], row
+
+
+def test_1260h_registry_entries_are_sourced_and_link_by_list_spelling() -> None:
+    from chipwar.catalog.sources import load_sources
+
+    sources = load_sources()
+    new = [c for c in load_chinese_names()
+           if any(s.startswith("n1260h-") for n in c.names for s in n.source)]  # fmt: skip
+    assert len(new) >= 50
+    for c in new:
+        assert c.listed
+        for n in c.names:
+            assert n.source and all(s.startswith("n1260h-") and s in sources for s in n.source)
+    # every entry can link to a list record: its first English name is a list spelling
+    keys = {normalize(e) for c in new for e in c.en}
+    for p in LIST_1260H[:10] + LIST_1260H[11:12]:
+        assert normalize(p.name) in keys, p.name
+    # the group's older English name is a separate, ended record: not an English name here
+    assert normalize("China Telecommunications Corporation") not in keys
+
+
 # ---------------------------------------------------------------- list formats
 
 
