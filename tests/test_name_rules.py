@@ -106,7 +106,8 @@ def test_helpers() -> None:
         "Yangtze Memory Technologies",
         "YMTC",
     ]
-    assert query_parts("吉存半導體科技（上海）公司")[1:] == ["吉存半導體科技 公司"]
+    assert query_parts("吉存半導體科技（上海）公司") == ["吉存半導體科技（上海）公司"]
+    assert query_parts("China Unicom (Hong Kong) Limited") == ["China Unicom (Hong Kong) Limited"]
     assert core("深圳市道通智能航空技术") == core("道通智能") == "道通智能"
     assert "changxin memory technology" in translit("长鑫存储技术")
     assert translit("重庆长安") == ("chongqing changan",)  # a place has one reading

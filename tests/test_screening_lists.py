@@ -104,7 +104,9 @@ def test_abbreviations_normalise_to_the_same_key() -> None:
         assert normalize(v) == full
     assert normalize("Tencent Hldgs Ltd") == normalize("Tencent Holdings Limited")
     assert normalize("Inspur Grp") == normalize("Inspur Group") == "inspur"
-    assert normalize("浪潮集团有限公司") == normalize("浪潮") == "浪潮"
+    # 集团 stays: 中国建筑集团 (the group) and 中国建筑股份 (its listed company) are two entities
+    assert normalize("浪潮集团有限公司") == "浪潮集团"
+    assert normalize("中国建筑股份有限公司") == "中国建筑"
     assert normalize("曙光信息产业股份有限公司") == "曙光信息产业"
     assert normalize("长江存储科技有限责任公司") == "长江存储科技"
 
@@ -202,7 +204,11 @@ EL_CMIC = [
         ("湖南国科微电子股份有限公司", "el-goke", "nel-cs-goke"),  # legal name (filing)
         ("国科微", "el-goke", "nel-cs-goke"),  # short name (filing)
         ("依图科技", "cmic-yitu", "nel-"),  # short name, simplified, NS-CMIC record
-        ("依圖科技有限公司", "cmic-yitu", "nel-hk01-2021-12"),  # legal name, traditional
+        (
+            "依圖科技有限公司",
+            "cmic-yitu",
+            "nel-",
+        ),  # legal name, traditional (same key as the short name)
         ("江南计算技术研究所", "el-jiangnan", "nel-wiki-jiangnan"),
     ],
 )

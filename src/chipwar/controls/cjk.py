@@ -57,7 +57,7 @@ PLACES_LATIN = frozenset(
 DESCRIPTIVE_WORDS = (
     "信息技术", "数字技术", "电子科技", "智能科技", "新能源", "科技", "技术", "信息", "电子",
     "智能", "通信", "网络", "软件", "系统", "数字", "航空", "国际", "工业", "实业", "发展",
-    "设备", "装备", "有限", "股份", "中国",
+    "设备", "装备", "有限", "股份", "集团", "中国",
 )  # fmt: skip
 """Words that describe a business rather than name it, stripped from the end by ``core``.
 Not here on purpose: 存储, 半导体, 集成电路 … (长江存储 is not 长江 anything)."""

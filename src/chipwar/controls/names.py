@@ -69,7 +69,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 from rapidfuzz.process import cdist
 
-from chipwar.controls.cjk import PLACES_LATIN, core, translit
+from chipwar.controls.cjk import PLACES, PLACES_LATIN, core, translit
 
 ALGORITHM = {"name": "chipwar-name-match", "version": "2.1"}
 """Name and version of the scoring below; bump the version when a weight or rule changes."""
@@ -109,9 +109,10 @@ _SPACE = re.compile(r"\s+")
 
 # Chinese legal-form and group suffixes (Simplified; Traditional input is converted first).
 _CJK_FORMS = (
-    "股份有限公司", "有限责任公司", "集团有限公司", "控股有限公司", "有限公司", "股份公司",
-    "集团公司", "股份", "集团", "控股", "公司",
+    "股份有限公司", "有限责任公司", "控股有限公司", "有限公司", "股份公司", "股份", "控股", "公司",
 )  # fmt: skip
+"""集团 (group) is not stripped: 中国建筑集团 (the group) and 中国建筑股份 (its listed company)
+are two entities, both on the 1260H list; ``cjk.core`` drops it when comparing short names."""
 ABBREVIATIONS = {
     "intl": "international", "int l": "international", "internat": "international",
     "corp": "corporation", "corpn": "corporation", "mfg": "manufacturing",
@@ -133,7 +134,7 @@ _LATIN_FORMS = [
     "llc", "lp", "llp", "kk", "pte", "pty", "oy", "ab", "group",
     # Chinese legal forms in pinyin, as transliterated names (GLEIF) print them
     "gufen youxian gongsi", "gu fen you xian gong si", "youxian zeren gongsi",
-    "you xian ze ren gong si", "youxian gongsi", "you xian gong si", "jituan", "ji tuan",
+    "you xian ze ren gong si", "youxian gongsi", "you xian gong si",
     "gufen", "gu fen", "konggu", "kong gu", "gongsi", "gong si",
 ]  # fmt: skip
 GENERIC_WORDS = frozenset(
@@ -354,16 +355,23 @@ _FORM_WORDS = frozenset(" ".join(_LATIN_FORMS).split())
 
 
 def query_parts(query: str) -> list[str]:
-    """The query, then (when it has a part in brackets) the query without it and each Latin
-    bracketed part of 2+ letters alone: 'Semiconductor Manufacturing International Corporation
-    (SMIC)' → also '… Corporation' and 'SMIC'. A Chinese place in brackets ('（上海）') is
-    never scored alone."""
+    """The query, then (when it has a part in brackets that is not only a place) the query
+    without it and each Latin bracketed part of 2+ letters alone: 'Semiconductor Manufacturing
+    International Corporation (SMIC)' → also '… Corporation' and 'SMIC'. 'China Unicom (Hong
+    Kong) Limited' stays whole: without its place it names the parent."""
     out = [query]
     inner = [m.group(1).strip() for m in _BRACKETS.finditer(query)]
-    if inner:
+    if inner and not all(_is_place(p) for p in inner):
         out.append(_BRACKETS.sub(" ", query).strip())
         out += [p for p in inner if sum(c.isascii() and c.isalpha() for c in p) >= 2]
     return list(dict.fromkeys(p for p in out if p))
+
+
+def _is_place(text: str) -> bool:
+    """Whether a bracketed part only locates ('Hong Kong', '上海'): then the name without it
+    is another entity (China Unicom (Hong Kong) Limited is not China Unicom)."""
+    words = _clean(text).split()
+    return bool(words) and all(w in PLACES_LATIN or w in PLACES for w in words)
 
 
 @lru_cache(maxsize=200_000)
@@ -947,12 +955,15 @@ def score_pair(
 
 def _short_name(a: str, b: str) -> bool:
     """Whether two CJK keys (spaces removed) name the same company once place and descriptive
-    words are dropped (``cjk.core``): equal cores of 3+ characters, or one key is the other's
-    2-character core (商汤 and 商汤科技)."""
+    words are dropped (``cjk.core``): equal cores of 3+ characters, or a 2-character core that
+    one key is, alone or with 集团 (商汤 or 商汤集团, and 商汤科技)."""
     ca = core(a)
     if len(ca) >= 3 and ca == core(b):
         return True
-    return (len(b) >= 2 and core(a, 2) == b) or (len(a) >= 2 and core(b, 2) == a)
+    c2 = core(a, 2)
+    if len(c2) < 2 or c2 != core(b, 2):
+        return False
+    return c2 in (a, b) or c2 + "集团" in (a, b)
 
 
 def _cjk_transposed(a: str, b: str) -> bool:
