@@ -18,9 +18,9 @@ def serve(
     workers: int = typer.Option(
         1,
         "--workers",
-        help="Worker processes (default 1: one process answers 50 clients at p95 under 200 ms "
-        "on a 2-core machine; more use more cores but each keeps its own caches, and "
-        "keep-alive clients stay on the process that accepted them; see docs/web.md).",
+        help="Worker processes (default 1: on 2 cores a second one raised throughput but also "
+        "the p95 latency, since a keep-alive client stays on the process that accepted it; "
+        "each process keeps its own caches; see docs/web.md).",
     ),
     sweep: Path | None = typer.Option(
         None, "--sweep", help="A sweep folder (chipwar sweep run) to show on the Sweep page."
