@@ -28,9 +28,11 @@ TP / (TP + FN). nomenklatura's matcher (``logic-v1``, yente's default; threshold
 default) picks its best entity among the same list entities (one per company: names and
 aliases); listed status on a date comes from the same records for both.
 
-Held-out set (``--held-out``): ``benchmarks/data/screening_heldout.yaml``, 187 names copied
-verbatim from public documents (each with its source), collected after the matcher was frozen;
-run once, same list, same dates, same outcome rules; section "screening-heldout". The kind
+Held-out sets (``--held-out 1`` or ``2``, ``HELD_OUT``): names copied verbatim from public
+documents (each with its source), collected without running the matcher on them; each file's
+``collected`` says when and against which frozen matcher it was first run. Same list, same
+dates, same outcome rules; one section per set and matcher version ("screening-heldout-2-v2.1";
+"screening-heldout" is set 1's first run, at 2.0). The kind
 ``subsidiary`` (a subsidiary of a listed company, itself not on the list) is reported apart and
 kept out of precision/recall: whether its parent should be hit is a policy choice.
 
@@ -49,6 +51,7 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +77,22 @@ ABBREV = [
 CJK_FORMS = ("股份有限公司", "有限责任公司", "有限公司", "股份有限公司", "有限責任公司", "有限公司")
 
 
+@lru_cache(maxsize=1)
+def _same_company() -> dict[str, str]:
+    """Normalised record name -> normalised name of the company it belongs to, for records
+    that name one company differently on different lists (``company:`` in the list file)."""
+    raw = yaml.safe_load((HERE / "data" / "screening_list.yaml").read_text(encoding="utf-8"))
+    return {normalize(e["name"]): normalize(e["company"]) for e in raw["entries"]
+            if e.get("company")}  # fmt: skip
+
+
+def company_key(name: str) -> str:
+    """The key a record's (or a label's) company is counted under: its normalised name, or
+    that of the record it is marked the same company as."""
+    key = normalize(name)
+    return _same_company().get(key, key)
+
+
 def build_list() -> tuple[list[Party], dict[str, str]]:
     """The benchmark list (records) and record id -> company key (normalised name)."""
     raw = yaml.safe_load((HERE / "data" / "screening_list.yaml").read_text(encoding="utf-8"))
@@ -85,7 +104,7 @@ def build_list() -> tuple[list[Party], dict[str, str]]:
     for i, e in enumerate(raw["entries"]):
         recs.append(Party(f"bench-{i}", e["name"], e["list"], e.get("listed_from"),
                           e.get("listed_to"), tuple(e.get("aliases", []))))  # fmt: skip
-    company = {r.id: normalize(r.name) for r in recs}
+    company = {r.id: company_key(r.name) for r in recs}
     return recs, company
 
 
@@ -139,7 +158,7 @@ def build_queries(recs: list[Party]) -> list[dict[str, Any]]:
             out.append({"query": text, "kind": kind, "company": company})
 
     for e in merge_records(recs):
-        key = normalize(e.name)
+        key = company_key(e.name)
         add(e.name, "en_legal", key)
         for a in e.aliases:
             if isinstance(a, str):
@@ -154,7 +173,7 @@ def build_queries(recs: list[Party]) -> list[dict[str, Any]]:
     by_en = {}
     for e in merge_records(recs):
         for label in [e.name, *(a for a in e.aliases if isinstance(a, str))]:
-            by_en[normalize(label)] = normalize(e.name)
+            by_en[normalize(label)] = company_key(e.name)
     for c in load_chinese_names():
         key = next((by_en[normalize(en)] for en in c.en if normalize(en) in by_en), None)
         if key is None and c.listed:
@@ -179,14 +198,14 @@ def build_queries(recs: list[Party]) -> list[dict[str, Any]]:
 
 
 def active_companies(recs: list[Party], day: dt.date) -> set[str]:
-    return {normalize(r.name) for r in recs if r.active_on(day)}
+    return {company_key(r.name) for r in recs if r.active_on(day)}
 
 
 def run_ours(recs: list[Party], queries: list[dict[str, Any]]) -> list[tuple[str | None, float]]:
     """Top candidate (company key, score) per query, from screen() at a low floor."""
     idx = PartyIndex.build(recs)
     rows = screen([q["query"] for q in queries], DATES[-1], parties=idx, limit=1, min_score=0.3)
-    ids = {r.id: normalize(r.name) for r in recs}
+    ids = {r.id: company_key(r.name) for r in recs}
     out: list[tuple[str | None, float]] = []
     for row in rows:
         if row["entity_id"] is None:
@@ -196,7 +215,7 @@ def run_ours(recs: list[Party], queries: list[dict[str, Any]]) -> list[tuple[str
         for h in row["history"]:
             rid = h.rsplit("[", 1)[-1].split("]")[0]
             comp = ids.get(rid, comp)
-        out.append((comp or normalize(row["name"]), float(row["score"])))
+        out.append((comp or company_key(row["name"]), float(row["score"])))
     return out
 
 
@@ -205,7 +224,7 @@ def run_peer(recs: list[Party], queries: list[dict[str, Any]], python: str
     """nomenklatura's matcher in its own interpreter: best list entity per query."""
     companies: dict[str, set[str]] = defaultdict(set)
     for r in recs:
-        companies[normalize(r.name)].update([r.name, *r.aliases])
+        companies[company_key(r.name)].update([r.name, *r.aliases])
     payload = {"algorithm": PEER_ALGORITHM,
                "entities": [{"id": k, "names": sorted(v)} for k, v in companies.items()],
                "queries": [q["query"] for q in queries]}  # fmt: skip
@@ -299,13 +318,19 @@ def _f(x: float | None) -> str:
     return "–" if x is None else f"{x:.3f}"
 
 
-def load_heldout() -> tuple[list[dict[str, Any]], dict[str, str]]:
-    """The held-out queries (company as a normalised key, like ``build_queries``) and sources."""
-    raw = yaml.safe_load((HERE / "data" / "screening_heldout.yaml").read_text(encoding="utf-8"))
+HELD_OUT = {"1": "screening_heldout.yaml", "2": "screening_heldout2.yaml"}
+"""The held-out sets: 1 collected after freezing 2.0 (run once, then used to develop 2.1),
+2 collected blind while 2.1 was built, run once after freezing it."""
+
+
+def load_heldout(which: str = "1") -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The held-out queries (company as a normalised key, like ``build_queries``) and the raw
+    file (``sources``; ``frozen_at``: the matcher it was run against)."""
+    raw = yaml.safe_load((HERE / "data" / HELD_OUT[which]).read_text(encoding="utf-8"))
     out = [{"query": e["q"], "kind": e["kind"], "src": e["src"],
-            "company": normalize(e["company"]) if e["company"] else None}
+            "company": company_key(e["company"]) if e["company"] else None}
            for e in raw["queries"]]  # fmt: skip
-    return out, raw["sources"]
+    return out, raw
 
 
 def _known_names(recs: list[Party]) -> set[str]:
@@ -320,8 +345,10 @@ def main_heldout(args: argparse.Namespace) -> None:
     from chipwar.controls.names import ALGORITHM
     from chipwar.controls.screening import DEFAULT_MIN_SCORE
 
+    which = args.held_out
     recs, _ = build_list()
-    all_q, sources = load_heldout()
+    all_q, raw = load_heldout(which)
+    sources = raw["sources"]
     subs = [q for q in all_q if q["kind"] == "subsidiary"]
     queries = [q for q in all_q if q["kind"] != "subsidiary"]
     ours = run_ours(recs, all_q)
@@ -338,8 +365,8 @@ def main_heldout(args: argparse.Namespace) -> None:
     lines = [
         f"{len(all_q)} names copied verbatim from {len(sources)} public documents (news, law-firm "
         f"bulletins, filings, Chinese-language press; sources in "
-        f"`benchmarks/data/screening_heldout.yaml`), collected after the matcher was frozen at "
-        f"{ALGORITHM['name']} {ALGORITHM['version']} (main ac293a0) and run once. "
+        f"`benchmarks/data/{HELD_OUT[which]}`), {raw['collected']}. This run: "
+        f"{ALGORITHM['name']} {ALGORITHM['version']}. "
         f"{sum(1 for q in queries if q['company'])} name listed companies, "
         f"{sum(1 for q in queries if not q['company'])} name companies not on the list, "
         f"{len(subs)} name subsidiaries (apart). Same list ({len(recs)} records), dates "
@@ -409,11 +436,14 @@ def main_heldout(args: argparse.Namespace) -> None:
         )
     text = "\n".join(lines)
     print(text)
-    write_section(
-        "screening-heldout",
-        "## Name screening, held-out verbatim queries (bench_names.py --held-out)\n\n" + text,
+    suffix = "" if which == "1" else f"-{which}"
+    write_section(  # one section per set and matcher version: earlier runs stay on record
+        f"screening-heldout{suffix}-v{ALGORITHM['version']}",
+        f"## Name screening, held-out set {which}, verbatim queries, "
+        f"{ALGORITHM['name']} {ALGORITHM['version']} (bench_names.py --held-out {which})\n\n"
+        + text,
     )
-    (HERE / "data" / "heldout_results.json").write_text(
+    (HERE / "data" / f"heldout{suffix}_results.json").write_text(
         json.dumps(
             {"algorithm": ALGORITHM, "queries": all_q, "ours": ours, "peer": peer},
             ensure_ascii=False,
@@ -428,7 +458,12 @@ def main() -> None:
     ap.add_argument("--no-peer", action="store_true")
     default_peer = str(HERE.parent / ".venv-peer" / "bin" / "python")
     ap.add_argument("--peer-python", default=os.environ.get("PEER_PYTHON", default_peer))
-    ap.add_argument("--held-out", action="store_true", help="run the held-out verbatim set")
+    ap.add_argument(
+        "--held-out",
+        choices=sorted(HELD_OUT),
+        default=None,
+        help="run a held-out verbatim set (1 or 2) instead of the tuning set",
+    )
     args = ap.parse_args()
     if args.held_out:
         main_heldout(args)

@@ -20,6 +20,7 @@ from chipwar.controls.ownership import load_ownership
 from chipwar.controls.parties import (
     Party,
     load_chinese_names,
+    load_parties,
     merge_records,
     read_parties_ftm,
 )
@@ -103,7 +104,9 @@ def test_abbreviations_normalise_to_the_same_key() -> None:
         assert normalize(v) == full
     assert normalize("Tencent Hldgs Ltd") == normalize("Tencent Holdings Limited")
     assert normalize("Inspur Grp") == normalize("Inspur Group") == "inspur"
-    assert normalize("浪潮集团有限公司") == normalize("浪潮") == "浪潮"
+    # 集团 stays: 中国建筑集团 (the group) and 中国建筑股份 (its listed company) are two entities
+    assert normalize("浪潮集团有限公司") == "浪潮集团"
+    assert normalize("中国建筑股份有限公司") == "中国建筑"
     assert normalize("曙光信息产业股份有限公司") == "曙光信息产业"
     assert normalize("长江存储科技有限责任公司") == "长江存储科技"
 
@@ -184,6 +187,61 @@ def test_registry_names_all_cite_sources_and_cover_both_scripts() -> None:
             "dji", "byd", "cambricon", "wingtech"} <= {c.id for c in reg}  # fmt: skip
 
 
+# Entity List / NS-CMIC records as the bulletins print them (no Chinese on the list).
+EL_CMIC = [
+    Party("el-nsc-wuxi", "National Supercomputing Center Wuxi", "Entity List", D(2021, 4, 8)),
+    Party("el-goke", "Hunan Goke Microelectronics", "Entity List", D(2021, 11, 26)),
+    Party("cmic-yitu", "Yitu Limited", "NS-CMIC List", D(2021, 12, 16)),
+    Party("el-jiangnan", "Wuxi Jiangnan Institute of Computing Technology", "Entity List",
+          D(2019, 6, 24), aliases=("Jiangnan Institute of Computing Technology", "JICT")),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("query", "record", "source"),
+    [
+        ("国家超级计算无锡中心", "el-nsc-wuxi", "nel-superpyq-2021-04"),  # legal name
+        ("湖南国科微电子股份有限公司", "el-goke", "nel-cs-goke"),  # legal name (filing)
+        ("国科微", "el-goke", "nel-cs-goke"),  # short name (filing)
+        ("依图科技", "cmic-yitu", "nel-"),  # short name, simplified, NS-CMIC record
+        (
+            "依圖科技有限公司",
+            "cmic-yitu",
+            "nel-",
+        ),  # legal name, traditional (same key as the short name)
+        ("江南计算技术研究所", "el-jiangnan", "nel-wiki-jiangnan"),
+    ],
+)
+def test_entity_list_and_cmic_records_found_by_registry_names(
+    query: str, record: str, source: str
+) -> None:
+    (row,) = screen([query], DAY, parties=EL_CMIC, limit=1)
+    assert row["listed"] and row["entity_id"] == record, row
+    assert f"registry source: {source}" in row["reason"], row["reason"]
+
+
+@pytest.mark.parametrize(
+    "alias",
+    ["Tianjin Shuguang Computer Industry", "Zhongke Shuguang", "Sugon Information Industry"],
+)
+def test_sugon_entity_list_aliases_screen_to_the_sugon_record(alias: str) -> None:
+    (row,) = screen([alias], DAY, limit=1)
+    assert row["entity_id"] == "sugon" and row["listed"] and row["score"] == 1.0, row
+    assert row["history"] == ["Entity List since 2019-06-24 (84 FR 29371) [sugon]"]
+    assert "84 FR 29371" in row["reasons"][0]
+
+
+def test_english_names_are_not_split_at_the_comma_of_co_ltd() -> None:
+    """YAML reads [A Co., Ltd., B] as three items; a bare "Ltd." would link every registry
+    company that has one to the first record with one. No English name may be a legal form only."""
+    forms = {"ltd", "ltd.", "limited", "inc", "inc.", "co", "co.", "corp", "corp.", "llc"}
+    names = [en for c in load_chinese_names() for en in c.en]
+    names += [a for p in load_parties() for a in p.aliases if a.isascii()]
+    assert not [n for n in names if n.strip().lower() in forms]
+    hygon = next(c for c in load_chinese_names() if c.id == "hygon")
+    assert "Hygon" not in hygon.en  # on the EL, bare "Hygon" is a.k.a. Chengdu Haiguang IC
+
+
 def test_unlisted_near_names_stay_unlisted() -> None:
     parties = [*LIST, Party("x", "Hua Hong Semiconductor Limited", "Not a list", D(2000, 1, 1),
                            D(2000, 1, 2))]  # fmt: skip
@@ -191,6 +249,88 @@ def test_unlisted_near_names_stay_unlisted() -> None:
               "Taiwan Semiconductor Manufacturing Company"):  # fmt: skip
         for row in screen([q], DAY, parties=parties):
             assert not row["listed"], (q, row)
+
+
+# ---------------------------------------------------------------- DoD 1260H list (Jan 2025)
+
+# Records as the 7 Jan 2025 DoD list spells them (transcribed by OpenSanctions), English only;
+# the ended 'China Telecommunications Corporation' record shares the alias 'China Telecom'.
+LIST_1260H = [
+    Party("1260h-avic", "Aviation Industry Corporation of China Ltd.", "1260H List",
+          D(2021, 6, 3), aliases=("AVIC",)),
+    Party("1260h-avic-shenyang", "AVIC Shenyang Aircraft Company Limited", "1260H List",
+          D(2021, 6, 3), aliases=("AVIC Shenyang",)),
+    Party("1260h-jonhon", "AVIC Jonhon Optronic Technology Co., Ltd.", "1260H List",
+          D(2021, 6, 3), aliases=("AVIC Jonhon",)),
+    Party("1260h-cetc", "China Electronics Technology Group Corporation", "1260H List",
+          D(2021, 6, 3), aliases=("CETC",)),
+    Party("1260h-casic", "China Aerospace Science and Industry Corporation Limited", "1260H List",
+          D(2021, 6, 3), aliases=("CASIC",)),
+    Party("1260h-comac", "Commercial Aircraft Corporation of China Limited", "1260H List",
+          D(2025, 1, 7), aliases=("COMAC",)),
+    Party("1260h-quectel", "Quectel Wireless Solutions Co., Ltd.", "1260H List", D(2025, 1, 7)),
+    Party("1260h-cm", "China Mobile Limited", "1260H List", D(2021, 6, 3),
+          aliases=("China Mobile",)),
+    Party("1260h-cmg", "China Mobile Communications Group Co., Ltd.", "1260H List",
+          D(2021, 6, 3), aliases=("China Mobile Comm",)),
+    Party("1260h-ctg", "China Telecom Group Co., Ltd.", "1260H List", D(2024, 1, 31),
+          aliases=("China Telecom",)),
+    Party("1260h-ctc-ended", "China Telecommunications Corporation", "1260H List", None,
+          D(2025, 1, 6), aliases=("China Telecom",)),
+    Party("1260h-huawei-holding", "Huawei Investment & Holding Co., Ltd.", "1260H List",
+          D(2021, 6, 3), aliases=("Huawei Holding",)),
+    Party("1260h-huawei", "Huawei Technologies Co., Ltd.", "1260H List", D(2021, 6, 3),
+          aliases=("Huawei",)),
+    *LIST,
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("query", "record"),
+    [
+        ("中国航空工业集团有限公司", "1260h-avic"),  # legal, Simplified
+        ("中航工业", "1260h-avic"),  # short
+        ("中航沈飞股份有限公司", "1260h-avic-shenyang"),  # exchange filing name
+        ("中航光电", "1260h-jonhon"),
+        ("中国电子科技集团有限公司", "1260h-cetc"),
+        ("中电科", "1260h-cetc"),
+        ("中國航天科工集團有限公司", "1260h-casic"),  # legal, Traditional
+        ("航天科工", "1260h-casic"),
+        ("中國商用飛機有限責任公司", "1260h-comac"),
+        ("上海移远通信技术股份有限公司", "1260h-quectel"),
+        ("移远通信", "1260h-quectel"),
+        ("中国移动有限公司", "1260h-cm"),
+        ("中国移动通信集团有限公司", "1260h-cmg"),
+        ("中國電信", "1260h-ctg"),  # not the ended record
+        ("華為投資控股有限公司", "1260h-huawei-holding"),  # not Huawei Technologies
+        ("华为技术有限公司", "1260h-huawei"),
+    ],
+)
+def test_chinese_names_of_1260h_companies_find_the_listed_record(query: str, record: str) -> None:
+    (row,) = screen([query], DAY, parties=LIST_1260H, limit=1)
+    assert row["listed"] and record in " ".join(row["history"]), row
+    # Huawei Technologies' names were sourced last session (names-*); the rest here (n1260h-*)
+    prefix = "names-" if record == "1260h-huawei" else "n1260h-"
+    assert "registry" in row["reason"] and f"registry source: {prefix}" in row["reason"], row
+
+
+def test_1260h_registry_entries_are_sourced_and_link_by_list_spelling() -> None:
+    from chipwar.catalog.sources import load_sources
+
+    sources = load_sources()
+    new = [c for c in load_chinese_names()
+           if any(s.startswith("n1260h-") for n in c.names for s in n.source)]  # fmt: skip
+    assert len(new) >= 50
+    for c in new:
+        assert c.listed
+        for n in c.names:
+            assert n.source and all(s.startswith("n1260h-") and s in sources for s in n.source)
+    # every entry can link to a list record: its first English name is a list spelling
+    keys = {normalize(e) for c in new for e in c.en}
+    for p in LIST_1260H[:10] + LIST_1260H[11:12]:
+        assert normalize(p.name) in keys, p.name
+    # the group's older English name is a separate, ended record: not an English name here
+    assert normalize("China Telecommunications Corporation") not in keys
 
 
 # ---------------------------------------------------------------- list formats
@@ -391,3 +531,13 @@ def test_ownership_csv_with_bad_utf8_is_a_clear_error(tmp_path: Path, cli) -> No
     res = cli("ownership", "--entity", "b-co", "--ownership", str(bad), "--format", "json")
     assert res.code == 2, res.err
     assert "Traceback" not in res.err and "own.csv" in res.err
+
+
+def test_registry_refuses_an_english_name_that_is_only_a_legal_form() -> None:
+    from pydantic import ValidationError
+
+    from chipwar.controls.parties import RegistryCompany
+
+    name = {"name": "华为", "script": "zh-Hans", "form": "short", "source": ["names-wiki-huawei"]}
+    with pytest.raises(ValidationError, match="only a legal form"):
+        RegistryCompany(id="x", en=["Huawei Technologies Co.", "Ltd."], listed=True, names=[name])

@@ -8,11 +8,12 @@ holdings, Grp → group, …) and one-typo misspellings of such legal-form and c
 corrected ('Tehcnologies' → technology), then legal forms stripped (Co., Ltd., Corp., Inc.,
 GmbH, B.V., …, 股份有限公司, 有限责任公司, 有限公司, 集团, 控股 …) when something else remains.
 
-**Candidates** (never dropped for common words): every token of the query (Latin words, their
-4-letter prefix/suffix and sorted letters so that one typo keeps a shared token; CJK character
-bigrams; pinyin syllables joined) looks up a posting list; each variant's weight is the sum of
-the idf = ln(1 + N / df) of the tokens it shares; the ``max_candidates`` heaviest are scored.
-A common word thus weighs little but still counts, so "Semiconductor Mfg Intl Corp" (three
+**Candidates** (never dropped for common words): every token of the query (``tokens``: Latin
+words, their 4-letter prefix/suffix, one-letter deletions or sorted letters so that one typo
+keeps a shared token; CJK character bigrams; pinyin and transliterations of a CJK query) looks
+up a posting list; each variant's weight is the sum of the idf = ln(1 + N / df) of the tokens it
+shares; the ``max_candidates`` heaviest are scored. A common word thus weighs little but still
+counts, so "Semiconductor Mfg Intl Corp" (three
 common words) finds SMIC.
 
 **Score** of a (query, variant) pair — ``ALGORITHM`` — from named features (each in [0, 1]):
@@ -26,15 +27,27 @@ common words) finds SMIC.
   is not in 'yan tai ai rui guang dian ke ji').
 * ``token_set``, ``token_sort`` — rapidfuzz token_set_ratio / token_sort_ratio / 100 (Latin, or
   CJK characters compared as one string).
+* ``short_name`` — both CJK: the same ``cjk.core`` (place prefix and descriptive trailing
+  words dropped, 3+ characters kept), or one is the other's 2-character core: score
+  ``SHORT_NAME_SCORE``.
+* ``translit`` — CJK query, Latin name: a ``cjk.translit`` rendering (descriptive words in
+  English, the rest pinyin) equals the name without spaces: score ``TRANSLIT_SCORE``.
+* ``typo`` — both CJK, 4+ characters, two adjacent characters swapped: ``CJK_TYPO_SCORE``.
+* ``acronym`` — a query of 4–6 capitals equal to the ``initials`` of a name: ``ACRONYM_SCORE``.
+* ``distinctive`` — Latin: the same ``distinctive_words`` on both sides, differing only in
+  generic words: the score is at least ``DISTINCTIVE_SCORE``.
 * ``typos_corrected`` — how many legal-form or common words of the query were one typo from
   the canonical word and corrected before comparison (named in the reason).
 * ``coverage`` — share of the query's distinctive words (not generic, not legal forms) found,
-  exactly or within one typo (``is_typo_of``), in the candidate.
+  exactly or within one typo (``is_typo_of``), in the candidate; a lone distinctive word of
+  fewer than ``SHORT_TYPO_LETTERS`` letters found only with a replaced letter counts
+  ``SHORT_TYPO_CREDIT`` (Huawen is not Huawei; a dropped, added or swapped letter is a slip).
 
   fuzzy = (W_TOKEN_SET·token_set + W_TOKEN_SORT·token_sort) × (COVERAGE_FLOOR + (1 −
   COVERAGE_FLOOR)·coverage)
 
-The score is the largest applicable of exact, word order, pinyin and fuzzy. Every match carries
+The score is the largest applicable rule. A query with a bracketed part is also scored
+without it and, when Latin, as the part alone (``query_parts``). Every match carries
 ``algorithm`` (name, version) and ``features`` (each value) so that a hit explains itself.
 """
 
@@ -56,10 +69,14 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 from rapidfuzz.process import cdist
 
-ALGORITHM = {"name": "chipwar-name-match", "version": "2.0"}
+from chipwar.controls.cjk import PLACES, PLACES_LATIN, core, translit
+
+ALGORITHM = {"name": "chipwar-name-match", "version": "2.1"}
+"""Name and version of the scoring below; bump the version when a weight or rule changes."""
+TOKEN_BLOCK = 50_000
+"""Variants whose tokens are hashed together when an index is built (bounds peak memory)."""
 PROGRESS_EVERY = 10_000
 """Index building reports progress every this many entries (cheap next to the loop body)."""
-"""Name and version of the scoring below; bump the version when a weight or rule changes."""
 
 W_TOKEN_SET = 0.6
 W_TOKEN_SORT = 0.4
@@ -67,6 +84,20 @@ COVERAGE_FLOOR = 0.5
 WORD_ORDER_SCORE = 0.97
 PINYIN_EXACT_SCORE = 0.95
 PINYIN_MIN_COVER = 0.8
+SHORT_NAME_SCORE = 0.9
+TRANSLIT_SCORE = 0.9
+CJK_TYPO_SCORE = 0.85
+ACRONYM_SCORE = 0.85
+DISTINCTIVE_SCORE = 0.85
+SHORT_TYPO_CREDIT = 0.5
+SHORT_TYPO_LETTERS = 7
+
+FEATURES = (
+    "exact", "word_order", "short_name", "translit", "pinyin", "typo", "acronym", "distinctive",
+    "token_set", "token_sort", "coverage",
+)  # fmt: skip
+"""Numeric features every hit carries (0 when the rule did not apply), plus ``script`` and
+``typos_corrected``."""
 
 KIND_NAME, KIND_ALIAS, KIND_REGISTRY, KIND_PINYIN = 0, 1, 2, 3
 KIND_LABELS = ("name", "alias", "registry", "pinyin")
@@ -78,9 +109,10 @@ _SPACE = re.compile(r"\s+")
 
 # Chinese legal-form and group suffixes (Simplified; Traditional input is converted first).
 _CJK_FORMS = (
-    "股份有限公司", "有限责任公司", "集团有限公司", "控股有限公司", "有限公司", "股份公司",
-    "集团公司", "股份", "集团", "控股", "公司",
+    "股份有限公司", "有限责任公司", "控股有限公司", "有限公司", "股份公司", "股份", "控股", "公司",
 )  # fmt: skip
+"""集团 (group) is not stripped: 中国建筑集团 (the group) and 中国建筑股份 (its listed company)
+are two entities, both on the 1260H list; ``cjk.core`` drops it when comparing short names."""
 ABBREVIATIONS = {
     "intl": "international", "int l": "international", "internat": "international",
     "corp": "corporation", "corpn": "corporation", "mfg": "manufacturing",
@@ -100,6 +132,10 @@ _LATIN_FORMS = [
     "company limited", "corporation limited", "limited", "incorporated", "corporation",
     "company", "gmbh", "ag", "bv", "b v", "nv", "n v", "sa", "s a", "sas", "srl", "spa", "plc",
     "llc", "lp", "llp", "kk", "pte", "pty", "oy", "ab", "group",
+    # Chinese legal forms in pinyin, as transliterated names (GLEIF) print them
+    "gufen youxian gongsi", "gu fen you xian gong si", "youxian zeren gongsi",
+    "you xian ze ren gong si", "youxian gongsi", "you xian gong si",
+    "gufen", "gu fen", "konggu", "kong gu", "gongsi", "gong si",
 ]  # fmt: skip
 GENERIC_WORDS = frozenset(
     {
@@ -113,6 +149,7 @@ GENERIC_WORDS = frozenset(
         "科技", "技术", "电子", "信息", "半导体", "北京", "上海", "深圳", "中国",
         "国际", "智能", "集成", "电路", "有限", "研究所",
     }
+    | PLACES_LATIN
 )  # fmt: skip
 """Words that weigh little in ``coverage`` (they still count in the fuzzy ratios)."""
 
@@ -138,8 +175,10 @@ def is_typo_of(word: str, other: str) -> bool:
 
 _CANONICAL = sorted(
     {w for w in (*ABBREVIATIONS, *ABBREVIATIONS.values(), *" ".join(_LATIN_FORMS).split(),
-                 *GENERIC_WORDS) if w.isascii() and len(w) >= 6}
+                 *GENERIC_WORDS) if w.isascii() and len(w) >= 6 and w not in PLACES_LATIN}
 )  # fmt: skip
+"""Words a one-typo misspelling is corrected to. Not places: 'Tanyuan' is a company, not
+Taiyuan mistyped."""
 
 
 _CANONICAL_SET = frozenset(_CANONICAL)
@@ -214,6 +253,11 @@ def normalize(name: str) -> str:
     return stripped or text
 
 
+def is_legal_form_only(name: str) -> bool:
+    """Whether nothing but legal forms remains of ``name`` ('Ltd.', 'Co., Ltd.', '有限公司')."""
+    return not _strip_forms(_clean(name))
+
+
 def _strip_forms(text: str) -> str:
     out = text
     changed = True
@@ -260,6 +304,10 @@ def coverage(query_key: str, candidate_key: str) -> tuple[float, list[str]]:
     cand = candidate_key.split()
     if words:
         missing = _words_found(words, cand)
+        w = words[0]
+        if len(words) == 1 and not missing and len(w) < SHORT_TYPO_LETTERS and w not in cand \
+                and not any(_slip(w, c) for c in cand):  # fmt: skip
+            return SHORT_TYPO_CREDIT, [f"~{w}"]
         return (len(words) - len(missing)) / len(words), missing
     if not all_words:
         return 1.0, []
@@ -271,11 +319,20 @@ def coverage(query_key: str, candidate_key: str) -> tuple[float, list[str]]:
     return (shared / max(union, 1)) ** 2, missing + [f"+{w}" for w in extra]
 
 
+def _slip(word: str, other: str) -> bool:
+    """A typo of ``other`` that drops, adds or swaps a letter (a slip of the hand), not one
+    that puts another letter in its place ('Huawen' is another company's name, not Huawei
+    mistyped)."""
+    return is_typo_of(word, other) and (len(word) != len(other) or sorted(word) == sorted(other))
+
+
 def _weak_text(missing: list[str]) -> str:
-    lost = [repr(w) for w in missing if not w.startswith("+")]
+    lost = [repr(w) for w in missing if w[0] not in "+~"]
     extra = [repr(w[1:]) for w in missing if w.startswith("+")]
+    typo = [repr(w[1:]) for w in missing if w.startswith("~")]
     parts = [f"{', '.join(lost)} not in the listed name"] if lost else []
     parts += [f"{', '.join(extra)} not in the query"] if extra else []
+    parts += [f"the only distinctive word {typo[0]} matches only with a typo"] if typo else []
     return f"; weak: {'; '.join(parts)}" if parts else ""
 
 
@@ -291,10 +348,83 @@ def pinyin_match(query_syllables: list[str], cand_syllables: list[str]) -> float
     return 0.0
 
 
+_ACRONYM = re.compile(r"[A-Z][A-Z&]{3,5}")
+_BRACKETS = re.compile(r"\s*[(（\[]([^()（）\[\]]*)[)）\]]\s*")
+_SMALL_WORDS = frozenset({"of", "and", "the", "for"})
+_FORM_WORDS = frozenset(" ".join(_LATIN_FORMS).split())
+
+
+def query_parts(query: str) -> list[str]:
+    """The query, then (when it has a part in brackets that is not only a place) the query
+    without it and each Latin bracketed part of 2+ letters alone: 'Semiconductor Manufacturing
+    International Corporation (SMIC)' → also '… Corporation' and 'SMIC'. 'China Unicom (Hong
+    Kong) Limited' stays whole: without its place it names the parent."""
+    out = [query]
+    inner = [m.group(1).strip() for m in _BRACKETS.finditer(query)]
+    if inner and not all(_is_place(p) for p in inner):
+        out.append(_BRACKETS.sub(" ", query).strip())
+        out += [p for p in inner if sum(c.isascii() and c.isalpha() for c in p) >= 2]
+    return list(dict.fromkeys(p for p in out if p))
+
+
+def _is_place(text: str) -> bool:
+    """Whether a bracketed part only locates ('Hong Kong', '上海'): then the name without it
+    is another entity (China Unicom (Hong Kong) Limited is not China Unicom)."""
+    words = _clean(text).split()
+    return bool(words) and all(w in PLACES_LATIN or w in PLACES for w in words)
+
+
+@lru_cache(maxsize=200_000)
+def initials(label: str) -> tuple[str, ...]:
+    """Acronyms a label can be written as: the first letters of its words (abbreviations
+    expanded; 'of', 'and', 'the', 'for' skipped), with trailing legal-form words kept and then
+    dropped one by one; only names of 3+ words besides legal forms, acronyms of 4+ letters.
+    'China Railway Construction Corporation Limited' → ('crccl', 'crcc')."""
+    if has_cjk(label):
+        return ()
+    words = [w for w in _clean(label).split() if w and w not in _SMALL_WORDS]
+    if sum(w not in _FORM_WORDS for w in words) < 3:
+        return ()
+    out = []
+    while len(words) >= 4:
+        out.append("".join(w[0] for w in words))
+        if words[-1] not in _FORM_WORDS:
+            break
+        words = words[:-1]
+    return tuple(out)
+
+
+@lru_cache(maxsize=200_000)
+def distinctive_words(key: str) -> frozenset[str]:
+    """The Latin words of a normalised key that name rather than describe (2+ letters, not in
+    ``GENERIC_WORDS``)."""
+    return frozenset(w for w in key.split() if len(w) >= 2 and w not in GENERIC_WORDS)
+
+
+@lru_cache(maxsize=200_000)
+def _translit_keys(key: str) -> tuple[str, ...]:
+    """``cjk.translit`` renderings, normalised like a list's name, spaces removed."""
+    return tuple(dict.fromkeys(normalize(t).replace(" ", "") for t in translit(key)))
+
+
+def _lookup_texts(key: str) -> list[str]:
+    """Texts whose tokens find a query's candidates: its key, and for a CJK key its pinyin
+    and the words of all its transliterations as one text (one candidate search)."""
+    if not key:
+        return []
+    if not has_cjk(key):
+        return [key]
+    words = dict.fromkeys(w for t in translit(key) for w in normalize(t).split())
+    return [key, pinyin(key), *([" ".join(words)] if words else [])]
+
+
 def tokens(key: str) -> list[str]:
-    """Candidate tokens of a normalised key: Latin words (plus 4-letter prefix, suffix and
-    sorted letters for words of 4+ letters, so one typo keeps a shared token); CJK character
-    bigrams (the character itself when alone)."""
+    """Candidate tokens of a normalised key: Latin words, plus their 4-letter prefix and
+    suffix (5+ letters) and, so that one typo keeps a shared token, the word with each letter
+    left out (5–7 letters: 'inpur' and 'inspur' share 'inpur'; a 4-letter word is matched
+    against them whole: 'hion' and 'higon') or its sorted letters (4, or 8+ letters, where
+    prefix or suffix survives a typo); CJK character bigrams (the character itself when
+    alone)."""
     out: list[str] = []
     for word in key.split(" "):
         if not word:
@@ -307,9 +437,27 @@ def tokens(key: str) -> list[str]:
             out.append(word)
             if len(word) > 4:
                 out += [word[:4] + "*", "*" + word[-4:]]
-            if len(word) >= 4:
+            if 4 <= len(word) <= 7:  # one typo breaks both halves: one letter left out
+                out.append("-" + word)
+                if len(word) >= 5:
+                    out += ["-" + word[:i] + word[i + 1 :] for i in range(len(word))]
+            if len(word) == 4 or len(word) >= 8:
                 out.append("#" + "".join(sorted(word)))
     return list(dict.fromkeys(out))
+
+
+def _exact_texts(key: str, kind: int, label: str) -> list[str]:
+    """A variant's entries in the exact map: '=' key, '=' key without spaces, '~' its words
+    sorted (not for pinyin variants), '^' each acronym of its label (``initials``)."""
+    out = ["=" + key]
+    compact = key.replace(" ", "")
+    if compact != key:
+        out.append("=" + compact)
+        if kind != KIND_PINYIN:
+            out.append("~" + sorted_key(key))
+    if kind != KIND_PINYIN:
+        out += ["^" + a for a in initials(label)]
+    return out
 
 
 def _h64(texts: Iterable[str]) -> np.ndarray:
@@ -439,30 +587,26 @@ class NameIndex:
         labels: Sequence[str],
     ) -> NameIndex:
         nv = len(keys)
-        # exact map: key, spaceless key, and (non-pinyin, multi-word) sorted key
-        ex_text: list[str] = []
-        ex_var: list[int] = []
-        for v, (key, kind) in enumerate(zip(keys, v_kind, strict=True)):
-            ex_text.append("=" + key)
-            ex_var.append(v)
-            compact = key.replace(" ", "")
-            if compact != key:
-                ex_text.append("=" + compact)
-                ex_var.append(v)
-                if kind != KIND_PINYIN:
-                    ex_text.append("~" + sorted_key(key))
-                    ex_var.append(v)
-        ex_hash = _h64(ex_text)
+        # exact map: key, spaceless key, sorted key, acronyms (``_exact_texts``), and token
+        # postings; hashed a block of variants at a time (the strings of a 10^6-row list would
+        # take gigabytes at once)
+        ex_h: list[np.ndarray] = []
+        ex_v: list[np.ndarray] = []
+        h_parts: list[np.ndarray] = []
+        v_parts: list[np.ndarray] = []
+        for b0 in range(0, nv, TOKEN_BLOCK):
+            block = range(b0, min(b0 + TOKEN_BLOCK, nv))
+            exs = [_exact_texts(keys[v], int(v_kind[v]), labels[v]) for v in block]
+            ex_h.append(_h64(t for ts in exs for t in ts))
+            ex_v.append(np.repeat(np.asarray(block, dtype=np.int32), [len(ts) for ts in exs]))
+            toks = [tokens(keys[v]) for v in block]
+            h_parts.append(_h64(t for ts in toks for t in ts))
+            v_parts.append(np.repeat(np.asarray(block, dtype=np.int32), [len(ts) for ts in toks]))
+        ex_hash = np.concatenate(ex_h) if ex_h else np.zeros(0, np.uint64)
+        ex_var = np.concatenate(ex_v) if ex_v else np.zeros(0, np.int32)
+        t_hash = np.concatenate(h_parts) if h_parts else np.zeros(0, np.uint64)
+        t_var_arr = np.concatenate(v_parts) if v_parts else np.zeros(0, np.int32)
         order = np.argsort(ex_hash, kind="stable")
-        # tokens -> postings
-        t_text: list[str] = []
-        t_var: list[int] = []
-        for v, key in enumerate(keys):
-            toks = tokens(key)
-            t_text += toks
-            t_var += [v] * len(toks)
-        t_hash = _h64(t_text)
-        t_var_arr = np.asarray(t_var, dtype=np.int32)
         t_order = np.lexsort((t_var_arr, t_hash))
         t_hash_sorted = t_hash[t_order]
         uniq, start = np.unique(t_hash_sorted, return_index=True)
@@ -474,7 +618,7 @@ class NameIndex:
             "key_data": keyp.data, "key_off": keyp.offsets,
             "label_data": labp.data, "label_off": labp.offsets,
             "exact_hash": ex_hash[order],
-            "exact_var": np.asarray(ex_var, dtype=np.int32)[order],
+            "exact_var": ex_var[order],
             "tok_hash": uniq.astype(np.uint64), "tok_ptr": ptr,
             "tok_post": t_var_arr[t_order],
             "id_data": idp.data, "id_off": idp.offsets,
@@ -612,6 +756,12 @@ class NameIndex:
         return out
 
     # ---- search
+    def _acronym_variants(self, text: str) -> list[int]:
+        """Variants whose initials (``initials``) equal ``text``, an acronym query."""
+        look = "^" + text.lower()
+        return [int(v) for v in self._lookup(look).tolist()
+                if text.lower() in initials(self.label(int(v)))]  # fmt: skip
+
     def search(
         self,
         queries: Sequence[str],
@@ -621,79 +771,107 @@ class NameIndex:
         max_candidates: int = 40,
     ) -> list[list[Match]]:
         """Best ``limit`` entries per query with score >= ``min_score``, best first; each match
-        carries ``features`` and ``algorithm`` (module docstring)."""
-        v_entry, v_kind = self.arrays["v_entry"], self.arrays["v_kind"]
-        out: list[list[Match]] = []
-        keys = [normalize(q) for q in queries]
-        pins = [pinyin(k) if k and has_cjk(k) else None for k in keys]
+        carries ``features`` and ``algorithm`` (module docstring). A query with a part in
+        brackets is also scored without it and, when the part is Latin, as the part alone
+        ('Semiconductor Manufacturing International Corporation (SMIC)'); the best counts."""
+        parts = [query_parts(q) for q in queries]
+        flat = [p for ps in parts for p in ps]
+        keys = [normalize(p) for p in flat]
+        looks = [_lookup_texts(k) for k in keys]
         pre: list[np.ndarray] | None = None
-        if len(queries) >= 64:  # batch the candidate generation (same answer, fewer calls)
-            texts = keys + [p for p in pins if p]
-            found = self._candidates_batch(texts, max_candidates)
-            pre, extra = found[: len(keys)], iter(found[len(keys) :])
-            pre = [np.concatenate([c, next(extra)]) if pins[i] else c for i, c in enumerate(pre)]
-        for qi, q in enumerate(queries):
-            raw = unicodedata.normalize("NFKC", q).lower()
-            trad = has_cjk(raw) and to_simplified(raw) != raw
-            key = keys[qi]
+        if len(flat) >= 64:  # batch the candidate generation (same answer, fewer calls)
+            texts = [t for ls in looks for t in ls]
+            found = iter(self._candidates_batch(texts, max_candidates))
+            pre = [np.concatenate([next(found) for _ in ls]) if ls else np.zeros(0, np.int32)
+                   for ls in looks]  # fmt: skip
+        out: list[list[Match]] = []
+        i = 0
+        for q, ps in zip(queries, parts, strict=True):
             best: dict[int, Match] = {}
-            if key:
-                q_cjk = has_cjk(key)
-                q_pin = pins[qi]
-                cands: dict[int, None] = {}
-                for look in ("=" + key, "=" + key.replace(" ", ""), "~" + sorted_key(key)):
-                    for v in self._lookup(look).tolist():
-                        cands[int(v)] = None
-                if q_pin:
-                    for look in ("=" + q_pin, "=" + q_pin.replace(" ", "")):
-                        for v in self._lookup(look).tolist():
-                            cands[int(v)] = None
-                if pre is not None:
-                    for v in pre[qi].tolist():
-                        cands[int(v)] = None
-                else:
-                    for v in self._candidates(key, max_candidates).tolist():
-                        cands[int(v)] = None
-                    if q_pin:
-                        for v in self._candidates(q_pin, max_candidates).tolist():
-                            cands[int(v)] = None
-                fixes = typos_corrected(q)
-                fix_text = "; typo corrected: " + ", ".join(f"{a!r}→{b!r}" for a, b in fixes)
-                vs = list(cands)
-                ckeys = [self.key(v) for v in vs]
-                # Pre-cut in C: a same-script pair scores at most its token_set ratio (exact and
-                # word order have token_set 1), so pairs below min_score are skipped unscored.
-                same = [i for i, v in enumerate(vs) if int(v_kind[v]) != KIND_PINYIN
-                        and has_cjk(ckeys[i]) == q_cjk]  # fmt: skip
-                skip: set[int] = set()
-                if same:
-                    a = key.replace(" ", "") if q_cjk else key
-                    bs = [ckeys[i].replace(" ", "") if q_cjk else ckeys[i] for i in same]
-                    scorer = fuzz.ratio if q_cjk else fuzz.token_set_ratio
-                    ts = cdist([a], bs, scorer=scorer)[0]
-                    skip = {same[j] for j in np.nonzero(ts < 100 * min_score - 1e-6)[0].tolist()}
-                for i, v in enumerate(vs):
-                    if i in skip:
-                        continue
-                    kind = int(v_kind[v])
-                    m = score_pair(q, key, q_pin, ckeys[i], kind, trad)
-                    if m is None or m[0] < min_score:
-                        continue
-                    m[2]["typos_corrected"] = len(fixes)
-                    if fixes:
-                        m = (m[0], m[1] + fix_text, m[2])
-                    e = int(v_entry[v])
-                    cur = best.get(e)
-                    if cur is None or m[0] > cur.score:
-                        label = self.label(v)
-                        head, _, tail = m[1].partition("; ")
-                        reason = f"{head} ({KIND_LABELS[kind]} {label!r})" + (
-                            f"; {tail}" if tail else ""
-                        )
-                        best[e] = Match(q, e, label, KIND_LABELS[kind], m[0], reason, m[2])
+            for p in ps:
+                got = self._score_query(
+                    q, p, keys[i], looks[i], None if pre is None else pre[i],
+                    min_score, max_candidates, whole=p == q,
+                )  # fmt: skip
+                for e, m in got.items():
+                    if e not in best or m.score > best[e].score:
+                        best[e] = m
+                i += 1
             ms = sorted(best.values(), key=lambda m: (-m.score, m.entry))
             out.append(ms[:limit])
         return out
+
+    def _score_query(
+        self,
+        q: str,
+        part: str,
+        key: str,
+        looks: list[str],
+        pre: np.ndarray | None,
+        min_score: float,
+        max_candidates: int,
+        whole: bool,
+    ) -> dict[int, Match]:
+        """Best match per entry of one query (or one part of it, ``query_parts``)."""
+        v_entry, v_kind = self.arrays["v_entry"], self.arrays["v_kind"]
+        best: dict[int, Match] = {}
+        if not key:
+            return best
+        raw = unicodedata.normalize("NFKC", part).lower()
+        trad = has_cjk(raw) and to_simplified(raw) != raw
+        q_cjk = has_cjk(key)
+        q_pin = pinyin(key) if q_cjk else None
+        cands: dict[int, None] = {}
+        exact_looks = ["=" + key, "=" + key.replace(" ", ""), "~" + sorted_key(key)]
+        if q_cjk:
+            exact_looks += ["=" + t for t in (pinyin(key).replace(" ", ""), *_translit_keys(key))]
+        for look in exact_looks:
+            for v in self._lookup(look).tolist():
+                cands[int(v)] = None
+        if pre is None:
+            pre = np.concatenate([self._candidates(t, max_candidates) for t in looks])
+        for v in pre.tolist():
+            cands[int(v)] = None
+        fixes = typos_corrected(part)
+        note = "" if whole else f"; scored as {part!r}"
+        fix_text = "; typo corrected: " + ", ".join(f"{a!r}→{b!r}" for a, b in fixes)
+        vs = list(cands)
+        ckeys = [self.key(v) for v in vs]
+        # Pre-cut in C: a same-script pair scores at most its token_set ratio (exact and word
+        # order have token_set 1) unless a rule below lifts it (short name, typo, distinctive
+        # words); only pairs that no rule can lift are skipped unscored.
+        same = [i for i, v in enumerate(vs) if int(v_kind[v]) != KIND_PINYIN
+                and has_cjk(ckeys[i]) == q_cjk]  # fmt: skip
+        skip: set[int] = set()
+        if same and not q_cjk:
+            ts = cdist([key], [ckeys[i] for i in same], scorer=fuzz.token_set_ratio)[0]
+            q_words = distinctive_words(key)
+            skip = {same[j] for j in np.nonzero(ts < 100 * min_score - 1e-6)[0].tolist()
+                    if not q_words or distinctive_words(ckeys[same[j]]) != q_words}  # fmt: skip
+        scored: list[tuple[int, tuple[float, str, dict[str, Any]]]] = []
+        for i, v in enumerate(vs):
+            if i in skip:
+                continue
+            m = score_pair(part, key, q_pin, ckeys[i], int(v_kind[v]), trad)
+            if m is not None:
+                scored.append((v, m))
+        if _ACRONYM.fullmatch(part.strip()):
+            feats = {**dict.fromkeys(FEATURES, 0.0), "acronym": 1.0, "script": "latin"}
+            for v in self._acronym_variants(part.strip()):
+                scored.append((v, (ACRONYM_SCORE, "acronym: the initials of", feats)))
+        for v, m in scored:
+            if m[0] < min_score:
+                continue
+            feats = {**m[2], "typos_corrected": len(fixes)}
+            e = int(v_entry[v])
+            cur = best.get(e)
+            if cur is None or m[0] > cur.score:
+                kind = int(v_kind[v])
+                label = self.label(v)
+                head, _, tail = (m[1] + (fix_text if fixes else "") + note).partition("; ")
+                reason = f"{head} ({KIND_LABELS[kind]} {label!r})" + (f"; {tail}" if tail else "")
+                best[e] = Match(q, e, label, KIND_LABELS[kind], m[0], reason, feats)
+        return best
 
 
 @dataclass
@@ -719,10 +897,7 @@ def score_pair(
     """(score, reason, features) of a query key against a variant key; None when no rule
     applies (e.g. scattered pinyin). See the module docstring for the features."""
     how = "traditional→simplified, " if traditional else ""
-    feats: dict[str, Any] = {
-        "exact": 0.0, "word_order": 0.0, "pinyin": 0.0, "token_set": 0.0, "token_sort": 0.0,
-        "coverage": 0.0, "script": "",
-    }  # fmt: skip
+    feats: dict[str, Any] = {**dict.fromkeys(FEATURES, 0.0), "script": ""}
     c_pin = kind == KIND_PINYIN
     q_cjk = qpin is not None
     c_cjk = has_cjk(ckey)
@@ -742,6 +917,19 @@ def score_pair(
         cov, missing = coverage(qkey, ckey)
         s = (W_TOKEN_SET * ts + W_TOKEN_SORT * to) * (COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * cov)
         feats.update(token_set=round(ts, 4), token_sort=round(to, 4), coverage=round(cov, 4))
+        if q_cjk:
+            if _short_name(a, b):
+                feats["short_name"] = 1.0
+                why = "same name without place and descriptive words"
+                return SHORT_NAME_SCORE, f"{how}{why}", feats
+            if _cjk_transposed(a, b):
+                feats["typo"] = 1.0
+                return CJK_TYPO_SCORE, f"{how}two adjacent characters swapped", feats
+        else:
+            words = distinctive_words(qkey)
+            if s < DISTINCTIVE_SCORE and words and words == distinctive_words(ckey):
+                feats["distinctive"] = 1.0
+                return DISTINCTIVE_SCORE, f"{how}same distinctive words {sorted(words)}", feats
         return round(s, 4), f"{how}fuzzy {s:.2f}{_weak_text(missing)}", feats
     # cross-script: compare pinyin syllables with Latin words
     feats["script"] = "cross"
@@ -751,6 +939,9 @@ def score_pair(
         q_syl, c_syl = qkey.split(), ckey.split()
     else:  # CJK query vs pinyin variant (compare characters instead), Latin vs CJK key
         return None
+    if q_cjk and ckey.replace(" ", "") in _translit_keys(qkey):
+        feats.update(translit=1.0, coverage=1.0)
+        return TRANSLIT_SCORE, f"{how}pinyin with descriptive words in English", feats
     if "".join(q_syl) == "".join(c_syl):
         feats.update(pinyin=1.0, coverage=1.0)
         return PINYIN_EXACT_SCORE, f"{how}pinyin, exact", feats
@@ -760,6 +951,27 @@ def score_pair(
         s = round(PINYIN_EXACT_SCORE * cover, 4)
         return s, f"{how}pinyin, contiguous syllables cover {cover:.0%}", feats
     return None
+
+
+def _short_name(a: str, b: str) -> bool:
+    """Whether two CJK keys (spaces removed) name the same company once place and descriptive
+    words are dropped (``cjk.core``): equal cores of 3+ characters, or a 2-character core that
+    one key is, alone or with 集团 (商汤 or 商汤集团, and 商汤科技)."""
+    ca = core(a)
+    if len(ca) >= 3 and ca == core(b):
+        return True
+    c2 = core(a, 2)
+    if len(c2) < 2 or c2 != core(b, 2):
+        return False
+    return c2 in (a, b) or c2 + "集团" in (a, b)
+
+
+def _cjk_transposed(a: str, b: str) -> bool:
+    """Two CJK keys of 4+ characters that differ by one swap of adjacent characters."""
+    if len(a) != len(b) or len(a) < 4 or sorted(a) != sorted(b):
+        return False
+    diff = [i for i in range(len(a)) if a[i] != b[i]]
+    return len(diff) == 2 and diff[1] == diff[0] + 1
 
 
 def pairwise_reference(

@@ -29,7 +29,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 
 from chipwar.catalog.io import (
     DATA_DIR,
@@ -46,7 +46,7 @@ from chipwar.catalog.io import (
     require_columns,
 )
 from chipwar.catalog.types import Slug, SourceIds, Strict
-from chipwar.controls.names import normalize
+from chipwar.controls.names import is_legal_form_only, normalize
 from chipwar.errors import DataError, InputError, LimitError
 
 CSL_COLUMNS = (
@@ -174,6 +174,16 @@ class RegistryCompany(Strict):
     en: list[str] = Field(min_length=1)
     listed: bool
     names: list[_RegistryName] = Field(min_length=1)
+
+    @field_validator("en")
+    @classmethod
+    def _names_a_company(cls, en: list[str]) -> list[str]:
+        """An English name that is only a legal form ('Ltd.', what an unquoted YAML list
+        makes of 'Huawei Technologies Co., Ltd.') would link the entry to every such record."""
+        bad = [e for e in en if is_legal_form_only(e)]
+        if bad:
+            raise ValueError(f"{bad!r} is only a legal form; quote names that contain commas")
+        return en
 
 
 class _Registry(Strict):

@@ -1,0 +1,126 @@
+"""The name-matching rules of chipwar-name-match 2.1, each with a name it must find and a
+near name it must not (module docstring of ``controls/names.py``). Names are real list
+spellings (Entity List, DoD 1260H) and real companies next to them."""
+
+from __future__ import annotations
+
+import pytest
+
+from chipwar.controls.cjk import core, translit
+from chipwar.controls.names import ALGORITHM, NameIndex, initials, query_parts
+
+LIST = [
+    ("crcc", "China Railway Construction Corporation Limited", []),
+    ("smic", "Semiconductor Manufacturing International Corporation", ["SMIC"]),
+    ("cxmt", "ChangXin Memory Technologies, Inc.", ["CXMT"]),
+    ("jicun", "Jicun Semiconductor Technology (Shanghai) Co., Ltd.", []),
+    ("wingtech", "Wingtech Technology Co., Ltd.", []),
+    ("huawei", "Huawei Technologies Co., Ltd.", ["Huawei"]),
+    ("dahua", "Zhejiang Dahua Technology Co., Ltd.", []),
+    ("inspur", "Inspur Group Co., Ltd.", ["Inspur"]),
+    ("catl", "Contemporary Amperex Technology Co., Limited",
+     [("宁德时代新能源科技股份有限公司", "registry")]),
+    ("hik", "Hangzhou Hikvision Digital Technology Co., Ltd.",
+     [("杭州海康威视数字技术股份有限公司", "registry")]),
+    ("sensetime", "SenseTime Group Inc.", [("商汤集团股份有限公司", "registry")]),
+    ("smic-zh", "SMIC (Chinese names)", [("中芯国际集成电路制造有限公司", "registry"),
+                                         ("中芯国际", "registry")]),
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def index() -> NameIndex:
+    return NameIndex.build(LIST)
+
+
+def top(index: NameIndex, query: str) -> tuple[str | None, float, dict]:
+    found = index.search([query], min_score=0.8, limit=1)[0]
+    if not found:
+        return None, 0.0, {}
+    m = found[0]
+    return index.ids[m.entry], m.score, m.features
+
+
+@pytest.mark.parametrize(
+    ("query", "entity", "feature"),
+    [
+        ("CRCC", "crcc", "acronym"),  # initials of the list's name, legal form included
+        ("Semiconductor Manufacturing International Corporation (SMIC)", "smic", "exact"),
+        ("长鑫存储技术有限公司", "cxmt", "translit"),  # no registry entry: pinyin + English
+        ("吉存半導體科技（上海）公司", "jicun", "translit"),
+        ("寧德時代", "catl", "short_name"),  # legal name without 新能源科技
+        ("海康威视", "hik", "short_name"),  # without 杭州 and 数字技术
+        ("商汤科技", "sensetime", "short_name"),  # 商汤集团 → 商汤, the core of 商汤科技
+        ("中芯国际集成电路製造", "smic-zh", "exact"),
+        ("China Wingtech Communications", "wingtech", "distinctive"),
+        ("Inpur Group Co., Ltd.", "inspur", "coverage"),  # a letter dropped: a typo
+        ("Huwei Technologies", "huawei", "coverage"),
+        ("Dahua Technology", "dahua", "coverage"),  # the place left out
+    ],
+)
+def test_rule_finds_the_listed_company(index: NameIndex, query: str, entity: str,
+                                       feature: str) -> None:  # fmt: skip
+    got, score, feats = top(index, query)
+    assert got == entity, (query, got, score, feats)
+    assert feats.get(feature, 0) > 0, feats
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "CRC",  # three letters: too many companies share them
+        "Huawen Group",  # a real company (Huawen Media Group): a letter replaced, not a slip
+        "中芯集成",  # United Nova (中芯集成电路), not SMIC: 中芯 alone is no core
+        "长江电子",  # 长江 is not YMTC's core: 存储 is not a descriptive word
+        "China Mobile Communications",  # shares only descriptive words with Wingtech's name
+        "海康",  # two characters that are no listed name's core
+        "Hua Hong Semiconductor",
+        "Zhejiang Uniview Technologies",  # a place names no company: only 'uniview' does
+        "Zhejiang Technology Co., Ltd.",
+    ],
+)
+def test_near_name_is_not_matched(index: NameIndex, query: str) -> None:
+    got, score, feats = top(index, query)
+    assert got is None, (query, got, score, feats)
+
+
+def test_swapped_characters_are_a_typo() -> None:
+    idx = NameIndex.build([("cxmt", "ChangXin", [("长鑫存储", "registry")])])
+    m = idx.search(["长鑫储存"], min_score=0.8)[0][0]  # as a news source misspelled it
+    assert m.features["typo"] == 1.0 and "swapped" in m.reason
+    assert idx.search(["长鑫仓储"], min_score=0.8) == [[]]  # another character is no typo
+
+
+def test_every_hit_names_its_algorithm_and_reason(index: NameIndex) -> None:
+    for q in ("CRCC", "寧德時代", "长鑫存储技术有限公司"):
+        m = index.search([q], min_score=0.8)[0][0]
+        assert m.algorithm == ALGORITHM and ALGORITHM["version"] == "2.1"
+        assert m.reason and m.label
+
+
+def test_helpers() -> None:
+    assert initials("China Railway Construction Corporation Limited") == ("crccl", "crcc")
+    assert initials("Huawei Technologies Co., Ltd.") == ()  # two words besides legal forms
+    assert query_parts("Yangtze Memory Technologies (YMTC)") == [
+        "Yangtze Memory Technologies (YMTC)",
+        "Yangtze Memory Technologies",
+        "YMTC",
+    ]
+    assert query_parts("吉存半導體科技（上海）公司") == ["吉存半導體科技（上海）公司"]
+    assert query_parts("China Unicom (Hong Kong) Limited") == ["China Unicom (Hong Kong) Limited"]
+    assert core("深圳市道通智能航空技术") == core("道通智能") == "道通智能"
+    assert "changxin memory technology" in translit("长鑫存储技术")
+    assert translit("重庆长安") == ("chongqing changan",)  # a place has one reading
+    assert translit("Huawei") == ()
+
+
+def test_index_built_in_blocks_equals_one_block(monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+
+    from chipwar.controls import names
+
+    whole = NameIndex.build(LIST)
+    monkeypatch.setattr(names, "TOKEN_BLOCK", 3)
+    blocks = NameIndex.build(LIST)
+    for name, arr in whole.arrays.items():
+        assert np.array_equal(arr, blocks.arrays[name]), name
