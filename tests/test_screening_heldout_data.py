@@ -40,6 +40,7 @@ def test_heldout_set_is_consistent(name: str) -> None:
     sources, queries = raw["sources"], raw["queries"]
     names = _list_names()
     assert queries, name
+    assert isinstance(raw.get("collected"), str) and raw["collected"], f"{name}: no collected note"
     bad_src = [q["q"] for q in queries if q["src"] not in sources]
     assert not bad_src, f"{name}: src not in sources: {bad_src[:5]}"
     bad_co = [(q["q"], q["company"]) for q in queries
