@@ -371,7 +371,19 @@ def _is_place(text: str) -> bool:
     """Whether a bracketed part only locates ('Hong Kong', '上海'): then the name without it
     is another entity (China Unicom (Hong Kong) Limited is not China Unicom)."""
     words = _clean(text).split()
-    return bool(words) and all(w in PLACES_LATIN or w in PLACES for w in words)
+    return bool(words) and all(w in PLACES_LATIN or w in PLACES or w in _WORLD for w in words)
+
+
+_WORLD = frozenset(
+    {
+        "north", "south", "east", "west", "america", "americas", "usa", "us", "uk", "europe",
+        "asia", "pacific", "africa", "middle", "japan", "korea", "germany", "france", "italy",
+        "spain", "netherlands", "singapore", "india", "canada", "australia", "brazil", "mexico",
+        "russia", "vietnam", "malaysia", "thailand", "indonesia", "philippines", "uae", "dubai",
+        "global", "overseas",
+    }
+)  # fmt: skip
+"""Regions and countries that qualify a subsidiary's name in brackets ('(North America)')."""
 
 
 @lru_cache(maxsize=200_000)
