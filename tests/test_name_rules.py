@@ -5,9 +5,11 @@ spellings (Entity List, DoD 1260H) and real companies next to them."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from chipwar.controls.cjk import core, translit
-from chipwar.controls.names import ALGORITHM, NameIndex, initials, query_parts
+from chipwar.controls.names import ALGORITHM, FEATURES, NameIndex, initials, query_parts
 
 LIST = [
     ("crcc", "China Railway Construction Corporation Limited", []),
@@ -127,3 +129,20 @@ def test_index_built_in_blocks_equals_one_block(monkeypatch: pytest.MonkeyPatch)
     blocks = NameIndex.build(LIST)
     for name, arr in whole.arrays.items():
         assert np.array_equal(arr, blocks.arrays[name]), name
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("()（）[] .,&'-ACMSTxyz海光中芯国际集团科技有限公司上海")),
+        max_size=30,
+    )
+)
+def test_any_query_gives_an_explained_answer_or_none(query: str) -> None:
+    """Brackets, legal forms, places and CJK in any order: never an error, scores in [0, 1],
+    every hit explained."""
+    for m in _INDEX.search([query], min_score=0.0, limit=3)[0]:
+        assert 0.0 <= m.score <= 1.0 and m.reason and set(m.features) >= set(FEATURES)
+
+
+_INDEX = NameIndex.build(LIST)
