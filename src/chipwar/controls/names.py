@@ -72,7 +72,7 @@ from rapidfuzz.process import cdist
 from chipwar import cancel
 from chipwar.controls.cjk import PLACES, PLACES_LATIN, core, translit
 
-ALGORITHM = {"name": "chipwar-name-match", "version": "2.1"}
+ALGORITHM = {"name": "chipwar-name-match", "version": "2.2"}
 """Name and version of the scoring below; bump the version when a weight or rule changes."""
 TOKEN_BLOCK = 50_000
 """Variants whose tokens are hashed together when an index is built (bounds peak memory)."""
@@ -299,13 +299,15 @@ def coverage(query_key: str, candidate_key: str) -> tuple[float, list[str]]:
     candidate word equals it or is within one typo (``is_typo_of``). A query of generic words
     only must use the candidate's words: coverage = (shared / all distinct words of both)², so
     one extra word on either side costs much ('International Semiconductor Manufacturing
-    Services' is not SMIC). CJK queries are compared as strings (coverage 1).
+    Services' is not SMIC). A place is generic unless the candidate names another one: then the
+    query's places count as distinctive (the Zhengzhou centre is not the Wuxi one). CJK queries
+    are compared as strings (coverage 1).
     """
     if has_cjk(query_key):
         return 1.0, []
     all_words = [w for w in dict.fromkeys(query_key.split()) if len(w) >= 2]
-    words = [w for w in all_words if w not in GENERIC_WORDS]
     cand = candidate_key.split()
+    words = [w for w in all_words if w not in GENERIC_WORDS] + _other_places(all_words, cand)
     if words:
         missing = _words_found(words, cand)
         w = words[0]
@@ -321,6 +323,17 @@ def coverage(query_key: str, candidate_key: str) -> tuple[float, list[str]]:
     shared = len(all_words) - len(missing)
     union = shared + len(missing) + len(extra)
     return (shared / max(union, 1)) ** 2, missing + [f"+{w}" for w in extra]
+
+
+_COUNTRY = frozenset({"china", "zhonghua"})
+
+
+def _other_places(query_words: Sequence[str], cand_words: Sequence[str]) -> list[str]:
+    """The query's places (cities, provinces; not 'China') when the candidate names a place the
+    query does not: two locations, two entities."""
+    q = [w for w in query_words if w in PLACES_LATIN and w not in _COUNTRY]
+    c = {w for w in cand_words if w in PLACES_LATIN and w not in _COUNTRY}
+    return [w for w in q if w not in c] if c - set(q) else []
 
 
 def _slip(word: str, other: str) -> bool:
@@ -375,7 +388,19 @@ def _is_place(text: str) -> bool:
     """Whether a bracketed part only locates ('Hong Kong', '上海'): then the name without it
     is another entity (China Unicom (Hong Kong) Limited is not China Unicom)."""
     words = _clean(text).split()
-    return bool(words) and all(w in PLACES_LATIN or w in PLACES for w in words)
+    return bool(words) and all(w in PLACES_LATIN or w in PLACES or w in _WORLD for w in words)
+
+
+_WORLD = frozenset(
+    {
+        "north", "south", "east", "west", "america", "americas", "usa", "us", "uk", "europe",
+        "asia", "pacific", "africa", "middle", "japan", "korea", "germany", "france", "italy",
+        "spain", "netherlands", "singapore", "india", "canada", "australia", "brazil", "mexico",
+        "russia", "vietnam", "malaysia", "thailand", "indonesia", "philippines", "uae", "dubai",
+        "global", "overseas",
+    }
+)  # fmt: skip
+"""Regions and countries that qualify a subsidiary's name in brackets ('(North America)')."""
 
 
 @lru_cache(maxsize=200_000)
@@ -935,7 +960,8 @@ def score_pair(
                 return CJK_TYPO_SCORE, f"{how}two adjacent characters swapped", feats
         else:
             words = distinctive_words(qkey)
-            if s < DISTINCTIVE_SCORE and words and words == distinctive_words(ckey):
+            if s < DISTINCTIVE_SCORE and words and words == distinctive_words(ckey) \
+                    and not _other_places(qkey.split(), ckey.split()):  # fmt: skip
                 feats["distinctive"] = 1.0
                 return DISTINCTIVE_SCORE, f"{how}same distinctive words {sorted(words)}", feats
         return round(s, 4), f"{how}fuzzy {s:.2f}{_weak_text(missing)}", feats

@@ -1,0 +1,75 @@
+"""Data integrity of the held-out screening sets (no matching is run here).
+
+Each set (``benchmarks/data/screening_heldout*.yaml``) must load, every query's ``src`` must
+resolve in its ``sources:`` block, every non-null ``company`` must be the ``name`` of a record
+in the benchmark list (``benchmarks/data/screening_list.yaml`` entries plus the shipped
+``data/parties.yaml``), and every ``kind`` must be one the held-out bench reports.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "benchmarks" / "data"
+KINDS = {"en_legal", "en_short", "abbreviation", "acronym", "typo", "pinyin", "zh_hans",
+         "zh_hant", "subsidiary", "unlisted", "unlisted_zh"}  # fmt: skip
+SETS = ("screening_heldout.yaml", "screening_heldout2.yaml")
+
+
+def _load(name: str) -> dict[str, Any]:
+    out: dict[str, Any] = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
+    return out
+
+
+def _list_names() -> set[str]:
+    bench = _load("screening_list.yaml")
+    parties = yaml.safe_load(
+        (ROOT / "src" / "chipwar" / "data" / "parties.yaml").read_text(encoding="utf-8")
+    )
+    return {e["name"] for e in bench["entries"]} | {p["name"] for p in parties["parties"]}
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_heldout_set_is_consistent(name: str) -> None:
+    raw = _load(name)
+    sources, queries = raw["sources"], raw["queries"]
+    names = _list_names()
+    assert queries, name
+    assert isinstance(raw.get("collected"), str) and raw["collected"], f"{name}: no collected note"
+    bad_src = [q["q"] for q in queries if q["src"] not in sources]
+    assert not bad_src, f"{name}: src not in sources: {bad_src[:5]}"
+    bad_co = [(q["q"], q["company"]) for q in queries
+              if q["company"] is not None and q["company"] not in names]  # fmt: skip
+    assert not bad_co, f"{name}: company not a list record name: {bad_co[:5]}"
+    bad_kind = [(q["q"], q["kind"]) for q in queries if q["kind"] not in KINDS]
+    assert not bad_kind, f"{name}: unknown kind: {bad_kind[:5]}"
+    neg = [
+        q["q"]
+        for q in queries
+        if q["kind"] in {"subsidiary", "unlisted", "unlisted_zh"} and q["company"] is not None
+    ]
+    assert not neg, f"{name}: negative kinds must have company null: {neg[:5]}"
+    pos = [
+        q["q"]
+        for q in queries
+        if q["kind"] not in {"subsidiary", "unlisted", "unlisted_zh"} and q["company"] is None
+    ]
+    assert not pos, f"{name}: positive kinds need a company: {pos[:5]}"
+    assert all(isinstance(q["q"], str) and q["q"].strip() == q["q"] and q["q"] for q in queries)
+
+
+def test_heldout_v2_size_mix_and_blindness() -> None:
+    """v2: at least 200 queries, about 40 % real unlisted companies, no spent source reused."""
+    v1, v2 = _load("screening_heldout.yaml"), _load("screening_heldout2.yaml")
+    queries = v2["queries"]
+    assert len(queries) >= 200
+    unlisted = sum(1 for q in queries if q["kind"] in {"unlisted", "unlisted_zh"})
+    assert unlisted / len(queries) >= 0.38
+    assert not set(v1["sources"].values()) & set(v2["sources"].values())
+    texts = [q["q"] for q in queries]
+    assert len(texts) == len(set(texts)), "duplicate query text"
