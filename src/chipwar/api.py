@@ -170,7 +170,9 @@ def classify(
         chip=ids, all_=not ids, date=date, destination=destination, transaction=transaction,
         end_user_hq=end_user_hq,
     )  # fmt: skip
-    return _frame(result.data, result.notes)
+    from chipwar.controls.classify import rows_frame
+
+    return _frame(rows_frame(result.data), result.notes)
 
 
 def screen(

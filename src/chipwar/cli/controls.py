@@ -81,7 +81,9 @@ def classify_command(
         title = f"{name} → {destination.upper()} ({transaction.strip().lower()}{hq})"
         _emit_with_reasons(result.data, format, TIMELINE_COLUMNS, "date", title=title)
     else:
-        frame = result.data
+        from chipwar.controls.classify import rows_frame
+
+        frame = rows_frame(result.data)
         row = frame.iloc[0]
         title = (
             f"{row['transaction']} to {row['destination']} on {row['date']}, end user "

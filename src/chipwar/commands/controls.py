@@ -74,7 +74,7 @@ def classify(
         events = engine.timeline(chips[0], destination, transaction, end_user_hq)
         return Result(events, _as_of_notes(parse_date(None), reviewed, "chip rules"))
     day = parse_date(date)
-    frame = engine.classify(
+    rows = engine.classify_rows(
         chips,
         destination,
         day,
@@ -82,7 +82,7 @@ def classify(
         transaction=transaction,
         end_user_hq=end_user_hq,
     )
-    return Result(frame, _as_of_notes(day, reviewed, "chip rules"))
+    return Result(rows, _as_of_notes(day, reviewed, "chip rules"))
 
 
 def content(

@@ -20,7 +20,9 @@ bis-2024-12-02-ifr, bis-2025-ai-diffusion-ifr, nvidia-2025-04-15-8k.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -55,30 +57,106 @@ GB_PER_TB = 1000.0
 UNDETERMINED = "undetermined"
 
 
+def _spec_row(item: Accelerator | System) -> dict[str, object]:
+    """One chip's engine inputs (metrics in rule units); a system carries its IC's metrics."""
+    a = get_accelerator(item.ic) if isinstance(item, System) else item
+    mem = a.memory_bandwidth_tbps * GB_PER_TB if a.memory_bandwidth_tbps is not None else None
+    return {
+        "chip": item.id,
+        "system_of": item.ic if isinstance(item, System) else None,
+        "ic_count": item.ic_count if isinstance(item, System) else None,
+        "tpp": a.tpp,
+        "performance_density": a.performance_density,
+        "interconnect_gbps": a.interconnect_gbps,
+        "memory_bandwidth_gbps": mem,
+        "datacenter": a.datacenter,
+        "designer_country": a.designer_country,
+    }
+
+
 def spec_frame(chips: Sequence[Accelerator | System]) -> pd.DataFrame:
     """The engine's input columns for accelerators: metrics in rule units, plus ``datacenter``.
 
     A system row carries its IC's metrics, ``system_of`` (the IC id) and ``ic_count``."""
-    rows = []
-    for item in chips:
-        a = get_accelerator(item.ic) if isinstance(item, System) else item
-        mem = a.memory_bandwidth_tbps * GB_PER_TB if a.memory_bandwidth_tbps is not None else None
-        io = a.interconnect_gbps
-        rows.append(
-            {
-                "chip": item.id,
-                "system_of": item.ic if isinstance(item, System) else None,
-                "ic_count": item.ic_count if isinstance(item, System) else None,
-                "tpp": a.tpp,
-                "performance_density": a.performance_density,
-                "interconnect_gbps": io,
-                "memory_bandwidth_gbps": mem,
-                "datacenter": a.datacenter,
-                "designer_country": a.designer_country,
-            }
-        )
     columns = ["chip", "system_of", "ic_count", *METRICS[:-1], "datacenter", "designer_country"]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame([_spec_row(item) for item in chips], columns=columns)
+
+
+@dataclass
+class Specs:
+    """The engine's input as NumPy columns (n rows), from a spec frame or from catalog items
+    without building a DataFrame (a request classifies a few chips: pandas column access cost
+    more than the rules themselves)."""
+
+    n: int
+    metrics: dict[str, np.ndarray]  # float per metric, NaN = unknown; dram_plus_io_gbps derived
+    datacenter: np.ndarray  # bool; unknown counts as a data-center part
+    chip: np.ndarray  # the ``chip`` column's values (row numbers when there is none)
+    ids: np.ndarray  # the id a named-chip review policy matches (a system's IC)
+    systems: np.ndarray  # bool: the row is a system (ECCN from its IC)
+    system_of: np.ndarray | None = None
+    ic_count: np.ndarray | None = None
+    designer_country: np.ndarray | None = None
+
+    @classmethod
+    def of_frame(cls, specs: pd.DataFrame) -> Specs:
+        n = len(specs)
+        ids = specs["chip"].astype(str).to_numpy() if "chip" in specs else np.full(n, "")
+        system_of = specs["system_of"].to_numpy() if "system_of" in specs else None
+        if system_of is not None:
+            ids = np.where(pd.isna(system_of), ids, system_of.astype(str))
+        return cls(
+            n=n,
+            metrics=_metric_arrays(specs),
+            datacenter=(
+                specs["datacenter"].fillna(True).to_numpy(dtype=bool)
+                if "datacenter" in specs
+                else np.ones(n, dtype=bool)
+            ),
+            chip=specs["chip"].to_numpy() if "chip" in specs else np.arange(n),
+            ids=ids,
+            systems=(
+                specs["system_of"].notna().to_numpy() if "system_of" in specs else np.zeros(n, bool)
+            ),
+            system_of=system_of,
+            ic_count=specs["ic_count"].to_numpy() if "ic_count" in specs else None,
+            designer_country=(
+                specs["designer_country"].to_numpy() if "designer_country" in specs else None
+            ),
+        )
+
+    @classmethod
+    def of_items(cls, chips: Sequence[Accelerator | System]) -> Specs:
+        """The same columns as ``of_frame(spec_frame(chips))``, without pandas."""
+        rows = [_spec_row(item) for item in chips]
+        n = len(rows)
+
+        def column(key: str) -> np.ndarray:
+            return _objects([r[key] for r in rows], n)
+
+        metrics = {
+            m: np.array([np.nan if r[m] is None else r[m] for r in rows], dtype=float)
+            for m in METRICS[:-1]
+        }
+        metrics["dram_plus_io_gbps"] = (
+            metrics["memory_bandwidth_gbps"] + metrics["interconnect_gbps"]
+        )
+        system_of = column("system_of")
+        systems = np.array([v is not None for v in system_of], dtype=bool)
+        chip = column("chip")
+        return cls(
+            n=n,
+            metrics=metrics,
+            datacenter=np.array([r["datacenter"] is not False for r in rows], dtype=bool),
+            chip=chip,
+            ids=np.array(
+                [str(c if s is None else s) for c, s in zip(chip, system_of, strict=True)]
+            ),
+            systems=systems,
+            system_of=system_of,
+            ic_count=column("ic_count"),
+            designer_country=column("designer_country"),
+        )
 
 
 def _metric_arrays(specs: pd.DataFrame) -> dict[str, np.ndarray]:
@@ -230,8 +308,92 @@ class Decision:
         return "; ".join(self.policy_texts(k, j))
 
 
+@dataclass(frozen=True)
+class Selection:
+    """What a rule version says for one question, before any chip is looked at: the
+    requirements and review policies in force for the destination, transaction, end user and
+    date, and per requirement the look-up tables from a paragraph index to "its ECCN is listed"
+    and to each licence exception. Chip-independent, so kept per question (:func:`select`)."""
+
+    requirements: list[Requirement]
+    policies: list[ReviewPolicy]
+    skipped_policies: list[ReviewPolicy]
+    # per requirement: None when every paragraph's ECCN is listed, else a bool table over
+    # paragraph index + 2 (the -1 "none" and -2 "undetermined" slots, both False)
+    listed: list[np.ndarray | None]
+    exception_names: list[str]
+    # per requirement: (exception code, bool table over paragraph index + 2), applied in order
+    exceptions: list[list[tuple[int, np.ndarray, str]]]
+
+
+_SELECTIONS: OrderedDict[tuple[object, ...], tuple[RuleBook, Selection]] = OrderedDict()
+_SELECTIONS_MAX = 4096
+_SELECTIONS_LOCK = threading.Lock()
+
+
+def select(
+    version: ResolvedVersion,
+    book: RuleBook,
+    destination: str,
+    date: dt.date,
+    transaction: str = "export",
+    end_user_hq: str | None = None,
+) -> Selection:
+    """The :class:`Selection` of ``version`` for one question, memoised (at most
+    ``_SELECTIONS_MAX`` questions, least recently used dropped). The key holds the rule book's
+    identity and the entry the book itself, so a book read again from changed rule files
+    (a new object) never gets an older book's selection."""
+    hq = end_user_hq or destination
+    key = (id(book), version.id, destination, date, transaction, hq)
+    with _SELECTIONS_LOCK:
+        hit = _SELECTIONS.get(key)
+        if hit is not None and hit[0] is book:
+            _SELECTIONS.move_to_end(key)
+            return hit[1]
+    found = _select(version, book, destination, date, transaction, hq)
+    with _SELECTIONS_LOCK:
+        _SELECTIONS[key] = (book, found)
+        if len(_SELECTIONS) > _SELECTIONS_MAX:
+            _SELECTIONS.popitem(last=False)
+    return found
+
+
+def _select(
+    version: ResolvedVersion,
+    book: RuleBook,
+    destination: str,
+    date: dt.date,
+    transaction: str,
+    hq: str,
+) -> Selection:
+    eccn_of = [p.eccn for p in version.paragraphs]
+    reqs = active_requirements(version, book, destination, date, transaction, hq)
+    pols = active_policies(version, book, destination, date, transaction)
+    listed: list[np.ndarray | None] = []
+    names: list[str] = []
+    exceptions: list[list[tuple[int, np.ndarray, str]]] = []
+    for r in reqs:
+        if r.eccn and all(e in r.eccn for e in eccn_of):
+            listed.append(None)
+        else:
+            listed.append(np.array([e in r.eccn for e in eccn_of] + [False, False]))
+        offered: list[tuple[int, np.ndarray, str]] = []
+        for ex in reversed(r.exceptions):
+            if ex.name not in names:
+                names.append(ex.name)
+            table = np.array([e in ex.eccn for e in eccn_of] + [False, False])
+            offered.append((names.index(ex.name), table, ex.scope))
+        exceptions.append(offered)
+    skipped = [
+        p
+        for p in version.policies
+        if p not in pols and book.matches(p.destinations, destination) and _dated(p, date)
+    ]
+    return Selection(reqs, pols, skipped, listed, names, exceptions)
+
+
 def decide(
-    specs: pd.DataFrame,
+    specs: Specs,
     destination: str,
     date: dt.date,
     version: ResolvedVersion,
@@ -244,14 +406,10 @@ def decide(
     Three-valued logic is carried as two boolean arrays per test (known true, known false);
     AND/OR are element-wise boolean operations, converted to 1/0/NaN floats only at the end.
     """
-    n = len(specs)
-    metrics = _metric_arrays(specs)
+    n = specs.n
+    metrics = specs.metrics
     known = {m: ~np.isnan(v) for m, v in metrics.items()}
-    datacenter = (
-        specs["datacenter"].fillna(True).to_numpy(dtype=bool)
-        if "datacenter" in specs
-        else np.ones(n, dtype=bool)
-    )
+    datacenter = specs.datacenter
 
     def cond(c: Condition) -> _TF:
         hit = _OPS[c.op](metrics[c.metric], c.value)  # NaN compares False
@@ -276,18 +434,15 @@ def decide(
         eccn_index[hit & ~t] = -2
         open_ &= f
 
-    eccn_of = [p.eccn for p in version.paragraphs]
-    reqs = active_requirements(version, book, destination, date, transaction, end_user_hq)
-    names: list[str] = []
+    sel = select(version, book, destination, date, transaction, end_user_hq)
     triggers: list[_TF] = []
     exc_codes = []
-    for r in reqs:
+    for r, lookup, offered in zip(sel.requirements, sel.listed, sel.exceptions, strict=True):
         # The chip's ECCN is in r.eccn: known when the ECCN is known; when it is undetermined,
         # still known-true if every paragraph's ECCN is in the set and one paragraph holds.
-        if r.eccn and all(e in r.eccn for e in eccn_of):
+        if lookup is None:
             by_class = _or_tf(par_tf, n)
         elif r.eccn:
-            lookup = np.array([e in r.eccn for e in eccn_of] + [False, False])
             member = lookup[eccn_index]  # -1 and -2 index the two trailing False entries
             by_class = (member, (eccn_index != -2) & ~member)
         else:
@@ -298,24 +453,16 @@ def decide(
             crit = (crit[0] & scope, crit[1] | ~scope)
         triggers.append(_or_tf([by_class, crit], n))
         code = np.full(n, -1)
-        for ex in reversed(r.exceptions):
-            if ex.name not in names:
-                names.append(ex.name)
-            ok = np.isin(eccn_index, [i for i, e in enumerate(eccn_of) if e in ex.eccn])
-            ok &= _in_scope(ex.scope, datacenter)
-            code = np.where(ok, names.index(ex.name), code)
+        for index, table, scope_name in offered:
+            ok = table[eccn_index] & _in_scope(scope_name, datacenter)
+            code = np.where(ok, index, code)
         exc_codes.append(code)
     trigger = np.vstack([_state(*tf) for tf in triggers]) if triggers else np.zeros((0, n))
     required = _state(*_or_tf(triggers, n))
-    pols = active_policies(version, book, destination, date, transaction)
-    ids = specs["chip"].astype(str).to_numpy() if "chip" in specs else np.full(n, "")
-    if "system_of" in specs:
-        ic = specs["system_of"].to_numpy()
-        ids = np.where(pd.isna(ic), ids, ic.astype(str))
     hit_rows = []
-    for pol in pols:
+    for pol in sel.policies:
         if pol.chips:
-            hit_rows.append(np.isin(ids, pol.chips))
+            hit_rows.append(np.isin(specs.ids, pol.chips))
         else:
             hit_rows.append(_and_tf([cond(c) for c in pol.all_of], n)[0])
     policy_hit = np.vstack(hit_rows) if hit_rows else np.zeros((0, n), dtype=bool)
@@ -327,20 +474,16 @@ def decide(
         datacenter=datacenter,
         paragraph_state=ps,
         eccn_index=eccn_index,
-        requirements=reqs,
+        requirements=sel.requirements,
         trigger=trigger,
         license_required=required,
         exception=[],
         exception_code=np.vstack(exc_codes) if exc_codes else np.zeros((0, n), dtype=int),
-        exception_names=names,
+        exception_names=sel.exception_names,
         transaction=transaction,
         end_user_hq=end_user_hq or destination,
-        policies=pols,
-        skipped_policies=[
-            p
-            for p in version.policies
-            if p not in pols and book.matches(p.destinations, destination) and _dated(p, date)
-        ],
+        policies=sel.policies,
+        skipped_policies=sel.skipped_policies,
         policy_hit=policy_hit,
     )
 
@@ -526,6 +669,61 @@ def classify_frame(
     field; ``"flag"`` returns ``eccn = "undetermined"`` and ``license_required = None`` instead.
     Every row carries ``rules_reviewed_through`` and ``stale`` (the date is after it).
     """
+    a = _answer(
+        Specs.of_frame(specs), destination, date, version, missing, book, transaction,
+        end_user_hq,
+    )  # fmt: skip
+    return rows_frame(_explained_rows(a)) if reasons else _bulk_frame(a)
+
+
+def classify_rows(
+    chips: Sequence[str | Accelerator | System] | str,
+    destination: str,
+    date: dt.date | str,
+    *,
+    version: str | None = None,
+    missing: Literal["raise", "flag"] = "raise",
+    transaction: str = "export",
+    end_user_hq: str | None = None,
+    book: RuleBook | None = None,
+) -> list[dict[str, object]]:
+    """:func:`classify`'s rows as plain Python values (keys in ``COLUMNS`` order), without
+    building a DataFrame: what a request or a JSON document needs."""
+    accs = _resolve_chips([chips] if isinstance(chips, str) else chips)
+    a = _answer(
+        Specs.of_items(accs), destination, date, version, missing, book, transaction, end_user_hq
+    )
+    return _explained_rows(a)
+
+
+@dataclass
+class _Answer:
+    """One question evaluated for every row of ``specs``: the decision and the ECCN texts."""
+
+    specs: Specs
+    book: RuleBook
+    version: ResolvedVersion
+    day: dt.date
+    destination: str
+    end_user_hq: str
+    transaction: str
+    decision: Decision
+    labels: list[str]
+    eccn_code: np.ndarray
+    ic_eccn: np.ndarray  # the IC's ECCN text per row (object)
+    eccn: np.ndarray  # the row's ECCN text (a system's from its IC's)
+
+
+def _answer(
+    specs: Specs,
+    destination: str,
+    date: dt.date | str | None,
+    version: str | None,
+    missing: Literal["raise", "flag"],
+    book: RuleBook | None,
+    transaction: str,
+    end_user_hq: str | None,
+) -> _Answer:
     book = book or load_rules()
     day = parse_date(date)
     dest = book.destination(destination)
@@ -535,14 +733,12 @@ def classify_frame(
         raise InputError("transaction", transaction, "one of " + ", ".join(TRANSACTIONS))
     ver = book.version(version) if version else book.in_force(day)
     d = decide(specs, dest, day, ver, book, transaction, hq)
-    n = len(specs)
-    chips = specs["chip"].to_numpy() if "chip" in specs else np.arange(n)
     undetermined = (d.eccn_index == -2) | np.isnan(d.license_required)
     if missing == "raise" and undetermined.any():
         j = int(np.argmax(undetermined))
         field, needed = _missing_field(d, j)
         raise InputError(
-            f"{chips[j]}.{field}",
+            f"{specs.chip[j]}.{field}",
             None,
             f"a value: {ver.id} {needed} needs {METRIC_LABEL.get(_metric_of(field), field)}",
         )
@@ -552,71 +748,100 @@ def classify_frame(
     eccn_code = codes[np.where(d.eccn_index >= 0, d.eccn_index, len(eccn_names) - d.eccn_index - 1)]
     eccn = np.asarray(labels, dtype=object)[eccn_code]
     ic_eccn = eccn
-    systems = specs["system_of"].notna().to_numpy() if "system_of" in specs else np.zeros(n, bool)
-    if systems.any():
-        eccn = np.where(systems, [_system_eccn(ver, e) for e in eccn], eccn)
+    if specs.systems.any():
+        eccn = np.where(specs.systems, [_system_eccn(ver, e) for e in eccn], eccn)
+    return _Answer(
+        specs, book, ver, day, dest, hq, transaction, d, labels, eccn_code, ic_eccn, eccn
+    )
+
+
+def _bulk_frame(a: _Answer) -> pd.DataFrame:
+    """Rows without reasons, categorical columns: cheap for 10^6 specs."""
+    n, d = a.specs.n, a.decision
     required = d.license_required
     known = ~np.isnan(required)
-    reviewed = book.reviewed_through
-    if not reasons:
-        return pd.DataFrame(
-            {
-                "chip": chips,
-                "date": _constant(day, n),
-                "destination": _constant(dest, n),
-                "transaction": _constant(transaction, n),
-                "end_user_hq": _constant(hq, n),
-                "rule_version": _constant(ver.id, n),
-                "eccn": pd.Categorical(eccn)
-                if systems.any()
-                else pd.Categorical.from_codes(eccn_code, labels),  # type: ignore[call-overload]
-                "tpp": d.metrics["tpp"],
-                "performance_density": d.metrics["performance_density"],
-                "license_required": required == 1
-                if known.all()
-                else np.where(known, required == 1, None),
-                "rules_reviewed_through": _constant(reviewed, n),
-                "stale": np.full(n, day > reviewed),
-            }
-        )
-    policies = []
+    reviewed = a.book.reviewed_through
+    return pd.DataFrame(
+        {
+            "chip": a.specs.chip,
+            "date": _constant(a.day, n),
+            "destination": _constant(a.destination, n),
+            "transaction": _constant(a.transaction, n),
+            "end_user_hq": _constant(a.end_user_hq, n),
+            "rule_version": _constant(a.version.id, n),
+            "eccn": pd.Categorical(a.eccn)
+            if a.specs.systems.any()
+            else pd.Categorical.from_codes(a.eccn_code, a.labels),  # type: ignore[call-overload]
+            "tpp": d.metrics["tpp"],
+            "performance_density": d.metrics["performance_density"],
+            "license_required": required == 1
+            if known.all()
+            else np.where(known, required == 1, None),
+            "rules_reviewed_through": _constant(reviewed, n),
+            "stale": np.full(n, a.day > reviewed),
+        }
+    )
+
+
+def _explained_rows(a: _Answer) -> list[dict[str, object]]:
+    """One row per chip with its reasons, as plain Python values in ``COLUMNS`` order (bools
+    and None for ``license_required``, so callers may test ``is False``)."""
+    n, d, ver, s = a.specs.n, a.decision, a.version, a.specs
+    required = d.license_required
+    reviewed = a.book.reviewed_through
+    stale = a.day > reviewed
+    exceptions = _exception_per_row(d)
+    chips = s.chip.tolist()
+    origin = s.designer_country if s.designer_country is not None else [None] * n
+    system_of = s.system_of if s.system_of is not None else [None] * n
+    count = s.ic_count if s.ic_count is not None else [None] * n
+    tpp = d.metrics["tpp"].tolist()
+    density = d.metrics["performance_density"].tolist()
+    rows: list[dict[str, object]] = []
     for j in range(n):
         ks = [k for k in range(len(d.requirements)) if d.trigger[k, j] == 1]
         texts = [t for k in ks for t in d.policy_texts(k, j)]
-        policies.append("; ".join(dict.fromkeys(texts)) or None)
-    origin = specs["designer_country"].to_numpy() if "designer_country" in specs else [None] * n
-    system_of = specs["system_of"].to_numpy() if "system_of" in specs else [None] * n
-    count = specs["ic_count"].to_numpy() if "ic_count" in specs else [None] * n
-    explained = [
-        _system_reason(ver, system_of[j], count[j], str(ic_eccn[j]), str(eccn[j]))
-        + _paragraph_reasons(d, j)
-        + _requirement_reasons(d, j, str(ic_eccn[j]))
-        + ([ver.meta.reason] if ver.meta.reason else [])
-        + _origin(origin[j])
-        for j in range(n)
-    ]
-    # Explained rows are few (a request, a report table): plain Python values in object
-    # columns, made in one step. Building the categorical frame above and converting it
-    # column by column cost ~5x the rule engine itself for a handful of chips.
-    objects = {
-        "chip": np.asarray(chips).astype(object),
-        "date": np.full(n, day, dtype=object),
-        "destination": np.full(n, dest, dtype=object),
-        "transaction": np.full(n, transaction, dtype=object),
-        "end_user_hq": np.full(n, hq, dtype=object),
-        "rule_version": np.full(n, ver.id, dtype=object),
-        "eccn": np.array(eccn, dtype=object),
-        # Python bools (None where undetermined), so callers may test ``is False``.
-        "license_required": np.where(known, required == 1, None),
-        "license_exception": _objects(_exception_per_row(d), n),
-        "license_policy": _objects(policies, n),
-        "rules_reviewed_through": np.full(n, reviewed, dtype=object),
-        "stale": np.full(n, day > reviewed, dtype=object),
-        "reasons": _objects(explained, n),
-    }
-    out = pd.DataFrame({c: objects[c] for c in COLUMNS if c in objects}, dtype=object)
-    for col in ("tpp", "performance_density"):
-        out.insert(COLUMNS.index(col), col, np.array(d.metrics[col], dtype=float))
+        ic_eccn, eccn = str(a.ic_eccn[j]), str(a.eccn[j])
+        reasons = (
+            _system_reason(ver, system_of[j], count[j], ic_eccn, eccn)
+            + _paragraph_reasons(d, j)
+            + _requirement_reasons(d, j, ic_eccn)
+            + ([ver.meta.reason] if ver.meta.reason else [])
+            + _origin(origin[j])
+        )
+        rows.append(
+            {
+                "chip": chips[j],
+                "date": a.day,
+                "destination": a.destination,
+                "transaction": a.transaction,
+                "end_user_hq": a.end_user_hq,
+                "rule_version": ver.id,
+                "eccn": eccn,
+                "tpp": tpp[j],
+                "performance_density": density[j],
+                "license_required": None if np.isnan(required[j]) else bool(required[j] == 1),
+                "license_exception": exceptions[j],
+                "license_policy": "; ".join(dict.fromkeys(texts)) or None,
+                "rules_reviewed_through": reviewed,
+                "stale": stale,
+                "reasons": reasons,
+            }
+        )
+    return rows
+
+
+FLOAT_COLUMNS = ("tpp", "performance_density")
+
+
+def rows_frame(rows: Sequence[dict[str, object]]) -> pd.DataFrame:
+    """The explained rows as the engine's DataFrame: object columns holding the rows' Python
+    values (lists stay lists), ``tpp`` and ``performance_density`` as floats."""
+    n = len(rows)
+    objects = {c: _objects([r[c] for r in rows], n) for c in COLUMNS if c not in FLOAT_COLUMNS}
+    out = pd.DataFrame(objects, dtype=object)
+    for col in FLOAT_COLUMNS:
+        out.insert(COLUMNS.index(col), col, np.array([r[col] for r in rows], dtype=float))
     return out
 
 
@@ -715,19 +940,20 @@ def classify(
     One row per chip with the columns of ``COLUMNS``. A chip can be bought in the destination on
     that date iff ``license_required`` is False (licences assumed not granted).
     """
-    accs = _resolve_chips([chips] if isinstance(chips, str) else chips)
-    return classify_frame(
-        spec_frame(accs),
-        destination,
-        date,
-        version=version,
-        missing=missing,
-        transaction=transaction,
-        end_user_hq=end_user_hq,
+    return rows_frame(
+        classify_rows(
+            chips,
+            destination,
+            date,
+            version=version,
+            missing=missing,
+            transaction=transaction,
+            end_user_hq=end_user_hq,
+        )
     )
 
 
-def _status(row: pd.Series) -> str:
+def _status(row: Mapping[str, object]) -> str:
     if row["license_required"] is None:
         return UNDETERMINED
     if not row["license_required"]:
@@ -766,14 +992,13 @@ def timeline(
     license_policy, reasons``. The first entry is the status under the first rule version.
     """
     book = load_rules()
-    acc = _resolve_chips([chip])[0]
-    specs = spec_frame([acc])
+    specs = Specs.of_items(_resolve_chips([chip]))
     out: list[dict[str, object]] = []
     prev: tuple[object, ...] | None = None
     for day in change_dates(book):
-        row = classify_frame(
-            specs, destination, day, book=book, transaction=transaction, end_user_hq=end_user_hq
-        ).iloc[0]
+        row = _explained_rows(
+            _answer(specs, destination, day, None, "raise", book, transaction, end_user_hq)
+        )[0]
         policy = row["license_policy"]
         lead = policy.split("; ")[0] if isinstance(policy, str) else None  # the deciding one
         key = (row["eccn"], row["license_required"], row["license_exception"], lead)
