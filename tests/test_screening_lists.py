@@ -324,8 +324,9 @@ def test_1260h_registry_entries_are_sourced_and_link_by_list_spelling() -> None:
     for c in new:
         assert c.listed
         for n in c.names:
-            # names added to these entries by the later pass cite n3-* sources
-            prefixes = ("n1260h-", "n3-")
+            # names added by the later pass cite n3-*; entries merged with an Entity List/NS-CMIC
+            # entry of the same company (CloudWalk, NetPosa) cite nel-*
+            prefixes = ("n1260h-", "n3-", "nel-")
             assert n.source and all(s.startswith(prefixes) and s in sources for s in n.source)
     # every entry can link to a list record: its first English name is a list spelling
     keys = {normalize(e) for c in new for e in c.en}
@@ -608,3 +609,28 @@ def test_pass3_sources_resolve_and_new_entries_link_by_list_spelling() -> None:
                ("xian-aerospace-huaxun", "Xian Aerospace Huaxun Technology")]  # fmt: skip
     for cid, spelling in printed:
         assert normalize(spelling) in {normalize(e) for e in by_id[cid].en}, cid
+
+
+def test_registry_refuses_an_id_twice() -> None:
+    from pydantic import ValidationError
+
+    from chipwar.controls.parties import _Registry
+
+    name = {"name": "华为", "script": "zh-Hans", "form": "short", "source": ["names-wiki-huawei"]}
+    entry = {"id": "x", "en": ["Huawei"], "listed": True, "names": [name]}
+    with pytest.raises(ValidationError, match="more than once"):
+        _Registry(reviewed="2026-12-03", companies=[entry, entry])
+
+
+def test_every_registry_entry_sharing_an_english_name_links() -> None:
+    """Two registry entries with one English name (two legal entities a list record's alias
+    covers) both give their names to that record."""
+    from chipwar.controls.parties import RegistryCompany, with_registry_names
+
+    def company(id_: str, zh: str) -> RegistryCompany:
+        name = {"name": zh, "script": "zh-Hans", "form": "short", "source": ["names-wiki-huawei"]}
+        return RegistryCompany(id=id_, en=["Qihoo 360"], listed=True, names=[name])
+
+    (entity,) = merge_records([Party("q", "Qihoo 360", "Entity List", D(2020, 6, 5))])
+    (linked,) = with_registry_names([entity], [company("a", "三六零"), company("b", "奇虎360")])
+    assert {"三六零", "奇虎360"} <= {a[0] for a in linked.aliases if isinstance(a, tuple)}
