@@ -3,7 +3,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: install system-deps run test lint format bench clean peer-venv
+.PHONY: install system-deps run test lint format bench clean peer-venv screenshots
 
 install: $(STAMP)
 
@@ -47,3 +47,7 @@ peer-venv:
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache
+
+## docs/web.md's screenshots, taken by the browser tests in Debian's chromium
+screenshots: install system-deps
+	CHIPWAR_SCREENSHOTS=docs/img $(VENV)/bin/pytest -q tests/test_web_browser.py

@@ -1,10 +1,13 @@
 """The dashboard in Debian's Chromium (Playwright) against a real uvicorn process: every page
 loads without console errors, a slider changes the chart, the language switch works, user text
-stays text, and no request leaves localhost. The screenshots go to docs/img/ for docs/web.md."""
+stays text, and no request leaves localhost. ``make screenshots`` writes the screenshots to
+docs/img/ for docs/web.md."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,7 +21,12 @@ ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]  # fmt: skip
-SHOTS = Path(__file__).resolve().parents[1] / "docs" / "img"
+SHOTS = Path(
+    os.environ.get("CHIPWAR_SCREENSHOTS") or Path(tempfile.gettempdir()) / "chipwar-screenshots"
+)
+"""Where the screenshots go: a temporary folder, so that a test run leaves the tree clean;
+``make screenshots`` sets ``CHIPWAR_SCREENSHOTS=docs/img`` to refresh docs/web.md's images."""
+SHOTS.mkdir(parents=True, exist_ok=True)
 SERVED = (
     "(JSON.parse(document.getElementById('page-data').textContent).charts || []).map(c => c.id)"
 )

@@ -2,7 +2,7 @@
 its transliteration into the English that US lists print.
 
 Both work on *normalised* keys (``names.normalize``: Simplified script, legal forms such as
-股份有限公司 / 集团 already stripped).
+股份有限公司 / 有限公司 already stripped; 集团 kept, and dropped here as a descriptive word).
 
 **Core** (``core``): a Chinese short name is the legal name without its place prefix and its
 descriptive trailing words — 海康威视 is 杭州海康威视数字技术 without 杭州 and 数字技术;

@@ -950,12 +950,12 @@ def score_pair(
         cov, missing = coverage(qkey, ckey)
         s = (W_TOKEN_SET * ts + W_TOKEN_SORT * to) * (COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * cov)
         feats.update(token_set=round(ts, 4), token_sort=round(to, 4), coverage=round(cov, 4))
-        if q_cjk:
-            if _short_name(a, b):
+        if q_cjk:  # a rule lifts the score; it never lowers a better fuzzy one
+            if s < SHORT_NAME_SCORE and _short_name(a, b):
                 feats["short_name"] = 1.0
                 why = "same name without place and descriptive words"
                 return SHORT_NAME_SCORE, f"{how}{why}", feats
-            if _cjk_transposed(a, b):
+            if s < CJK_TYPO_SCORE and _cjk_transposed(a, b):
                 feats["typo"] = 1.0
                 return CJK_TYPO_SCORE, f"{how}two adjacent characters swapped", feats
         else:

@@ -191,6 +191,15 @@ class _Registry(Strict):
     companies: list[RegistryCompany]
     missing: list[dict[str, str]] = []
 
+    @field_validator("companies")
+    @classmethod
+    def _ids_unique(cls, companies: list[RegistryCompany]) -> list[RegistryCompany]:
+        ids = [c.id for c in companies]
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            raise ValueError(f"ids {twice} appear more than once; merge each into one entry")
+        return companies
+
 
 @cache
 def load_chinese_names() -> tuple[RegistryCompany, ...]:
@@ -209,13 +218,13 @@ def with_registry_names(
     """Add the registry's Chinese names as ('name', 'registry') aliases to every entity whose
     name or alias normalises to one of a registry company's English names."""
     registry = load_chinese_names() if registry is None else registry
-    by_en: dict[str, RegistryCompany] = {}
+    by_en: dict[str, list[RegistryCompany]] = {}
     for c in registry:
         for en in c.en:
-            by_en.setdefault(normalize(en), c)
+            by_en.setdefault(normalize(en), []).append(c)
     for e in entities:
         labels = [e.name, *(a for a in e.aliases if isinstance(a, str))]
-        hits = {id(c): c for c in (by_en.get(normalize(x)) for x in labels) if c is not None}
+        hits = {id(c): c for x in labels for c in by_en.get(normalize(x), [])}
         for c in hits.values():
             for n in c.names:
                 e.aliases.append((n.name, "registry"))
