@@ -80,3 +80,22 @@ def test_explorer_equals_frame_and_scalar_solves() -> None:
         }  # fmt: skip
         _close(explorer_document(chips, sites, **options), reference(chips, sites, **options))
     assert unpriced > 0  # the no-price branch was exercised
+
+
+@pytest.mark.parametrize("n_chips", [2, 5])  # 2 × 3 pairs on the event loop, 5 × 4 in a thread
+def test_route_answers_alike_inline_and_in_the_pool(n_chips: int) -> None:
+    import json
+
+    from fastapi.testclient import TestClient
+
+    from chipwar.web.app import create_app
+    from chipwar.web.pages import INLINE_PAIRS
+
+    acc, sts = load_accelerators(), load_sites()
+    chips = [a for a in acc.values() if a.price_usd is not None][:n_chips]
+    sites = list(sts.values())[: 3 if n_chips == 2 else 4]
+    assert (len(chips) * len(sites) <= INLINE_PAIRS) == (n_chips == 2)
+    q = "&".join([*(f"chip={c.id}" for c in chips), *(f"site={s.id}" for s in sites)])
+    got = TestClient(create_app()).get(f"/dashboard/data/compute?{q}")
+    assert got.status_code == 200, got.text
+    _close(json.loads(got.content), json.loads(json.dumps(explorer_document(chips, sites))))

@@ -229,6 +229,14 @@ def _factor(name: str, value: float, low: float, high: float) -> float:
     return value
 
 
+INLINE_PAIRS = 16
+"""Explorer answers of at most this many chip × site pairs (about 2 ms of engine work) are
+computed on the event loop; larger ones in the worker threads. The work is CPU-bound in one
+process, so threads add no parallelism, only GIL switches that interleave requests and stretch
+the latency tail: 50 clients at 425 req/s, p95 122 ms inline against 246 ms in the pool (15 s
+runs of ``bench_web.py``, 2026-12-03). A larger answer would hold the loop too long."""
+
+
 @router.get("/dashboard/data/compute")
 async def compute_data(
     request: Request,
@@ -282,7 +290,9 @@ async def compute_data(
         assumptions = with_overrides(assumptions, {"cost_of_capital": coc}, source="dashboard")
     kwargs: dict[str, Any] = {"utilization": util, "subsidy": sub, "assumptions": assumptions}
 
-    body = await run_in_threadpool(lambda: json_bytes(explorer_document(chips, sites, **kwargs)))
+    answer = lambda: json_bytes(explorer_document(chips, sites, **kwargs))  # noqa: E731
+    small = len(chips) * len(sites) <= INLINE_PAIRS
+    body = answer() if small else await run_in_threadpool(answer)
     return keep_answer(request, key, Response(body, media_type="application/json"), {})
 
 
