@@ -36,7 +36,6 @@ def test_timed_out_supply_run_stops_computing(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(cancel, "check", counting)
     days = 3650
     with TestClient(create_app(Settings(request_timeout_s=0.5))) as client:
-        t0 = time.monotonic()
         r = client.get(
             "/api/v1/supply/run",
             params={"scenario": "nexperia-2025", "samples": 500, "days": days},
@@ -49,7 +48,6 @@ def test_timed_out_supply_run_stops_computing(monkeypatch: pytest.MonkeyPatch) -
         time.sleep(1.0)
         assert calls == at_stop  # the counter no longer advances: no day is being simulated
         assert 0 < at_stop < days  # it had started and stopped well before the last day
-        assert time.monotonic() - t0 < 10
 
 
 def test_outside_a_cancellable_block_check_is_a_no_op() -> None:
