@@ -23,6 +23,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from _specs import H20_LIKE
+
 ANSWERS = Path(__file__).with_name("data") / "classify_answers.json"
 DESTINATIONS = ["CN", "MO", "AE", "DE", "SA", "VN"]
 TRANSACTIONS = ["export", "reexport", "transfer"]
@@ -30,18 +32,7 @@ BENCH_CHIPS = ["nvidia-h20", "nvidia-h100-sxm", "huawei-ascend-910b", "huawei-as
                "nvidia-b200", "amd-mi300x", "nvidia-h200", "nvidia-a100-sxm"]  # fmt: skip
 # Custom specs: a complete one near the thresholds, and ones missing what a test needs.
 SPECS = {
-    "complete": """\
-- id: my-h20-like
-  name: H20-like test part
-  vendor: Test
-  designer_country: US
-  dense_tflops: {fp8: 296, bf16: 148}
-  memory_bandwidth_tbps: 4.0
-  interconnect_gbps: 900
-  die_area_mm2: 814
-  datacenter: true
-  source: [swkelly-chipdata]
-""",
+    "complete": H20_LIKE,
     "no-die-area": """\
 - id: my-npu
   name: My NPU

@@ -4,22 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from _specs import H20_LIKE
 from chipwar.controls.content import content_shares, read_bom
 
 EXAMPLE_BOM = Path(__file__).resolve().parents[1] / "scenarios" / "bom-example.csv"
 
-SPEC = """\
-- id: my-h20-like
-  name: H20-like test part
-  vendor: Test
-  designer_country: US
-  dense_tflops: {fp8: 296, bf16: 148}
-  memory_bandwidth_tbps: 4.0
-  interconnect_gbps: 900
-  die_area_mm2: 814
-  datacenter: true
-  source: [swkelly-chipdata]
-"""
+SPEC = H20_LIKE
 
 
 def test_classify_json_has_contract_fields(cli) -> None:  # type: ignore[no-untyped-def]
