@@ -853,11 +853,11 @@ class NameIndex:
         raw = unicodedata.normalize("NFKC", part).lower()
         trad = has_cjk(raw) and to_simplified(raw) != raw
         q_cjk = has_cjk(key)
-        q_pin = pinyin(key) if q_cjk else None
+        q_pin = looks[1] if q_cjk else None  # _lookup_texts: [key, pinyin, transliterations]
         cands: dict[int, None] = {}
         exact_looks = ["=" + key, "=" + key.replace(" ", ""), "~" + sorted_key(key)]
         if q_cjk:
-            exact_looks += ["=" + t for t in (pinyin(key).replace(" ", ""), *_translit_keys(key))]
+            exact_looks += ["=" + t for t in ((q_pin or "").replace(" ", ""), *_translit_keys(key))]
         for look in exact_looks:
             for v in self._lookup(look).tolist():
                 cands[int(v)] = None
