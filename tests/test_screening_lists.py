@@ -182,7 +182,7 @@ def test_registry_names_all_cite_sources_and_cover_both_scripts() -> None:
     for c in reg:
         assert c.names and all(n.source for n in c.names)
     scripts = {n.script for c in reg for n in c.names}
-    assert scripts == {"zh-Hans", "zh-Hant"}
+    assert {"zh-Hans", "zh-Hant"} <= scripts <= {"zh-Hans", "zh-Hant", "latin"}
     assert {"huawei-technologies", "smic", "ymtc", "cxmt", "hikvision", "catl", "tencent",
             "dji", "byd", "cambricon", "wingtech"} <= {c.id for c in reg}  # fmt: skip
 
@@ -634,3 +634,35 @@ def test_every_registry_entry_sharing_an_english_name_links() -> None:
     (entity,) = merge_records([Party("q", "Qihoo 360", "Entity List", D(2020, 6, 5))])
     (linked,) = with_registry_names([entity], [company("a", "三六零"), company("b", "奇虎360")])
     assert {"三六零", "奇虎360"} <= {a[0] for a in linked.aliases if isinstance(a, tuple)}
+
+
+@pytest.mark.parametrize(
+    ("name", "script", "message"),
+    [("华为", "latin", "not written in script"), ("Huawei", "zh-Hans", "not written in script"),
+     ("Co., Ltd.", "latin", "only a legal form")],
+)  # fmt: skip
+def test_registry_name_must_be_written_in_its_script(name: str, script: str, message: str) -> None:
+    from pydantic import ValidationError
+
+    from chipwar.controls.parties import RegistryCompany
+
+    row = {"name": name, "script": script, "form": "short", "source": ["names-wiki-huawei"]}
+    with pytest.raises(ValidationError, match=message):
+        RegistryCompany(id="x", en=["Huawei"], listed=True, names=[row])
+
+
+def test_a_registry_english_name_becomes_an_alias_of_the_linked_record() -> None:
+    """A sourced English name the list does not print (a brand) is added to the record the
+    entry links to, like a Chinese name."""
+    from chipwar.controls.parties import RegistryCompany, with_registry_names
+
+    brand = {
+        "name": "Sea Crest",
+        "script": "latin",
+        "form": "brand",
+        "source": ["names-wiki-huawei"],
+    }
+    company = RegistryCompany(id="q", en=["Qihoo 360"], listed=True, names=[brand])
+    (entity,) = merge_records([Party("q", "Qihoo 360", "Entity List", D(2020, 6, 5))])
+    (linked,) = with_registry_names([entity], [company])
+    assert ("Sea Crest", "registry") in linked.aliases

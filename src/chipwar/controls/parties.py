@@ -29,7 +29,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from chipwar.catalog.io import (
     DATA_DIR,
@@ -46,7 +46,7 @@ from chipwar.catalog.io import (
     require_columns,
 )
 from chipwar.catalog.types import Slug, SourceIds, Strict
-from chipwar.controls.names import is_legal_form_only, normalize
+from chipwar.controls.names import has_cjk, is_legal_form_only, normalize
 from chipwar.errors import DataError, InputError, LimitError
 
 CSL_COLUMNS = (
@@ -163,10 +163,22 @@ def merge_records(records: Iterable[Party]) -> list[ListedEntity]:
 
 
 class _RegistryName(Strict):
+    """One sourced name: Chinese (``zh-Hans``/``zh-Hant``) or another English name the company
+    is known by (``latin``: a brand such as Z.ai, a former name, an English rendering that
+    press and filings print but the lists do not)."""
+
     name: str = Field(min_length=1)
-    script: str = Field(pattern=r"^zh-(Hans|Hant)$")
-    form: str = Field(pattern=r"^(legal|short)$")
+    script: str = Field(pattern=r"^(zh-(Hans|Hant)|latin)$")
+    form: str = Field(pattern=r"^(legal|short|former|brand)$")
     source: SourceIds
+
+    @model_validator(mode="after")
+    def _script_matches(self) -> _RegistryName:
+        if has_cjk(self.name) != self.script.startswith("zh-"):
+            raise ValueError(f"name {self.name!r} is not written in script {self.script!r}")
+        if self.script == "latin" and is_legal_form_only(self.name):
+            raise ValueError(f"{self.name!r} is only a legal form; quote names with commas")
+        return self
 
 
 class RegistryCompany(Strict):
@@ -215,8 +227,9 @@ def load_chinese_names() -> tuple[RegistryCompany, ...]:
 def with_registry_names(
     entities: list[ListedEntity], registry: Sequence[RegistryCompany] | None = None
 ) -> list[ListedEntity]:
-    """Add the registry's Chinese names as ('name', 'registry') aliases to every entity whose
-    name or alias normalises to one of a registry company's English names."""
+    """Add the registry's sourced names (Chinese, and other English names: brands, former
+    names) as (name, 'registry') aliases to every entity whose name or alias normalises to
+    one of a registry company's English link names (``en``)."""
     registry = load_chinese_names() if registry is None else registry
     by_en: dict[str, list[RegistryCompany]] = {}
     for c in registry:
