@@ -215,3 +215,13 @@ def test_a_city_and_a_two_character_core_is_the_short_name() -> None:
     got, score, feats = top(idx, "合肥长鑫")
     assert got == "cxmt" and feats["short_name"] == 1.0, (got, score, feats)
     assert top(idx, "中国长鑫")[0] is None
+
+
+def test_a_chinese_short_name_in_pinyin_is_the_listed_name_without_generic_words() -> None:
+    """With no registry entry: 智谱华章 is 'Beijing Zhipu Huazhang Technology'; two characters
+    are too few (华微 is Huawei's pinyin, and another company: Jilin Sino-Microelectronics)."""
+    idx = NameIndex.build([("zhipu", "Beijing Zhipu Huazhang Technology Co., Ltd.", []),
+                           ("huawei", "Huawei Technologies Co., Ltd.", [])])  # fmt: skip
+    got, score, feats = top(idx, "智谱华章")
+    assert got == "zhipu" and feats["translit"] == 1.0 and feats["short_name"] == 1.0, score
+    assert top(idx, "华微")[0] is None and top(idx, "华微电子")[0] is None

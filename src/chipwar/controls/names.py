@@ -90,6 +90,7 @@ PINYIN_EXACT_SCORE = 0.95
 PINYIN_MIN_COVER = 0.8
 SHORT_NAME_SCORE = 0.9
 TRANSLIT_SCORE = 0.9
+TRANSLIT_CORE_SCORE = 0.85
 CJK_TYPO_SCORE = 0.85
 CJK_HOMOPHONE_SCORE = 0.82
 ACRONYM_SCORE = 0.85
@@ -1039,6 +1040,10 @@ def score_pair(
     if q_cjk and ckey.replace(" ", "") in _translit_keys(qkey):
         feats.update(translit=1.0, coverage=1.0)
         return TRANSLIT_SCORE, f"{how}pinyin with descriptive words in English", feats
+    if q_cjk and _translit_core(qkey, ckey):
+        feats.update(translit=1.0, short_name=1.0, coverage=1.0)
+        why = "the short name in pinyin is the listed name without place and generic words"
+        return TRANSLIT_CORE_SCORE, f"{how}{why}", feats
     if "".join(q_syl) == "".join(c_syl):
         feats.update(pinyin=1.0, coverage=1.0)
         return PINYIN_EXACT_SCORE, f"{how}pinyin, exact", feats
@@ -1069,6 +1074,18 @@ def _short_name(a: str, b: str) -> bool:
 
 _CITIES = frozenset(PLACES) - {"中华人民共和国", "中国", "中华"}
 """Places that locate a company; 中国 opens a national company's name (中国建筑 is not 建筑)."""
+
+
+def _translit_core(qkey: str, ckey: str) -> bool:
+    """Whether a CJK key's ``cjk.core`` (3+ characters: two syllables are too often another
+    company's) rendered by ``cjk.translit`` equals a Latin key's distinctive words in their
+    order, spaces removed: 智谱华章 is 'Beijing Zhipu Huazhang Technology'."""
+    short = core(qkey.replace(" ", ""))
+    if len(short) < 3:
+        return False
+    words = distinctive_words(ckey)
+    name = "".join(w for w in ckey.split() if w in words)
+    return bool(name) and name in _translit_keys(short)
 
 
 def _cjk_homophone(a: str, b: str) -> tuple[str, str] | None:
