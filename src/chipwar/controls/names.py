@@ -2,10 +2,11 @@
 Traditional), with an index stored as NumPy arrays (memory-mappable, near-instant to load).
 
 **Normalisation** (``normalize``): Unicode NFKC (full-/half-width), case fold, Traditional →
-Simplified (OpenCC t2s), punctuation out, abbreviations expanded to one canonical word
-(``ABBREVIATIONS``: Intl → international, Mfg → manufacturing, Tech → technology, Hldgs →
-holdings, Grp → group, …) and one-typo misspellings of such legal-form and common words
-corrected ('Tehcnologies' → technology), then legal forms stripped (Co., Ltd., Corp., Inc.,
+Simplified (``to_simplified``: Taiwan usage, 資訊 → 信息), punctuation out, abbreviations
+expanded to one canonical word (``ABBREVIATIONS``: Intl → international, Mfg → manufacturing,
+Tech → technology, Hldgs → holdings, Grp → group, …) and such legal-form and common words with
+another ending (``stem``: 'Intelligence' → intelligent) or one typo corrected ('Tehcnologies'
+→ technology), then legal forms stripped (Co., Ltd., Corp., Inc.,
 GmbH, B.V., …, 股份有限公司, 有限责任公司, 有限公司, 集团, 控股 …) when something else remains.
 
 **Candidates** (never dropped for common words): every token of the query (``tokens``: Latin
@@ -28,20 +29,25 @@ common words) finds SMIC.
 * ``token_set``, ``token_sort`` — rapidfuzz token_set_ratio / token_sort_ratio / 100 (Latin, or
   CJK characters compared as one string).
 * ``short_name`` — both CJK: the same ``cjk.core`` (place prefix and descriptive trailing
-  words dropped, 3+ characters kept), or one is the other's 2-character core: score
-  ``SHORT_NAME_SCORE``.
+  words dropped, 3+ characters kept), or one is the other's 2-character core, alone, with 集团
+  or after a city: score ``SHORT_NAME_SCORE``.
 * ``translit`` — CJK query, Latin name: a ``cjk.translit`` rendering (descriptive words in
-  English, the rest pinyin) equals the name without spaces: score ``TRANSLIT_SCORE``.
-* ``typo`` — both CJK, 4+ characters, two adjacent characters swapped: ``CJK_TYPO_SCORE``.
+  English, the rest pinyin) equals the name without spaces: score ``TRANSLIT_SCORE``; the
+  rendering of the query's 3+ character core equals the name's distinctive words:
+  ``TRANSLIT_CORE_SCORE``. Latin query, CJK name: the query equals one of the name's
+  ``INDEX_TRANSLIT_VARIANTS`` indexed renderings (variant kind ``translit``): ``TRANSLIT_SCORE``.
+* ``typo`` — both CJK, 4+ characters, two adjacent characters swapped: ``CJK_TYPO_SCORE``;
+  one character replaced by a homophone (a shared toneless pinyin reading): ``CJK_HOMOPHONE_SCORE``.
 * ``acronym`` — a query of 4–6 capitals equal to the ``initials`` of a name: ``ACRONYM_SCORE``.
 * ``distinctive`` — Latin: the same ``distinctive_words`` on both sides, differing only in
   generic words: the score is at least ``DISTINCTIVE_SCORE``.
 * ``typos_corrected`` — how many legal-form or common words of the query were one typo from
   the canonical word and corrected before comparison (named in the reason).
 * ``coverage`` — share of the query's distinctive words (not generic, not legal forms) found,
-  exactly or within one typo (``is_typo_of``), in the candidate; a lone distinctive word of
-  fewer than ``SHORT_TYPO_LETTERS`` letters found only with a replaced letter counts
-  ``SHORT_TYPO_CREDIT`` (Huawen is not Huawei; a dropped, added or swapped letter is a slip).
+  exactly or within one typo of the word or its ``stem`` (``is_typo_of``), in the candidate;
+  a lone distinctive word of fewer than ``SHORT_TYPO_LETTERS`` letters found only with a
+  replaced letter counts ``SHORT_TYPO_CREDIT`` (Huawen is not Huawei; a dropped, added or
+  swapped letter is a slip).
 
   fuzzy = (W_TOKEN_SET·token_set + W_TOKEN_SORT·token_sort) × (COVERAGE_FLOOR + (1 −
   COVERAGE_FLOOR)·coverage)
