@@ -426,15 +426,21 @@ _FORM_WORDS = frozenset(" ".join(_LATIN_FORMS).split())
 
 def query_parts(query: str) -> list[str]:
     """The query, then (when it has a part in brackets that is not only a place) the query
-    without it and each Latin bracketed part of 2+ letters alone: 'Semiconductor Manufacturing
-    International Corporation (SMIC)' → also '… Corporation' and 'SMIC'. 'China Unicom (Hong
-    Kong) Limited' stays whole: without its place it names the parent."""
+    without it and each bracketed part of 2+ Latin letters or 2+ Chinese characters that is
+    not a place alone: 'Semiconductor Manufacturing International Corporation (SMIC)' → also
+    '… Corporation' and 'SMIC'; 'Hygon Information Technology (海光信息)' → also '海光信息'.
+    'China Unicom (Hong Kong) Limited' stays whole: without its place it names the parent."""
     out = [query]
     inner = [m.group(1).strip() for m in _BRACKETS.finditer(query)]
     if inner and not all(_is_place(p) for p in inner):
         out.append(_BRACKETS.sub(" ", query).strip())
-        out += [p for p in inner if sum(c.isascii() and c.isalpha() for c in p) >= 2]
+        out += [p for p in inner if not _is_place(p) and _names_something(p)]
     return list(dict.fromkeys(p for p in out if p))
+
+
+def _names_something(text: str) -> bool:
+    """2+ Latin letters or 2+ Chinese characters: enough to be scored alone."""
+    return sum(c.isascii() and c.isalpha() for c in text) >= 2 or len(_CJK.findall(text)) >= 2
 
 
 def _is_place(text: str) -> bool:
