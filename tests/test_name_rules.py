@@ -121,6 +121,8 @@ def test_helpers() -> None:
     ]
     assert query_parts("吉存半導體科技（上海）公司") == ["吉存半導體科技（上海）公司"]
     assert query_parts("China Unicom (Hong Kong) Limited") == ["China Unicom (Hong Kong) Limited"]
+    assert query_parts("Hygon (海光信息)") == ["Hygon (海光信息)", "Hygon", "海光信息"]
+    assert query_parts("Jicun (上海) (Hong Kong)") == ["Jicun (上海) (Hong Kong)"]
     assert core("深圳市道通智能航空技术") == core("道通智能") == "道通智能"
     assert "changxin memory technology" in translit("长鑫存储技术")
     assert translit("重庆长安") == ("chongqing changan",)  # a place has one reading

@@ -2,12 +2,13 @@
 Traditional), with an index stored as NumPy arrays (memory-mappable, near-instant to load).
 
 **Normalisation** (``normalize``): Unicode NFKC (full-/half-width), case fold, Traditional →
-Simplified (``to_simplified``: Taiwan usage, 資訊 → 信息), punctuation out, abbreviations
-expanded to one canonical word (``ABBREVIATIONS``: Intl → international, Mfg → manufacturing,
-Tech → technology, Hldgs → holdings, Grp → group, …) and such legal-form and common words with
-another ending (``stem``: 'Intelligence' → intelligent) or one typo corrected ('Tehcnologies'
-→ technology), then legal forms stripped (Co., Ltd., Corp., Inc.,
-GmbH, B.V., …, 股份有限公司, 有限责任公司, 有限公司, 集团, 控股 …) when something else remains.
+Simplified (``to_simplified``: OpenCC t2s, then Taiwan words, 資訊 → 信息), punctuation out,
+abbreviations expanded to one canonical word (``ABBREVIATIONS``: Intl → international, Mfg →
+manufacturing, Tech → technology, Hldgs → holdings, Grp → group, …) and such legal-form and
+common words with another ending (``stem``: 'Intelligence' → intelligent) or one typo
+corrected ('Tehcnologies' → technology), then legal forms stripped (Co., Ltd., Corp., Inc.,
+GmbH, B.V., …, 股份有限公司, 有限责任公司, 有限公司, 控股 …; not 集团) when something else
+remains.
 
 **Candidates** (never dropped for common words): every token of the query (``tokens``: Latin
 words, their 4-letter prefix/suffix, one-letter deletions or sorted letters so that one typo
@@ -76,7 +77,7 @@ from rapidfuzz.distance import OSA
 from rapidfuzz.process import cdist
 
 from chipwar import cancel
-from chipwar.controls.cjk import PLACES, PLACES_LATIN, core, translit
+from chipwar.controls.cjk import PLACES, PLACES_LATIN, TAIWAN_USAGE, core, translit
 
 ALGORITHM = {"name": "chipwar-name-match", "version": "2.3"}
 """Name and version of the scoring below; bump the version when a weight or rule changes."""
@@ -246,27 +247,28 @@ def _canonical_word(word: str) -> str:
     return word
 
 
-@lru_cache(maxsize=2)
-def _opencc(config: str):  # type: ignore[no-untyped-def]
+@lru_cache(maxsize=1)
+def _t2s():  # type: ignore[no-untyped-def]
     import opencc
 
-    return opencc.OpenCC(config)
+    return opencc.OpenCC("t2s")
 
 
 def has_cjk(text: str) -> bool:
     return bool(_CJK.search(text))
 
 
+_TAIWAN_RE = re.compile("|".join(sorted(TAIWAN_USAGE, key=len, reverse=True)))
+
+
 def to_simplified(text: str) -> str:
-    """Traditional -> Simplified Chinese; non-CJK and Simplified text is returned unchanged.
-    Traditional text is read with Taiwan usage (OpenCC ``tw2sp``, characters and phrases), as
-    Taiwan and Hong Kong press print mainland names: 海光資訊 → 海光信息 (資訊 is 信息),
-    摩爾執行緒 → 摩尔线程 (Moore Threads), 積體電路 → 集成电路. Simplified text is never
-    rephrased (a mainland 智慧 stays 智慧)."""
+    """Traditional -> Simplified Chinese (OpenCC t2s), and Traditional text's Taiwan words →
+    the mainland ones (``cjk.TAIWAN_USAGE``: 海光資訊 → 海光信息, 摩爾執行緒 → 摩尔线程);
+    Simplified and non-CJK text is returned unchanged."""
     if not has_cjk(text):
         return text
-    simple = str(_opencc("t2s").convert(text))
-    return simple if simple == text else str(_opencc("tw2sp").convert(text))
+    simple = str(_t2s().convert(text))
+    return simple if simple == text else _TAIWAN_RE.sub(lambda m: TAIWAN_USAGE[m[0]], simple)
 
 
 def _words(name: str) -> list[str]:
@@ -426,15 +428,21 @@ _FORM_WORDS = frozenset(" ".join(_LATIN_FORMS).split())
 
 def query_parts(query: str) -> list[str]:
     """The query, then (when it has a part in brackets that is not only a place) the query
-    without it and each Latin bracketed part of 2+ letters alone: 'Semiconductor Manufacturing
-    International Corporation (SMIC)' → also '… Corporation' and 'SMIC'. 'China Unicom (Hong
-    Kong) Limited' stays whole: without its place it names the parent."""
+    without it and each bracketed part of 2+ Latin letters or 2+ Chinese characters that is
+    not a place alone: 'Semiconductor Manufacturing International Corporation (SMIC)' → also
+    '… Corporation' and 'SMIC'; 'Hygon Information Technology (海光信息)' → also '海光信息'.
+    'China Unicom (Hong Kong) Limited' stays whole: without its place it names the parent."""
     out = [query]
     inner = [m.group(1).strip() for m in _BRACKETS.finditer(query)]
     if inner and not all(_is_place(p) for p in inner):
         out.append(_BRACKETS.sub(" ", query).strip())
-        out += [p for p in inner if sum(c.isascii() and c.isalpha() for c in p) >= 2]
+        out += [p for p in inner if not _is_place(p) and _names_something(p)]
     return list(dict.fromkeys(p for p in out if p))
+
+
+def _names_something(text: str) -> bool:
+    """2+ Latin letters or 2+ Chinese characters: enough to be scored alone."""
+    return sum(c.isascii() and c.isalpha() for c in text) >= 2 or len(_CJK.findall(text)) >= 2
 
 
 def _is_place(text: str) -> bool:
