@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "benchmarks" / "data"
 KINDS = {"en_legal", "en_short", "abbreviation", "acronym", "typo", "pinyin", "zh_hans",
          "zh_hant", "subsidiary", "unlisted", "unlisted_zh"}  # fmt: skip
-SETS = ("screening_heldout.yaml", "screening_heldout2.yaml")
+SETS = ("screening_heldout.yaml", "screening_heldout2.yaml", "screening_heldout3.yaml")
 
 
 def _load(name: str) -> dict[str, Any]:
@@ -74,5 +74,20 @@ def test_heldout_v2_size_mix_and_blindness() -> None:
     unlisted = sum(1 for q in queries if q["kind"] in {"unlisted", "unlisted_zh"})
     assert unlisted / len(queries) >= 0.38
     assert not set(v1["sources"].values()) & set(v2["sources"].values())
+    texts = [q["q"] for q in queries]
+    assert len(texts) == len(set(texts)), "duplicate query text"
+
+
+def test_heldout_v3_size_mix_and_blindness() -> None:
+    """v3: at least 300 queries from 100+ documents, none of them used by an earlier set;
+    positives in every script, real unlisted companies in both."""
+    earlier = {u for n in SETS[:2] for u in _load(n)["sources"].values()}
+    v3 = _load("screening_heldout3.yaml")
+    queries = v3["queries"]
+    assert len(queries) >= 300 and len(v3["sources"]) >= 100
+    assert not earlier & set(v3["sources"].values())
+    kinds = [q["kind"] for q in queries]
+    for kind, least in [("zh_hans", 40), ("zh_hant", 25), ("unlisted", 40), ("unlisted_zh", 25)]:
+        assert kinds.count(kind) >= least, (kind, kinds.count(kind))
     texts = [q["q"] for q in queries]
     assert len(texts) == len(set(texts)), "duplicate query text"
