@@ -694,6 +694,13 @@ LIST_N4 = [
           D(2023, 10, 17)),
     Party("1260h-crcc", "China Railway Construction Corporation Limited", "1260H List",
           None, D(2025, 1, 6)),
+    Party("el-fudan", "Shanghai Fudan Microelectronics Group Co., Ltd.", "Entity List",
+          D(2025, 9, 12)),
+    Party("el-bj-fudan", "Beijing Fudan Microelectronics Technology Co., Ltd.", "Entity List",
+          D(2025, 9, 12)),
+    Party("el-sz-fudan", "Shenzhen Fudan Microelectronics Co., Ltd.", "Entity List",
+          D(2025, 9, 12)),
+    Party("el-sino-ic", "Sino IC Technology Co., Ltd.", "Entity List", D(2025, 9, 12)),
 ]  # fmt: skip
 
 
@@ -727,6 +734,11 @@ LIST_N4 = [
         ("宁畅", "el-nettrix", "n4-molihua-nyt-nettrix-2025-03"),
         ("中国铁建股份有限公司", "1260h-crcc", "n4-sina-crcc-2023"),
         ("China Rail Cons", "1260h-crcc", "n4-sina-crcc-2023"),  # Latin: H-share short name
+        # Fudan's subsidiaries answer themselves, not the group (Traditional-only names)
+        ("北京復旦微電子技術有限公司", "el-bj-fudan", "n4-etnet-2025-09"),
+        ("深圳市复旦微电子有限公司", "el-sz-fudan", "n4-etnet-2025-09"),
+        ("上海华岭集成电路技术股份有限公司", "el-sino-ic", "n4-podms-hualing-2022-09"),
+        ("华岭股份", "el-sino-ic", "n4-podms-hualing-2022-09"),
     ],
 )  # fmt: skip
 def test_pass4_registry_names_find_the_listed_record(query: str, record: str, source: str) -> None:
