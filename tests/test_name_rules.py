@@ -1,4 +1,4 @@
-"""The name-matching rules of chipwar-name-match 2.1 and 2.2, each with a name it must find and a
+"""The name-matching rules of chipwar-name-match 2.1 to 2.3, each with a name it must find and a
 near name it must not (module docstring of ``controls/names.py``). Names are real list
 spellings (Entity List, DoD 1260H) and real companies next to them."""
 
@@ -9,7 +9,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chipwar.controls.cjk import core, translit
-from chipwar.controls.names import ALGORITHM, FEATURES, NameIndex, initials, query_parts
+from chipwar.controls.names import (
+    ALGORITHM,
+    FEATURES,
+    NameIndex,
+    initials,
+    normalize,
+    query_parts,
+    stem,
+)
 
 LIST = [
     ("crcc", "China Railway Construction Corporation Limited", []),
@@ -99,7 +107,7 @@ def test_swapped_characters_are_a_typo() -> None:
 def test_every_hit_names_its_algorithm_and_reason(index: NameIndex) -> None:
     for q in ("CRCC", "寧德時代", "长鑫存储技术有限公司"):
         m = index.search([q], min_score=0.8)[0][0]
-        assert m.algorithm == ALGORITHM and ALGORITHM["version"] == "2.2"
+        assert m.algorithm == ALGORITHM and ALGORITHM["version"] == "2.3"
         assert m.reason and m.label
 
 
@@ -146,3 +154,74 @@ def test_any_query_gives_an_explained_answer_or_none(query: str) -> None:
 
 
 _INDEX = NameIndex.build(LIST)
+
+
+# ---------------------------------------------------------------- 2.3
+
+
+def test_another_ending_of_a_word_is_the_same_word() -> None:
+    """Held-out set 2: 'Supercomputing' for the list's 'Supercomputer' (the Zhengzhou centre,
+    not Wuxi's), 'Intelligence' and the misspelt 'Inetlligence' for 'Intelligent'."""
+    idx = NameIndex.build([
+        ("wuxi", "National Supercomputing Center Wuxi", []),
+        ("zhengzhou", "National Supercomputer Center Zhengzhou", []),
+        ("sdic", "SDIC Intelligent (Xiamen) Information Co., Ltd.", []),
+    ])  # fmt: skip
+    for query, want in [("The National Supercomputing Center Zhengzhou", "zhengzhou"),
+                        ("SDIC Intelligence (Xiamen) Information Co., Ltd.", "sdic"),
+                        ("SDIC Inetlligence (Xiamen) Information Co., Ltd.", "sdic")]:  # fmt: skip
+        got, score, feats = top(idx, query)
+        assert got == want, (query, got, score, feats)
+    assert stem("supercomputing") == stem("supercomputer") == "supercomput"
+    assert stem("leons") == "leons"  # a stem keeps 5 letters: Leon is not Leons' stem
+
+
+def test_traditional_names_are_read_with_taiwan_usage() -> None:
+    """Taiwan and Hong Kong press write 資訊 for 信息 and 執行緒 for 线程 (Moore Threads)."""
+    idx = NameIndex.build([
+        ("higon", "Higon", [("海光信息技术股份有限公司", "registry")]),
+        ("moore", "Moore Threads Technology Co., Ltd.",
+         [("摩尔线程智能科技(北京)股份有限公司", "registry")]),
+    ])  # fmt: skip
+    assert top(idx, "海光資訊")[0] == "higon"
+    assert top(idx, "摩爾執行緒")[0] == "moore"
+    assert normalize("海光資訊") == "海光信息" and normalize("智慧科技") == "智慧科技"
+
+
+def test_a_latin_query_in_pinyin_with_english_words_finds_the_chinese_name() -> None:
+    """'Longxin Zhongke Technology' is 龙芯中科技术 as a list would print it (Loongson)."""
+    idx = NameIndex.build([("loongson", "Loongson Technology Corporation Limited",
+                            [("龙芯中科技术股份有限公司", "registry")])])  # fmt: skip
+    m = idx.search(["Longxin Zhongke Technology Co., Ltd."], min_score=0.8)[0][0]
+    assert m.kind == "translit" and m.features["translit"] == 1.0 and m.score == 0.9
+    assert idx.search(["Longxin Zhongke"], min_score=0.8) == [[]]  # part of the name only
+    assert idx.search(["Longxin Technology"], min_score=0.8) == [[]]
+
+
+def test_a_homophone_for_one_character_is_a_typo() -> None:
+    """Pinyin input methods type a character of the same sound: 旷世 for Megvii's 旷视."""
+    idx = NameIndex.build([("megvii", "Megvii", [("旷视科技", "registry")]),
+                           ("iflytek", "iFlytek", [("科大讯飞", "registry")])])  # fmt: skip
+    for query, want in [("旷世科技", "megvii"), ("科达讯飞", "iflytek")]:
+        got, score, feats = top(idx, query)
+        assert got == want and feats["typo"] == 1.0, (query, got, score)
+    assert top(idx, "旷达科技")[0] is None  # 达 does not sound like 视
+    assert top(idx, "科大迅飞科技")[0] is None  # another length: no single replacement
+
+
+def test_a_city_and_a_two_character_core_is_the_short_name() -> None:
+    """合肥长鑫 (Hefei's Changxin) is CXMT's 长鑫科技; 中国 is no city (中国建筑 ≠ 建筑)."""
+    idx = NameIndex.build([("cxmt", "CXMT", [("长鑫科技", "registry")])])
+    got, score, feats = top(idx, "合肥长鑫")
+    assert got == "cxmt" and feats["short_name"] == 1.0, (got, score, feats)
+    assert top(idx, "中国长鑫")[0] is None
+
+
+def test_a_chinese_short_name_in_pinyin_is_the_listed_name_without_generic_words() -> None:
+    """With no registry entry: 智谱华章 is 'Beijing Zhipu Huazhang Technology'; two characters
+    are too few (华微 is Huawei's pinyin, and another company: Jilin Sino-Microelectronics)."""
+    idx = NameIndex.build([("zhipu", "Beijing Zhipu Huazhang Technology Co., Ltd.", []),
+                           ("huawei", "Huawei Technologies Co., Ltd.", [])])  # fmt: skip
+    got, score, feats = top(idx, "智谱华章")
+    assert got == "zhipu" and feats["translit"] == 1.0 and feats["short_name"] == 1.0, score
+    assert top(idx, "华微")[0] is None and top(idx, "华微电子")[0] is None

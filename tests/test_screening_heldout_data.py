@@ -1,9 +1,10 @@
 """Data integrity of the held-out screening sets (no matching is run here).
 
 Each set (``benchmarks/data/screening_heldout*.yaml``) must load, every query's ``src`` must
-resolve in its ``sources:`` block, every non-null ``company`` must be the ``name`` of a record
-in the benchmark list (``benchmarks/data/screening_list.yaml`` entries plus the shipped
-``data/parties.yaml``), and every ``kind`` must be one the held-out bench reports.
+resolve in its ``sources:`` block, every non-null ``company`` (and each ``also``) must be the
+``name`` of a record in the benchmark list (``benchmarks/data/screening_list.yaml`` entries
+plus the shipped ``data/parties.yaml``), and every ``kind`` must be one the held-out bench
+reports.
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ def test_heldout_set_is_consistent(name: str) -> None:
     bad_co = [(q["q"], q["company"]) for q in queries
               if q["company"] is not None and q["company"] not in names]  # fmt: skip
     assert not bad_co, f"{name}: company not a list record name: {bad_co[:5]}"
+    bad_also = [(q["q"], a) for q in queries for a in q.get("also", []) if a not in names]
+    assert not bad_also, f"{name}: `also` not a list record name: {bad_also[:5]}"
     bad_kind = [(q["q"], q["kind"]) for q in queries if q["kind"] not in KINDS]
     assert not bad_kind, f"{name}: unknown kind: {bad_kind[:5]}"
     neg = [

@@ -155,12 +155,16 @@ def _readings(run: str) -> tuple[str, ...]:
 def translit(key: str) -> tuple[str, ...]:
     """Latin renderings of a normalised CJK key, as lists print them: glossary words in
     English, each run of other characters as one word of toneless pinyin (``_readings``), a
-    place's 市/省 dropped. At most ``MAX_TRANSLIT_VARIANTS``; () when the key has no CJK
+    place's 市/省 dropped. Glossary words are found reading from the front and, where that
+    splits the name otherwise, from the back (龙芯中科技术: 中 + 科技 + 术 from the front,
+    中科 + 技术 from the back). At most ``MAX_TRANSLIT_VARIANTS``; () when the key has no CJK
     character.
 
     >>> translit("长鑫存储技术")[:2]
     ('zhangxin memory technology', 'zhangxin storage technology')
     >>> "changxin memory technology" in translit("长鑫存储技术")
+    True
+    >>> "longxinzhongke technology" in translit("龙芯中科技术")
     True
     """
     if not any(_is_cjk(c) for c in key):
@@ -168,37 +172,51 @@ def translit(key: str) -> tuple[str, ...]:
     for place in _PLACE_ORDER:
         for suffix in "市省":
             key = key.replace(place + suffix, place)
-    parts: list[tuple[str, ...]] = []
-    run = ""
+    front, back = (
+        [
+            " ".join(c)
+            for c in itertools.islice(itertools.product(*_parts(key, b)), MAX_TRANSLIT_VARIANTS)
+        ]
+        for b in (False, True)
+    )
+    both = itertools.chain.from_iterable(itertools.zip_longest(front, back))  # alternate
+    return tuple(dict.fromkeys(t for t in both if t is not None))[:MAX_TRANSLIT_VARIANTS]
 
-    def flush() -> None:
-        nonlocal run
-        if run:
-            parts.append(_readings(run))
-            run = ""
 
+def _parts(key: str, from_back: bool) -> list[tuple[str, ...]]:
+    """The renderings of each word of ``key``: glossary words, places (one reading: 重庆 is
+    Chongqing, never Zhongqing), runs of other characters as pinyin; glossary and place words
+    are found reading from the front, or from the back."""
+    text = key[::-1] if from_back else key
+    glossary = [w[::-1] for w in _GLOSSARY_ORDER] if from_back else _GLOSSARY_ORDER
+    places = [p[::-1] for p in _PLACE_ORDER] if from_back else _PLACE_ORDER
+    words: list[tuple[str, str]] = []  # (kind, text in reading order)
     i = 0
-    while i < len(key):
-        word = next((w for w in _GLOSSARY_ORDER if key.startswith(w, i)), None)
-        at = None if word else next((p for p in _PLACE_ORDER if key.startswith(p, i)), None)
-        if at is not None:  # one reading: 重庆 is Chongqing, never Zhongqing
-            flush()
-            parts.append(_readings(at)[:1])
-            i += len(at)
+    while i < len(text):
+        word = next((w for w in glossary if text.startswith(w, i)), None)
+        at = None if word else next((p for p in places if text.startswith(p, i)), None)
+        if word or at:
+            words.append(("glossary" if word else "place", (word or at or "")))
+            i += len(word or at or "")
             continue
-        if word is None:
-            ch = key[i]
-            if _is_cjk(ch):
-                run += ch
-            else:
-                flush()
-                if ch != " ":
-                    parts.append((ch,))
-            i += 1
-            continue
-        flush()
-        parts.append(GLOSSARY[word])
-        i += len(word)
-    flush()
-    combos = itertools.islice(itertools.product(*parts), MAX_TRANSLIT_VARIANTS)
-    return tuple(dict.fromkeys(" ".join(c) for c in combos))
+        ch = text[i]
+        if not _is_cjk(ch):
+            words.append(("other", ch))
+        elif words and words[-1][0] == "run":
+            words[-1] = ("run", words[-1][1] + ch)
+        else:
+            words.append(("run", ch))
+        i += 1
+    if from_back:
+        words = [(kind, w[::-1]) for kind, w in reversed(words)]
+    parts: list[tuple[str, ...]] = []
+    for kind, w in words:
+        if kind == "glossary":
+            parts.append(GLOSSARY[w])
+        elif kind == "place":
+            parts.append(_readings(w)[:1])
+        elif kind == "run":
+            parts.append(_readings(w))
+        elif w != " ":
+            parts.append((w,))
+    return parts

@@ -2,10 +2,11 @@
 Traditional), with an index stored as NumPy arrays (memory-mappable, near-instant to load).
 
 **Normalisation** (``normalize``): Unicode NFKC (full-/half-width), case fold, Traditional →
-Simplified (OpenCC t2s), punctuation out, abbreviations expanded to one canonical word
-(``ABBREVIATIONS``: Intl → international, Mfg → manufacturing, Tech → technology, Hldgs →
-holdings, Grp → group, …) and one-typo misspellings of such legal-form and common words
-corrected ('Tehcnologies' → technology), then legal forms stripped (Co., Ltd., Corp., Inc.,
+Simplified (``to_simplified``: Taiwan usage, 資訊 → 信息), punctuation out, abbreviations
+expanded to one canonical word (``ABBREVIATIONS``: Intl → international, Mfg → manufacturing,
+Tech → technology, Hldgs → holdings, Grp → group, …) and such legal-form and common words with
+another ending (``stem``: 'Intelligence' → intelligent) or one typo corrected ('Tehcnologies'
+→ technology), then legal forms stripped (Co., Ltd., Corp., Inc.,
 GmbH, B.V., …, 股份有限公司, 有限责任公司, 有限公司, 集团, 控股 …) when something else remains.
 
 **Candidates** (never dropped for common words): every token of the query (``tokens``: Latin
@@ -28,20 +29,25 @@ common words) finds SMIC.
 * ``token_set``, ``token_sort`` — rapidfuzz token_set_ratio / token_sort_ratio / 100 (Latin, or
   CJK characters compared as one string).
 * ``short_name`` — both CJK: the same ``cjk.core`` (place prefix and descriptive trailing
-  words dropped, 3+ characters kept), or one is the other's 2-character core: score
-  ``SHORT_NAME_SCORE``.
+  words dropped, 3+ characters kept), or one is the other's 2-character core, alone, with 集团
+  or after a city: score ``SHORT_NAME_SCORE``.
 * ``translit`` — CJK query, Latin name: a ``cjk.translit`` rendering (descriptive words in
-  English, the rest pinyin) equals the name without spaces: score ``TRANSLIT_SCORE``.
-* ``typo`` — both CJK, 4+ characters, two adjacent characters swapped: ``CJK_TYPO_SCORE``.
+  English, the rest pinyin) equals the name without spaces: score ``TRANSLIT_SCORE``; the
+  rendering of the query's 3+ character core equals the name's distinctive words:
+  ``TRANSLIT_CORE_SCORE``. Latin query, CJK name: the query equals one of the name's
+  ``INDEX_TRANSLIT_VARIANTS`` indexed renderings (variant kind ``translit``): ``TRANSLIT_SCORE``.
+* ``typo`` — both CJK, 4+ characters, two adjacent characters swapped: ``CJK_TYPO_SCORE``;
+  one character replaced by a homophone (a shared toneless pinyin reading): ``CJK_HOMOPHONE_SCORE``.
 * ``acronym`` — a query of 4–6 capitals equal to the ``initials`` of a name: ``ACRONYM_SCORE``.
 * ``distinctive`` — Latin: the same ``distinctive_words`` on both sides, differing only in
   generic words: the score is at least ``DISTINCTIVE_SCORE``.
 * ``typos_corrected`` — how many legal-form or common words of the query were one typo from
   the canonical word and corrected before comparison (named in the reason).
 * ``coverage`` — share of the query's distinctive words (not generic, not legal forms) found,
-  exactly or within one typo (``is_typo_of``), in the candidate; a lone distinctive word of
-  fewer than ``SHORT_TYPO_LETTERS`` letters found only with a replaced letter counts
-  ``SHORT_TYPO_CREDIT`` (Huawen is not Huawei; a dropped, added or swapped letter is a slip).
+  exactly or within one typo of the word or its ``stem`` (``is_typo_of``), in the candidate;
+  a lone distinctive word of fewer than ``SHORT_TYPO_LETTERS`` letters found only with a
+  replaced letter counts ``SHORT_TYPO_CREDIT`` (Huawen is not Huawei; a dropped, added or
+  swapped letter is a slip).
 
   fuzzy = (W_TOKEN_SET·token_set + W_TOKEN_SORT·token_sort) × (COVERAGE_FLOOR + (1 −
   COVERAGE_FLOOR)·coverage)
@@ -72,7 +78,7 @@ from rapidfuzz.process import cdist
 from chipwar import cancel
 from chipwar.controls.cjk import PLACES, PLACES_LATIN, core, translit
 
-ALGORITHM = {"name": "chipwar-name-match", "version": "2.2"}
+ALGORITHM = {"name": "chipwar-name-match", "version": "2.3"}
 """Name and version of the scoring below; bump the version when a weight or rule changes."""
 TOKEN_BLOCK = 50_000
 """Variants whose tokens are hashed together when an index is built (bounds peak memory)."""
@@ -90,7 +96,9 @@ PINYIN_EXACT_SCORE = 0.95
 PINYIN_MIN_COVER = 0.8
 SHORT_NAME_SCORE = 0.9
 TRANSLIT_SCORE = 0.9
+TRANSLIT_CORE_SCORE = 0.85
 CJK_TYPO_SCORE = 0.85
+CJK_HOMOPHONE_SCORE = 0.82
 ACRONYM_SCORE = 0.85
 DISTINCTIVE_SCORE = 0.85
 SHORT_TYPO_CREDIT = 0.5
@@ -103,8 +111,14 @@ FEATURES = (
 """Numeric features every hit carries (0 when the rule did not apply), plus ``script`` and
 ``typos_corrected``."""
 
-KIND_NAME, KIND_ALIAS, KIND_REGISTRY, KIND_PINYIN = 0, 1, 2, 3
-KIND_LABELS = ("name", "alias", "registry", "pinyin")
+KIND_NAME, KIND_ALIAS, KIND_REGISTRY, KIND_PINYIN, KIND_TRANSLIT = 0, 1, 2, 3, 4
+KIND_LABELS = ("name", "alias", "registry", "pinyin", "translit")
+_MACHINE_MADE = (KIND_PINYIN, KIND_TRANSLIT)
+"""Variants made from a CJK name (its pinyin, its ``cjk.translit`` renderings), not printed."""
+INDEX_TRANSLIT_VARIANTS = 4
+"""``cjk.translit`` renderings indexed per CJK name (for Latin queries that write a Chinese
+name as a list would: 'Longxin Zhongke Technology'); fewer than a query tries, to bound the
+index of a list with many Chinese names."""
 
 _CJK_CLASS = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK = re.compile(f"[{_CJK_CLASS}]")
@@ -165,16 +179,42 @@ _LATIN_FORM_RE = re.compile(
 )
 
 
+_SUFFIXES = (
+    "ations", "ation", "ences", "ence", "ents", "ent", "ings", "ing", "ers", "er", "ics", "ic",
+    "ies", "es", "al", "ed", "s", "y",
+)  # fmt: skip
+STEM_MIN_LETTERS = 5
+"""``stem`` keeps at least this many letters: 'Leon' and 'Leons' stay two words."""
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """An English word without its inflection or derivational ending (``_SUFFIXES``, the
+    longest that leaves ``STEM_MIN_LETTERS`` letters): supercomputing and supercomputer →
+    'supercomput', intelligence and intelligent → 'intellig'. Other words unchanged."""
+    if not word.isascii():
+        return word
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= STEM_MIN_LETTERS:
+            return word[: -len(suffix)]
+    return word
+
+
 def is_typo_of(word: str, other: str) -> bool:
-    """Whether ``word`` is ``other`` with one typo: same first letter and an optimal-string-
-    alignment distance (insert, delete, substitute, swap adjacent) of at most 1, or 2 for words
-    of 8+ letters. 'stmicroelectronics' is not 'microelectronics' (first letter)."""
+    """Whether ``word`` is ``other`` with one typo, or the same word with another ending:
+    same first letter and an optimal-string-alignment distance (insert, delete, substitute,
+    swap adjacent) of at most 1, or 2 for words of 8+ letters, between the words or between
+    their ``stem``s ('Supercomputing Center' is the 'Supercomputer Center'; 'Inetlligence' is
+    'Intelligent' mistyped). 'stmicroelectronics' is not 'microelectronics' (first letter)."""
     if word == other:
         return True
     if not word or not other or word[0] != other[0]:
         return False
-    limit = 2 if min(len(word), len(other)) >= 8 else 1
-    return OSA.distance(word, other, score_cutoff=limit) <= limit
+    for a, b in ((word, other), (stem(word), stem(other))):
+        limit = 2 if min(len(a), len(b)) >= 8 else 1
+        if OSA.distance(a, b, score_cutoff=limit) <= limit:
+            return True
+    return False
 
 
 _CANONICAL = sorted(
@@ -186,25 +226,31 @@ Taiyuan mistyped."""
 
 
 _CANONICAL_SET = frozenset(_CANONICAL)
+_CANONICAL_STEMS = {stem(w): ABBREVIATIONS.get(w, w) for w in reversed(_CANONICAL)}
+"""``stem`` of a canonical word → the word (the first in sorted order when two share one)."""
 
 
 @lru_cache(maxsize=200_000)
 def _canonical_word(word: str) -> str:
-    """A legal-form or common word with one typo → the word ('tehcnologies' → 'technologies'
-    → 'technology', 'coproration' → 'corporation'); other words unchanged."""
+    """A legal-form or common word with another ending or one typo → the word
+    ('intelligence' → 'intelligent', 'tehcnologies' → 'technologies' → 'technology',
+    'coproration' → 'corporation'); other words unchanged."""
     if len(word) < 6 or not word.isascii() or word in _CANONICAL_SET:
         return ABBREVIATIONS.get(word, word)
+    same = _CANONICAL_STEMS.get(stem(word))
+    if same is not None:
+        return same
     best = process.extractOne(word, _CANONICAL, scorer=OSA.distance, score_cutoff=2)
     if best is not None and is_typo_of(word, best[0]):
         return ABBREVIATIONS.get(best[0], best[0])
     return word
 
 
-@lru_cache(maxsize=1)
-def _t2s():  # type: ignore[no-untyped-def]
+@lru_cache(maxsize=2)
+def _opencc(config: str):  # type: ignore[no-untyped-def]
     import opencc
 
-    return opencc.OpenCC("t2s")
+    return opencc.OpenCC(config)
 
 
 def has_cjk(text: str) -> bool:
@@ -212,8 +258,15 @@ def has_cjk(text: str) -> bool:
 
 
 def to_simplified(text: str) -> str:
-    """Traditional -> Simplified Chinese (OpenCC t2s); non-CJK text is returned unchanged."""
-    return str(_t2s().convert(text)) if has_cjk(text) else text
+    """Traditional -> Simplified Chinese; non-CJK and Simplified text is returned unchanged.
+    Traditional text is read with Taiwan usage (OpenCC ``tw2sp``, characters and phrases), as
+    Taiwan and Hong Kong press print mainland names: 海光資訊 → 海光信息 (資訊 is 信息),
+    摩爾執行緒 → 摩尔线程 (Moore Threads), 積體電路 → 集成电路. Simplified text is never
+    rephrased (a mainland 智慧 stays 智慧)."""
+    if not has_cjk(text):
+        return text
+    simple = str(_opencc("t2s").convert(text))
+    return simple if simple == text else str(_opencc("tw2sp").convert(text))
 
 
 def _words(name: str) -> list[str]:
@@ -236,7 +289,7 @@ def typos_corrected(name: str) -> list[tuple[str, str]]:
     out = []
     for w in _words(name):
         c = _canonical_word(w)
-        if c != w and c != ABBREVIATIONS.get(w, w):
+        if c != ABBREVIATIONS.get(w, w) and stem(c) != stem(w):
             out.append((w, c))
     return out
 
@@ -482,9 +535,9 @@ def _exact_texts(key: str, kind: int, label: str) -> list[str]:
     compact = key.replace(" ", "")
     if compact != key:
         out.append("=" + compact)
-        if kind != KIND_PINYIN:
+        if kind not in _MACHINE_MADE:
             out.append("~" + sorted_key(key))
-    if kind != KIND_PINYIN:
+    if kind not in _MACHINE_MADE:
         out += ["^" + a for a in initials(label)]
     return out
 
@@ -597,13 +650,17 @@ class NameIndex:
                     keys.append(key)
                     labels.append(label)
                 if has_cjk(key):
-                    pkey = pinyin(key)
-                    if (pkey, i) not in seen:
-                        seen.add((pkey, i))
-                        v_entry.append(i)
-                        v_kind.append(KIND_PINYIN)
-                        keys.append(pkey)
-                        labels.append(label)
+                    made = [(pinyin(key), KIND_PINYIN)] + [
+                        (normalize(t), KIND_TRANSLIT)
+                        for t in translit(key)[:INDEX_TRANSLIT_VARIANTS]
+                    ]
+                    for mkey, mkind in made:
+                        if mkey and (mkey, i) not in seen:
+                            seen.add((mkey, i))
+                            v_entry.append(i)
+                            v_kind.append(mkind)
+                            keys.append(mkey)
+                            labels.append(label)
         built = cls.from_variants([e[0] for e in entries], v_entry, v_kind, keys, labels)
         if progress is not None:
             progress(n, n)
@@ -873,7 +930,7 @@ class NameIndex:
         # Pre-cut in C: a same-script pair scores at most its token_set ratio (exact and word
         # order have token_set 1) unless a rule below lifts it (short name, typo, distinctive
         # words); only pairs that no rule can lift are skipped unscored.
-        same = [i for i, v in enumerate(vs) if int(v_kind[v]) != KIND_PINYIN
+        same = [i for i, v in enumerate(vs) if int(v_kind[v]) not in _MACHINE_MADE
                 and has_cjk(ckeys[i]) == q_cjk]  # fmt: skip
         skip: set[int] = set()
         if same and not q_cjk:
@@ -934,6 +991,15 @@ def score_pair(
     c_pin = kind == KIND_PINYIN
     q_cjk = qpin is not None
     c_cjk = has_cjk(ckey)
+    if kind == KIND_TRANSLIT:  # a Latin query written as a list would render the CJK name
+        if q_cjk or qkey.replace(" ", "") != ckey.replace(" ", ""):
+            return None
+        feats.update(script="cross", translit=1.0, coverage=1.0)
+        return (
+            TRANSLIT_SCORE,
+            f"{how}the Chinese name in pinyin, descriptive words in English",
+            feats,
+        )
     if not c_pin and q_cjk == c_cjk:
         feats["script"] = "cjk" if q_cjk else "latin"
         if qkey == ckey or qkey.replace(" ", "") == ckey.replace(" ", ""):
@@ -951,13 +1017,17 @@ def score_pair(
         s = (W_TOKEN_SET * ts + W_TOKEN_SORT * to) * (COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * cov)
         feats.update(token_set=round(ts, 4), token_sort=round(to, 4), coverage=round(cov, 4))
         if q_cjk:  # a rule lifts the score; it never lowers a better fuzzy one
-            if s < SHORT_NAME_SCORE and _short_name(a, b):
+            if s < SHORT_NAME_SCORE and _short_name(qkey, ckey):
                 feats["short_name"] = 1.0
                 why = "same name without place and descriptive words"
                 return SHORT_NAME_SCORE, f"{how}{why}", feats
             if s < CJK_TYPO_SCORE and _cjk_transposed(a, b):
                 feats["typo"] = 1.0
                 return CJK_TYPO_SCORE, f"{how}two adjacent characters swapped", feats
+            if s < CJK_HOMOPHONE_SCORE and (pair := _cjk_homophone(a, b)):
+                feats["typo"] = 1.0
+                why = f"{pair[0]} for its homophone {pair[1]} (same pinyin)"
+                return CJK_HOMOPHONE_SCORE, f"{how}{why}", feats
         else:
             words = distinctive_words(qkey)
             if s < DISTINCTIVE_SCORE and words and words == distinctive_words(ckey) \
@@ -976,6 +1046,10 @@ def score_pair(
     if q_cjk and ckey.replace(" ", "") in _translit_keys(qkey):
         feats.update(translit=1.0, coverage=1.0)
         return TRANSLIT_SCORE, f"{how}pinyin with descriptive words in English", feats
+    if q_cjk and _translit_core(qkey, ckey):
+        feats.update(translit=1.0, short_name=1.0, coverage=1.0)
+        why = "the short name in pinyin is the listed name without place and generic words"
+        return TRANSLIT_CORE_SCORE, f"{how}{why}", feats
     if "".join(q_syl) == "".join(c_syl):
         feats.update(pinyin=1.0, coverage=1.0)
         return PINYIN_EXACT_SCORE, f"{how}pinyin, exact", feats
@@ -988,16 +1062,58 @@ def score_pair(
 
 
 def _short_name(a: str, b: str) -> bool:
-    """Whether two CJK keys (spaces removed) name the same company once place and descriptive
+    """Whether two CJK keys name the same company once place and descriptive
     words are dropped (``cjk.core``): equal cores of 3+ characters, or a 2-character core that
-    one key is, alone or with 集团 (商汤 or 商汤集团, and 商汤科技)."""
+    one key is, alone, with 集团 or after a city or province (商汤, 商汤集团 or 上海商汤, and
+    商汤科技)."""
     ca = core(a)
     if len(ca) >= 3 and ca == core(b):
         return True
     c2 = core(a, 2)
     if len(c2) < 2 or c2 != core(b, 2):
         return False
-    return c2 in (a, b) or c2 + "集团" in (a, b)
+    a, b = a.replace(" ", ""), b.replace(" ", "")
+    bare = (c2, c2 + "集团")
+    return any(k in bare or (k.endswith(c2) and k[: -len(c2)].rstrip("市省") in _CITIES)
+               for k in (a, b))  # fmt: skip
+
+
+_CITIES = frozenset(PLACES) - {"中华人民共和国", "中国", "中华"}
+"""Places that locate a company; 中国 opens a national company's name (中国建筑 is not 建筑)."""
+
+
+def _translit_core(qkey: str, ckey: str) -> bool:
+    """Whether a CJK key's ``cjk.core`` (3+ characters: two syllables are too often another
+    company's) rendered by ``cjk.translit`` equals a Latin key's distinctive words in their
+    order, spaces removed: 智谱华章 is 'Beijing Zhipu Huazhang Technology'."""
+    short = core(qkey.replace(" ", ""))
+    if len(short) < 3:
+        return False
+    words = distinctive_words(ckey)
+    name = "".join(w for w in ckey.split() if w in words)
+    return bool(name) and name in _translit_keys(short)
+
+
+def _cjk_homophone(a: str, b: str) -> tuple[str, str] | None:
+    """(character of ``a``, character of ``b``) when two CJK keys of 4+ characters differ in one
+    character only and the two share a toneless pinyin reading: what a pinyin input method
+    types by mistake (旷世科技 for 旷视科技, 科达讯飞 for 科大讯飞); None otherwise."""
+    if len(a) != len(b) or len(a) < 4:
+        return None
+    diff = [i for i in range(len(a)) if a[i] != b[i]]
+    if len(diff) != 1:
+        return None
+    x, y = a[diff[0]], b[diff[0]]
+    return (x, y) if _readings_of(x) & _readings_of(y) else None
+
+
+@lru_cache(maxsize=20_000)
+def _readings_of(char: str) -> frozenset[str]:
+    """Every toneless pinyin reading of one CJK character (pypinyin, heteronyms included)."""
+    from pypinyin import Style
+    from pypinyin import pinyin as readings
+
+    return frozenset(readings(char, style=Style.NORMAL, heteronym=True)[0])
 
 
 def _cjk_transposed(a: str, b: str) -> bool:

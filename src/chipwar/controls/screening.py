@@ -493,8 +493,8 @@ def _screen_chunk(
                 "rule_status", "paths", "reasons", "history", "data_as_of")  # fmt: skip
         for (_, m), st in zip(ranked, rows, strict=True):
             reason = m.reason
-            if m.kind == "registry":
-                reason += f"; registry source: {', '.join(reg_sources.get(m.label, []))}"
+            if m.kind in ("registry", "pinyin", "translit") and m.label in reg_sources:
+                reason += f"; registry source: {', '.join(reg_sources[m.label])}"
             out.append({"query": q, "entity_id": st["entity_id"], "name": st["name"],
                         "matched": m.label, "score": round(m.score, 4), "reason": reason,
                         "algorithm": m.algorithm, "features": m.features, "date": st["date"],
