@@ -324,9 +324,9 @@ def test_1260h_registry_entries_are_sourced_and_link_by_list_spelling() -> None:
     for c in new:
         assert c.listed
         for n in c.names:
-            # names added by the later pass cite n3-*; entries merged with an Entity List/NS-CMIC
-            # entry of the same company (CloudWalk, NetPosa) cite nel-*
-            prefixes = ("n1260h-", "n3-", "nel-")
+            # names added by the later passes cite n3-* / n4-*; entries merged with an Entity
+            # List/NS-CMIC entry of the same company (CloudWalk, NetPosa) cite nel-*
+            prefixes = ("n1260h-", "n3-", "n4-", "nel-")
             assert n.source and all(s.startswith(prefixes) and s in sources for s in n.source)
     # every entry can link to a list record: its first English name is a list spelling
     keys = {normalize(e) for c in new for e in c.en}
@@ -666,3 +666,114 @@ def test_a_registry_english_name_becomes_an_alias_of_the_linked_record() -> None
     (entity,) = merge_records([Party("q", "Qihoo 360", "Entity List", D(2020, 6, 5))])
     (linked,) = with_registry_names([entity], [company])
     assert ("Sea Crest", "registry") in linked.aliases
+
+
+# ---------------------------------------------------------------- registry pass 4 (n4-* sources)
+
+# Records as the lists spell them (English only): the June 2019 Hygon/Sugon affiliates with their
+# FR pinyin a.k.a., the April 2021 Sunway and Shanghai design-centre records, Nettrix (March
+# 2025), the Jan 2025 additions Zhipu and Sophgo, and China Railway Construction (1260H, ended).
+LIST_N4 = [
+    Party("el-higon", "Higon", "Entity List", D(2019, 6, 24),
+          aliases=("Higon Information Technology", "Haiguang Xinxi Jishu Youxian Gongsi")),
+    Party("el-chengdu-hic", "Chengdu Haiguang Integrated Circuit", "Entity List", D(2019, 6, 24),
+          aliases=("Hygon", "Chengdu Haiguang Jincheng Dianlu Sheji")),
+    Party("el-chengdu-hmc", "Chengdu Haiguang Microelectronics Technology", "Entity List",
+          D(2019, 6, 24), aliases=("HMC", "Chengdu Haiguang Wei Dianzi Jishu")),
+    Party("el-sh-hpic", "Shanghai High-Performance Integrated Circuit Design Center",
+          "Entity List", D(2021, 4, 8)),
+    Party("el-sunway", "Sunway Microelectronics", "Entity List", D(2021, 4, 8)),
+    Party("el-nettrix", "Nettrix Information Industry Co", "Entity List", D(2025, 3, 25)),
+    Party("el-zhipu", "Beijing Zhipu Huazhang Technology Co., Ltd.", "Entity List",
+          D(2025, 1, 15), aliases=("Zhipu AI",)),
+    Party("el-sophgo", "Sophgo Technologies Ltd.", "Entity List", D(2025, 1, 15)),
+    Party("el-loongson", "Loongson Technology", "Entity List", D(2023, 3, 2)),
+    Party("el-cambricon", "Cambricon Technologies Corporation Limited", "Entity List",
+          D(2022, 12, 16)),
+    Party("el-moore", "Moore Threads Intelligent Technology Co., Ltd.", "Entity List",
+          D(2023, 10, 17)),
+    Party("1260h-crcc", "China Railway Construction Corporation Limited", "1260H List",
+          None, D(2025, 1, 6)),
+    Party("el-fudan", "Shanghai Fudan Microelectronics Group Co., Ltd.", "Entity List",
+          D(2025, 9, 12)),
+    Party("el-bj-fudan", "Beijing Fudan Microelectronics Technology Co., Ltd.", "Entity List",
+          D(2025, 9, 12)),
+    Party("el-sz-fudan", "Shenzhen Fudan Microelectronics Co., Ltd.", "Entity List",
+          D(2025, 9, 12)),
+    Party("el-sino-ic", "Sino IC Technology Co., Ltd.", "Entity List", D(2025, 9, 12)),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("query", "record", "source"),
+    [
+        ("成都海光集成电路设计有限公司", "el-chengdu-hic", "n4-qq-sugon-2019-06"),
+        ("成都海光微电子技术有限公司", "el-chengdu-hmc", "n4-qq-sugon-2019-06"),
+        ("上海高性能集成电路设计中心", "el-sh-hpic", "n4-ifeng-2021-04"),
+        # a Traditional query is converted to Simplified first, so the reason cites the
+        # sources of the equal Simplified name (the Traditional one is in the registry too)
+        ("上海高性能集成電路設計中心", "el-sh-hpic", "n4-ifeng-2021-04"),
+        ("National High Performance IC Design Center (Shanghai)", "el-sh-hpic",
+         "n4-chinadaily-2017-10"),  # Latin: China Daily's English for the centre
+        ("申威微电子", "el-sunway", "n4-ifeng-2021-04"),
+        ("成都申威科技有限責任公司", "el-sunway", "n4-zhhk01-2021-04"),
+        ("宁畅信息产业", "el-nettrix", "n4-molihua-nyt-nettrix-2025-03"),
+        ("北京智谱华章科技股份有限公司", "el-zhipu", "n4-itiger-zhipu-hk"),
+        ("北京智譜華章科技股份有限公司", "el-zhipu", "n4-itiger-zhipu-hk"),
+        ("智譜", "el-zhipu", "n4-aijingu-lingyunguang-zhipu"),
+        ("Z.ai", "el-zhipu", "n4-aiwiki-glm45"),  # Latin brand
+        ("Knowledge Atlas Technology Joint Stock Company Limited", "el-zhipu",
+         "n4-itiger-zhipu-hk"),  # Latin: the H-share company name
+        ("Hygon Information Technology Co., Ltd.", "el-higon",
+         "n4-sina-hygon-prospectus"),  # Latin: the prospectus's English, not the EL's "Hygon"
+        ("Loongson Zhongke Technology Co., Ltd.", "el-loongson",
+         "n4-yicaiglobal-loongson-2024-09"),  # Latin
+        ("寒武紀科技", "el-cambricon", "n4-cnyes-cambricon-2025-12"),
+        ("Loongson Zhongke", "el-loongson", "n4-yicaiglobal-loongson-2024-09"),  # Latin short
+        ("廈門算能科技", "el-sophgo", "n4-yibeiic-sophgo-2024-12"),
+        ("宁畅", "el-nettrix", "n4-molihua-nyt-nettrix-2025-03"),
+        ("中国铁建股份有限公司", "1260h-crcc", "n4-sina-crcc-2023"),
+        ("China Rail Cons", "1260h-crcc", "n4-sina-crcc-2023"),  # Latin: H-share short name
+        # Fudan's subsidiaries answer themselves, not the group (Traditional-only names)
+        ("北京復旦微電子技術有限公司", "el-bj-fudan", "n4-etnet-2025-09"),
+        ("深圳市复旦微电子有限公司", "el-sz-fudan", "n4-etnet-2025-09"),
+        ("上海华岭集成电路技术股份有限公司", "el-sino-ic", "n4-podms-hualing-2022-09"),
+        ("华岭股份", "el-sino-ic", "n4-podms-hualing-2022-09"),
+    ],
+)  # fmt: skip
+def test_pass4_registry_names_find_the_listed_record(query: str, record: str, source: str) -> None:
+    (row,) = screen([query], DAY, parties=LIST_N4, limit=1)
+    assert f"[{record}]" in " ".join(row["history"]), row
+    assert row["score"] == 1.0, row
+    assert "registry source: " in row["reason"] and source in row["reason"], row["reason"]
+    # China Railway Construction left the 1260H list on 2025-01-06; the others are listed on DAY
+    assert row["listed"] is (record != "1260h-crcc"), row
+
+
+def test_pass4_names_do_not_take_over_neighbours() -> None:
+    """The EL's own alias "Hygon" still answers Chengdu Haiguang IC first (the prospectus's full
+    English name was added to Higon only); the renderings the press got wrong in April 2021 and
+    China Railway Group's Chinese name (中国中铁, not listed) find no listed record."""
+    (row,) = screen(["Hygon"], DAY, parties=LIST_N4, limit=1)
+    assert "[el-chengdu-hic]" in " ".join(row["history"]), row
+    wrong = ["深圳市信维微电子有限公司", "上海集成电路技术与产业促进中心"]
+    for query in [*wrong, "中国中铁股份有限公司"]:
+        assert not [r for r in screen([query], DAY, parties=LIST_N4) if r["score"] > 0], query
+
+
+def test_pass4_sources_resolve_and_latin_names_are_sourced() -> None:
+    from chipwar.catalog.sources import load_sources
+
+    sources = load_sources()
+    reg = load_chinese_names()
+    used = {s for c in reg for n in c.names for s in n.source if s.startswith("n4-")}
+    assert len(used) >= 15 and used <= set(sources)
+    latin = {n.name for c in reg for n in c.names if n.script == "latin"}
+    assert {"Z.ai", "Hygon Information Technology Co., Ltd.", "China Rail Cons"} <= latin
+    by_id = {c.id: c for c in reg}
+    # Global Times pairs these English spellings with the Chinese names it prints
+    printed = [("shanghai-hpic-design-center",
+                "Shanghai High-Performance Integrated Circuit Design Center"),
+               ("sunway-microelectronics", "Sunway Microelectronics")]  # fmt: skip
+    for cid, spelling in printed:
+        assert normalize(spelling) in {normalize(e) for e in by_id[cid].en}, cid
