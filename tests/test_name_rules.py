@@ -227,3 +227,33 @@ def test_a_chinese_short_name_in_pinyin_is_the_listed_name_without_generic_words
     got, score, feats = top(idx, "智谱华章")
     assert got == "zhipu" and feats["translit"] == 1.0 and feats["short_name"] == 1.0, score
     assert top(idx, "华微")[0] is None and top(idx, "华微电子")[0] is None
+
+
+def test_state_groups_named_by_sector_words_match_only_as_a_whole() -> None:
+    """Sibling state-owned groups (found by registry pass 4's probes): CASC is not CASIC, in
+    either script; China Railway Group (not listed) is not China Railway Construction."""
+    idx = NameIndex.build([
+        ("casic", "China Aerospace Science and Industry Corporation Limited",
+         [("中国航天科工集团有限公司", "registry")]),
+        ("crcc", "China Railway Construction Corporation Limited", []),
+        ("nsc-jinan", "National Supercomputing Center Jinan",
+         [("国家超级计算济南中心", "registry")]),
+    ])  # fmt: skip
+    for query in ["China Aerospace Science and Technology Corporation", "中國航天科技集團",
+                  "China Railway Group Limited", "国家超级计算长沙中心"]:  # fmt: skip
+        got, score, feats = top(idx, query)
+        assert got is None, (query, got, score, feats)
+    for query, want in [
+        ("China Aerospace Science Industry Corp", "casic"),
+        ("China Railway Constructon Corp", "crcc"),
+        ("中国航天科工", "casic"),
+    ]:
+        assert top(idx, query)[0] == want, query
+    weak = idx.search(["中國航天科技集團"], min_score=0.5)[0][0].reason
+    assert "the short name 航天科技 is not the listed 航天科工" in weak
+
+
+def test_a_share_class_marker_is_not_part_of_the_name() -> None:
+    """Stock short names carry HKEX/STAR markers: 商汤-W (SenseTime), 寒武紀-U (Cambricon)."""
+    assert normalize("商汤-W") == "商汤" and normalize("寒武紀-U") == "寒武纪"
+    assert normalize("百度集团-SW") == "百度集团" and normalize("Foo-W") == "foo w"

@@ -48,7 +48,8 @@ common words) finds SMIC.
   exactly or within one typo of the word or its ``stem`` (``is_typo_of``), in the candidate;
   a lone distinctive word of fewer than ``SHORT_TYPO_LETTERS`` letters found only with a
   replaced letter counts ``SHORT_TYPO_CREDIT`` (Huawen is not Huawei; a dropped, added or
-  swapped letter is a slip).
+  swapped letter is a slip). Chinese: the share of the query's ``cjk.core`` found in order in
+  the candidate's (``_cjk_coverage``).
 
   fuzzy = (W_TOKEN_SET·token_set + W_TOKEN_SORT·token_sort) × (COVERAGE_FLOOR + (1 −
   COVERAGE_FLOOR)·coverage)
@@ -73,7 +74,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, LCSseq
 from rapidfuzz.process import cdist
 
 from chipwar import cancel
@@ -171,6 +172,22 @@ GENERIC_WORDS = frozenset(
     | PLACES_LATIN
 )  # fmt: skip
 """Words that weigh little in ``coverage`` (they still count in the fuzzy ratios)."""
+
+SECTOR_WORDS = frozenset(
+    {
+        "aerospace", "aviation", "aircraft", "railway", "railways", "shipbuilding", "shipping",
+        "construction", "engineering", "chemical", "chemicals", "nuclear", "ocean", "marine",
+        "mobile", "telecom", "telecommunications", "petroleum", "petrochemical", "oil", "gas",
+        "steel", "metals", "metallurgical", "mining", "minerals", "coal", "grid", "state",
+        "national", "general", "heavy", "ordnance", "weapons", "defense", "defence",
+        "automotive", "motor", "building", "group",
+    }
+)  # fmt: skip
+"""Sector words that state-owned groups are named with and nothing else ('China Aerospace
+Science and Technology' is CASC, '… Science and Industry' is CASIC; 'China Railway Group' is
+not 'China Railway Construction'): generic in ``coverage``, so such a name must match as a
+whole (its generic-words-only rule), not by one shared sector word."""
+_NOT_DISTINCTIVE = GENERIC_WORDS | SECTOR_WORDS
 
 _ABBR_RE = re.compile(
     r"\b(?:" + "|".join(re.escape(a) for a in sorted(ABBREVIATIONS, key=len, reverse=True)) + r")\b"
@@ -271,9 +288,14 @@ def to_simplified(text: str) -> str:
     return simple if simple == text else _TAIWAN_RE.sub(lambda m: TAIWAN_USAGE[m[0]], simple)
 
 
+_SHARE_CLASS = re.compile(rf"(?<=[{_CJK_CLASS}])\s*[-–]\s*(?:sw|wr|uw|w|u|s|b)$")
+"""A Chinese stock short name's share-class marker (HKEX -W, -S, -SW, -B; STAR -U): 商汤-W is
+SenseTime, 寒武纪-U is Cambricon."""
+
+
 def _words(name: str) -> list[str]:
     text = unicodedata.normalize("NFKC", name).lower().strip()
-    text = to_simplified(text)
+    text = _SHARE_CLASS.sub("", to_simplified(text))
     text = text.replace("&", " and ").replace("'", "")
     text = _PUNCT.sub(" ", text)
     # Keep CJK runs apart from Latin words ("nexperia中国" -> "nexperia 中国").
@@ -350,19 +372,21 @@ def _words_found(words: list[str], other: list[str]) -> list[str]:
 def coverage(query_key: str, candidate_key: str) -> tuple[float, list[str]]:
     """Share of the query's distinctive Latin words found in the candidate, and those missing.
 
-    A word is distinctive when it has 2+ letters and is not in ``GENERIC_WORDS``; found when a
-    candidate word equals it or is within one typo (``is_typo_of``). A query of generic words
-    only must use the candidate's words: coverage = (shared / all distinct words of both)², so
+    A word is distinctive when it has 2+ letters and is not in ``GENERIC_WORDS`` or
+    ``SECTOR_WORDS``; found when a candidate word equals it or is within one typo
+    (``is_typo_of``). A query of generic words only must use the candidate's words ('of', 'and',
+    'the', 'for' aside): coverage = (shared / all distinct words of both)², so
     one extra word on either side costs much ('International Semiconductor Manufacturing
     Services' is not SMIC). A place is generic unless the candidate names another one: then the
-    query's places count as distinctive (the Zhengzhou centre is not the Wuxi one). CJK queries
-    are compared as strings (coverage 1).
+    query's places count as distinctive (the Zhengzhou centre is not the Wuxi one). CJK
+    queries: ``_cjk_coverage``.
     """
     if has_cjk(query_key):
-        return 1.0, []
+        return _cjk_coverage(query_key, candidate_key)
     all_words = [w for w in dict.fromkeys(query_key.split()) if len(w) >= 2]
     cand = candidate_key.split()
-    words = [w for w in all_words if w not in GENERIC_WORDS] + _other_places(all_words, cand)
+    words = [w for w in all_words if w not in _NOT_DISTINCTIVE]
+    words += _other_places(all_words, cand)
     if words:
         missing = _words_found(words, cand)
         w = words[0]
@@ -370,14 +394,27 @@ def coverage(query_key: str, candidate_key: str) -> tuple[float, list[str]]:
                 and not any(_slip(w, c) for c in cand):  # fmt: skip
             return SHORT_TYPO_CREDIT, [f"~{w}"]
         return (len(words) - len(missing)) / len(words), missing
+    all_words = [w for w in all_words if w not in _SMALL_WORDS]
     if not all_words:
         return 1.0, []
-    cand_words = [c for c in cand if len(c) >= 2]
+    cand_words = [c for c in cand if len(c) >= 2 and c not in _SMALL_WORDS]
     missing = _words_found(all_words, cand)
     extra = _words_found(cand_words, all_words)
     shared = len(all_words) - len(missing)
     union = shared + len(missing) + len(extra)
     return (shared / max(union, 1)) ** 2, missing + [f"+{w}" for w in extra]
+
+
+def _cjk_coverage(query_key: str, candidate_key: str) -> tuple[float, list[str]]:
+    """Share of the query's ``cjk.core`` found, in order, in the candidate's core (longest
+    common subsequence / length): one other character in a core is another company
+    (中国航天科技集团, CASC, is not 中国航天科工集团, CASIC: 3/4), and so is another city
+    (国家超级计算长沙中心 is not the Jinan centre: 8/10)."""
+    q, c = core(query_key.replace(" ", "")), core(candidate_key.replace(" ", ""))
+    if not q:
+        return 1.0, []
+    shared = LCSseq.similarity(q, c)
+    return shared / len(q), ([f"={q}≠{c}"] if shared < len(q) else [])
 
 
 _COUNTRY = frozenset({"china", "zhonghua"})
@@ -399,12 +436,14 @@ def _slip(word: str, other: str) -> bool:
 
 
 def _weak_text(missing: list[str]) -> str:
-    lost = [repr(w) for w in missing if w[0] not in "+~"]
+    lost = [repr(w) for w in missing if w[0] not in "+~="]
     extra = [repr(w[1:]) for w in missing if w.startswith("+")]
     typo = [repr(w[1:]) for w in missing if w.startswith("~")]
+    cores = [w[1:].split("≠") for w in missing if w.startswith("=")]
     parts = [f"{', '.join(lost)} not in the listed name"] if lost else []
     parts += [f"{', '.join(extra)} not in the query"] if extra else []
     parts += [f"the only distinctive word {typo[0]} matches only with a typo"] if typo else []
+    parts += [f"the short name {a} is not the listed {b}" for a, b in cores]
     return f"; weak: {'; '.join(parts)}" if parts else ""
 
 
@@ -487,8 +526,8 @@ def initials(label: str) -> tuple[str, ...]:
 @lru_cache(maxsize=200_000)
 def distinctive_words(key: str) -> frozenset[str]:
     """The Latin words of a normalised key that name rather than describe (2+ letters, not in
-    ``GENERIC_WORDS``)."""
-    return frozenset(w for w in key.split() if len(w) >= 2 and w not in GENERIC_WORDS)
+    ``GENERIC_WORDS`` or ``SECTOR_WORDS``)."""
+    return frozenset(w for w in key.split() if len(w) >= 2 and w not in _NOT_DISTINCTIVE)
 
 
 @lru_cache(maxsize=200_000)
