@@ -260,3 +260,12 @@ def test_a_share_class_marker_is_not_part_of_the_name() -> None:
     """Stock short names carry HKEX/STAR markers: 商汤-W (SenseTime), 寒武紀-U (Cambricon)."""
     assert normalize("商汤-W") == "商汤" and normalize("寒武紀-U") == "寒武纪"
     assert normalize("百度集团-SW") == "百度集团" and normalize("Foo-W") == "foo w"
+
+
+def test_innovation_is_a_descriptive_word() -> None:
+    """创新 ('innovation') describes: 大疆 is 大疆创新 (DJI), whose pinyin-and-English rendering
+    is how an English page wrote it ('Da Jiang Innovations', held-out set 3)."""
+    idx = NameIndex.build([("dji", "SZ DJI Technology Co., Ltd.", [("大疆创新", "registry")])])
+    assert top(idx, "大疆")[0] == "dji"
+    got, score, feats = top(idx, "Da Jiang Innovations")
+    assert got == "dji" and feats["translit"] == 1.0, (got, score)
