@@ -19,7 +19,12 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "benchmarks" / "data"
 KINDS = {"en_legal", "en_short", "abbreviation", "acronym", "typo", "pinyin", "zh_hans",
          "zh_hant", "subsidiary", "unlisted", "unlisted_zh"}  # fmt: skip
-SETS = ("screening_heldout.yaml", "screening_heldout2.yaml", "screening_heldout3.yaml")
+SETS = (
+    "screening_heldout.yaml",
+    "screening_heldout2.yaml",
+    "screening_heldout3.yaml",
+    "screening_heldout4.yaml",
+)
 
 
 def _load(name: str) -> dict[str, Any]:
@@ -91,3 +96,4 @@ def test_heldout_v3_size_mix_and_blindness() -> None:
         assert kinds.count(kind) >= least, (kind, kinds.count(kind))
     texts = [q["q"] for q in queries]
     assert len(texts) == len(set(texts)), "duplicate query text"
+
