@@ -416,7 +416,10 @@ def main_heldout(args: argparse.Namespace) -> None:
         for i, q in enumerate(all_q)
         if q["kind"] != "subsidiary"
         and (
-            (q["company"] and (ours[i][0] != q["company"] or ours[i][1] < DEFAULT_MIN_SCORE))
+            (
+                q["company"]
+                and (ours[i][0] not in {q["company"], *q["also"]} or ours[i][1] < DEFAULT_MIN_SCORE)
+            )
             or (not q["company"] and ours[i][0] and ours[i][1] >= DEFAULT_MIN_SCORE)
         )
     ]

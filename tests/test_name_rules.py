@@ -1,4 +1,4 @@
-"""The name-matching rules of chipwar-name-match 2.1 to 2.3, each with a name it must find and a
+"""The name-matching rules of chipwar-name-match 2.1 to 2.4, each with a name it must find and a
 near name it must not (module docstring of ``controls/names.py``). Names are real list
 spellings (Entity List, DoD 1260H) and real companies next to them."""
 
@@ -107,7 +107,7 @@ def test_swapped_characters_are_a_typo() -> None:
 def test_every_hit_names_its_algorithm_and_reason(index: NameIndex) -> None:
     for q in ("CRCC", "寧德時代", "长鑫存储技术有限公司"):
         m = index.search([q], min_score=0.8)[0][0]
-        assert m.algorithm == ALGORITHM and ALGORITHM["version"] == "2.3"
+        assert m.algorithm == ALGORITHM and ALGORITHM["version"] == "2.4"
         assert m.reason and m.label
 
 
@@ -122,6 +122,9 @@ def test_helpers() -> None:
     assert query_parts("吉存半導體科技（上海）公司") == ["吉存半導體科技（上海）公司"]
     assert query_parts("China Unicom (Hong Kong) Limited") == ["China Unicom (Hong Kong) Limited"]
     assert query_parts("Hygon (海光信息)") == ["Hygon (海光信息)", "Hygon", "海光信息"]
+    unicom = "China Unicom (Hong Kong) Limited (NYSE: CHU)"  # held-out set 3
+    assert query_parts(unicom)[:2] == [unicom, "China Unicom (Hong Kong) Limited"]
+    assert normalize("Qingdao Si’En") == "qingdao sien"  # a typographic apostrophe
     assert query_parts("Jicun (上海) (Hong Kong)") == ["Jicun (上海) (Hong Kong)"]
     assert core("深圳市道通智能航空技术") == core("道通智能") == "道通智能"
     assert "changxin memory technology" in translit("长鑫存储技术")
@@ -257,3 +260,12 @@ def test_a_share_class_marker_is_not_part_of_the_name() -> None:
     """Stock short names carry HKEX/STAR markers: 商汤-W (SenseTime), 寒武紀-U (Cambricon)."""
     assert normalize("商汤-W") == "商汤" and normalize("寒武紀-U") == "寒武纪"
     assert normalize("百度集团-SW") == "百度集团" and normalize("Foo-W") == "foo w"
+
+
+def test_innovation_is_a_descriptive_word() -> None:
+    """创新 ('innovation') describes: 大疆 is 大疆创新 (DJI), whose pinyin-and-English rendering
+    is how an English page wrote it ('Da Jiang Innovations', held-out set 3)."""
+    idx = NameIndex.build([("dji", "SZ DJI Technology Co., Ltd.", [("大疆创新", "registry")])])
+    assert top(idx, "大疆")[0] == "dji"
+    got, score, feats = top(idx, "Da Jiang Innovations")
+    assert got == "dji" and feats["translit"] == 1.0, (got, score)

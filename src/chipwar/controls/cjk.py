@@ -57,7 +57,7 @@ PLACES_LATIN = frozenset(
 DESCRIPTIVE_WORDS = (
     "信息技术", "数字技术", "电子科技", "智能科技", "新能源", "科技", "技术", "信息", "电子",
     "智能", "通信", "网络", "软件", "系统", "数字", "航空", "国际", "工业", "实业", "发展",
-    "设备", "装备", "有限", "股份", "集团", "中国",
+    "设备", "装备", "有限", "股份", "集团", "中国", "创新",
 )  # fmt: skip
 """Words that describe a business rather than name it, stripped from the end by ``core``.
 Not here on purpose: 存储, 半导体, 集成电路 … (长江存储 is not 长江 anything)."""
@@ -79,6 +79,7 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "材料": ("materials", "material"), "精密": ("precision",), "仪器": ("instrument",),
     "机械": ("machinery",), "机器人": ("robotics",), "工业": ("industry", "industrial"),
     "产业": ("industry",), "实业": ("industrial",), "发展": ("development",),
+    "创新": ("innovation", "innovations"),
     "投资": ("investment",), "贸易": ("trading",), "国际": ("international",),
     "研究所": ("research institute",), "研究院": ("research institute", "academy"),
     "大学": ("university",), "航空": ("aviation",), "航天": ("aerospace",),

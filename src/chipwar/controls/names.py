@@ -80,7 +80,7 @@ from rapidfuzz.process import cdist
 from chipwar import cancel
 from chipwar.controls.cjk import PLACES, PLACES_LATIN, TAIWAN_USAGE, core, translit
 
-ALGORITHM = {"name": "chipwar-name-match", "version": "2.3"}
+ALGORITHM = {"name": "chipwar-name-match", "version": "2.4"}
 """Name and version of the scoring below; bump the version when a weight or rule changes."""
 TOKEN_BLOCK = 50_000
 """Variants whose tokens are hashed together when an index is built (bounds peak memory)."""
@@ -296,7 +296,7 @@ SenseTime, 寒武纪-U is Cambricon."""
 def _words(name: str) -> list[str]:
     text = unicodedata.normalize("NFKC", name).lower().strip()
     text = _SHARE_CLASS.sub("", to_simplified(text))
-    text = text.replace("&", " and ").replace("'", "")
+    text = text.replace("&", " and ").replace("'", "").replace("\u2019", "").replace("\u2018", "")
     text = _PUNCT.sub(" ", text)
     # Keep CJK runs apart from Latin words ("nexperia中国" -> "nexperia 中国").
     text = re.sub(rf"([{_CJK_CLASS}])([a-z0-9])|([a-z0-9])([{_CJK_CLASS}])", _split_scripts, text)
@@ -467,16 +467,23 @@ _FORM_WORDS = frozenset(" ".join(_LATIN_FORMS).split())
 
 def query_parts(query: str) -> list[str]:
     """The query, then (when it has a part in brackets that is not only a place) the query
-    without it and each bracketed part of 2+ Latin letters or 2+ Chinese characters that is
-    not a place alone: 'Semiconductor Manufacturing International Corporation (SMIC)' → also
-    '… Corporation' and 'SMIC'; 'Hygon Information Technology (海光信息)' → also '海光信息'.
-    'China Unicom (Hong Kong) Limited' stays whole: without its place it names the parent."""
+    without its non-place brackets and each bracketed part of 2+ Latin letters or 2+ Chinese
+    characters that is not a place alone: 'Semiconductor Manufacturing International
+    Corporation (SMIC)' → also '… Corporation' and 'SMIC'; 'Hygon Information Technology
+    (海光信息)' → also '海光信息'. A place in brackets is never dropped: without it 'China Unicom
+    (Hong Kong) Limited' names the parent ('… (Hong Kong) Limited (NYSE: CHU)' → also
+    '… (Hong Kong) Limited')."""
     out = [query]
     inner = [m.group(1).strip() for m in _BRACKETS.finditer(query)]
     if inner and not all(_is_place(p) for p in inner):
-        out.append(_BRACKETS.sub(" ", query).strip())
+        out.append(_BRACKETS.sub(_keep_place, query).strip())
         out += [p for p in inner if not _is_place(p) and _names_something(p)]
     return list(dict.fromkeys(p for p in out if p))
+
+
+def _keep_place(m: re.Match[str]) -> str:
+    """A bracketed part as it stands when it is a place, else a space."""
+    return m.group(0) if _is_place(m.group(1).strip()) else " "
 
 
 def _names_something(text: str) -> bool:
