@@ -19,7 +19,12 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "benchmarks" / "data"
 KINDS = {"en_legal", "en_short", "abbreviation", "acronym", "typo", "pinyin", "zh_hans",
          "zh_hant", "subsidiary", "unlisted", "unlisted_zh"}  # fmt: skip
-SETS = ("screening_heldout.yaml", "screening_heldout2.yaml", "screening_heldout3.yaml")
+SETS = (
+    "screening_heldout.yaml",
+    "screening_heldout2.yaml",
+    "screening_heldout3.yaml",
+    "screening_heldout4.yaml",
+)
 
 
 def _load(name: str) -> dict[str, Any]:
@@ -89,5 +94,37 @@ def test_heldout_v3_size_mix_and_blindness() -> None:
     kinds = [q["kind"] for q in queries]
     for kind, least in [("zh_hans", 40), ("zh_hant", 25), ("unlisted", 40), ("unlisted_zh", 25)]:
         assert kinds.count(kind) >= least, (kind, kinds.count(kind))
+    texts = [q["q"] for q in queries]
+    assert len(texts) == len(set(texts)), "duplicate query text"
+
+
+def test_heldout_v4_size_mix_and_blindness() -> None:
+    """v4: about 330 queries from 100+ documents, none used by sets 1-3; positives in every
+    script, real unlisted companies in both, subsidiaries reported apart, at most 6 queries per
+    listed company and no query string of an earlier set repeated."""
+    earlier = [_load(n) for n in SETS[:3]]
+    v4 = _load("screening_heldout4.yaml")
+    queries = v4["queries"]
+    assert len(queries) >= 300 and len(v4["sources"]) >= 100
+    assert not {u for e in earlier for u in e["sources"].values()} & set(v4["sources"].values())
+    assert not {q["q"] for e in earlier for q in e["queries"]} & {q["q"] for q in queries}
+    # nor a page that the name registry's bibliography cites (the registry was built from them)
+    registry: set[str] = set()
+    for path in (ROOT / "src" / "chipwar" / "data" / "sources").glob("screening*.yaml"):
+        for entry in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).values():
+            if isinstance(entry, dict) and entry.get("url"):
+                registry.add(entry["url"])
+    assert registry and not registry & set(v4["sources"].values())
+    kinds = [q["kind"] for q in queries]
+    latin = {"en_legal", "en_short", "abbreviation", "acronym", "pinyin", "typo"}
+    assert sum(k in latin for k in kinds) >= 120
+    for kind, least in [("zh_hans", 55), ("zh_hant", 40), ("unlisted", 55), ("unlisted_zh", 40)]:
+        assert kinds.count(kind) >= least, (kind, kinds.count(kind))
+    assert 10 <= kinds.count("subsidiary") <= 25
+    per_company: dict[str, int] = {}
+    for q in queries:
+        if q["company"] is not None:
+            per_company[q["company"]] = per_company.get(q["company"], 0) + 1
+    assert len(per_company) >= 70 and max(per_company.values()) <= 6
     texts = [q["q"] for q in queries]
     assert len(texts) == len(set(texts)), "duplicate query text"
