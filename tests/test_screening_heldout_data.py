@@ -24,6 +24,7 @@ SETS = (
     "screening_heldout2.yaml",
     "screening_heldout3.yaml",
     "screening_heldout4.yaml",
+    "screening_heldout5.yaml",
 )
 
 
@@ -126,5 +127,38 @@ def test_heldout_v4_size_mix_and_blindness() -> None:
         if q["company"] is not None:
             per_company[q["company"]] = per_company.get(q["company"], 0) + 1
     assert len(per_company) >= 70 and max(per_company.values()) <= 6
+    texts = [q["q"] for q in queries]
+    assert len(texts) == len(set(texts)), "duplicate query text"
+
+
+def test_heldout_v5_size_mix_and_blindness() -> None:
+    """v5: about 250 queries from 80+ documents, none used by sets 1-4 nor cited by the name
+    registry's bibliography; no query string of sets 1-4 repeated; positives in every script,
+    real unlisted companies in both scripts, subsidiaries reported apart; 80+ distinct listed
+    companies sampled, at most 4 queries each."""
+    earlier = [_load(n) for n in SETS[:4]]
+    v5 = _load("screening_heldout5.yaml")
+    queries = v5["queries"]
+    assert len(queries) >= 240 and len(v5["sources"]) >= 80
+    assert not {u for e in earlier for u in e["sources"].values()} & set(v5["sources"].values())
+    assert not {q["q"] for e in earlier for q in e["queries"]} & {q["q"] for q in queries}
+    registry: set[str] = set()
+    for path in (ROOT / "src" / "chipwar" / "data" / "sources").glob("screening*.yaml"):
+        for entry in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).values():
+            if isinstance(entry, dict) and entry.get("url"):
+                registry.add(entry["url"])
+    assert registry and not registry & set(v5["sources"].values())
+    assert {q["src"] for q in queries} == set(v5["sources"]), "unused or missing source"
+    kinds = [q["kind"] for q in queries]
+    latin = {"en_legal", "en_short", "abbreviation", "acronym", "pinyin", "typo"}
+    assert sum(k in latin for k in kinds) >= 80
+    for kind, least in [("zh_hans", 40), ("zh_hant", 30), ("unlisted", 40), ("unlisted_zh", 30)]:
+        assert kinds.count(kind) >= least, (kind, kinds.count(kind))
+    assert 5 <= kinds.count("subsidiary") <= 20
+    per_company: dict[str, int] = {}
+    for q in queries:
+        if q["company"] is not None:
+            per_company[q["company"]] = per_company.get(q["company"], 0) + 1
+    assert len(per_company) >= 80 and max(per_company.values()) <= 4
     texts = [q["q"] for q in queries]
     assert len(texts) == len(set(texts)), "duplicate query text"
