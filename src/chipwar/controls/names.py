@@ -2,7 +2,8 @@
 Traditional), with an index stored as NumPy arrays (memory-mappable, near-instant to load).
 
 **Normalisation** (``normalize``): Unicode NFKC (full-/half-width), case fold, Traditional →
-Simplified (``to_simplified``: OpenCC t2s, then Taiwan words, 資訊 → 信息), punctuation out,
+Simplified (``to_simplified``: OpenCC t2s, then Taiwan words, 資訊 → 信息), accents and tone
+marks out ('Hánwǔjì'), a stock short name's share-class marker out (商汤-W), punctuation out,
 abbreviations expanded to one canonical word (``ABBREVIATIONS``: Intl → international, Mfg →
 manufacturing, Tech → technology, Hldgs → holdings, Grp → group, …) and such legal-form and
 common words with another ending (``stem``: 'Intelligence' → intelligent) or one typo
@@ -21,7 +22,8 @@ common words) finds SMIC.
 **Score** of a (query, variant) pair — ``ALGORITHM`` — from named features (each in [0, 1]):
 
 * ``exact`` — equal normalised keys (or equal with spaces removed): score 1.
-* ``word_order`` — the same words in another order: score ``WORD_ORDER_SCORE``.
+* ``word_order`` — the same words in another order (CJK: the same name with its city
+  elsewhere, 深圳国家超级计算中心 and 国家超级计算深圳中心): score ``WORD_ORDER_SCORE``.
 * ``pinyin`` — one side CJK, the other Latin: the CJK side's toneless pinyin syllables equal the
   Latin side's letters (``pinyin`` = 1, score ``PINYIN_EXACT_SCORE``), or the query's syllables
   form one *contiguous* run that covers ≥ ``PINYIN_MIN_COVER`` of the candidate's syllables
@@ -40,8 +42,11 @@ common words) finds SMIC.
 * ``typo`` — both CJK, 4+ characters, two adjacent characters swapped: ``CJK_TYPO_SCORE``;
   one character replaced by a homophone (a shared toneless pinyin reading): ``CJK_HOMOPHONE_SCORE``.
 * ``acronym`` — a query of 4–6 capitals equal to the ``initials`` of a name: ``ACRONYM_SCORE``.
-* ``distinctive`` — Latin: the same ``distinctive_words`` on both sides, differing only in
-  generic words: the score is at least ``DISTINCTIVE_SCORE``.
+  A query part of 2–5 capitals (``_ACRONYM_LIKE``) matches only exactly, as initials or as a
+  word of the name, never with a letter changed (CSIC is not CASIC).
+* ``distinctive`` — Latin: the same ``distinctive_stems`` on both sides (adjacent words joined
+  where the other side writes them as one, ``_join_compounds``), differing only in generic
+  words: the score is at least ``DISTINCTIVE_SCORE``.
 * ``typos_corrected`` — how many legal-form or common words of the query were one typo from
   the canonical word and corrected before comparison (named in the reason).
 * ``coverage`` — share of the query's distinctive words (not generic, not legal forms) found,
