@@ -394,8 +394,8 @@ def coverage(query_key: str, candidate_key: str) -> tuple[float, list[str]]:
 
     A word is distinctive when it has 2+ letters and is not in ``GENERIC_WORDS`` or
     ``SECTOR_WORDS``; found when a candidate word equals it or is within one typo
-    (``is_typo_of``). A query of generic words only must use the candidate's words ('of', 'and',
-    'the', 'for' aside): coverage = (shared / all distinct words of both)², so
+    (``is_typo_of``). A query of generic words only must use the candidate's words (small words
+    such as 'of' aside): coverage = (shared / all distinct words of both)², so
     one extra word on either side costs much ('International Semiconductor Manufacturing
     Services' is not SMIC). A place is generic unless the candidate names another one: then the
     query's places count as distinctive (the Zhengzhou centre is not the Wuxi one). CJK
@@ -441,7 +441,9 @@ def _join_compounds(key: str, other: str) -> str:
     return " ".join(out)
 
 
-_CITY_ORDER = sorted(set(PLACES) - {"中华人民共和国", "中国", "中华"}, key=len, reverse=True)
+_CITIES = frozenset(PLACES) - {"中华人民共和国", "中国", "中华"}
+"""Places that locate a company; 中国 opens a national company's name (中国建筑 is not 建筑)."""
+_CITY_ORDER = sorted(_CITIES, key=len, reverse=True)
 
 
 def _cjk_places(text: str) -> frozenset[str]:
@@ -474,7 +476,7 @@ def _cjk_coverage(query_key: str, candidate_key: str) -> tuple[float, list[str]]
     qa, ca = query_key.replace(" ", ""), candidate_key.replace(" ", "")
     qp, cp = _cjk_places(qa), _cjk_places(ca)
     if qp and cp and qp != cp:  # the Shenzhen centre is not the Jinan one, wherever written
-        return 0.5, [f"={'/'.join(sorted(qp))}≠{'/'.join(sorted(cp))}"]
+        return 0.5, [f"@{'/'.join(sorted(qp))}≠{'/'.join(sorted(cp))}"]
     q, c = core(qa), core(ca)
     if not q:
         return 1.0, []
@@ -501,14 +503,16 @@ def _slip(word: str, other: str) -> bool:
 
 
 def _weak_text(missing: list[str]) -> str:
-    lost = [repr(w) for w in missing if w[0] not in "+~="]
+    lost = [repr(w) for w in missing if w[0] not in "+~=@"]
     extra = [repr(w[1:]) for w in missing if w.startswith("+")]
     typo = [repr(w[1:]) for w in missing if w.startswith("~")]
     cores = [w[1:].split("≠") for w in missing if w.startswith("=")]
+    places = [w[1:].split("≠") for w in missing if w.startswith("@")]
     parts = [f"{', '.join(lost)} not in the listed name"] if lost else []
     parts += [f"{', '.join(extra)} not in the query"] if extra else []
     parts += [f"the only distinctive word {typo[0]} matches only with a typo"] if typo else []
     parts += [f"the short name {a} is not the listed {b}" for a, b in cores]
+    parts += [f"the place {a} is not the listed {b}" for a, b in places]
     return f"; weak: {'; '.join(parts)}" if parts else ""
 
 
@@ -1221,10 +1225,6 @@ def _short_name(a: str, b: str) -> bool:
     bare = (c2, c2 + "集团")
     return any(k in bare or (k.endswith(c2) and k[: -len(c2)].rstrip("市省") in _CITIES)
                for k in (a, b))  # fmt: skip
-
-
-_CITIES = frozenset(PLACES) - {"中华人民共和国", "中国", "中华"}
-"""Places that locate a company; 中国 opens a national company's name (中国建筑 is not 建筑)."""
 
 
 def _translit_core(qkey: str, ckey: str) -> bool:
