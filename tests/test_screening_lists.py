@@ -931,6 +931,7 @@ LIST_N6 = [
           D(2021, 6, 3)),
     Party("el-origin", "Origin Quantum Computing Technology", "Entity List", None,
           aliases=("Origin Quantum",)),
+    Party("el-piotech", "Piotech", "Entity List", D(2024, 12, 2)),
 ]  # fmt: skip
 
 
@@ -955,6 +956,7 @@ LIST_N6 = [
         ("鵬芯微", "el-pxw", "n6-storm-pensun-pxw-2023-10"),
         ("China Guangdong Nuclear Power Group", "1260h-cgn", "n6-chinadaily-cgn-2013-05"),
         ("中广核集团", "1260h-cgn", "n6-ettoday-cgn-2019-08"),
+        ("拓荆科技股份有限公司", "el-piotech", "n6-cs-piotech-2023-04"),
         ("一機集團", "1260h-imfm", "n6-soolun-firstmachinery-2014"),  # through Simplified
         ("本源量子", "el-origin", "n6-21jingji-originquantum-2024-09"),
     ],
@@ -1000,7 +1002,7 @@ def test_pass6_sources_resolve_and_new_entries_link_by_list_spelling() -> None:
                  "sinochem": "Sinochem Group Co., Ltd.", "cec": "China Electronics Corporation",
                  "hesai": "Hesai Technology Co., Ltd.", "sicarrier": "SiCarrier Technology",
                  "swaysure": "Swaysure Technology Co", "pensun": "Shenzhen Pensun Technology Co",
-                 "pxw": "PXW Semiconductor Manufactory"}  # fmt: skip
+                 "pxw": "PXW Semiconductor Manufactory", "piotech": "Piotech"}  # fmt: skip
     for cid, spelling in spellings.items():
         c = by_id[cid]
         assert c.listed and all(s.startswith("n6-") for n in c.names for s in n.source), cid
