@@ -932,6 +932,10 @@ LIST_N6 = [
     Party("el-origin", "Origin Quantum Computing Technology", "Entity List", None,
           aliases=("Origin Quantum",)),
     Party("el-piotech", "Piotech", "Entity List", D(2024, 12, 2)),
+    Party("1260h-avic-xian", "AVIC Xi'an Aircraft Industry Group Company Ltd.", "1260H List",
+          D(2021, 6, 3)),
+    Party("1260h-avic-shenyang", "AVIC Shenyang Aircraft Company Limited", "1260H List",
+          D(2021, 6, 3)),
 ]  # fmt: skip
 
 
@@ -957,6 +961,8 @@ LIST_N6 = [
         ("China Guangdong Nuclear Power Group", "1260h-cgn", "n6-chinadaily-cgn-2013-05"),
         ("中广核集团", "1260h-cgn", "n6-ettoday-cgn-2019-08"),
         ("拓荆科技股份有限公司", "el-piotech", "n6-cs-piotech-2023-04"),
+        ("中航飞机", "1260h-avic-xian", "n6-cs-avic-xian-rename-2020-12"),  # former short name
+        ("AVIC Aircraft", "1260h-avic-xian", "n6-air66-avic-xian-rename-2020-12"),  # former
         ("一機集團", "1260h-imfm", "n6-soolun-firstmachinery-2014"),  # through Simplified
         ("本源量子", "el-origin", "n6-21jingji-originquantum-2024-09"),
     ],
@@ -976,7 +982,8 @@ def test_pass6_names_keep_neighbours_apart() -> None:
     pairs = [("中国航天科工集团有限公司", "1260h-casic"), ("中国航天科技集团有限公司", "ns-casc"),
              ("中国化工", "1260h-chemchina"), ("中化集团", "1260h-sinochem"),
              ("中国电子科技集团有限公司", "1260h-cetc"), ("中国电子信息产业集团", "1260h-cec"),
-             ("鵬新旭", "el-pensun"), ("鹏芯微", "el-pxw")]  # fmt: skip
+             ("鵬新旭", "el-pensun"), ("鹏芯微", "el-pxw"),
+             ("AVIC Shenyang Aircraft", "1260h-avic-shenyang")]  # fmt: skip
     for query, record in pairs:
         (row,) = screen([query], DAY, parties=LIST_N6, limit=1)
         assert f"[{record}]" in " ".join(row["history"]) and row["score"] == 1.0, (query, row)
