@@ -94,12 +94,13 @@ table, not data: it carries no figures."""
 
 TAIWAN_USAGE = {
     "积体电路": "集成电路", "资讯": "信息", "执行绪": "线程", "软体": "软件", "网路": "网络",
-    "晶片": "芯片", "数位": "数字", "伺服器": "服务器",
+    "晶片": "芯片", "数位": "数字", "伺服器": "服务器", "电讯": "电信",
 }  # fmt: skip
 """Words of company names that Taiwan and Hong Kong press write otherwise (after OpenCC t2s),
 → the mainland word: 海光資訊 is 海光信息, 摩爾執行緒 is 摩尔线程 (Moore Threads), 台灣積體電路 is
-台湾集成电路. Not OpenCC's tw2sp phrase table: it also rewrites words that are part of names
-(長鑫儲存 would become 长鑫保存). A translation table, not data: it carries no figures."""
+台湾集成电路, 中國電訊 (Hong Kong) is 中国电信. Not OpenCC's tw2sp phrase table: it also
+rewrites words that are part of names (長鑫儲存 would become 长鑫保存). A translation table, not
+data: it carries no figures."""
 
 MAX_TRANSLIT_VARIANTS = 16
 """At most this many renderings per name (words with several renderings multiply)."""

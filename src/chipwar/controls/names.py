@@ -2,7 +2,8 @@
 Traditional), with an index stored as NumPy arrays (memory-mappable, near-instant to load).
 
 **Normalisation** (``normalize``): Unicode NFKC (full-/half-width), case fold, Traditional →
-Simplified (``to_simplified``: OpenCC t2s, then Taiwan words, 資訊 → 信息), punctuation out,
+Simplified (``to_simplified``: OpenCC t2s, then Taiwan words, 資訊 → 信息), accents and tone
+marks out ('Hánwǔjì'), a stock short name's share-class marker out (商汤-W), punctuation out,
 abbreviations expanded to one canonical word (``ABBREVIATIONS``: Intl → international, Mfg →
 manufacturing, Tech → technology, Hldgs → holdings, Grp → group, …) and such legal-form and
 common words with another ending (``stem``: 'Intelligence' → intelligent) or one typo
@@ -21,7 +22,8 @@ common words) finds SMIC.
 **Score** of a (query, variant) pair — ``ALGORITHM`` — from named features (each in [0, 1]):
 
 * ``exact`` — equal normalised keys (or equal with spaces removed): score 1.
-* ``word_order`` — the same words in another order: score ``WORD_ORDER_SCORE``.
+* ``word_order`` — the same words in another order (CJK: the same name with its city
+  elsewhere, 深圳国家超级计算中心 and 国家超级计算深圳中心): score ``WORD_ORDER_SCORE``.
 * ``pinyin`` — one side CJK, the other Latin: the CJK side's toneless pinyin syllables equal the
   Latin side's letters (``pinyin`` = 1, score ``PINYIN_EXACT_SCORE``), or the query's syllables
   form one *contiguous* run that covers ≥ ``PINYIN_MIN_COVER`` of the candidate's syllables
@@ -40,8 +42,11 @@ common words) finds SMIC.
 * ``typo`` — both CJK, 4+ characters, two adjacent characters swapped: ``CJK_TYPO_SCORE``;
   one character replaced by a homophone (a shared toneless pinyin reading): ``CJK_HOMOPHONE_SCORE``.
 * ``acronym`` — a query of 4–6 capitals equal to the ``initials`` of a name: ``ACRONYM_SCORE``.
-* ``distinctive`` — Latin: the same ``distinctive_words`` on both sides, differing only in
-  generic words: the score is at least ``DISTINCTIVE_SCORE``.
+  A query part of 2–5 capitals (``_ACRONYM_LIKE``) matches only exactly, as initials or as a
+  word of the name, never with a letter changed (CSIC is not CASIC).
+* ``distinctive`` — Latin: the same ``distinctive_stems`` on both sides (adjacent words joined
+  where the other side writes them as one, ``_join_compounds``), differing only in generic
+  words: the score is at least ``DISTINCTIVE_SCORE``.
 * ``typos_corrected`` — how many legal-form or common words of the query were one typo from
   the canonical word and corrected before comparison (named in the reason).
 * ``coverage`` — share of the query's distinctive words (not generic, not legal forms) found,
@@ -80,7 +85,7 @@ from rapidfuzz.process import cdist
 from chipwar import cancel
 from chipwar.controls.cjk import PLACES, PLACES_LATIN, TAIWAN_USAGE, core, translit
 
-ALGORITHM = {"name": "chipwar-name-match", "version": "2.4"}
+ALGORITHM = {"name": "chipwar-name-match", "version": "2.5"}
 """Name and version of the scoring below; bump the version when a weight or rule changes."""
 TOKEN_BLOCK = 50_000
 """Variants whose tokens are hashed together when an index is built (bounds peak memory)."""
@@ -144,6 +149,7 @@ ABBREVIATIONS = {
     "industries": "industry", "info": "information", "dev": "development", "equip": "equipment",
     "semicon": "semiconductor", "semiconductors": "semiconductor", "svcs": "services",
     "natl": "national", "univ": "university", "assn": "association", "bros": "brothers",
+    "ic": "integrated circuit",
 }  # fmt: skip
 """Abbreviation (after punctuation removal) -> the one canonical word both sides use."""
 
@@ -161,7 +167,8 @@ GENERIC_WORDS = frozenset(
     {
         "technology", "international", "industry", "industrial", "information", "intelligent",
         "electronics", "science", "development", "equipment", "semiconductor", "manufacturing",
-        "holdings", "the", "and", "of", "for", "china", "chinese", "beijing", "shanghai",
+        "holdings", "the", "and", "of", "for", "in", "at", "on", "by", "china", "chinese",
+        "beijing", "shanghai",
         "shenzhen", "hong", "kong", "guangzhou", "wuhan", "hangzhou", "tianjin", "research",
         "institute", "systems", "system", "services", "trading", "investment", "new", "energy",
         "digital", "network", "software", "communication", "communications", "materials",
@@ -197,21 +204,23 @@ _LATIN_FORM_RE = re.compile(
 )
 
 
-_SUFFIXES = (
-    "ations", "ation", "ences", "ence", "ents", "ent", "ings", "ing", "ers", "er", "ics", "ic",
-    "ies", "es", "al", "ed", "s", "y",
-)  # fmt: skip
+_SUFFIXES = ("ation", "ence", "ent", "ing", "er", "ic", "al", "ed", "y")
 STEM_MIN_LETTERS = 5
 """``stem`` keeps at least this many letters: 'Leon' and 'Leons' stay two words."""
 
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """An English word without its inflection or derivational ending (``_SUFFIXES``, the
-    longest that leaves ``STEM_MIN_LETTERS`` letters): supercomputing and supercomputer →
-    'supercomput', intelligence and intelligent → 'intellig'. Other words unchanged."""
+    """An English word without its plural (-ies → -y, -s) and then its inflection or
+    derivational ending (``_SUFFIXES``, the first that leaves ``STEM_MIN_LETTERS`` letters):
+    supercomputing and supercomputer → 'supercomput', intelligence and intelligent →
+    'intellig', sciences and science → 'science'. Other words unchanged."""
     if not word.isascii():
         return word
+    if word.endswith("ies") and len(word) > STEM_MIN_LETTERS + 2:
+        word = word[:-3] + "y"
+    elif word.endswith("s") and not word.endswith("ss") and len(word) > STEM_MIN_LETTERS:
+        word = word[:-1]
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= STEM_MIN_LETTERS:
             return word[: -len(suffix)]
@@ -288,13 +297,24 @@ def to_simplified(text: str) -> str:
     return simple if simple == text else _TAIWAN_RE.sub(lambda m: TAIWAN_USAGE[m[0]], simple)
 
 
+def _strip_marks(text: str) -> str:
+    """Latin letters without their accents and tone marks ('Hánwǔjì' → 'hanwuji'); text
+    without any is returned as it is (CJK untouched: NFKD leaves it whole)."""
+    if text.isascii():
+        return text
+    parts = unicodedata.normalize("NFKD", text)
+    return unicodedata.normalize(
+        "NFKC", "".join(c for c in parts if unicodedata.category(c) != "Mn")
+    )
+
+
 _SHARE_CLASS = re.compile(rf"(?<=[{_CJK_CLASS}])\s*[-–]\s*(?:sw|wr|uw|w|u|s|b)$")
 """A Chinese stock short name's share-class marker (HKEX -W, -S, -SW, -B; STAR -U): 商汤-W is
 SenseTime, 寒武纪-U is Cambricon."""
 
 
 def _words(name: str) -> list[str]:
-    text = unicodedata.normalize("NFKC", name).lower().strip()
+    text = _strip_marks(unicodedata.normalize("NFKC", name).lower().strip())
     text = _SHARE_CLASS.sub("", to_simplified(text))
     text = text.replace("&", " and ").replace("'", "").replace("\u2019", "").replace("\u2018", "")
     text = _PUNCT.sub(" ", text)
@@ -374,8 +394,8 @@ def coverage(query_key: str, candidate_key: str) -> tuple[float, list[str]]:
 
     A word is distinctive when it has 2+ letters and is not in ``GENERIC_WORDS`` or
     ``SECTOR_WORDS``; found when a candidate word equals it or is within one typo
-    (``is_typo_of``). A query of generic words only must use the candidate's words ('of', 'and',
-    'the', 'for' aside): coverage = (shared / all distinct words of both)², so
+    (``is_typo_of``). A query of generic words only must use the candidate's words (small words
+    such as 'of' aside): coverage = (shared / all distinct words of both)², so
     one extra word on either side costs much ('International Semiconductor Manufacturing
     Services' is not SMIC). A place is generic unless the candidate names another one: then the
     query's places count as distinctive (the Zhengzhou centre is not the Wuxi one). CJK
@@ -405,12 +425,59 @@ def coverage(query_key: str, candidate_key: str) -> tuple[float, list[str]]:
     return (shared / max(union, 1)) ** 2, missing + [f"+{w}" for w in extra]
 
 
+def _join_compounds(key: str, other: str) -> str:
+    """``key`` with two adjacent words joined where ``other`` writes them as one ('optic
+    electric' and 'opticelectric', 'micro electronics' and 'microelectronics')."""
+    words, targets = key.split(), set(other.split())
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        if i + 1 < len(words) and words[i] + words[i + 1] in targets:
+            out.append(words[i] + words[i + 1])
+            i += 2
+        else:
+            out.append(words[i])
+            i += 1
+    return " ".join(out)
+
+
+_CITIES = frozenset(PLACES) - {"中华人民共和国", "中国", "中华"}
+"""Places that locate a company; 中国 opens a national company's name (中国建筑 is not 建筑)."""
+_CITY_ORDER = sorted(_CITIES, key=len, reverse=True)
+
+
+def _cjk_places(text: str) -> frozenset[str]:
+    """Cities and provinces (``cjk.PLACES`` but the country) anywhere in a CJK key, read from
+    the front, longest first (上海南方 holds 上海, not 海南)."""
+    found: set[str] = set()
+    i = 0
+    while i < len(text):
+        place = next((p for p in _CITY_ORDER if text.startswith(p, i)), None)
+        if place:
+            found.add(place)
+            i += len(place)
+        else:
+            i += 1
+    return frozenset(found)
+
+
+def _drop_places(text: str) -> str:
+    for place in _CITY_ORDER:
+        text = text.replace(place, "")
+    return text
+
+
 def _cjk_coverage(query_key: str, candidate_key: str) -> tuple[float, list[str]]:
     """Share of the query's ``cjk.core`` found, in order, in the candidate's core (longest
     common subsequence / length): one other character in a core is another company
     (中国航天科技集团, CASC, is not 中国航天科工集团, CASIC: 3/4), and so is another city
-    (国家超级计算长沙中心 is not the Jinan centre: 8/10)."""
-    q, c = core(query_key.replace(" ", "")), core(candidate_key.replace(" ", ""))
+    (国家超级计算长沙中心 is not the Jinan centre: 8/10). Two names that each name a city or
+    province, other ones, are two entities wherever the place stands: coverage 0.5."""
+    qa, ca = query_key.replace(" ", ""), candidate_key.replace(" ", "")
+    qp, cp = _cjk_places(qa), _cjk_places(ca)
+    if qp and cp and qp != cp:  # the Shenzhen centre is not the Jinan one, wherever written
+        return 0.5, [f"@{'/'.join(sorted(qp))}≠{'/'.join(sorted(cp))}"]
+    q, c = core(qa), core(ca)
     if not q:
         return 1.0, []
     shared = LCSseq.similarity(q, c)
@@ -436,14 +503,16 @@ def _slip(word: str, other: str) -> bool:
 
 
 def _weak_text(missing: list[str]) -> str:
-    lost = [repr(w) for w in missing if w[0] not in "+~="]
+    lost = [repr(w) for w in missing if w[0] not in "+~=@"]
     extra = [repr(w[1:]) for w in missing if w.startswith("+")]
     typo = [repr(w[1:]) for w in missing if w.startswith("~")]
     cores = [w[1:].split("≠") for w in missing if w.startswith("=")]
+    places = [w[1:].split("≠") for w in missing if w.startswith("@")]
     parts = [f"{', '.join(lost)} not in the listed name"] if lost else []
     parts += [f"{', '.join(extra)} not in the query"] if extra else []
     parts += [f"the only distinctive word {typo[0]} matches only with a typo"] if typo else []
     parts += [f"the short name {a} is not the listed {b}" for a, b in cores]
+    parts += [f"the place {a} is not the listed {b}" for a, b in places]
     return f"; weak: {'; '.join(parts)}" if parts else ""
 
 
@@ -460,8 +529,11 @@ def pinyin_match(query_syllables: list[str], cand_syllables: list[str]) -> float
 
 
 _ACRONYM = re.compile(r"[A-Z][A-Z&]{3,5}")
+_ACRONYM_LIKE = re.compile(r"[A-Z][A-Z0-9&]{1,4}")
+"""A query part of 2–5 capitals: it matches a name exactly, as its initials or as one of its
+words ('COSCO' in China COSCO Shipping), never with a letter changed."""
 _BRACKETS = re.compile(r"\s*[(（\[]([^()（）\[\]]*)[)）\]]\s*")
-_SMALL_WORDS = frozenset({"of", "and", "the", "for"})
+_SMALL_WORDS = frozenset({"of", "and", "the", "for", "in", "at", "on", "by"})
 _FORM_WORDS = frozenset(" ".join(_LATIN_FORMS).split())
 
 
@@ -528,6 +600,13 @@ def initials(label: str) -> tuple[str, ...]:
             break
         words = words[:-1]
     return tuple(out)
+
+
+@lru_cache(maxsize=200_000)
+def distinctive_stems(key: str) -> frozenset[str]:
+    """``stem`` of each of ``distinctive_words``: 'DJI Innovations' and 'DJI Innovation' have
+    the same."""
+    return frozenset(stem(w) for w in distinctive_words(key))
 
 
 @lru_cache(maxsize=200_000)
@@ -989,9 +1068,10 @@ class NameIndex:
         skip: set[int] = set()
         if same and not q_cjk:
             ts = cdist([key], [ckeys[i] for i in same], scorer=fuzz.token_set_ratio)[0]
-            q_words = distinctive_words(key)
+            q_words = distinctive_stems(key)
             skip = {same[j] for j in np.nonzero(ts < 100 * min_score - 1e-6)[0].tolist()
-                    if not q_words or distinctive_words(ckeys[same[j]]) != q_words}  # fmt: skip
+                    if not q_words or distinctive_stems(_join_compounds(ckeys[same[j]], key))
+                    != distinctive_stems(_join_compounds(key, ckeys[same[j]]))}  # fmt: skip
         scored: list[tuple[int, tuple[float, str, dict[str, Any]]]] = []
         for i, v in enumerate(vs):
             if i in skip:
@@ -1003,9 +1083,13 @@ class NameIndex:
             feats = {**dict.fromkeys(FEATURES, 0.0), "acronym": 1.0, "script": "latin"}
             for v in self._acronym_variants(part.strip()):
                 scored.append((v, (ACRONYM_SCORE, "acronym: the initials of", feats)))
+        acronym_like = _ACRONYM_LIKE.fullmatch(part.strip()) is not None
         for v, m in scored:
             if m[0] < min_score:
                 continue
+            if acronym_like and not (m[2]["exact"] or m[2]["acronym"]) \
+                    and part.strip().lower() not in self.key(v).split():  # fmt: skip
+                continue  # CSIC is not CASIC with a letter dropped: acronyms match whole
             feats = {**m[2], "typos_corrected": len(fixes)}
             e = int(v_entry[v])
             cur = best.get(e)
@@ -1064,9 +1148,19 @@ def score_pair(
         if " " in qkey and sorted_key(qkey) == sorted_key(ckey):
             feats.update(word_order=1.0, token_set=1.0, token_sort=1.0, coverage=1.0)
             return WORD_ORDER_SCORE, f"{how}same words in another order", feats
-        a, b = (qkey.replace(" ", ""), ckey.replace(" ", "")) if q_cjk else (qkey, ckey)
+        if q_cjk:
+            a, b = qkey.replace(" ", ""), ckey.replace(" ", "")
+            places = _cjk_places(a)
+            if places and places == _cjk_places(b) and _drop_places(a) == _drop_places(b):
+                feats.update(word_order=1.0, token_set=1.0, token_sort=1.0, coverage=1.0)
+                return WORD_ORDER_SCORE, f"{how}same name with the place elsewhere", feats
+        else:
+            a, b = qkey, ckey
         ts = fuzz.token_set_ratio(a, b) / 100.0 if not q_cjk else fuzz.ratio(a, b) / 100.0
         to = fuzz.token_sort_ratio(a, b) / 100.0 if not q_cjk else ts
+        if not q_cjk:  # words found and distinctive words: 'Optic Electric' is 'OpticElectric'
+            qkey = _join_compounds(qkey, ckey)
+            ckey = _join_compounds(ckey, qkey)
         cov, missing = coverage(qkey, ckey)
         s = (W_TOKEN_SET * ts + W_TOKEN_SORT * to) * (COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * cov)
         feats.update(token_set=round(ts, 4), token_sort=round(to, 4), coverage=round(cov, 4))
@@ -1083,11 +1177,12 @@ def score_pair(
                 why = f"{pair[0]} for its homophone {pair[1]} (same pinyin)"
                 return CJK_HOMOPHONE_SCORE, f"{how}{why}", feats
         else:
-            words = distinctive_words(qkey)
-            if s < DISTINCTIVE_SCORE and words and words == distinctive_words(ckey) \
+            words = distinctive_stems(qkey)
+            if s < DISTINCTIVE_SCORE and words and words == distinctive_stems(ckey) \
                     and not _other_places(qkey.split(), ckey.split()):  # fmt: skip
                 feats["distinctive"] = 1.0
-                return DISTINCTIVE_SCORE, f"{how}same distinctive words {sorted(words)}", feats
+                shown = sorted(distinctive_words(qkey))
+                return DISTINCTIVE_SCORE, f"{how}same distinctive words {shown}", feats
         return round(s, 4), f"{how}fuzzy {s:.2f}{_weak_text(missing)}", feats
     # cross-script: compare pinyin syllables with Latin words
     feats["script"] = "cross"
@@ -1130,10 +1225,6 @@ def _short_name(a: str, b: str) -> bool:
     bare = (c2, c2 + "集团")
     return any(k in bare or (k.endswith(c2) and k[: -len(c2)].rstrip("市省") in _CITIES)
                for k in (a, b))  # fmt: skip
-
-
-_CITIES = frozenset(PLACES) - {"中华人民共和国", "中国", "中华"}
-"""Places that locate a company; 中国 opens a national company's name (中国建筑 is not 建筑)."""
 
 
 def _translit_core(qkey: str, ckey: str) -> bool:
