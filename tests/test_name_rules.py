@@ -1,4 +1,4 @@
-"""The name-matching rules of chipwar-name-match 2.1 to 2.5, each with a name it must find and a
+"""The name-matching rules of chipwar-name-match 2.1 to 2.6, each with a name it must find and a
 near name it must not (module docstring of ``controls/names.py``). Names are real list
 spellings (Entity List, DoD 1260H) and real companies next to them."""
 
@@ -107,7 +107,7 @@ def test_swapped_characters_are_a_typo() -> None:
 def test_every_hit_names_its_algorithm_and_reason(index: NameIndex) -> None:
     for q in ("CRCC", "寧德時代", "长鑫存储技术有限公司"):
         m = index.search([q], min_score=0.8)[0][0]
-        assert m.algorithm == ALGORITHM and ALGORITHM["version"] == "2.5"
+        assert m.algorithm == ALGORITHM and ALGORITHM["version"] == "2.6"
         assert m.reason and m.label
 
 
@@ -321,3 +321,11 @@ def test_an_acronym_never_matches_with_a_letter_changed() -> None:
 
 def test_hong_kong_writes_telecom_otherwise() -> None:
     assert normalize("中國電訊") == "中国电信"  # 電訊: Hong Kong usage for 电信
+
+
+def test_a_university_is_named_by_more_than_the_word() -> None:
+    """2.6, from held-out set 5: with 'national' and 'defense' sector words (2.3), NUDT's only
+    distinctive word had become 'university', so Qingdao University of Technology found it."""
+    idx = NameIndex.build([("nudt", "National University of Defense Technology", ["NUDT"])])
+    assert top(idx, "Qingdao University of Technology")[0] is None
+    assert top(idx, "National University of Defence Technology")[0] == "nudt"

@@ -85,7 +85,7 @@ from rapidfuzz.process import cdist
 from chipwar import cancel
 from chipwar.controls.cjk import PLACES, PLACES_LATIN, TAIWAN_USAGE, core, translit
 
-ALGORITHM = {"name": "chipwar-name-match", "version": "2.5"}
+ALGORITHM = {"name": "chipwar-name-match", "version": "2.6"}
 """Name and version of the scoring below; bump the version when a weight or rule changes."""
 TOKEN_BLOCK = 50_000
 """Variants whose tokens are hashed together when an index is built (bounds peak memory)."""
@@ -170,7 +170,8 @@ GENERIC_WORDS = frozenset(
         "holdings", "the", "and", "of", "for", "in", "at", "on", "by", "china", "chinese",
         "beijing", "shanghai",
         "shenzhen", "hong", "kong", "guangzhou", "wuhan", "hangzhou", "tianjin", "research",
-        "institute", "systems", "system", "services", "trading", "investment", "new", "energy",
+        "institute", "university", "academy", "laboratory", "center", "centre", "systems",
+        "system", "services", "trading", "investment", "new", "energy",
         "digital", "network", "software", "communication", "communications", "materials",
         "electric", "power", "machinery",
         "科技", "技术", "电子", "信息", "半导体", "北京", "上海", "深圳", "中国",
