@@ -67,6 +67,7 @@ without it and, when Latin, as the part alone (``query_parts``). Every match car
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import re
 import unicodedata
@@ -426,6 +427,23 @@ def coverage(query_key: str, candidate_key: str) -> tuple[float, list[str]]:
     return (shared / max(union, 1)) ** 2, missing + [f"+{w}" for w in extra]
 
 
+def _same_distinctive(key: str, stems: frozenset[str], other: str) -> bool:
+    """Whether ``other`` has the distinctive stems ``stems`` of ``key`` once compounds are
+    joined (``_join_compounds``, as ``score_pair`` compares them; joined only when one side
+    has a word that is two adjacent words of the other)."""
+    if not (_pairs(key) & set(other.split()) or _pairs(other) & set(key.split())):
+        return distinctive_stems(other) == stems
+    joined = _join_compounds(key, other)
+    return distinctive_stems(joined) == distinctive_stems(_join_compounds(other, joined))
+
+
+@lru_cache(maxsize=200_000)
+def _pairs(key: str) -> frozenset[str]:
+    """Each two adjacent words of ``key`` written as one."""
+    words = key.split()
+    return frozenset(a + b for a, b in itertools.pairwise(words))
+
+
 def _join_compounds(key: str, other: str) -> str:
     """``key`` with two adjacent words joined where ``other`` writes them as one ('optic
     electric' and 'opticelectric', 'micro electronics' and 'microelectronics')."""
@@ -447,6 +465,7 @@ _CITIES = frozenset(PLACES) - {"中华人民共和国", "中国", "中华"}
 _CITY_ORDER = sorted(_CITIES, key=len, reverse=True)
 
 
+@lru_cache(maxsize=200_000)
 def _cjk_places(text: str) -> frozenset[str]:
     """Cities and provinces (``cjk.PLACES`` but the country) anywhere in a CJK key, read from
     the front, longest first (上海南方 holds 上海, not 海南)."""
@@ -1071,8 +1090,8 @@ class NameIndex:
             ts = cdist([key], [ckeys[i] for i in same], scorer=fuzz.token_set_ratio)[0]
             q_words = distinctive_stems(key)
             skip = {same[j] for j in np.nonzero(ts < 100 * min_score - 1e-6)[0].tolist()
-                    if not q_words or distinctive_stems(_join_compounds(ckeys[same[j]], key))
-                    != distinctive_stems(_join_compounds(key, ckeys[same[j]]))}  # fmt: skip
+                    if not q_words
+                    or not _same_distinctive(key, q_words, ckeys[same[j]])}  # fmt: skip
         scored: list[tuple[int, tuple[float, str, dict[str, Any]]]] = []
         for i, v in enumerate(vs):
             if i in skip:
