@@ -9,6 +9,7 @@ reports.
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,16 @@ SETS = (
 
 def _load(name: str) -> dict[str, Any]:
     out: dict[str, Any] = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
+    return out
+
+
+def _registry_urls() -> set[str]:
+    """Every URL the name registry's bibliography cites (data/sources/screening*.yaml)."""
+    out: set[str] = set()
+    for path in (ROOT / "src" / "chipwar" / "data" / "sources").glob("screening*.yaml"):
+        for entry in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).values():
+            if isinstance(entry, dict) and entry.get("url"):
+                out.add(entry["url"])
     return out
 
 
@@ -110,11 +121,7 @@ def test_heldout_v4_size_mix_and_blindness() -> None:
     assert not {u for e in earlier for u in e["sources"].values()} & set(v4["sources"].values())
     assert not {q["q"] for e in earlier for q in e["queries"]} & {q["q"] for q in queries}
     # nor a page that the name registry's bibliography cites (the registry was built from them)
-    registry: set[str] = set()
-    for path in (ROOT / "src" / "chipwar" / "data" / "sources").glob("screening*.yaml"):
-        for entry in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).values():
-            if isinstance(entry, dict) and entry.get("url"):
-                registry.add(entry["url"])
+    registry = _registry_urls()
     assert registry and not registry & set(v4["sources"].values())
     kinds = [q["kind"] for q in queries]
     latin = {"en_legal", "en_short", "abbreviation", "acronym", "pinyin", "typo"}
@@ -122,10 +129,7 @@ def test_heldout_v4_size_mix_and_blindness() -> None:
     for kind, least in [("zh_hans", 55), ("zh_hant", 40), ("unlisted", 55), ("unlisted_zh", 40)]:
         assert kinds.count(kind) >= least, (kind, kinds.count(kind))
     assert 10 <= kinds.count("subsidiary") <= 25
-    per_company: dict[str, int] = {}
-    for q in queries:
-        if q["company"] is not None:
-            per_company[q["company"]] = per_company.get(q["company"], 0) + 1
+    per_company = Counter(q["company"] for q in queries if q["company"] is not None)
     assert len(per_company) >= 70 and max(per_company.values()) <= 6
     texts = [q["q"] for q in queries]
     assert len(texts) == len(set(texts)), "duplicate query text"
@@ -142,11 +146,7 @@ def test_heldout_v5_size_mix_and_blindness() -> None:
     assert len(queries) >= 240 and len(v5["sources"]) >= 80
     assert not {u for e in earlier for u in e["sources"].values()} & set(v5["sources"].values())
     assert not {q["q"] for e in earlier for q in e["queries"]} & {q["q"] for q in queries}
-    registry: set[str] = set()
-    for path in (ROOT / "src" / "chipwar" / "data" / "sources").glob("screening*.yaml"):
-        for entry in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).values():
-            if isinstance(entry, dict) and entry.get("url"):
-                registry.add(entry["url"])
+    registry = _registry_urls()
     assert registry and not registry & set(v5["sources"].values())
     assert {q["src"] for q in queries} == set(v5["sources"]), "unused or missing source"
     kinds = [q["kind"] for q in queries]
@@ -155,10 +155,7 @@ def test_heldout_v5_size_mix_and_blindness() -> None:
     for kind, least in [("zh_hans", 40), ("zh_hant", 30), ("unlisted", 40), ("unlisted_zh", 30)]:
         assert kinds.count(kind) >= least, (kind, kinds.count(kind))
     assert 5 <= kinds.count("subsidiary") <= 20
-    per_company: dict[str, int] = {}
-    for q in queries:
-        if q["company"] is not None:
-            per_company[q["company"]] = per_company.get(q["company"], 0) + 1
+    per_company = Counter(q["company"] for q in queries if q["company"] is not None)
     assert len(per_company) >= 80 and max(per_company.values()) <= 4
     texts = [q["q"] for q in queries]
     assert len(texts) == len(set(texts)), "duplicate query text"
