@@ -257,6 +257,11 @@ print(json.dumps({"results": out, "seconds": time.perf_counter() - t,
     return [(c, float(s)) for c, s in data["results"]], data["seconds"], data["version"]
 
 
+def _right_answers(q: dict[str, Any]) -> set[str]:
+    """The company keys a hit may name for ``q`` to be right: its company and its ``also``."""
+    return {q["company"], *q.get("also", ())} - {None}
+
+
 def evaluate(
     recs: list[Party],
     queries: list[dict[str, Any]],
@@ -271,7 +276,7 @@ def evaluate(
         per: dict[str, dict[str, int]] = defaultdict(lambda: {"tp": 0, "fp": 0, "fn": 0, "tn": 0})
         for q, (comp, score) in zip(queries, tops, strict=True):
             hit = comp if comp is not None and score >= threshold else None
-            right = {q["company"], *q.get("also", ())} - {None}
+            right = _right_answers(q)
             positive = bool(right & active)
             listed_hit = hit is not None and hit in active
             c = per[q["kind"]]
@@ -419,7 +424,7 @@ def main_heldout(args: argparse.Namespace) -> None:
         and (
             (
                 q["company"]
-                and (ours[i][0] not in {q["company"], *q["also"]} or ours[i][1] < DEFAULT_MIN_SCORE)
+                and (ours[i][0] not in _right_answers(q) or ours[i][1] < DEFAULT_MIN_SCORE)
             )
             or (not q["company"] and ours[i][0] and ours[i][1] >= DEFAULT_MIN_SCORE)
         )

@@ -110,52 +110,42 @@ def test_heldout_v3_size_mix_and_blindness() -> None:
     assert len(texts) == len(set(texts)), "duplicate query text"
 
 
-def test_heldout_v4_size_mix_and_blindness() -> None:
-    """v4: about 330 queries from 100+ documents, none used by sets 1-3; positives in every
-    script, real unlisted companies in both, subsidiaries reported apart, at most 6 queries per
-    listed company and no query string of an earlier set repeated."""
-    earlier = [_load(n) for n in SETS[:3]]
-    v4 = _load("screening_heldout4.yaml")
-    queries = v4["queries"]
-    assert len(queries) >= 300 and len(v4["sources"]) >= 100
-    assert not {u for e in earlier for u in e["sources"].values()} & set(v4["sources"].values())
-    assert not {q["q"] for e in earlier for q in e["queries"]} & {q["q"] for q in queries}
-    # nor a page that the name registry's bibliography cites (the registry was built from them)
-    registry = _registry_urls()
-    assert registry and not registry & set(v4["sources"].values())
-    kinds = [q["kind"] for q in queries]
-    latin = {"en_legal", "en_short", "abbreviation", "acronym", "pinyin", "typo"}
-    assert sum(k in latin for k in kinds) >= 120
-    for kind, least in [("zh_hans", 55), ("zh_hant", 40), ("unlisted", 55), ("unlisted_zh", 40)]:
-        assert kinds.count(kind) >= least, (kind, kinds.count(kind))
-    assert 10 <= kinds.count("subsidiary") <= 25
-    per_company = Counter(q["company"] for q in queries if q["company"] is not None)
-    assert len(per_company) >= 70 and max(per_company.values()) <= 6
-    texts = [q["q"] for q in queries]
-    assert len(texts) == len(set(texts)), "duplicate query text"
+_LATIN = {"en_legal", "en_short", "abbreviation", "acronym", "pinyin", "typo"}
 
 
-def test_heldout_v5_size_mix_and_blindness() -> None:
-    """v5: about 250 queries from 80+ documents, none used by sets 1-4 nor cited by the name
-    registry's bibliography; no query string of sets 1-4 repeated; positives in every script,
-    real unlisted companies in both scripts, subsidiaries reported apart; 80+ distinct listed
-    companies sampled, at most 4 queries each."""
-    earlier = [_load(n) for n in SETS[:4]]
-    v5 = _load("screening_heldout5.yaml")
-    queries = v5["queries"]
-    assert len(queries) >= 240 and len(v5["sources"]) >= 80
-    assert not {u for e in earlier for u in e["sources"].values()} & set(v5["sources"].values())
+@pytest.mark.parametrize(
+    ("n", "size", "documents", "latin", "least", "subsidiaries", "companies", "per_company"),
+    [
+        (4, 300, 100, 120, {"zh_hans": 55, "zh_hant": 40, "unlisted": 55, "unlisted_zh": 40},
+         (10, 25), 70, 6),
+        (5, 240, 80, 80, {"zh_hans": 40, "zh_hant": 30, "unlisted": 40, "unlisted_zh": 30},
+         (5, 20), 80, 4),
+    ],
+)  # fmt: skip
+def test_heldout_v4_v5_size_mix_and_blindness(
+    n: int, size: int, documents: int, latin: int, least: dict[str, int],
+    subsidiaries: tuple[int, int], companies: int, per_company: int,
+) -> None:  # fmt: skip
+    """Sets 4 and 5: enough queries and documents; no document of an earlier set nor one the
+    name registry's bibliography cites (the registry was built from them); no query string of
+    an earlier set repeated; positives in every script, real unlisted companies in both,
+    subsidiaries reported apart; enough distinct listed companies, few queries each."""
+    earlier = [_load(name) for name in SETS[: n - 1]]
+    raw = _load(SETS[n - 1])
+    queries, urls = raw["queries"], set(raw["sources"].values())
+    assert len(queries) >= size and len(raw["sources"]) >= documents
+    assert not {u for e in earlier for u in e["sources"].values()} & urls
     assert not {q["q"] for e in earlier for q in e["queries"]} & {q["q"] for q in queries}
     registry = _registry_urls()
-    assert registry and not registry & set(v5["sources"].values())
-    assert {q["src"] for q in queries} == set(v5["sources"]), "unused or missing source"
-    kinds = [q["kind"] for q in queries]
-    latin = {"en_legal", "en_short", "abbreviation", "acronym", "pinyin", "typo"}
-    assert sum(k in latin for k in kinds) >= 80
-    for kind, least in [("zh_hans", 40), ("zh_hant", 30), ("unlisted", 40), ("unlisted_zh", 30)]:
-        assert kinds.count(kind) >= least, (kind, kinds.count(kind))
-    assert 5 <= kinds.count("subsidiary") <= 20
-    per_company = Counter(q["company"] for q in queries if q["company"] is not None)
-    assert len(per_company) >= 80 and max(per_company.values()) <= 4
+    assert registry and not registry & urls
+    if n == 5:
+        assert {q["src"] for q in queries} == set(raw["sources"]), "unused or missing source"
+    kinds = Counter(q["kind"] for q in queries)
+    assert sum(kinds[k] for k in _LATIN) >= latin
+    for kind, at_least in least.items():
+        assert kinds[kind] >= at_least, (kind, kinds[kind])
+    assert subsidiaries[0] <= kinds["subsidiary"] <= subsidiaries[1]
+    counts = Counter(q["company"] for q in queries if q["company"] is not None)
+    assert len(counts) >= companies and max(counts.values()) <= per_company
     texts = [q["q"] for q in queries]
     assert len(texts) == len(set(texts)), "duplicate query text"

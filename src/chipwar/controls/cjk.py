@@ -183,15 +183,15 @@ def translit(key: str) -> tuple[str, ...]:
     for place in _PLACE_ORDER:
         for suffix in "市省":
             key = key.replace(place + suffix, place)
-    front, back = (
-        [
-            " ".join(c)
-            for c in itertools.islice(itertools.product(*_parts(key, b)), MAX_TRANSLIT_VARIANTS)
-        ]
-        for b in (False, True)
-    )
+    front, back = (_renderings(_parts(key, from_back)) for from_back in (False, True))
     both = itertools.chain.from_iterable(itertools.zip_longest(front, back))  # alternate
     return tuple(dict.fromkeys(t for t in both if t is not None))[:MAX_TRANSLIT_VARIANTS]
+
+
+def _renderings(parts: list[tuple[str, ...]]) -> list[str]:
+    """The first ``MAX_TRANSLIT_VARIANTS`` combinations of each word's renderings."""
+    combos = itertools.islice(itertools.product(*parts), MAX_TRANSLIT_VARIANTS)
+    return [" ".join(c) for c in combos]
 
 
 def _parts(key: str, from_back: bool) -> list[tuple[str, ...]]:
@@ -204,11 +204,11 @@ def _parts(key: str, from_back: bool) -> list[tuple[str, ...]]:
     words: list[tuple[str, str]] = []  # (kind, text in reading order)
     i = 0
     while i < len(text):
-        word = next((w for w in glossary if text.startswith(w, i)), None)
-        at = None if word else next((p for p in places if text.startswith(p, i)), None)
-        if word or at:
-            words.append(("glossary" if word else "place", (word or at or "")))
-            i += len(word or at or "")
+        found = next(((kind, w) for kind, table in (("glossary", glossary), ("place", places))
+                      for w in table if text.startswith(w, i)), None)  # fmt: skip
+        if found:
+            words.append(found)
+            i += len(found[1])
             continue
         ch = text[i]
         if not _is_cjk(ch):
