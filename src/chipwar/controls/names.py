@@ -2,10 +2,12 @@
 Traditional), with an index stored as NumPy arrays (memory-mappable, near-instant to load).
 
 **Normalisation** (``normalize``): Unicode NFKC (full-/half-width), case fold, Traditional →
-Simplified (``to_simplified``: OpenCC t2s, then Taiwan words, 資訊 → 信息), accents and tone
-marks out ('Hánwǔjì'), a stock short name's share-class marker out (商汤-W), punctuation out,
-abbreviations expanded to one canonical word (``ABBREVIATIONS``: Intl → international, Mfg →
-manufacturing, Tech → technology, Hldgs → holdings, Grp → group, …) and such legal-form and
+Simplified (``to_simplified``: OpenCC t2s, then Taiwan words, 資訊 → 信息), a toned pinyin gloss
+after a character out (中(zhōng)国), accents and tone marks out ('Hánwǔjì'), a stock short
+name's share-class marker out (商汤-W), punctuation out, abbreviations and the pinyin of generic
+words expanded to one canonical word (``ABBREVIATIONS``: Intl → international, Mfg →
+manufacturing, Tech → technology, Hldgs → holdings, Grp → group, Keji → technology, …) and such
+legal-form and
 common words with another ending (``stem``: 'Intelligence' → intelligent) or one typo
 corrected ('Tehcnologies' → technology), then legal forms stripped (Co., Ltd., Corp., Inc.,
 GmbH, B.V., …, 股份有限公司, 有限责任公司, 有限公司, 控股 …; not 集团) when something else
@@ -45,8 +47,10 @@ common words) finds SMIC.
   A query part of 2–5 capitals (``_ACRONYM_LIKE``) matches only exactly, as initials or as a
   word of the name, never with a letter changed (CSIC is not CASIC).
 * ``distinctive`` — Latin: the same ``distinctive_stems`` on both sides (adjacent words joined
-  where the other side writes them as one, ``_join_compounds``), differing only in generic
-  words: the score is at least ``DISTINCTIVE_SCORE``.
+  where the other side writes them as one, ``_join_compounds``: 'Dahuatech'), differing only
+  in generic words, and no sector word of the query (``SECTOR_WORDS``: marine, shipping, …)
+  missing from the candidate ('Huawei Marine' is not Huawei Investment & Holding): the score is
+  at least ``DISTINCTIVE_SCORE``.
 * ``typos_corrected`` — how many legal-form or common words of the query were one typo from
   the canonical word and corrected before comparison (named in the reason).
 * ``coverage`` — share of the query's distinctive words (not generic, not legal forms) found,
@@ -86,7 +90,7 @@ from rapidfuzz.process import cdist
 from chipwar import cancel
 from chipwar.controls.cjk import PLACES, PLACES_LATIN, TAIWAN_USAGE, core, translit
 
-ALGORITHM = {"name": "chipwar-name-match", "version": "2.6"}
+ALGORITHM = {"name": "chipwar-name-match", "version": "2.7"}
 """Name and version of the scoring below; bump the version when a weight or rule changes."""
 TOKEN_BLOCK = 50_000
 """Variants whose tokens are hashed together when an index is built (bounds peak memory)."""
@@ -151,6 +155,13 @@ ABBREVIATIONS = {
     "semicon": "semiconductor", "semiconductors": "semiconductor", "svcs": "services",
     "natl": "national", "univ": "university", "assn": "association", "bros": "brothers",
     "ic": "integrated circuit",
+    "microelectronic": "microelectronics", "industrial": "industry",
+    # generic words of Chinese names in pinyin, as transliterated names print them
+    # ('Zhejiang Dahua Keji Gufen Youxian Gongsi' is Zhejiang Dahua Technology)
+    "keji": "technology", "jishu": "technology", "dianzi": "electronics",
+    "weidianzi": "microelectronics", "xinxi": "information", "gongye": "industry",
+    "zhineng": "intelligent", "bandaoti": "semiconductor", "kexue": "science",
+    "tongxin": "communication", "wangluo": "network", "jituan": "group",
 }  # fmt: skip
 """Abbreviation (after punctuation removal) -> the one canonical word both sides use."""
 
@@ -315,8 +326,15 @@ _SHARE_CLASS = re.compile(rf"(?<=[{_CJK_CLASS}])\s*[-–]\s*(?:sw|wr|uw|w|u|s|b)
 SenseTime, 寒武纪-U is Cambricon."""
 
 
+_RUBY = re.compile(
+    rf"(?<=[{_CJK_CLASS}])\s*[(（][a-züāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*[)）]"
+)
+"""A toned pinyin reading printed after a character ('中(zhōng)国', as some pages gloss)."""
+
+
 def _words(name: str) -> list[str]:
-    text = _strip_marks(unicodedata.normalize("NFKC", name).lower().strip())
+    text = unicodedata.normalize("NFKC", name).lower().strip()
+    text = _strip_marks(_RUBY.sub("", text))
     text = _SHARE_CLASS.sub("", to_simplified(text))
     text = text.replace("&", " and ").replace("'", "").replace("\u2019", "").replace("\u2018", "")
     text = _PUNCT.sub(" ", text)
@@ -427,6 +445,17 @@ def coverage(query_key: str, candidate_key: str) -> tuple[float, list[str]]:
     return (shared / max(union, 1)) ** 2, missing + [f"+{w}" for w in extra]
 
 
+_SECTORS_NOT_GROUP = SECTOR_WORDS - {"group"}
+
+
+def _other_sector(query_key: str, candidate_key: str) -> bool:
+    """Whether the query names a sector the candidate does not ('Huawei Marine' is another
+    business than 'Huawei Investment and Holding'; 'COSCO Shipping' names its sector in both):
+    then sharing the distinctive words is not enough. 'group' is not a sector here."""
+    cand = {stem(w) for w in candidate_key.split()}
+    return any(stem(w) not in cand for w in query_key.split() if w in _SECTORS_NOT_GROUP)
+
+
 def _same_distinctive(key: str, stems: frozenset[str], other: str) -> bool:
     """Whether ``other`` has the distinctive stems ``stems`` of ``key`` once compounds are
     joined (``_join_compounds``, as ``score_pair`` compares them; joined only when one side
@@ -439,20 +468,30 @@ def _same_distinctive(key: str, stems: frozenset[str], other: str) -> bool:
 
 @lru_cache(maxsize=200_000)
 def _pairs(key: str) -> frozenset[str]:
-    """Each two adjacent words of ``key`` written as one."""
+    """Each two adjacent words of ``key`` written as one (the second also in its short form,
+    ``_SHORT_FORM``)."""
     words = key.split()
-    return frozenset(a + b for a, b in itertools.pairwise(words))
+    return frozenset(
+        a + x for a, b in itertools.pairwise(words) for x in (b, *_SHORT_FORM.get(b, ()))
+    )
+
+
+_SHORT_FORM = {"technology": ("tech",)}
+"""The short form a brand glues to its name ('Dahuatech' is 'Dahua Technology')."""
 
 
 def _join_compounds(key: str, other: str) -> str:
     """``key`` with two adjacent words joined where ``other`` writes them as one ('optic
-    electric' and 'opticelectric', 'micro electronics' and 'microelectronics')."""
+    electric' and 'opticelectric', 'micro electronics' and 'microelectronics', 'dahua
+    technology' and 'dahuatech')."""
     words, targets = key.split(), set(other.split())
     out: list[str] = []
     i = 0
     while i < len(words):
-        if i + 1 < len(words) and words[i] + words[i + 1] in targets:
-            out.append(words[i] + words[i + 1])
+        pair = words[i : i + 2]
+        seconds = (pair[1], *_SHORT_FORM.get(pair[1], ())) if len(pair) == 2 else ()
+        if found := next((pair[0] + x for x in seconds if pair[0] + x in targets), None):
+            out.append(found)
             i += 2
         else:
             out.append(words[i])
@@ -1199,7 +1238,8 @@ def score_pair(
         else:
             words = distinctive_stems(qkey)
             if s < DISTINCTIVE_SCORE and words and words == distinctive_stems(ckey) \
-                    and not _other_places(qkey.split(), ckey.split()):  # fmt: skip
+                    and not _other_places(qkey.split(), ckey.split()) \
+                    and not _other_sector(qkey, ckey):  # fmt: skip
                 feats["distinctive"] = 1.0
                 shown = sorted(distinctive_words(qkey))
                 return DISTINCTIVE_SCORE, f"{how}same distinctive words {shown}", feats
