@@ -366,3 +366,16 @@ def test_a_brand_glues_tech_to_its_name() -> None:
     got, score, feats = top(idx, "dahuatech")
     assert got == "dahua" and feats["distinctive"] == 1.0, (got, score)
     assert top(idx, "Huatech")[0] is None
+
+
+def test_north_and_south_are_translated_in_state_group_names() -> None:
+    """中国北方工业集团公司 / 中国南方工业集团公司 (held-out set 5) are printed 'China North
+    Industries Group' and 'China South Industries Group' on the 1260H list."""
+    idx = NameIndex.build([
+        ("norinco", "China North Industries Group Corporation Limited", []),
+        ("csgc", "China South Industries Group Corporation", []),
+        ("cnnc", "China National Nuclear Corporation", [("中国核工业集团公司", "registry")]),
+    ])  # fmt: skip
+    assert top(idx, "中国北方工业集团公司")[0] == "norinco"
+    assert top(idx, "中國南方工業集團公司")[0] == "csgc"
+    assert top(idx, "中国东方工业集团公司")[0] is None
