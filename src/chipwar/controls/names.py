@@ -17,9 +17,10 @@ remains.
 words, their 4-letter prefix/suffix, one-letter deletions or sorted letters so that one typo
 keeps a shared token; CJK character bigrams; pinyin and transliterations of a CJK query) looks
 up a posting list; each variant's weight is the sum of the idf = ln(1 + N / df) of the tokens it
-shares; the ``max_candidates`` heaviest are scored. A common word thus weighs little but still
-counts, so "Semiconductor Mfg Intl Corp" (three
-common words) finds SMIC.
+shares; the ``max_candidates`` heaviest are scored, and the variants of a rare token
+(``RARE_TOKEN_DF``) too. A common word thus weighs little but still counts, so "Semiconductor
+Mfg Intl Corp" (three common words) finds SMIC, and a rare word is never outweighed by many
+common ones ('Shenzhen DJI Sciences and Technologies' finds DJI).
 
 **Score** of a (query, variant) pair — ``ALGORITHM`` — from named features (each in [0, 1]):
 
@@ -92,6 +93,12 @@ from chipwar.controls.cjk import PLACES, PLACES_LATIN, TAIWAN_USAGE, core, trans
 
 ALGORITHM = {"name": "chipwar-name-match", "version": "2.7"}
 """Name and version of the scoring below; bump the version when a weight or rule changes."""
+RARE_TOKEN_DF = 8
+"""A query token found in at most this many variants is rare: the variants holding it are
+candidates even when names sharing many common words outweigh them ('Shenzhen DJI Sciences
+and Technologies' finds DJI past the many '… Science and Technology' names)."""
+MAX_RARE_CANDIDATES = 16
+"""At most this many such variants per query text, heaviest first, beyond ``max_candidates``."""
 TOKEN_BLOCK = 50_000
 """Variants whose tokens are hashed together when an index is built (bounds peak memory)."""
 PROGRESS_EVERY = 10_000
@@ -797,6 +804,14 @@ _ARRAYS = (
 )  # fmt: skip
 
 
+def _heaviest(weight: np.ndarray, rare: np.ndarray, max_candidates: int) -> np.ndarray:
+    """Positions of the ``max_candidates`` heaviest variants, heaviest first (ties: in the
+    given order), then up to ``MAX_RARE_CANDIDATES`` more of those flagged ``rare``."""
+    order = np.argsort(-weight, kind="stable")
+    top, rest = order[:max_candidates], order[max_candidates:]
+    return np.concatenate([top, rest[rare[rest]][:MAX_RARE_CANDIDATES]])
+
+
 @dataclass
 class NameIndex:
     """Searchable names as arrays: variants (normalised key, label, kind, entry), an exact map
@@ -990,12 +1005,9 @@ class NameIndex:
         else:
             uniq, inv = np.unique(allv, return_inverse=True)
             score = np.bincount(inv, weights=w)
-        if uniq.size > max_candidates:
-            top = np.argpartition(-score, max_candidates - 1)[:max_candidates]
-            top = top[np.argsort(-score[top], kind="stable")]
-        else:
-            top = np.argsort(-score, kind="stable")
-        return uniq[top].astype(np.int32)
+        rare = [x for x, d in zip(lists, df.tolist(), strict=True) if d <= RARE_TOKEN_DF]
+        rare_v = np.concatenate(rare) if rare else np.zeros(0, dtype=np.int64)
+        return uniq[_heaviest(score, np.isin(uniq, rare_v), max_candidates)].astype(np.int32)
 
     def _candidates_batch(
         self, texts: Sequence[str], max_candidates: int, chunk: int = 2048
@@ -1024,17 +1036,21 @@ class NameIndex:
             hs = _h64(flat)
             pos = np.searchsorted(th, hs)
             ok = (pos < ntok) & (th[np.minimum(pos, ntok - 1)] == hs)
-            qm = sp.csr_matrix((idf[pos[ok]], (rows[ok], pos[ok])), shape=(len(part), ntok))
+            hit, r_ok = pos[ok], rows[ok]
+            qm = sp.csr_matrix((idf[hit], (r_ok, hit)), shape=(len(part), ntok))
             res = (qm @ pm).tocsr()
+            res.sort_indices()
+            is_rare = np.diff(np.asarray(ptr))[hit] <= RARE_TOKEN_DF
+            rq = sp.csr_matrix((np.ones(int(is_rare.sum())), (r_ok[is_rare], hit[is_rare])),
+                               shape=(len(part), ntok))  # fmt: skip
+            rare = (rq @ pm).tocsr()
             for r in range(len(part)):
                 lo, hi = res.indptr[r], res.indptr[r + 1]
                 idx, val = res.indices[lo:hi], res.data[lo:hi]
-                if idx.size > max_candidates:
-                    top = np.argpartition(-val, max_candidates - 1)[:max_candidates]
-                    top = top[np.argsort(-val[top], kind="stable")]
-                else:
-                    top = np.argsort(-val, kind="stable")
-                out.append(idx[top].astype(np.int32))
+                rare_v = rare.indices[rare.indptr[r] : rare.indptr[r + 1]]
+                out.append(
+                    idx[_heaviest(val, np.isin(idx, rare_v), max_candidates)].astype(np.int32)
+                )
         return out
 
     # ---- search
