@@ -358,6 +358,7 @@ def test_transliterated_chinese_names_read_their_generic_words() -> None:
     assert got == "dahua" and score == 1.0
     assert normalize("中(zhōng)国电子科技集团(tuán)有限公(gōng)司") == normalize("中国电子科技集团")
     assert normalize("海康威视(Hikvision)") == "海康威视 hikvision"  # untoned: kept
+    assert normalize("我国航空工业集团有限责任公司") == normalize("中国航空工业集团有限公司")
 
 
 def test_a_brand_glues_tech_to_its_name() -> None:

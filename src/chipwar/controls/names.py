@@ -2,7 +2,8 @@
 Traditional), with an index stored as NumPy arrays (memory-mappable, near-instant to load).
 
 **Normalisation** (``normalize``): Unicode NFKC (full-/half-width), case fold, Traditional →
-Simplified (``to_simplified``: OpenCC t2s, then Taiwan words, 資訊 → 信息), a toned pinyin gloss
+Simplified (``to_simplified``: OpenCC t2s, then Taiwan words, 資訊 → 信息), 我国 ('our country')
+opening a name → 中国, a toned pinyin gloss
 after a character out (中(zhōng)国), accents and tone marks out ('Hánwǔjì'), a stock short
 name's share-class marker out (商汤-W), punctuation out, abbreviations and the pinyin of generic
 words expanded to one canonical word (``ABBREVIATIONS``: Intl → international, Mfg →
@@ -343,6 +344,8 @@ def _words(name: str) -> list[str]:
     text = unicodedata.normalize("NFKC", name).lower().strip()
     text = _strip_marks(_RUBY.sub("", text))
     text = _SHARE_CLASS.sub("", to_simplified(text))
+    if text.startswith("我国"):  # 'our country', as mainland press writes 中国 before a name
+        text = "中国" + text[2:]
     text = text.replace("&", " and ").replace("'", "").replace("\u2019", "").replace("\u2018", "")
     text = _PUNCT.sub(" ", text)
     # Keep CJK runs apart from Latin words ("nexperia中国" -> "nexperia 中国").
