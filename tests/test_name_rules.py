@@ -362,10 +362,13 @@ def test_transliterated_chinese_names_read_their_generic_words() -> None:
 
 
 def test_a_brand_glues_tech_to_its_name() -> None:
-    """'dahuatech' (held-out set 5) is Dahua Technology; 'Huatech' is not."""
-    idx = NameIndex.build([("dahua", "Zhejiang Dahua Technology Co., Ltd.", [])])
-    got, score, feats = top(idx, "dahuatech")
-    assert got == "dahua" and feats["distinctive"] == 1.0, (got, score)
+    """'dahuatech', 'MGItech' (held-out set 5) are Dahua Technology and MGI Tech; 'Huatech'
+    is not."""
+    idx = NameIndex.build([("dahua", "Zhejiang Dahua Technology Co., Ltd.", []),
+                           ("mgi", "MGI Tech Co., Ltd.", [])])  # fmt: skip
+    for query, want in [("dahuatech", "dahua"), ("MGItech", "mgi")]:
+        got, score, feats = top(idx, query)
+        assert got == want and feats["distinctive"] == 1.0, (query, got, score)
     assert top(idx, "Huatech")[0] is None
 
 

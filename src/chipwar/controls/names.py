@@ -488,6 +488,8 @@ def _pairs(key: str) -> frozenset[str]:
 
 _SHORT_FORM = {"technology": ("tech",)}
 """The short form a brand glues to its name ('Dahuatech' is 'Dahua Technology')."""
+_GLUED_TECH = re.compile(r"\b([a-z]{2,})tech\b")
+"""A word with 'tech' glued on: its name with 'technology' is looked up exactly too."""
 
 
 def _join_compounds(key: str, other: str) -> str:
@@ -1126,6 +1128,8 @@ class NameIndex:
         exact_looks = ["=" + key, "=" + key.replace(" ", ""), "~" + sorted_key(key)]
         if q_cjk:
             exact_looks += ["=" + t for t in ((q_pin or "").replace(" ", ""), *_translit_keys(key))]
+        elif (unglued := _GLUED_TECH.sub(r"\1 technology", key)) != key:  # 'MGItech'
+            exact_looks += ["=" + unglued, "=" + unglued.replace(" ", "")]
         for look in exact_looks:
             for v in self._lookup(look).tolist():
                 cands[int(v)] = None
