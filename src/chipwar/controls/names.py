@@ -169,7 +169,7 @@ ABBREVIATIONS = {
     "keji": "technology", "jishu": "technology", "dianzi": "electronics",
     "weidianzi": "microelectronics", "xinxi": "information", "gongye": "industry",
     "zhineng": "intelligent", "bandaoti": "semiconductor", "kexue": "science",
-    "tongxin": "communication", "wangluo": "network", "jituan": "group",
+    "tongxin": "communication", "wangluo": "network", "jituan": "group", "zhongguo": "china",
 }  # fmt: skip
 """Abbreviation (after punctuation removal) -> the one canonical word both sides use."""
 
