@@ -342,9 +342,9 @@ def test_1260h_registry_entries_are_sourced_and_link_by_list_spelling() -> None:
     for c in new:
         assert c.listed
         for n in c.names:
-            # names added by the later passes cite n3-* / n4-* / n5-* / n6-*; entries merged with an
+            # names added by the later passes cite n3-* ... n6-*, n7a/b/c-*; entries merged with an
             # Entity List/NS-CMIC entry of the same company (CloudWalk, NetPosa) cite nel-*
-            prefixes = ("n1260h-", "n3-", "n4-", "n5-", "n6-", "nel-")
+            prefixes = ("n1260h-", "n3-", "n4-", "n5-", "n6-", "n7a-", "n7b-", "n7c-", "nel-")
             assert n.source and all(s.startswith(prefixes) and s in sources for s in n.source)
     # every entry can link to a list record: its first English name is a list spelling
     keys = {normalize(e) for c in new for e in c.en}
