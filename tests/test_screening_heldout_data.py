@@ -26,6 +26,7 @@ SETS = (
     "screening_heldout3.yaml",
     "screening_heldout4.yaml",
     "screening_heldout5.yaml",
+    "screening_heldout6.yaml",
 )
 
 
