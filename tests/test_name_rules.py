@@ -1,4 +1,4 @@
-"""The name-matching rules of chipwar-name-match 2.1 to 2.6, each with a name it must find and a
+"""The name-matching rules of chipwar-name-match 2.1 to 2.7, each with a name it must find and a
 near name it must not (module docstring of ``controls/names.py``). Names are real list
 spellings (Entity List, DoD 1260H) and real companies next to them."""
 
@@ -107,7 +107,7 @@ def test_swapped_characters_are_a_typo() -> None:
 def test_every_hit_names_its_algorithm_and_reason(index: NameIndex) -> None:
     for q in ("CRCC", "寧德時代", "长鑫存储技术有限公司"):
         m = index.search([q], min_score=0.8)[0][0]
-        assert m.algorithm == ALGORITHM and ALGORITHM["version"] == "2.6"
+        assert m.algorithm == ALGORITHM and ALGORITHM["version"] == "2.7"
         assert m.reason and m.label
 
 
@@ -329,3 +329,57 @@ def test_a_university_is_named_by_more_than_the_word() -> None:
     idx = NameIndex.build([("nudt", "National University of Defense Technology", ["NUDT"])])
     assert top(idx, "Qingdao University of Technology")[0] is None
     assert top(idx, "National University of Defence Technology")[0] == "nudt"
+
+
+# ---------------------------------------------------------------- 2.7 (held-out sets 1-5)
+
+
+def test_a_sector_the_candidate_lacks_is_another_business() -> None:
+    """'Huawei Marine Networks' (now HMN Tech, held-out set 5) shares Huawei's only distinctive
+    word with Huawei Investment & Holding; 'marine' names a business that one does not."""
+    idx = NameIndex.build([
+        ("hih", "Huawei Investment & Holding Co., Ltd.", []),
+        ("cosco", "China COSCO Shipping Corporation Limited", []),
+    ])  # fmt: skip
+    assert top(idx, "Huawei Marine Networks")[0] is None
+    assert top(idx, "Huawei Investment Holding")[0] == "hih"
+    assert top(idx, "COSCO Shipping")[0] == "cosco"
+
+
+def test_transliterated_chinese_names_read_their_generic_words() -> None:
+    """GLEIF and Wikipedia print legal names in pinyin: Keji is 'technology', Gufen Youxian
+    Gongsi a legal form; a toned reading after each character ('中(zhōng)国') is a gloss."""
+    idx = NameIndex.build([
+        ("dahua", "Zhejiang Dahua Technology Co., Ltd.", []),
+        ("cetc", "China Electronics Technology Group Corporation",
+         [("中国电子科技集团有限公司", "registry")]),
+    ])  # fmt: skip
+    got, score, _ = top(idx, "Zhèjiāng Dàhuá Kējì Gǔfèn Yǒuxiàn Gōngsī")
+    assert got == "dahua" and score == 1.0
+    assert normalize("中(zhōng)国电子科技集团(tuán)有限公(gōng)司") == normalize("中国电子科技集团")
+    assert normalize("海康威视(Hikvision)") == "海康威视 hikvision"  # untoned: kept
+    assert normalize("我国航空工业集团有限责任公司") == normalize("中国航空工业集团有限公司")
+
+
+def test_a_brand_glues_tech_to_its_name() -> None:
+    """'dahuatech', 'MGItech' (held-out set 5) are Dahua Technology and MGI Tech; 'Huatech'
+    is not."""
+    idx = NameIndex.build([("dahua", "Zhejiang Dahua Technology Co., Ltd.", []),
+                           ("mgi", "MGI Tech Co., Ltd.", [])])  # fmt: skip
+    for query, want in [("dahuatech", "dahua"), ("MGItech", "mgi")]:
+        got, score, feats = top(idx, query)
+        assert got == want and feats["distinctive"] == 1.0, (query, got, score)
+    assert top(idx, "Huatech")[0] is None
+
+
+def test_north_and_south_are_translated_in_state_group_names() -> None:
+    """中国北方工业集团公司 / 中国南方工业集团公司 (held-out set 5) are printed 'China North
+    Industries Group' and 'China South Industries Group' on the 1260H list."""
+    idx = NameIndex.build([
+        ("norinco", "China North Industries Group Corporation Limited", []),
+        ("csgc", "China South Industries Group Corporation", []),
+        ("cnnc", "China National Nuclear Corporation", [("中国核工业集团公司", "registry")]),
+    ])  # fmt: skip
+    assert top(idx, "中国北方工业集团公司")[0] == "norinco"
+    assert top(idx, "中國南方工業集團公司")[0] == "csgc"
+    assert top(idx, "中国东方工业集团公司")[0] is None

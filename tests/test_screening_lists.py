@@ -97,6 +97,24 @@ def test_abbreviations_and_typos_of_common_words_find_smic_among_many(query: str
     assert rows[0]["listed"] and rows[0]["score"] >= 0.9
 
 
+@pytest.mark.parametrize("n_queries", [1, 80])  # one by one, and batched (64+ queries)
+def test_a_rare_word_finds_its_name_past_many_common_word_names(n_queries: int) -> None:
+    """'Shenzhen DJI Sciences and Technologies Ltd.' (held-out set 4): 200 '… Science and
+    Technology' names outweigh the alias 'DJI' in shared common words; the rare word 'dji'
+    still makes DJI a candidate (``names.RARE_TOKEN_DF``)."""
+    distractors = [
+        Party(f"d{i}", f"Shenzhen Kexin{i} Science and Technology Co., Ltd.", "Entity List",
+              D(2020, 1, 1))
+        for i in range(200)
+    ]  # fmt: skip
+    dji = Party("dji", "SZ DJI Technology Co., Ltd.", "NS-CMIC List", D(2021, 12, 16),
+                aliases=("DJI",))  # fmt: skip
+    query = "Shenzhen DJI Sciences and Technologies Ltd."
+    rows = screen([query] * n_queries, DAY, parties=[*distractors, dji], limit=1)
+    assert {r["entity_id"] for r in rows} == {"dji"}, rows[0]
+    assert "same distinctive words ['dji']" in rows[0]["reason"]
+
+
 def test_abbreviations_normalise_to_the_same_key() -> None:
     full = normalize("Semiconductor Manufacturing International Corporation")
     for v in ("Semiconductor Mfg. Intl. Corp.", "Semiconductor Manufacturing Int'l Co., Ltd.",
@@ -324,9 +342,9 @@ def test_1260h_registry_entries_are_sourced_and_link_by_list_spelling() -> None:
     for c in new:
         assert c.listed
         for n in c.names:
-            # names added by the later passes cite n3-* / n4-* / n5-* / n6-*; entries merged with an
+            # names added by the later passes cite n3-* ... n6-*, n7a/b/c-*; entries merged with an
             # Entity List/NS-CMIC entry of the same company (CloudWalk, NetPosa) cite nel-*
-            prefixes = ("n1260h-", "n3-", "n4-", "n5-", "n6-", "nel-")
+            prefixes = ("n1260h-", "n3-", "n4-", "n5-", "n6-", "n7a-", "n7b-", "n7c-", "nel-")
             assert n.source and all(s.startswith(prefixes) and s in sources for s in n.source)
     # every entry can link to a list record: its first English name is a list spelling
     keys = {normalize(e) for c in new for e in c.en}

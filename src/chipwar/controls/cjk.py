@@ -88,6 +88,8 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "云计算": ("cloud computing",), "视觉": ("vision",), "医疗": ("medical",),
     "生物": ("biotechnology",), "基因": ("genomics",), "光纤": ("optical fibre", "optical fiber"),
     "光缆": ("cable",), "控股": ("holdings",), "集团": ("group",),
+    "北方": ("north", "beifang"), "南方": ("south", "nanfang"),
+    "海洋": ("ocean", "marine", "haiyang"), "兵器": ("ordnance",),
 }  # fmt: skip
 """Descriptive Chinese words and the English renderings found on US lists. A translation
 table, not data: it carries no figures."""

@@ -2,10 +2,13 @@
 Traditional), with an index stored as NumPy arrays (memory-mappable, near-instant to load).
 
 **Normalisation** (``normalize``): Unicode NFKC (full-/half-width), case fold, Traditional →
-Simplified (``to_simplified``: OpenCC t2s, then Taiwan words, 資訊 → 信息), accents and tone
-marks out ('Hánwǔjì'), a stock short name's share-class marker out (商汤-W), punctuation out,
-abbreviations expanded to one canonical word (``ABBREVIATIONS``: Intl → international, Mfg →
-manufacturing, Tech → technology, Hldgs → holdings, Grp → group, …) and such legal-form and
+Simplified (``to_simplified``: OpenCC t2s, then Taiwan words, 資訊 → 信息), 我国 ('our country')
+opening a name → 中国, a toned pinyin gloss
+after a character out (中(zhōng)国), accents and tone marks out ('Hánwǔjì'), a stock short
+name's share-class marker out (商汤-W), punctuation out, abbreviations and the pinyin of generic
+words expanded to one canonical word (``ABBREVIATIONS``: Intl → international, Mfg →
+manufacturing, Tech → technology, Hldgs → holdings, Grp → group, Keji → technology, …) and such
+legal-form and
 common words with another ending (``stem``: 'Intelligence' → intelligent) or one typo
 corrected ('Tehcnologies' → technology), then legal forms stripped (Co., Ltd., Corp., Inc.,
 GmbH, B.V., …, 股份有限公司, 有限责任公司, 有限公司, 控股 …; not 集团) when something else
@@ -15,9 +18,10 @@ remains.
 words, their 4-letter prefix/suffix, one-letter deletions or sorted letters so that one typo
 keeps a shared token; CJK character bigrams; pinyin and transliterations of a CJK query) looks
 up a posting list; each variant's weight is the sum of the idf = ln(1 + N / df) of the tokens it
-shares; the ``max_candidates`` heaviest are scored. A common word thus weighs little but still
-counts, so "Semiconductor Mfg Intl Corp" (three
-common words) finds SMIC.
+shares; the ``max_candidates`` heaviest are scored, and the variants of a rare token
+(``RARE_TOKEN_DF``) too. A common word thus weighs little but still counts, so "Semiconductor
+Mfg Intl Corp" (three common words) finds SMIC, and a rare word is never outweighed by many
+common ones ('Shenzhen DJI Sciences and Technologies' finds DJI).
 
 **Score** of a (query, variant) pair — ``ALGORITHM`` — from named features (each in [0, 1]):
 
@@ -45,8 +49,10 @@ common words) finds SMIC.
   A query part of 2–5 capitals (``_ACRONYM_LIKE``) matches only exactly, as initials or as a
   word of the name, never with a letter changed (CSIC is not CASIC).
 * ``distinctive`` — Latin: the same ``distinctive_stems`` on both sides (adjacent words joined
-  where the other side writes them as one, ``_join_compounds``), differing only in generic
-  words: the score is at least ``DISTINCTIVE_SCORE``.
+  where the other side writes them as one, ``_join_compounds``: 'Dahuatech'), differing only
+  in generic words, and no sector word of the query (``SECTOR_WORDS``: marine, shipping, …)
+  missing from the candidate ('Huawei Marine' is not Huawei Investment & Holding): the score is
+  at least ``DISTINCTIVE_SCORE``.
 * ``typos_corrected`` — how many legal-form or common words of the query were one typo from
   the canonical word and corrected before comparison (named in the reason).
 * ``coverage`` — share of the query's distinctive words (not generic, not legal forms) found,
@@ -86,8 +92,14 @@ from rapidfuzz.process import cdist
 from chipwar import cancel
 from chipwar.controls.cjk import PLACES, PLACES_LATIN, TAIWAN_USAGE, core, translit
 
-ALGORITHM = {"name": "chipwar-name-match", "version": "2.6"}
+ALGORITHM = {"name": "chipwar-name-match", "version": "2.7"}
 """Name and version of the scoring below; bump the version when a weight or rule changes."""
+RARE_TOKEN_DF = 8
+"""A query token found in at most this many variants is rare: the variants holding it are
+candidates even when names sharing many common words outweigh them ('Shenzhen DJI Sciences
+and Technologies' finds DJI past the many '… Science and Technology' names)."""
+MAX_RARE_CANDIDATES = 16
+"""At most this many such variants per query text, heaviest first, beyond ``max_candidates``."""
 TOKEN_BLOCK = 50_000
 """Variants whose tokens are hashed together when an index is built (bounds peak memory)."""
 PROGRESS_EVERY = 10_000
@@ -151,6 +163,13 @@ ABBREVIATIONS = {
     "semicon": "semiconductor", "semiconductors": "semiconductor", "svcs": "services",
     "natl": "national", "univ": "university", "assn": "association", "bros": "brothers",
     "ic": "integrated circuit",
+    "microelectronic": "microelectronics", "industrial": "industry",
+    # generic words of Chinese names in pinyin, as transliterated names print them
+    # ('Zhejiang Dahua Keji Gufen Youxian Gongsi' is Zhejiang Dahua Technology)
+    "keji": "technology", "jishu": "technology", "dianzi": "electronics",
+    "weidianzi": "microelectronics", "xinxi": "information", "gongye": "industry",
+    "zhineng": "intelligent", "bandaoti": "semiconductor", "kexue": "science",
+    "tongxin": "communication", "wangluo": "network", "jituan": "group", "zhongguo": "china",
 }  # fmt: skip
 """Abbreviation (after punctuation removal) -> the one canonical word both sides use."""
 
@@ -315,9 +334,18 @@ _SHARE_CLASS = re.compile(rf"(?<=[{_CJK_CLASS}])\s*[-–]\s*(?:sw|wr|uw|w|u|s|b)
 SenseTime, 寒武纪-U is Cambricon."""
 
 
+_RUBY = re.compile(
+    rf"(?<=[{_CJK_CLASS}])\s*[(（][a-züāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*[)）]"
+)
+"""A toned pinyin reading printed after a character ('中(zhōng)国', as some pages gloss)."""
+
+
 def _words(name: str) -> list[str]:
-    text = _strip_marks(unicodedata.normalize("NFKC", name).lower().strip())
+    text = unicodedata.normalize("NFKC", name).lower().strip()
+    text = _strip_marks(_RUBY.sub("", text))
     text = _SHARE_CLASS.sub("", to_simplified(text))
+    if text.startswith("我国"):  # 'our country', as mainland press writes 中国 before a name
+        text = "中国" + text[2:]
     text = text.replace("&", " and ").replace("'", "").replace("\u2019", "").replace("\u2018", "")
     text = _PUNCT.sub(" ", text)
     # Keep CJK runs apart from Latin words ("nexperia中国" -> "nexperia 中国").
@@ -427,6 +455,17 @@ def coverage(query_key: str, candidate_key: str) -> tuple[float, list[str]]:
     return (shared / max(union, 1)) ** 2, missing + [f"+{w}" for w in extra]
 
 
+_SECTORS_NOT_GROUP = SECTOR_WORDS - {"group"}
+
+
+def _other_sector(query_key: str, candidate_key: str) -> bool:
+    """Whether the query names a sector the candidate does not ('Huawei Marine' is another
+    business than 'Huawei Investment and Holding'; 'COSCO Shipping' names its sector in both):
+    then sharing the distinctive words is not enough. 'group' is not a sector here."""
+    cand = {stem(w) for w in candidate_key.split()}
+    return any(stem(w) not in cand for w in query_key.split() if w in _SECTORS_NOT_GROUP)
+
+
 def _same_distinctive(key: str, stems: frozenset[str], other: str) -> bool:
     """Whether ``other`` has the distinctive stems ``stems`` of ``key`` once compounds are
     joined (``_join_compounds``, as ``score_pair`` compares them; joined only when one side
@@ -439,20 +478,32 @@ def _same_distinctive(key: str, stems: frozenset[str], other: str) -> bool:
 
 @lru_cache(maxsize=200_000)
 def _pairs(key: str) -> frozenset[str]:
-    """Each two adjacent words of ``key`` written as one."""
+    """Each two adjacent words of ``key`` written as one (the second also in its short form,
+    ``_SHORT_FORM``)."""
     words = key.split()
-    return frozenset(a + b for a, b in itertools.pairwise(words))
+    return frozenset(
+        a + x for a, b in itertools.pairwise(words) for x in (b, *_SHORT_FORM.get(b, ()))
+    )
+
+
+_SHORT_FORM = {"technology": ("tech",)}
+"""The short form a brand glues to its name ('Dahuatech' is 'Dahua Technology')."""
+_GLUED_TECH = re.compile(r"\b([a-z]{2,})tech\b")
+"""A word with 'tech' glued on: its name with 'technology' is looked up exactly too."""
 
 
 def _join_compounds(key: str, other: str) -> str:
     """``key`` with two adjacent words joined where ``other`` writes them as one ('optic
-    electric' and 'opticelectric', 'micro electronics' and 'microelectronics')."""
+    electric' and 'opticelectric', 'micro electronics' and 'microelectronics', 'dahua
+    technology' and 'dahuatech')."""
     words, targets = key.split(), set(other.split())
     out: list[str] = []
     i = 0
     while i < len(words):
-        if i + 1 < len(words) and words[i] + words[i + 1] in targets:
-            out.append(words[i] + words[i + 1])
+        pair = words[i : i + 2]
+        seconds = (pair[1], *_SHORT_FORM.get(pair[1], ())) if len(pair) == 2 else ()
+        if found := next((pair[0] + x for x in seconds if pair[0] + x in targets), None):
+            out.append(found)
             i += 2
         else:
             out.append(words[i])
@@ -758,6 +809,14 @@ _ARRAYS = (
 )  # fmt: skip
 
 
+def _heaviest(weight: np.ndarray, rare: np.ndarray, max_candidates: int) -> np.ndarray:
+    """Positions of the ``max_candidates`` heaviest variants, heaviest first (ties: in the
+    given order), then up to ``MAX_RARE_CANDIDATES`` more of those flagged ``rare``."""
+    order = np.argsort(-weight, kind="stable")
+    top, rest = order[:max_candidates], order[max_candidates:]
+    return np.concatenate([top, rest[rare[rest]][:MAX_RARE_CANDIDATES]])
+
+
 @dataclass
 class NameIndex:
     """Searchable names as arrays: variants (normalised key, label, kind, entry), an exact map
@@ -951,12 +1010,9 @@ class NameIndex:
         else:
             uniq, inv = np.unique(allv, return_inverse=True)
             score = np.bincount(inv, weights=w)
-        if uniq.size > max_candidates:
-            top = np.argpartition(-score, max_candidates - 1)[:max_candidates]
-            top = top[np.argsort(-score[top], kind="stable")]
-        else:
-            top = np.argsort(-score, kind="stable")
-        return uniq[top].astype(np.int32)
+        rare = [x for x, d in zip(lists, df.tolist(), strict=True) if d <= RARE_TOKEN_DF]
+        rare_v = np.concatenate(rare) if rare else np.zeros(0, dtype=np.int64)
+        return uniq[_heaviest(score, np.isin(uniq, rare_v), max_candidates)].astype(np.int32)
 
     def _candidates_batch(
         self, texts: Sequence[str], max_candidates: int, chunk: int = 2048
@@ -985,17 +1041,21 @@ class NameIndex:
             hs = _h64(flat)
             pos = np.searchsorted(th, hs)
             ok = (pos < ntok) & (th[np.minimum(pos, ntok - 1)] == hs)
-            qm = sp.csr_matrix((idf[pos[ok]], (rows[ok], pos[ok])), shape=(len(part), ntok))
+            hit, r_ok = pos[ok], rows[ok]
+            qm = sp.csr_matrix((idf[hit], (r_ok, hit)), shape=(len(part), ntok))
             res = (qm @ pm).tocsr()
+            res.sort_indices()
+            is_rare = np.diff(np.asarray(ptr))[hit] <= RARE_TOKEN_DF
+            rq = sp.csr_matrix((np.ones(int(is_rare.sum())), (r_ok[is_rare], hit[is_rare])),
+                               shape=(len(part), ntok))  # fmt: skip
+            rare = (rq @ pm).tocsr()
             for r in range(len(part)):
                 lo, hi = res.indptr[r], res.indptr[r + 1]
                 idx, val = res.indices[lo:hi], res.data[lo:hi]
-                if idx.size > max_candidates:
-                    top = np.argpartition(-val, max_candidates - 1)[:max_candidates]
-                    top = top[np.argsort(-val[top], kind="stable")]
-                else:
-                    top = np.argsort(-val, kind="stable")
-                out.append(idx[top].astype(np.int32))
+                rare_v = rare.indices[rare.indptr[r] : rare.indptr[r + 1]]
+                out.append(
+                    idx[_heaviest(val, np.isin(idx, rare_v), max_candidates)].astype(np.int32)
+                )
         return out
 
     # ---- search
@@ -1068,6 +1128,8 @@ class NameIndex:
         exact_looks = ["=" + key, "=" + key.replace(" ", ""), "~" + sorted_key(key)]
         if q_cjk:
             exact_looks += ["=" + t for t in ((q_pin or "").replace(" ", ""), *_translit_keys(key))]
+        elif (unglued := _GLUED_TECH.sub(r"\1 technology", key)) != key:  # 'MGItech'
+            exact_looks += ["=" + unglued, "=" + unglued.replace(" ", "")]
         for look in exact_looks:
             for v in self._lookup(look).tolist():
                 cands[int(v)] = None
@@ -1199,7 +1261,8 @@ def score_pair(
         else:
             words = distinctive_stems(qkey)
             if s < DISTINCTIVE_SCORE and words and words == distinctive_stems(ckey) \
-                    and not _other_places(qkey.split(), ckey.split()):  # fmt: skip
+                    and not _other_places(qkey.split(), ckey.split()) \
+                    and not _other_sector(qkey, ckey):  # fmt: skip
                 feats["distinctive"] = 1.0
                 shown = sorted(distinctive_words(qkey))
                 return DISTINCTIVE_SCORE, f"{how}same distinctive words {shown}", feats
