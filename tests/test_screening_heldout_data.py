@@ -26,6 +26,7 @@ SETS = (
     "screening_heldout3.yaml",
     "screening_heldout4.yaml",
     "screening_heldout5.yaml",
+    "screening_heldout6.yaml",
 )
 
 
@@ -120,13 +121,15 @@ _LATIN = {"en_legal", "en_short", "abbreviation", "acronym", "pinyin", "typo"}
          (10, 25), 70, 6),
         (5, 240, 80, 80, {"zh_hans": 40, "zh_hant": 30, "unlisted": 40, "unlisted_zh": 30},
          (5, 20), 80, 4),
+        (6, 300, 120, 100, {"zh_hans": 60, "zh_hant": 35, "unlisted": 35, "unlisted_zh": 25},
+         (20, 45), 90, 6),
     ],
 )  # fmt: skip
-def test_heldout_v4_v5_size_mix_and_blindness(
+def test_heldout_v4_to_v6_size_mix_and_blindness(
     n: int, size: int, documents: int, latin: int, least: dict[str, int],
     subsidiaries: tuple[int, int], companies: int, per_company: int,
 ) -> None:  # fmt: skip
-    """Sets 4 and 5: enough queries and documents; no document of an earlier set nor one the
+    """Sets 4, 5 and 6: enough queries and documents; no document of an earlier set nor one the
     name registry's bibliography cites (the registry was built from them); no query string of
     an earlier set repeated; positives in every script, real unlisted companies in both,
     subsidiaries reported apart; enough distinct listed companies, few queries each."""
@@ -138,7 +141,7 @@ def test_heldout_v4_v5_size_mix_and_blindness(
     assert not {q["q"] for e in earlier for q in e["queries"]} & {q["q"] for q in queries}
     registry = _registry_urls()
     assert registry and not registry & urls
-    if n == 5:
+    if n >= 5:
         assert {q["src"] for q in queries} == set(raw["sources"]), "unused or missing source"
     kinds = Counter(q["kind"] for q in queries)
     assert sum(kinds[k] for k in _LATIN) >= latin
