@@ -121,7 +121,7 @@ _LATIN = {"en_legal", "en_short", "abbreviation", "acronym", "pinyin", "typo"}
          (10, 25), 70, 6),
         (5, 240, 80, 80, {"zh_hans": 40, "zh_hant": 30, "unlisted": 40, "unlisted_zh": 30},
          (5, 20), 80, 4),
-        (6, 300, 120, 100, {"zh_hans": 60, "zh_hant": 35, "unlisted": 35, "unlisted_zh": 25},
+        (6, 300, 120, 100, {"zh_hans": 55, "zh_hant": 35, "unlisted": 35, "unlisted_zh": 25},
          (20, 45), 90, 6),
     ],
 )  # fmt: skip
