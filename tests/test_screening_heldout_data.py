@@ -27,6 +27,7 @@ SETS = (
     "screening_heldout4.yaml",
     "screening_heldout5.yaml",
     "screening_heldout6.yaml",
+    "screening_heldout7.yaml",
 )
 
 
