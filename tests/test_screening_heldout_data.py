@@ -124,13 +124,15 @@ _LATIN = {"en_legal", "en_short", "abbreviation", "acronym", "pinyin", "typo"}
          (5, 20), 80, 4),
         (6, 300, 120, 100, {"zh_hans": 55, "zh_hant": 35, "unlisted": 35, "unlisted_zh": 25},
          (20, 45), 90, 6),
+        (7, 260, 160, 90, {"zh_hans": 25, "zh_hant": 42, "unlisted": 30, "unlisted_zh": 22},
+         (30, 50), 75, 6),
     ],
 )  # fmt: skip
-def test_heldout_v4_to_v6_size_mix_and_blindness(
+def test_heldout_v4_to_v7_size_mix_and_blindness(
     n: int, size: int, documents: int, latin: int, least: dict[str, int],
     subsidiaries: tuple[int, int], companies: int, per_company: int,
 ) -> None:  # fmt: skip
-    """Sets 4, 5 and 6: enough queries and documents; no document of an earlier set nor one the
+    """Sets 4 to 7: enough queries and documents; no document of an earlier set nor one the
     name registry's bibliography cites (the registry was built from them); no query string of
     an earlier set repeated; positives in every script, real unlisted companies in both,
     subsidiaries reported apart; enough distinct listed companies, few queries each."""
