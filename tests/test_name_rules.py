@@ -266,6 +266,9 @@ def test_a_share_class_marker_is_not_part_of_the_name() -> None:
     """Stock short names carry HKEX/STAR markers: 商汤-W (SenseTime), 寒武紀-U (Cambricon)."""
     assert normalize("商汤-W") == "商汤" and normalize("寒武紀-U") == "寒武纪"
     assert normalize("百度集团-SW") == "百度集团" and normalize("Foo-W") == "foo w"
+    # 2.8: an A-share risk-warning or delisting prefix (registry pass 8: *ST碳元, 退市碳元)
+    assert normalize("*ST碳元") == normalize("ST 碳元") == normalize("退市碳元") == "碳元"
+    assert normalize("ST Microelectronics") == "st microelectronics"
 
 
 def test_innovation_is_a_descriptive_word() -> None:

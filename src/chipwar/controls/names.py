@@ -3,16 +3,15 @@ Traditional), with an index stored as NumPy arrays (memory-mappable, near-instan
 
 **Normalisation** (``normalize``): Unicode NFKC (full-/half-width), case fold, Traditional →
 Simplified (``to_simplified``: OpenCC t2s, then Taiwan words, 資訊 → 信息), 我国 ('our country')
-opening a name → 中国, a toned pinyin gloss
-after a character out (中(zhōng)国), accents and tone marks out ('Hánwǔjì'), a stock short
-name's share-class marker out (商汤-W), punctuation out, abbreviations expanded to one canonical
-word (``ABBREVIATIONS``: Intl → international, Mfg → manufacturing, Tech → technology, Hldgs →
-holdings, Grp → group, …) and the pinyin of generic words when written exactly
-(``PINYIN_WORDS``: Keji → technology, Hangkong → aviation, …), and such legal-form and
-common words with another ending (``stem``: 'Intelligence' → intelligent) or one typo
-corrected ('Tehcnologies' → technology), then legal forms stripped (Co., Ltd., Corp., Inc.,
-GmbH, B.V., …, 股份有限公司, 有限责任公司, 有限公司, 控股 …; not 集团) when something else
-remains.
+opening a name → 中国, a toned pinyin gloss after a character out (中(zhōng)国), accents and tone
+marks out ('Hánwǔjì'), a stock short name's share-class marker and risk-warning prefix out
+(商汤-W, *ST碳元), punctuation out, abbreviations expanded to one canonical word (``ABBREVIATIONS``:
+Intl → international, Mfg → manufacturing, Tech → technology, Hldgs → holdings, Grp → group, …)
+and the pinyin of generic words when written exactly (``PINYIN_WORDS``: Keji → technology,
+Hangkong → aviation, …), and such legal-form and common words with another ending (``stem``:
+'Intelligence' → intelligent) or one typo corrected ('Tehcnologies' → technology), then legal
+forms stripped (Co., Ltd., Corp., Inc., GmbH, B.V., …, 股份有限公司, 有限责任公司, 有限公司,
+控股 …; not 集团) when something else remains.
 
 **Candidates** (never dropped for common words): every token of the query (``tokens``: Latin
 words, their 4-letter prefix/suffix, one-letter deletions or sorted letters so that one typo
@@ -348,6 +347,9 @@ def _strip_marks(text: str) -> str:
 _SHARE_CLASS = re.compile(rf"(?<=[{_CJK_CLASS}])\s*[-–]\s*(?:sw|wr|uw|w|u|s|b)$")
 """A Chinese stock short name's share-class marker (HKEX -W, -S, -SW, -B; STAR -U): 商汤-W is
 SenseTime, 寒武纪-U is Cambricon."""
+_RISK_MARK = re.compile(rf"^(?:\*?st\s*|退市\s*)(?=[{_CJK_CLASS}])")
+"""An A-share short name's risk-warning or delisting prefix (*ST, ST, 退市): *ST碳元 and 退市碳元
+are Tanyuan (碳元)."""
 
 
 _RUBY = re.compile(
@@ -359,7 +361,7 @@ _RUBY = re.compile(
 def _words(name: str) -> list[str]:
     text = unicodedata.normalize("NFKC", name).lower().strip()
     text = _strip_marks(_RUBY.sub("", text))
-    text = _SHARE_CLASS.sub("", to_simplified(text))
+    text = _RISK_MARK.sub("", _SHARE_CLASS.sub("", to_simplified(text)))
     if text.startswith("我国"):  # 'our country', as mainland press writes 中国 before a name
         text = "中国" + text[2:]
     text = text.replace("&", " and ").replace("'", "").replace("\u2019", "").replace("\u2018", "")
