@@ -1,4 +1,4 @@
-"""The name-matching rules of chipwar-name-match 2.1 to 2.7, each with a name it must find and a
+"""The name-matching rules of chipwar-name-match 2.1 to 2.8, each with a name it must find and a
 near name it must not (module docstring of ``controls/names.py``). Names are real list
 spellings (Entity List, DoD 1260H) and real companies next to them."""
 
@@ -107,7 +107,7 @@ def test_swapped_characters_are_a_typo() -> None:
 def test_every_hit_names_its_algorithm_and_reason(index: NameIndex) -> None:
     for q in ("CRCC", "寧德時代", "长鑫存储技术有限公司"):
         m = index.search([q], min_score=0.8)[0][0]
-        assert m.algorithm == ALGORITHM and ALGORITHM["version"] == "2.7"
+        assert m.algorithm == ALGORITHM and ALGORITHM["version"] == "2.8"
         assert m.reason and m.label
 
 
@@ -126,6 +126,12 @@ def test_helpers() -> None:
     assert query_parts(unicom)[:2] == [unicom, "China Unicom (Hong Kong) Limited"]
     assert normalize("Qingdao Si’En") == "qingdao sien"  # a typographic apostrophe
     assert query_parts("Jicun (上海) (Hong Kong)") == ["Jicun (上海) (Hong Kong)"]
+    # 2.8: a name in both scripts is scored as each script's text alone, unless that text is
+    # only places, descriptive words or legal forms (held-out set 6: 'SMEE 上海微電子裝備集團')
+    assert query_parts("SMEE 上海微電子裝備集團")[1:] == ["上海微電子裝備集團", "SMEE"]
+    assert query_parts("Nexperia中国") == ["Nexperia中国", "Nexperia"]
+    assert query_parts("TCL科技") == ["TCL科技", "TCL"]
+    assert query_parts("科大讯飞 Co., Ltd.") == ["科大讯飞 Co., Ltd.", "科大讯飞"]
     assert core("深圳市道通智能航空技术") == core("道通智能") == "道通智能"
     assert "changxin memory technology" in translit("长鑫存储技术")
     assert translit("重庆长安") == ("chongqing changan",)  # a place has one reading
@@ -260,6 +266,9 @@ def test_a_share_class_marker_is_not_part_of_the_name() -> None:
     """Stock short names carry HKEX/STAR markers: 商汤-W (SenseTime), 寒武紀-U (Cambricon)."""
     assert normalize("商汤-W") == "商汤" and normalize("寒武紀-U") == "寒武纪"
     assert normalize("百度集团-SW") == "百度集团" and normalize("Foo-W") == "foo w"
+    # 2.8: an A-share risk-warning or delisting prefix (registry pass 8: *ST碳元, 退市碳元)
+    assert normalize("*ST碳元") == normalize("ST 碳元") == normalize("退市碳元") == "碳元"
+    assert normalize("ST Microelectronics") == "st microelectronics"
 
 
 def test_innovation_is_a_descriptive_word() -> None:
@@ -359,6 +368,11 @@ def test_transliterated_chinese_names_read_their_generic_words() -> None:
     assert normalize("中(zhōng)国电子科技集团(tuán)有限公(gōng)司") == normalize("中国电子科技集团")
     assert normalize("海康威视(Hikvision)") == "海康威视 hikvision"  # untoned: kept
     assert normalize("我国航空工业集团有限责任公司") == normalize("中国航空工业集团有限公司")
+    # pinyin is expanded only when written exactly: one letter off is another syllable
+    assert normalize("Hengtong Group") == "hengtong"  # not 'hangkong' (aviation)
+    assert normalize("Zhongguan Technology") == "zhongguan technology"  # not 'zhongguo'
+    assert normalize("Gongli Group") == "gongli"  # not the legal form 'gongsi'
+    assert normalize("Changxin Cunchu Jishu") == normalize("ChangXin Memory Technologies")
 
 
 def test_a_brand_glues_tech_to_its_name() -> None:

@@ -3,16 +3,15 @@ Traditional), with an index stored as NumPy arrays (memory-mappable, near-instan
 
 **Normalisation** (``normalize``): Unicode NFKC (full-/half-width), case fold, Traditional →
 Simplified (``to_simplified``: OpenCC t2s, then Taiwan words, 資訊 → 信息), 我国 ('our country')
-opening a name → 中国, a toned pinyin gloss
-after a character out (中(zhōng)国), accents and tone marks out ('Hánwǔjì'), a stock short
-name's share-class marker out (商汤-W), punctuation out, abbreviations and the pinyin of generic
-words expanded to one canonical word (``ABBREVIATIONS``: Intl → international, Mfg →
-manufacturing, Tech → technology, Hldgs → holdings, Grp → group, Keji → technology, …) and such
-legal-form and
-common words with another ending (``stem``: 'Intelligence' → intelligent) or one typo
-corrected ('Tehcnologies' → technology), then legal forms stripped (Co., Ltd., Corp., Inc.,
-GmbH, B.V., …, 股份有限公司, 有限责任公司, 有限公司, 控股 …; not 集团) when something else
-remains.
+opening a name → 中国, a toned pinyin gloss after a character out (中(zhōng)国), accents and tone
+marks out ('Hánwǔjì'), a stock short name's share-class marker and risk-warning prefix out
+(商汤-W, *ST碳元), punctuation out, abbreviations expanded to one canonical word (``ABBREVIATIONS``:
+Intl → international, Mfg → manufacturing, Tech → technology, Hldgs → holdings, Grp → group, …)
+and the pinyin of generic words when written exactly (``PINYIN_WORDS``: Keji → technology,
+Hangkong → aviation, …), and such legal-form and common words with another ending (``stem``:
+'Intelligence' → intelligent) or one typo corrected ('Tehcnologies' → technology), then legal
+forms stripped (Co., Ltd., Corp., Inc., GmbH, B.V., …, 股份有限公司, 有限责任公司, 有限公司,
+控股 …; not 集团) when something else remains.
 
 **Candidates** (never dropped for common words): every token of the query (``tokens``: Latin
 words, their 4-letter prefix/suffix, one-letter deletions or sorted letters so that one typo
@@ -66,7 +65,8 @@ common ones ('Shenzhen DJI Sciences and Technologies' finds DJI).
   COVERAGE_FLOOR)·coverage)
 
 The score is the largest applicable rule. A query with a bracketed part is also scored
-without it and, when Latin, as the part alone (``query_parts``). Every match carries
+without it and, when Latin, as the part alone; a name written in both scripts also as each
+script's text alone (``query_parts``). Every match carries
 ``algorithm`` (name, version) and ``features`` (each value) so that a hit explains itself.
 """
 
@@ -92,7 +92,7 @@ from rapidfuzz.process import cdist
 from chipwar import cancel
 from chipwar.controls.cjk import PLACES, PLACES_LATIN, TAIWAN_USAGE, core, translit
 
-ALGORITHM = {"name": "chipwar-name-match", "version": "2.7"}
+ALGORITHM = {"name": "chipwar-name-match", "version": "2.8"}
 """Name and version of the scoring below; bump the version when a weight or rule changes."""
 RARE_TOKEN_DF = 8
 """A query token found in at most this many variants is rare: the variants holding it are
@@ -164,14 +164,24 @@ ABBREVIATIONS = {
     "natl": "national", "univ": "university", "assn": "association", "bros": "brothers",
     "ic": "integrated circuit",
     "microelectronic": "microelectronics", "industrial": "industry",
-    # generic words of Chinese names in pinyin, as transliterated names print them
-    # ('Zhejiang Dahua Keji Gufen Youxian Gongsi' is Zhejiang Dahua Technology)
+}  # fmt: skip
+"""Abbreviation (after punctuation removal) -> the one canonical word both sides use."""
+PINYIN_WORDS = {
     "keji": "technology", "jishu": "technology", "dianzi": "electronics",
     "weidianzi": "microelectronics", "xinxi": "information", "gongye": "industry",
     "zhineng": "intelligent", "bandaoti": "semiconductor", "kexue": "science",
     "tongxin": "communication", "wangluo": "network", "jituan": "group", "zhongguo": "china",
+    "hangkong": "aviation", "hangtian": "aerospace", "chuanbo": "shipbuilding",
+    "guoji": "international", "yanjiusuo": "research institute", "daxue": "university",
+    "jixie": "machinery", "dianqi": "electric", "shebei": "equipment", "zhuangbei": "equipment",
+    "ruanjian": "software", "cailiao": "materials", "cunchu": "memory", "xinpian": "chip",
+    "jisuanji": "computer", "yiqi": "instrument", "touzi": "investment", "maoyi": "trading",
 }  # fmt: skip
-"""Abbreviation (after punctuation removal) -> the one canonical word both sides use."""
+"""The generic words of Chinese names in pinyin, as transliterated legal names print them
+('Zhejiang Dahua Keji Gufen Youxian Gongsi' is Zhejiang Dahua Technology) -> the English word.
+Expanded only when written exactly: pinyin one letter off is another syllable, so these are
+never typo-correction targets (else 'Hengtong' would read as 'Hangkong', aviation)."""
+_WORD_MAP = {**ABBREVIATIONS, **PINYIN_WORDS}
 
 # Legal forms as normalised word sequences (after abbreviation expansion).
 _LATIN_FORMS = [
@@ -218,7 +228,7 @@ whole (its generic-words-only rule), not by one shared sector word."""
 _NOT_DISTINCTIVE = GENERIC_WORDS | SECTOR_WORDS
 
 _ABBR_RE = re.compile(
-    r"\b(?:" + "|".join(re.escape(a) for a in sorted(ABBREVIATIONS, key=len, reverse=True)) + r")\b"
+    r"\b(?:" + "|".join(re.escape(a) for a in sorted(_WORD_MAP, key=len, reverse=True)) + r")\b"
 )
 _LATIN_FORM_RE = re.compile(
     r"\b(?:" + "|".join(re.escape(f) for f in sorted(_LATIN_FORMS, key=len, reverse=True)) + r")\b"
@@ -265,12 +275,17 @@ def is_typo_of(word: str, other: str) -> bool:
     return False
 
 
+_PINYIN_FORM_WORDS = frozenset(
+    " ".join(_LATIN_FORMS[_LATIN_FORMS.index("gufen youxian gongsi") :]).split()
+)
 _CANONICAL = sorted(
     {w for w in (*ABBREVIATIONS, *ABBREVIATIONS.values(), *" ".join(_LATIN_FORMS).split(),
-                 *GENERIC_WORDS) if w.isascii() and len(w) >= 6 and w not in PLACES_LATIN}
+                 *GENERIC_WORDS) if w.isascii() and len(w) >= 6 and w not in PLACES_LATIN
+                 and w not in _PINYIN_FORM_WORDS}
 )  # fmt: skip
 """Words a one-typo misspelling is corrected to. Not places: 'Tanyuan' is a company, not
-Taiyuan mistyped."""
+Taiyuan mistyped; not pinyin (``PINYIN_WORDS``, the pinyin legal forms): 'Gongli' is not
+'Gongsi'."""
 
 
 _CANONICAL_SET = frozenset(_CANONICAL)
@@ -332,6 +347,9 @@ def _strip_marks(text: str) -> str:
 _SHARE_CLASS = re.compile(rf"(?<=[{_CJK_CLASS}])\s*[-–]\s*(?:sw|wr|uw|w|u|s|b)$")
 """A Chinese stock short name's share-class marker (HKEX -W, -S, -SW, -B; STAR -U): 商汤-W is
 SenseTime, 寒武纪-U is Cambricon."""
+_RISK_MARK = re.compile(rf"^(?:\*?st\s*|退市\s*)(?=[{_CJK_CLASS}])")
+"""An A-share short name's risk-warning or delisting prefix (*ST, ST, 退市): *ST碳元 and 退市碳元
+are Tanyuan (碳元)."""
 
 
 _RUBY = re.compile(
@@ -343,7 +361,7 @@ _RUBY = re.compile(
 def _words(name: str) -> list[str]:
     text = unicodedata.normalize("NFKC", name).lower().strip()
     text = _strip_marks(_RUBY.sub("", text))
-    text = _SHARE_CLASS.sub("", to_simplified(text))
+    text = _RISK_MARK.sub("", _SHARE_CLASS.sub("", to_simplified(text)))
     if text.startswith("我国"):  # 'our country', as mainland press writes 中国 before a name
         text = "中国" + text[2:]
     text = text.replace("&", " and ").replace("'", "").replace("\u2019", "").replace("\u2018", "")
@@ -351,7 +369,7 @@ def _words(name: str) -> list[str]:
     # Keep CJK runs apart from Latin words ("nexperia中国" -> "nexperia 中国").
     text = re.sub(rf"([{_CJK_CLASS}])([a-z0-9])|([a-z0-9])([{_CJK_CLASS}])", _split_scripts, text)
     text = _SPACE.sub(" ", text).strip()
-    return _ABBR_RE.sub(lambda m: ABBREVIATIONS[m.group(0)], text).split(" ")
+    return _ABBR_RE.sub(lambda m: _WORD_MAP[m.group(0)], text).split(" ")
 
 
 def _clean(name: str) -> str:
@@ -621,7 +639,23 @@ def query_parts(query: str) -> list[str]:
     if inner and not all(_is_place(p) for p in inner):
         out.append(_BRACKETS.sub(_keep_place, query).strip())
         out += [p for p in inner if not _is_place(p) and _names_something(p)]
+    out += _script_parts(_BRACKETS.sub(" ", query))
     return list(dict.fromkeys(p for p in out if p))
+
+
+def _script_parts(text: str) -> list[str]:
+    """A name written in both scripts ('SMEE 上海微電子裝備集團', '华为 Huawei'): its Chinese and
+    its Latin text, each alone when it names something more than a place, a legal form or
+    generic words ('Nexperia中国' → only 'Nexperia'; 'TCL科技' → only 'TCL')."""
+    if not has_cjk(text) or not re.search("[A-Za-z]{2}", text):
+        return []
+    zh, latin = "".join(_CJK.findall(text)), _SPACE.sub(" ", _CJK.sub(" ", text)).strip()
+    out = []
+    if core(normalize(zh), min_chars=0):  # more than places and descriptive words
+        out.append(zh)
+    if not is_legal_form_only(latin) and distinctive_words(normalize(latin)):
+        out.append(latin)
+    return out
 
 
 def _keep_place(m: re.Match[str]) -> str:
