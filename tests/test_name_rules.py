@@ -1,4 +1,4 @@
-"""The name-matching rules of chipwar-name-match 2.1 to 2.8, each with a name it must find and a
+"""The name-matching rules of chipwar-name-match 2.1 to 2.9, each with a name it must find and a
 near name it must not (module docstring of ``controls/names.py``). Names are real list
 spellings (Entity List, DoD 1260H) and real companies next to them."""
 
@@ -107,7 +107,7 @@ def test_swapped_characters_are_a_typo() -> None:
 def test_every_hit_names_its_algorithm_and_reason(index: NameIndex) -> None:
     for q in ("CRCC", "寧德時代", "长鑫存储技术有限公司"):
         m = index.search([q], min_score=0.8)[0][0]
-        assert m.algorithm == ALGORITHM and ALGORITHM["version"] == "2.8"
+        assert m.algorithm == ALGORITHM and ALGORITHM["version"] == "2.9"
         assert m.reason and m.label
 
 
@@ -397,3 +397,20 @@ def test_north_and_south_are_translated_in_state_group_names() -> None:
     assert top(idx, "中国北方工业集团公司")[0] == "norinco"
     assert top(idx, "中國南方工業集團公司")[0] == "csgc"
     assert top(idx, "中国东方工业集团公司")[0] is None
+
+
+# ---------------------------------------------------------------- 2.9 (held-out set 7)
+
+
+def test_a_group_is_not_its_unit_in_a_city() -> None:
+    """欧菲光集团 (O-Film Group, not listed) is not 南昌欧菲光科技 (its Nanchang unit, on the
+    Entity List); the bare 欧菲光 still finds the unit (a short name both use)."""
+    idx = NameIndex.build([("ofilm", "Nanchang O-Film Tech", [("南昌欧菲光科技", "registry")])])
+    assert top(idx, "欧菲光集团股份有限公司")[0] is None
+    assert top(idx, "欧菲光")[0] == "ofilm"
+
+
+def test_stock_codes_in_angle_brackets() -> None:
+    idx = NameIndex.build([("crrc", "CRRC Corporation Limited", [])])
+    got, score, _ = top(idx, "CRRC Corp <601766.SS> <1766.HK>")
+    assert got == "crrc" and score == 1.0

@@ -36,7 +36,8 @@ common ones ('Shenzhen DJI Sciences and Technologies' finds DJI).
   CJK characters compared as one string).
 * ``short_name`` — both CJK: the same ``cjk.core`` (place prefix and descriptive trailing
   words dropped, 3+ characters kept), or one is the other's 2-character core, alone, with 集团
-  or after a city: score ``SHORT_NAME_SCORE``.
+  or after a city: score ``SHORT_NAME_SCORE``; never a group (集团) and a unit located in a
+  city (欧菲光集团 is not 南昌欧菲光科技).
 * ``translit`` — CJK query, Latin name: a ``cjk.translit`` rendering (descriptive words in
   English, the rest pinyin) equals the name without spaces: score ``TRANSLIT_SCORE``; the
   rendering of the query's 3+ character core equals the name's distinctive words:
@@ -64,9 +65,9 @@ common ones ('Shenzhen DJI Sciences and Technologies' finds DJI).
   fuzzy = (W_TOKEN_SET·token_set + W_TOKEN_SORT·token_sort) × (COVERAGE_FLOOR + (1 −
   COVERAGE_FLOOR)·coverage)
 
-The score is the largest applicable rule. A query with a bracketed part is also scored
-without it and, when Latin, as the part alone; a name written in both scripts also as each
-script's text alone (``query_parts``). Every match carries
+The score is the largest applicable rule. A query with a bracketed part ((), [], <>, 〈〉) is
+also scored without it and, when Latin, as the part alone; a name written in both scripts also
+as each script's text alone (``query_parts``). Every match carries
 ``algorithm`` (name, version) and ``features`` (each value) so that a hit explains itself.
 """
 
@@ -92,7 +93,7 @@ from rapidfuzz.process import cdist
 from chipwar import cancel
 from chipwar.controls.cjk import PLACES, PLACES_LATIN, TAIWAN_USAGE, core, translit
 
-ALGORITHM = {"name": "chipwar-name-match", "version": "2.8"}
+ALGORITHM = {"name": "chipwar-name-match", "version": "2.9"}
 """Name and version of the scoring below; bump the version when a weight or rule changes."""
 RARE_TOKEN_DF = 8
 """A query token found in at most this many variants is rare: the variants holding it are
@@ -621,7 +622,7 @@ _ACRONYM = re.compile(r"[A-Z][A-Z&]{3,5}")
 _ACRONYM_LIKE = re.compile(r"[A-Z][A-Z0-9&]{1,4}")
 """A query part of 2–5 capitals: it matches a name exactly, as its initials or as one of its
 words ('COSCO' in China COSCO Shipping), never with a letter changed."""
-_BRACKETS = re.compile(r"\s*[(（\[]([^()（）\[\]]*)[)）\]]\s*")
+_BRACKETS = re.compile(r"\s*[(（\[<〈]([^()（）\[\]<>〈〉]*)[)）\]>〉]\s*")
 _SMALL_WORDS = frozenset({"of", "and", "the", "for", "in", "at", "on", "by"})
 _FORM_WORDS = frozenset(" ".join(_LATIN_FORMS).split())
 
@@ -1331,7 +1332,10 @@ def _short_name(a: str, b: str) -> bool:
     """Whether two CJK keys name the same company once place and descriptive
     words are dropped (``cjk.core``): equal cores of 3+ characters, or a 2-character core that
     one key is, alone, with 集团 or after a city or province (商汤, 商汤集团 or 上海商汤, and
-    商汤科技)."""
+    商汤科技). Not a group and a unit located in a city (欧菲光集团 is not 南昌欧菲光科技, its
+    Nanchang unit: ``_group_and_unit``)."""
+    if _group_and_unit(a, b) or _group_and_unit(b, a):
+        return False
     ca = core(a)
     if len(ca) >= 3 and ca == core(b):
         return True
@@ -1342,6 +1346,15 @@ def _short_name(a: str, b: str) -> bool:
     bare = (c2, c2 + "集团")
     return any(k in bare or (k.endswith(c2) and k[: -len(c2)].rstrip("市省") in _CITIES)
                for k in (a, b))  # fmt: skip
+
+
+def _group_and_unit(group: str, unit: str) -> bool:
+    """Whether ``group`` names a group (集团) and ``unit``, without 集团, opens with a city or
+    province: a company located there, another legal entity than the group."""
+    if "集团" not in group or "集团" in unit:
+        return False
+    unit = unit.replace(" ", "")
+    return any(unit.startswith(c) for c in _CITY_ORDER)
 
 
 def _translit_core(qkey: str, ckey: str) -> bool:
