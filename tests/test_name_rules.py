@@ -153,7 +153,9 @@ def test_index_built_in_blocks_equals_one_block(monkeypatch: pytest.MonkeyPatch)
 @settings(max_examples=300, deadline=None)
 @given(
     st.text(
-        alphabet=st.sampled_from(list("()（）[] .,&'-ACMSTxyz海光中芯国际集团科技有限公司上海")),
+        alphabet=st.sampled_from(
+            list("()（）[]<>〈〉 .,&'-*ACMSTxyzāóǔ海光中芯国际集团科技有限公司上海退市我")
+        ),
         max_size=30,
     )
 )
