@@ -845,11 +845,21 @@ _ARRAYS = (
 
 
 def _heaviest(weight: np.ndarray, rare: np.ndarray, max_candidates: int) -> np.ndarray:
-    """Positions of the ``max_candidates`` heaviest variants, heaviest first (ties: in the
-    given order), then up to ``MAX_RARE_CANDIDATES`` more of those flagged ``rare``."""
-    order = np.argsort(-weight, kind="stable")
-    top, rest = order[:max_candidates], order[max_candidates:]
-    return np.concatenate([top, rest[rare[rest]][:MAX_RARE_CANDIDATES]])
+    """Positions of the ``max_candidates`` heaviest variants, heaviest first, then up to
+    ``MAX_RARE_CANDIDATES`` more of those flagged ``rare``, heaviest first (partition, then
+    sort only what is kept: a list's every variant can share a common token)."""
+    if weight.size > max_candidates:
+        top = np.argpartition(-weight, max_candidates - 1)[:max_candidates]
+        top = top[np.argsort(-weight[top], kind="stable")]
+    else:
+        top = np.argsort(-weight, kind="stable")
+    extra = np.flatnonzero(rare)
+    if not extra.size:
+        return top
+    extra = extra[~np.isin(extra, top)]
+    return np.concatenate(
+        [top, extra[np.argsort(-weight[extra], kind="stable")][:MAX_RARE_CANDIDATES]]
+    )
 
 
 @dataclass
@@ -1046,8 +1056,8 @@ class NameIndex:
             uniq, inv = np.unique(allv, return_inverse=True)
             score = np.bincount(inv, weights=w)
         rare = [x for x, d in zip(lists, df.tolist(), strict=True) if d <= RARE_TOKEN_DF]
-        rare_v = np.concatenate(rare) if rare else np.zeros(0, dtype=np.int64)
-        return uniq[_heaviest(score, np.isin(uniq, rare_v), max_candidates)].astype(np.int32)
+        is_rare = np.isin(uniq, np.concatenate(rare)) if rare else np.zeros(uniq.size, bool)
+        return uniq[_heaviest(score, is_rare, max_candidates)].astype(np.int32)
 
     def _candidates_batch(
         self, texts: Sequence[str], max_candidates: int, chunk: int = 2048
@@ -1088,9 +1098,8 @@ class NameIndex:
                 lo, hi = res.indptr[r], res.indptr[r + 1]
                 idx, val = res.indices[lo:hi], res.data[lo:hi]
                 rare_v = rare.indices[rare.indptr[r] : rare.indptr[r + 1]]
-                out.append(
-                    idx[_heaviest(val, np.isin(idx, rare_v), max_candidates)].astype(np.int32)
-                )
+                is_rare = np.isin(idx, rare_v) if rare_v.size else np.zeros(idx.size, bool)
+                out.append(idx[_heaviest(val, is_rare, max_candidates)].astype(np.int32))
         return out
 
     # ---- search
