@@ -339,9 +339,9 @@ def test_1260h_registry_entries_are_sourced_and_link_by_list_spelling() -> None:
     for c in new:
         assert c.listed
         for n in c.names:
-            # names added by the later passes cite n3-* ... n8*-*; entries merged with an
+            # names added by the later passes cite n3-* ... n9*-*; entries merged with an
             # Entity List/NS-CMIC entry of the same company (CloudWalk, NetPosa) cite nel-*
-            prefixes = ("n1260h-", "n3-", "n4-", "n5-", "n6-", "n7", "n8", "nel-")
+            prefixes = ("n1260h-", "n3-", "n4-", "n5-", "n6-", "n7", "n8", "n9", "nel-")
             assert n.source and all(s.startswith(prefixes) and s in sources for s in n.source)
     # every entry can link to a list record: its first English name is a list spelling
     keys = {normalize(e) for c in new for e in c.en}
@@ -902,7 +902,7 @@ def test_pass5_sources_resolve_and_new_entries_link_by_list_spelling() -> None:
     for cid in ["fujian-jinhua", "suzhou-centec", "sien-qingdao"]:  # new in pass 5 (later: n7*)
         c = by_id[cid]
         assert c.listed and all(
-            s.startswith(("n5-", "n7", "n8")) for n in c.names for s in n.source
+            s.startswith(("n5-", "n7", "n8", "n9")) for n in c.names for s in n.source
         ), cid
     # each new entry links to the benchmark list's record by that record's own spelling
     spellings = {"fujian-jinhua": "Fujian Jinhua Integrated Circuit Company, Ltd",
@@ -1030,6 +1030,6 @@ def test_pass6_sources_resolve_and_new_entries_link_by_list_spelling() -> None:
     for cid, spelling in spellings.items():  # new in pass 6; pass 7 (n7*) extended some
         c = by_id[cid]
         assert c.listed and all(
-            s.startswith(("n6-", "n7", "n8")) for n in c.names for s in n.source
+            s.startswith(("n6-", "n7", "n8", "n9")) for n in c.names for s in n.source
         ), cid
         assert normalize(spelling) in {normalize(e) for e in c.en}, cid
