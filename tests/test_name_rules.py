@@ -1,4 +1,4 @@
-"""The name-matching rules of chipwar-name-match 2.1 to 2.9, each with a name it must find and a
+"""The name-matching rules of chipwar-name-match 2.1 to 2.10, each with a name it must find and a
 near name it must not (module docstring of ``controls/names.py``). Names are real list
 spellings (Entity List, DoD 1260H) and real companies next to them."""
 
@@ -107,7 +107,7 @@ def test_swapped_characters_are_a_typo() -> None:
 def test_every_hit_names_its_algorithm_and_reason(index: NameIndex) -> None:
     for q in ("CRCC", "寧德時代", "长鑫存储技术有限公司"):
         m = index.search([q], min_score=0.8)[0][0]
-        assert m.algorithm == ALGORITHM and ALGORITHM["version"] == "2.9"
+        assert m.algorithm == ALGORITHM and ALGORITHM["version"] == "2.10"
         assert m.reason and m.label
 
 
@@ -416,3 +416,43 @@ def test_stock_codes_in_angle_brackets() -> None:
     idx = NameIndex.build([("crrc", "CRRC Corporation Limited", [])])
     got, score, _ = top(idx, "CRRC Corp <601766.SS> <1766.HK>")
     assert got == "crrc" and score == 1.0
+
+
+# ---------------------------------------------------------------- 2.10 (registry pass 9)
+
+
+def test_numbered_institutes_and_other_cities_are_other_entities() -> None:
+    """CETC's and CASC's research institutes on the Entity List differ only in a number or a
+    city (found by registry pass 9's probes: 第38研究所 had found the 43rd at 0.90)."""
+    idx = NameIndex.build([
+        ("cetc43", "China Electronics Technology Group Corporation 43 Research Institute",
+         [("中国电子科技集团公司43研究所", "registry")]),
+        ("cetc54", "54th Research Institute of China",
+         [("中国电子科技集团公司第五十四研究所", "registry")]),
+        ("casc771", "CASC 9th Academy 771 Research Institute",
+         [("西安微电子技术研究所", "registry")]),
+    ])  # fmt: skip
+    for query in ["中国电子科技集团公司第38研究所", "中国电子科技集团公司第四十八研究所",
+                  "上海微电子技术研究所", "CETC 38th Research Institute"]:  # fmt: skip
+        assert top(idx, query)[0] is None, query
+    assert top(idx, "中國電子科技集團公司第 43 研究所")[0] == "cetc43"
+    assert (
+        top(idx, "China Electronics Technology Group Corporation 54th Research Institute")[0]
+        == "cetc54"
+    )
+    weak = idx.search(["中国电子科技集团公司第38研究所"], min_score=0.3)[0][0].reason
+    assert "the number 38 is not the listed 43" in weak
+
+
+def test_on_equal_scores_the_whole_query_comes_before_a_part() -> None:
+    """'… Corp. (CETC) 54th Research Institute' (the institute's Entity List alias) is the
+    institute at 1.0 as a whole; its bracket alone, 'CETC', is the group at 1.0 too."""
+    idx = NameIndex.build([
+        ("cetc", "China Electronics Technology Group Corporation", ["CETC"]),
+        ("cetc54", "54th Research Institute of China",
+         ["China Electronics Technology Group Corp. (CETC) 54th Research Institute"]),
+    ])  # fmt: skip
+    query = "China Electronics Technology Group Corp. (CETC) 54th Research Institute"
+    first, second = idx.search([query], min_score=0.8, limit=2)[0]
+    assert (idx.ids[first.entry], first.score, first.part) == ("cetc54", 1.0, None)
+    assert (idx.ids[second.entry], second.score, second.part) == ("cetc", 1.0, "CETC")

@@ -37,7 +37,8 @@ common ones ('Shenzhen DJI Sciences and Technologies' finds DJI).
 * ``short_name`` — both CJK: the same ``cjk.core`` (place prefix and descriptive trailing
   words dropped, 3+ characters kept), or one is the other's 2-character core, alone, with 集团
   or after a city: score ``SHORT_NAME_SCORE``; never a group (集团) and a unit located in a
-  city (欧菲光集团 is not 南昌欧菲光科技).
+  city (欧菲光集团 is not 南昌欧菲光科技), nor two names of other cities (上海微电子技术研究所
+  is not 西安微电子技术研究所).
 * ``translit`` — CJK query, Latin name: a ``cjk.translit`` rendering (descriptive words in
   English, the rest pinyin) equals the name without spaces: score ``TRANSLIT_SCORE``; the
   rendering of the query's 3+ character core equals the name's distinctive words:
@@ -60,7 +61,8 @@ common ones ('Shenzhen DJI Sciences and Technologies' finds DJI).
   a lone distinctive word of fewer than ``SHORT_TYPO_LETTERS`` letters found only with a
   replaced letter counts ``SHORT_TYPO_CREDIT`` (Huawen is not Huawei; a dropped, added or
   swapped letter is a slip). Chinese: the share of the query's ``cjk.core`` found in order in
-  the candidate's (``_cjk_coverage``).
+  the candidate's (``_cjk_coverage``). Two names carrying other numbers (``_numbers``: CETC's
+  第38研究所 and 43研究所, '54th' and 第四十八) have coverage 0 and no rule lifts them.
 
   fuzzy = (W_TOKEN_SET·token_set + W_TOKEN_SORT·token_sort) × (COVERAGE_FLOOR + (1 −
   COVERAGE_FLOOR)·coverage)
@@ -93,7 +95,7 @@ from rapidfuzz.process import cdist
 from chipwar import cancel
 from chipwar.controls.cjk import PLACES, PLACES_LATIN, TAIWAN_USAGE, core, translit
 
-ALGORITHM = {"name": "chipwar-name-match", "version": "2.9"}
+ALGORITHM = {"name": "chipwar-name-match", "version": "2.10"}
 """Name and version of the scoring below; bump the version when a weight or rule changes."""
 RARE_TOKEN_DF = 8
 """A query token found in at most this many variants is rare: the variants holding it are
@@ -593,7 +595,7 @@ def _slip(word: str, other: str) -> bool:
 
 
 def _weak_text(missing: list[str]) -> str:
-    lost = [repr(w) for w in missing if w[0] not in "+~=@"]
+    lost = [repr(w) for w in missing if w[0] not in "+~=@#"]
     extra = [repr(w[1:]) for w in missing if w.startswith("+")]
     typo = [repr(w[1:]) for w in missing if w.startswith("~")]
     cores = [w[1:].split("≠") for w in missing if w.startswith("=")]
@@ -603,7 +605,35 @@ def _weak_text(missing: list[str]) -> str:
     parts += [f"the only distinctive word {typo[0]} matches only with a typo"] if typo else []
     parts += [f"the short name {a} is not the listed {b}" for a, b in cores]
     parts += [f"the place {a} is not the listed {b}" for a, b in places]
+    numbers = [w[1:].split("≠") for w in missing if w.startswith("#")]
+    parts += [f"the number {a} is not the listed {b}" for a, b in numbers]
     return f"; weak: {'; '.join(parts)}" if parts else ""
+
+
+_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}
+_NUMBER = re.compile(
+    r"\d+|(?<=第)[零一二三四五六七八九十百]+|[零一二三四五六七八九十百]+(?=研究所|所|院|厂)"
+)
+
+
+@lru_cache(maxsize=200_000)
+def _numbers(key: str) -> frozenset[str]:
+    """The numbers a name carries, Chinese numerals read (第五十四研究所 → 54; '38th' → 38):
+    numbered units of one group (CETC's research institutes) differ only in them."""
+    out = set()
+    for m in _NUMBER.findall(key):
+        if m.isdigit():
+            out.add(str(int(m)))
+            continue
+        total, digit = 0, 0
+        for c in m:
+            if c in _CN_DIGITS:
+                digit = _CN_DIGITS[c]
+            else:  # 十 or 百
+                total += (digit or 1) * (10 if c == "十" else 100)
+                digit = 0
+        out.add(str(total + digit))
+    return frozenset(out)
 
 
 def pinyin_match(query_syllables: list[str], cand_syllables: list[str]) -> float:
@@ -833,6 +863,8 @@ class Match:
     reason: str
     features: dict[str, Any]
     algorithm: dict[str, str] = field(default_factory=lambda: dict(ALGORITHM))
+    part: str | None = None
+    """The part of the query that was scored (``query_parts``); None for the whole query."""
 
 
 Alias = str | tuple[str, str]
@@ -1144,7 +1176,7 @@ class NameIndex:
                     if e not in best or m.score > best[e].score:
                         best[e] = m
                 i += 1
-            ms = sorted(best.values(), key=lambda m: (-m.score, m.entry))
+            ms = sorted(best.values(), key=lambda m: (-m.score, m.part is not None, m.entry))
             out.append(ms[:limit])
         return out
 
@@ -1224,7 +1256,8 @@ class NameIndex:
                 label = self.label(v)
                 head, _, tail = (m[1] + (fix_text if fixes else "") + note).partition("; ")
                 reason = f"{head} ({KIND_LABELS[kind]} {label!r})" + (f"; {tail}" if tail else "")
-                best[e] = Match(q, e, label, KIND_LABELS[kind], m[0], reason, feats)
+                best[e] = Match(q, e, label, KIND_LABELS[kind], m[0], reason, feats,
+                                part=None if whole else part)  # fmt: skip
         return best
 
 
@@ -1288,8 +1321,13 @@ def score_pair(
             qkey = _join_compounds(qkey, ckey)
             ckey = _join_compounds(ckey, qkey)
         cov, missing = coverage(qkey, ckey)
+        q_num, c_num = _numbers(qkey), _numbers(ckey)
+        if q_num and c_num and q_num != c_num:  # CETC's 38th institute is not its 43rd
+            cov, missing = 0.0, [*missing, f"#{'/'.join(q_num)}≠{'/'.join(c_num)}"]
         s = (W_TOKEN_SET * ts + W_TOKEN_SORT * to) * (COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * cov)
         feats.update(token_set=round(ts, 4), token_sort=round(to, 4), coverage=round(cov, 4))
+        if q_num and c_num and q_num != c_num:  # no rule lifts a pair of two numbers
+            return round(s, 4), f"{how}fuzzy {s:.2f}{_weak_text(missing)}", feats
         if q_cjk:  # a rule lifts the score; it never lowers a better fuzzy one
             if s < SHORT_NAME_SCORE and _short_name(qkey, ckey):
                 feats["short_name"] = 1.0
@@ -1344,6 +1382,9 @@ def _short_name(a: str, b: str) -> bool:
     商汤科技). Not a group and a unit located in a city (欧菲光集团 is not 南昌欧菲光科技, its
     Nanchang unit: ``_group_and_unit``)."""
     if _group_and_unit(a, b) or _group_and_unit(b, a):
+        return False
+    places_a, places_b = _cjk_places(a.replace(" ", "")), _cjk_places(b.replace(" ", ""))
+    if places_a and places_b and not places_a & places_b:  # 上海微电子 is not 西安微电子
         return False
     ca = core(a)
     if len(ca) >= 3 and ca == core(b):

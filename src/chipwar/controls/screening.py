@@ -472,7 +472,7 @@ def _screen_chunk(
             tgt = ("g", m.entry)
             if tgt not in best or m.score > best[tgt].score:
                 best[tgt] = m
-        ranked = sorted(best.items(), key=lambda kv: (-kv[1].score, kv[0]))
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1].score, kv[1].part is not None, kv[0]))
         if not ranked:
             out.append({"query": q, "entity_id": None, "name": None, "score": 0.0,
                         "reason": "no candidate at or above the minimum score", "listed": False,
@@ -481,12 +481,15 @@ def _screen_chunk(
                         "features": {}})  # fmt: skip
             continue
         rows = _status(w, day, threshold, rule, [t for t, _ in ranked])
-        # Equal scores: an entity listed on the day comes first, so that a company on two lists
-        # without a shared id (two entities) is never answered by its ended record alone.
+        # Equal scores: the whole query before one of its parts ('… (CETC) 54th Research
+        # Institute' is the institute, not CETC, which its bracket alone names); then an entity
+        # listed on the day, so that a company on two lists without a shared id (two entities)
+        # is never answered by its ended record alone.
         order = sorted(
             range(len(ranked)),
-            key=lambda i: (-ranked[i][1].score, not rows[i]["listed"], ranked[i][0]),
-        )
+            key=lambda i: (-ranked[i][1].score, ranked[i][1].part is not None,
+                           not rows[i]["listed"], ranked[i][0]),
+        )  # fmt: skip
         ranked = [ranked[i] for i in order][:limit]
         rows = [rows[i] for i in order][:limit]
         keep = ("listed", "lists", "listed_since", "affiliate", "aggregate_listed_ownership",
