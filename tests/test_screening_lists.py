@@ -97,6 +97,19 @@ def test_abbreviations_and_typos_of_common_words_find_smic_among_many(query: str
     assert rows[0]["listed"] and rows[0]["score"] >= 0.9
 
 
+def test_screen_answers_the_whole_name_before_a_bracketed_part() -> None:
+    """The Entity List prints CETC's 54th institute as '… Corp. (CETC) 54th Research Institute':
+    that name is the institute at 1.0; its bracket alone names the group at 1.0 too."""
+    group = Party("cetc", "China Electronics Technology Group Corporation", "1260H List",
+                  D(2021, 6, 3), aliases=("CETC",))  # fmt: skip
+    unit = Party("cetc54", "54th Research Institute of China", "Entity List", D(2017, 12, 1),
+                 aliases=("China Electronics Technology Group Corp. (CETC) 54th Research "
+                          "Institute",))  # fmt: skip
+    query = "China Electronics Technology Group Corp. (CETC) 54th Research Institute"
+    rows = screen([query], DAY, parties=[group, unit], limit=2)
+    assert [(r["entity_id"], r["score"]) for r in rows] == [("cetc54", 1.0), ("cetc", 1.0)]
+
+
 @pytest.mark.parametrize("n_queries", [1, 80])  # one by one, and batched (64+ queries)
 def test_a_rare_word_finds_its_name_past_many_common_word_names(n_queries: int) -> None:
     """'Shenzhen DJI Sciences and Technologies Ltd.' (held-out set 4): 200 '… Science and

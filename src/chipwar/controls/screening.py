@@ -472,7 +472,7 @@ def _screen_chunk(
             tgt = ("g", m.entry)
             if tgt not in best or m.score > best[tgt].score:
                 best[tgt] = m
-        ranked = sorted(best.items(), key=lambda kv: (-kv[1].score, kv[1].part is not None, kv[0]))
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1].score, kv[0]))
         if not ranked:
             out.append({"query": q, "entity_id": None, "name": None, "score": 0.0,
                         "reason": "no candidate at or above the minimum score", "listed": False,
