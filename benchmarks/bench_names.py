@@ -328,10 +328,10 @@ def _f(x: float | None) -> str:
 HELD_OUT = {"1": "screening_heldout.yaml", "2": "screening_heldout2.yaml",
             "3": "screening_heldout3.yaml", "4": "screening_heldout4.yaml",
             "5": "screening_heldout5.yaml", "6": "screening_heldout6.yaml",
-            "7": "screening_heldout7.yaml"}  # fmt: skip
+            "7": "screening_heldout7.yaml", "8": "screening_heldout8.yaml"}  # fmt: skip
 """The held-out sets: 1 collected after freezing 2.0 (run once, then used to develop 2.1),
 2 collected blind while 2.1 was built, run once after freezing it; 3, 4 and 5 likewise for
-2.3, 2.4 and 2.5; 6 and 7 collected blind for the next frozen versions."""
+2.3, 2.4 and 2.5; 6, 7 and 8 collected blind for the next frozen versions."""
 
 
 def load_heldout(which: str = "1") -> tuple[list[dict[str, Any]], dict[str, Any]]:

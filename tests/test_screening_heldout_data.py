@@ -28,6 +28,7 @@ SETS = (
     "screening_heldout5.yaml",
     "screening_heldout6.yaml",
     "screening_heldout7.yaml",
+    "screening_heldout8.yaml",
 )
 
 
