@@ -127,13 +127,15 @@ _LATIN = {"en_legal", "en_short", "abbreviation", "acronym", "pinyin", "typo"}
          (20, 45), 90, 6),
         (7, 260, 160, 90, {"zh_hans": 25, "zh_hant": 42, "unlisted": 30, "unlisted_zh": 22},
          (30, 50), 75, 6),
+        (8, 250, 170, 85, {"zh_hans": 28, "zh_hant": 28, "unlisted": 32, "unlisted_zh": 22},
+         (45, 60), 68, 6),
     ],
 )  # fmt: skip
-def test_heldout_v4_to_v7_size_mix_and_blindness(
+def test_heldout_v4_to_v8_size_mix_and_blindness(
     n: int, size: int, documents: int, latin: int, least: dict[str, int],
     subsidiaries: tuple[int, int], companies: int, per_company: int,
 ) -> None:  # fmt: skip
-    """Sets 4 to 7: enough queries and documents; no document of an earlier set nor one the
+    """Sets 4 to 8: enough queries and documents; no document of an earlier set nor one the
     name registry's bibliography cites (the registry was built from them); no query string of
     an earlier set repeated; positives in every script, real unlisted companies in both,
     subsidiaries reported apart; enough distinct listed companies, few queries each."""
