@@ -509,8 +509,10 @@ def _pairs(key: str) -> frozenset[str]:
 
 _SHORT_FORM = {"technology": ("tech",)}
 """The short form a brand glues to its name ('Dahuatech' is 'Dahua Technology')."""
-_GLUED_TECH = re.compile(r"\b([a-z]{2,})tech\b")
-"""A word with 'tech' glued on: its name with 'technology' is looked up exactly too."""
+_LONG_FORM = {short: long for long, shorts in _SHORT_FORM.items() for short in shorts}
+_GLUED = re.compile(rf"\b([a-z]{{2,}})({'|'.join(_LONG_FORM)})\b")
+"""A word with a short form glued on ('MGItech'): its name with the long form ('MGI
+technology') is looked up exactly too."""
 
 
 def _join_compounds(key: str, other: str) -> str:
@@ -1204,7 +1206,7 @@ class NameIndex:
         exact_looks = ["=" + key, "=" + key.replace(" ", ""), "~" + sorted_key(key)]
         if q_cjk:
             exact_looks += ["=" + t for t in ((q_pin or "").replace(" ", ""), *_translit_keys(key))]
-        elif (unglued := _GLUED_TECH.sub(r"\1 technology", key)) != key:  # 'MGItech'
+        elif (unglued := _GLUED.sub(lambda m: f"{m[1]} {_LONG_FORM[m[2]]}", key)) != key:
             exact_looks += ["=" + unglued, "=" + unglued.replace(" ", "")]
         for look in exact_looks:
             for v in self._lookup(look).tolist():
@@ -1322,11 +1324,12 @@ def score_pair(
             ckey = _join_compounds(ckey, qkey)
         cov, missing = coverage(qkey, ckey)
         q_num, c_num = _numbers(qkey), _numbers(ckey)
-        if q_num and c_num and q_num != c_num:  # CETC's 38th institute is not its 43rd
+        other_number = bool(q_num and c_num and q_num != c_num)  # CETC's 38th is not its 43rd
+        if other_number:
             cov, missing = 0.0, [*missing, f"#{'/'.join(q_num)}≠{'/'.join(c_num)}"]
         s = (W_TOKEN_SET * ts + W_TOKEN_SORT * to) * (COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * cov)
         feats.update(token_set=round(ts, 4), token_sort=round(to, 4), coverage=round(cov, 4))
-        if q_num and c_num and q_num != c_num:  # no rule lifts a pair of two numbers
+        if other_number:  # no rule lifts a pair of two numbers
             return round(s, 4), f"{how}fuzzy {s:.2f}{_weak_text(missing)}", feats
         if q_cjk:  # a rule lifts the score; it never lowers a better fuzzy one
             if s < SHORT_NAME_SCORE and _short_name(qkey, ckey):
